@@ -1,0 +1,1 @@
+"""Core services: settings, database, errors and (later) the LLM seam."""

