@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import ARRAY, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import ARRAY, BigInteger, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 EMBEDDING_DIM = 384  # all-MiniLM-L6-v2; a different embedder needs its own migration
@@ -69,3 +70,100 @@ class PolicyChunk(Base):
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
     document: Mapped[PolicyDocument] = relationship(back_populates="chunks")
+
+
+class Application(Base):
+    """A submitted application. The SSN is stored only masked and as a keyed hash."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    applicant_name: Mapped[str] = mapped_column(Text)
+    ssn_masked: Mapped[str] = mapped_column(String(16))
+    ssn_hash: Mapped[str] = mapped_column(String(64), index=True)
+    loan_type: Mapped[str] = mapped_column(String(16))
+    loan_amount: Mapped[float] = mapped_column(Numeric(14, 2))
+    data: Mapped[dict] = mapped_column(JSONB)  # the application without the SSN
+
+
+class Run(Base):
+    """One pipeline run over an application; its id is also the LangGraph thread id."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    recommendation: Mapped[str | None] = mapped_column(String(32))
+    final_decision: Mapped[str | None] = mapped_column(String(32))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    corpus_version: Mapped[str | None] = mapped_column(String(64))
+    ruleset_version: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    tokens_in: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_out: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    errors: Mapped[list] = mapped_column(JSONB, default=list)
+    result: Mapped[dict | None] = mapped_column(JSONB)
+
+    application: Mapped[Application] = relationship()
+    agent_traces: Mapped[list[AgentTrace]] = relationship(back_populates="run", order_by="AgentTrace.seq")
+    retrieval_traces: Mapped[list[RetrievalTraceRecord]] = relationship(back_populates="run", order_by="RetrievalTraceRecord.id")
+
+
+class AgentTrace(Base):
+    """What one agent did in a run: provider, model, usage, latency, verdict and citations."""
+
+    __tablename__ = "agent_traces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    provider: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # ok | fallback | error
+    tokens_in: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_out: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    verdict: Mapped[dict] = mapped_column(JSONB)
+    citations: Mapped[list] = mapped_column(JSONB, default=list)
+    faithfulness: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    run: Mapped[Run] = relationship(back_populates="agent_traces")
+
+
+class RetrievalTraceRecord(Base):
+    """A retrieval trace (every stage's ranked list) as used by an agent in a run."""
+
+    __tablename__ = "retrieval_traces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[str] = mapped_column(String(32))
+    query: Mapped[str] = mapped_column(Text)
+    trace: Mapped[dict] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    run: Mapped[Run] = relationship(back_populates="retrieval_traces")
+
+
+class AuditRecord(Base):
+    """Append-only, hash-chained audit log: each record holds the hash of the one before it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    run_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    event: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
