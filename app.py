@@ -1,0 +1,15 @@
+"""LoanGraph dashboard entry point: `streamlit run app.py` (or `make run`)."""
+
+import logging
+
+import streamlit as st
+
+from core.settings import get_settings
+
+logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+st.set_page_config(page_title="LoanGraph", page_icon=":material/account_balance:", layout="wide")
+
+navigation = st.navigation([
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+])
+navigation.run()

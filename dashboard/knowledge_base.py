@@ -1,0 +1,44 @@
+"""Knowledge-base status and first-start ingestion of the seed corpus, with visible progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import func, select
+
+from core.models import PolicyChunk, PolicyDocument
+from rag.ingest import corpus_stats, ingest_paths
+
+
+def documents_frame(session) -> pd.DataFrame:
+    """One row per ingested document, for the overview table."""
+    rows = session.execute(
+        select(PolicyDocument.doc_name, PolicyDocument.version, PolicyDocument.effective_date,
+               PolicyDocument.programs, PolicyDocument.page_count, func.count(PolicyChunk.id))
+        .join(PolicyChunk, PolicyChunk.document_id == PolicyDocument.id, isouter=True)
+        .group_by(PolicyDocument.id).order_by(PolicyDocument.doc_name)
+    ).all()
+    return pd.DataFrame(rows, columns=["Document", "Version", "Effective", "Programs", "Pages", "Chunks"])
+
+
+def ensure_seed_corpus(factory, embedder_factory, settings) -> dict[str, int]:
+    """Ingest the seed policies when the knowledge base is empty, showing a progress bar."""
+    with factory() as session:
+        stats = corpus_stats(session=session)
+    if stats["chunks"]:
+        return stats
+    bar = st.progress(0.0, text="The knowledge base is empty: ingesting the seed policy corpus...")
+
+    def progress(done: int, total: int, path: Path) -> None:
+        bar.progress(done / max(total, 1), text=f"Ingesting {path.name} ({done}/{total})")
+
+    reports = ingest_paths([settings.policy_dir], session_factory=factory, embedder=embedder_factory(),
+                           settings=settings, progress=progress)
+    bar.empty()
+    failed = [r.line() for r in reports if r.status == "failed"]
+    if failed:
+        st.warning("Some seed documents could not be ingested:\n\n" + "\n\n".join(failed))
+    with factory() as session:
+        return corpus_stats(session=session)

@@ -1,0 +1,26 @@
+"""Cached resources for the Streamlit pages: built once per server process, shared by sessions."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.settings import Settings, get_settings
+
+
+@st.cache_resource(show_spinner="Starting the database...")
+def session_factory() -> sessionmaker[Session]:
+    from core.db import get_sessionmaker
+
+    return get_sessionmaker()
+
+
+@st.cache_resource(show_spinner="Loading the embedding model...")
+def embedder():
+    from rag.embeddings import get_embedder
+
+    return get_embedder()
+
+
+def settings() -> Settings:
+    return get_settings()

@@ -1,0 +1,60 @@
+"""The overview page on a real (embedded) database: first-start ingestion and the empty state."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app_env(monkeypatch, settings, tmp_path):
+    """Point the app's settings at the test server with a fresh database for each test."""
+    from core import db, settings as settings_mod
+    from rag import embeddings
+
+    def use(database: str, policy_dir=None):
+        monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
+        monkeypatch.setenv("DATABASE_NAME", database)
+        monkeypatch.setenv("DATABASE_URL", "")
+        if policy_dir is not None:
+            monkeypatch.setenv("POLICY_DIR", str(policy_dir))
+        for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, embeddings.get_embedder):
+            cached.cache_clear()
+
+    yield use
+    from dashboard import resources
+
+    resources.session_factory.clear()
+    resources.embedder.clear()
+
+
+def test_first_start_ingests_the_policy_folder(app_env, tiny_pdf, tmp_path):
+    tiny_pdf("only.pdf")
+    app_env("lg_app_first_start", policy_dir=tmp_path)
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "overview.py"), default_timeout=120).run()
+    assert not at.exception
+    documents, pages, chunks = (m.value for m in at.metric[3:6])
+    assert (documents, pages) == ("1", "3") and int(chunks) >= 3
+    assert at.dataframe[0].value["Document"].tolist() == ["Test Program Guide"]
+
+
+def test_empty_policy_folder_shows_how_to_add_documents(app_env, tmp_path):
+    app_env("lg_app_empty", policy_dir=tmp_path)
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "overview.py"), default_timeout=120).run()
+    assert not at.exception
+    assert any("No policy documents yet" in i.value for i in at.info)
+
+
+def test_unreachable_database_is_explained(monkeypatch, app_env):
+    app_env("unused")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+    from core import settings as settings_mod
+
+    settings_mod.get_settings.cache_clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "overview.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "knowledge base is not available" in at.error[0].value
