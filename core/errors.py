@@ -4,8 +4,18 @@
      +-- ConfigurationError        settings that cannot work (e.g. PII routed to an external API)
      +-- DatabaseUnavailable       the database cannot be reached or started
      +-- IngestError               one input file cannot be ingested (reason is one line)
+     +-- InvalidApplication        a loan application refused before any agent runs (one message per field)
+     +-- LLMError                  an LLM call gave no usable answer; the agent uses the offline verdict
+     |    +-- LLMTimeout           no reply within LLM_TIMEOUT_S
+     |    +-- LLMInvalidOutput     a reply that is not JSON or does not match the schema
+     |    +-- LLMProviderError     HTTP error, auth failure, connection refused
      +-- ModelUnavailable          a local model is missing (we never download at run time)
 """
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # core.llm imports this module; the annotation must not import it back
+    from core.llm.types import LLMUsage
 
 
 class LoanGraphError(Exception):
@@ -25,4 +35,42 @@ class IngestError(LoanGraphError):
 
 
 class ModelUnavailable(LoanGraphError):
+    pass
+
+
+class InvalidApplication(LoanGraphError):
+    """An application that fails validation; `field_errors` maps each bad field to one human message."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        self.field_errors = dict(field_errors)
+        super().__init__("invalid application: " + "; ".join(self.messages()))
+
+    def messages(self) -> list[str]:
+        """One line per bad field, e.g. "credit_score: must be between 300 and 850"."""
+        return [f"{field}: {message}" for field, message in self.field_errors.items()]
+
+    def __reduce__(self):  # keeps the error picklable (checkpoints, worker processes)
+        return (type(self), (self.field_errors,))
+
+
+class LLMError(LoanGraphError):
+    """A provider call that produced no usable answer; `str(err)` is one line naming the provider.
+
+    `usage` carries the tokens billed for a reply that was then rejected (None when unknown).
+    """
+
+    def __init__(self, message: str, *, usage: "LLMUsage | None" = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class LLMTimeout(LLMError):
+    pass
+
+
+class LLMInvalidOutput(LLMError):
+    pass
+
+
+class LLMProviderError(LLMError):
     pass

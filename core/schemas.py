@@ -1,0 +1,181 @@
+"""The loan application as the pipeline receives it, and its validation before any agent runs."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator,
+)
+
+from core.errors import InvalidApplication
+
+EmploymentStatus = Literal["employed", "self_employed", "retired", "unemployed"]
+LoanType = Literal["conventional", "fha", "va", "usda", "jumbo"]
+LoanPurpose = Literal["purchase", "rate_term_refinance", "cash_out_refinance"]
+Product = Literal["fixed", "arm", "interest_only", "negative_amortization", "balloon"]
+Occupancy = Literal["primary", "second_home", "investment"]
+
+# Closed ranges, declared once: the Field bounds and the "must be between" messages both read them.
+RANGES: dict[str, tuple[int, int]] = {
+    "credit_score": (300, 850),
+    "term_months": (1, 480),
+    "interest_rate": (0, 25),
+    "property_units": (1, 4),
+    "employment_years": (0, 70),
+}
+
+# 50 states, DC and the inhabited territories; military "states" (AA, AE, AP) hold no property.
+USPS_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
+    "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP".split()
+)
+
+_SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
+_SSN_DIGITS = re.compile(r"\d{9}")
+
+# Money is Decimal: cents stay exact and a ratio at a limit is never 44.999999 or 45.000001 because
+# of binary floats. JSON numbers are parsed through their text (0.1 -> Decimal("0.1"));
+# `model_dump(mode="json")` writes them as strings.
+Money = Annotated[Decimal, Field(ge=0)]
+
+
+def _ranged(name: str) -> Any:
+    low, high = RANGES[name]
+    return Field(ge=low, le=high)
+
+
+class LoanApplication(BaseModel):
+    """One mortgage application. Immutable; the SSN is a SecretStr and never appears in repr/str."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    application_id: str | None = Field(None, max_length=64)
+    applicant_name: str = Field(min_length=1, max_length=200)
+    ssn: SecretStr
+    credit_score: int = _ranged("credit_score")
+    employment_status: EmploymentStatus
+    employment_years: Decimal = _ranged("employment_years")
+    monthly_income: Money  # gross
+    monthly_debts: Money  # recurring, non-housing
+    liquid_assets: Money
+    loan_type: LoanType
+    loan_purpose: LoanPurpose
+    loan_amount: Decimal = Field(gt=0)
+    property_value: Decimal = Field(gt=0)
+    interest_rate: Decimal = _ranged("interest_rate")  # annual %, e.g. 6.5
+    term_months: int = _ranged("term_months")
+    product: Product
+    occupancy: Occupancy
+    property_units: int = _ranged("property_units")
+    property_state: str
+    annual_property_tax: Money
+    annual_insurance: Money
+    monthly_hoa: Money = Decimal(0)
+    points_and_fees: Money = Decimal(0)
+    first_time_buyer: bool = False
+    veteran: bool = False
+    has_va_coe: bool | None = None  # Certificate of Eligibility; defaults to `veteran`
+    usda_eligible_area: bool | None = None
+    household_income_pct_ami: Decimal | None = Field(None, ge=0)  # household income as % of area median
+    subordinate_liens: Money = Decimal(0)  # balance of liens that stay in place (for CLTV)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _coe_defaults_to_veteran(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("has_va_coe") is None:
+            try:
+                veteran = TypeAdapter(bool).validate_python(data.get("veteran", False))
+            except ValidationError:
+                return data  # the bad `veteran` is reported once, on its own field
+            data = {**data, "has_va_coe": veteran}
+        return data
+
+    @field_validator("ssn", mode="before")
+    @classmethod
+    def _normalise_ssn(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(raw, str):
+            raise ValueError("must be text in the format ###-##-####")
+        raw = raw.strip()
+        if _SSN_DIGITS.fullmatch(raw):
+            return f"{raw[:3]}-{raw[3:5]}-{raw[5:]}"
+        if _SSN_DASHED.fullmatch(raw):
+            return raw
+        raise ValueError("must be in the format ###-##-#### (or 9 digits)")
+
+    @field_validator("property_state", mode="before")
+    @classmethod
+    def _usps_state(cls, value: Any) -> Any:
+        code = value.strip().upper() if isinstance(value, str) else value
+        if code not in USPS_STATES:
+            raise ValueError("must be a 2-letter USPS state code, e.g. CA")
+        return code
+
+    @property
+    def ssn_masked(self) -> str:
+        """The SSN as it may be shown or stored in the clear: ***-**-1234."""
+        return masked_ssn(self.ssn)
+
+
+def masked_ssn(ssn: str | SecretStr) -> str:
+    """Only the last four digits, "***-**-1234"; "***-**-****" when there are not four digits."""
+    raw = ssn.get_secret_value() if isinstance(ssn, SecretStr) else str(ssn)
+    digits = re.sub(r"\D", "", raw)
+    return f"***-**-{digits[-4:]}" if len(digits) >= 4 else "***-**-****"
+
+
+def validate_application(data: Any) -> LoanApplication:
+    """A valid application, or InvalidApplication with one human message per bad field."""
+    if not isinstance(data, dict):
+        raise InvalidApplication({"application": "must be a JSON object of field names and values"})
+    try:
+        return LoanApplication.model_validate(data)
+    except ValidationError as exc:
+        # `from None`: the pydantic error echoes input values, the SSN among them
+        raise InvalidApplication(field_errors(exc)) from None
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """The first error of each field, in a loan officer's words."""
+    out: dict[str, str] = {}
+    for err in exc.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in err["loc"]) or "application"
+        out.setdefault(field, _message(field, err))
+    return out
+
+
+_TYPE_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of a loan application",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "finite_number": "must be a finite number",
+}
+
+
+def _message(field: str, err: Any) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if field in RANGES and kind in ("greater_than_equal", "less_than_equal"):
+        low, high = RANGES[field]
+        return f"must be between {low} and {high}"
+    if kind == "greater_than_equal":
+        return "must not be negative" if Decimal(str(ctx["ge"])) == 0 else f"must be at least {ctx['ge']}"
+    if kind == "greater_than":
+        return f"must be greater than {ctx['gt']}"
+    if kind == "literal_error":
+        return f"must be one of {ctx['expected']}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters"
+    if kind.startswith("decimal") or kind.startswith("float"):
+        return "must be a number"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return _TYPE_MESSAGES.get(kind, err["msg"][:1].lower() + err["msg"][1:])

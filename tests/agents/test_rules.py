@@ -1,0 +1,253 @@
+"""Every rule reads its own sentence (also broken across lines) and no other rule's sentence."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal as D
+
+import pytest
+
+from agents.rules import (
+    Rule, Threshold, compile_pattern, extract, load_rules, normalise_whitespace, quote_in_text, rule_applies,
+)
+from core.errors import ConfigurationError
+from core.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.unit
+
+# rule id -> (the corpus sentence, verbatim, and the numbers it states)
+SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
+    "conventional.min_credit_score": ("The minimum credit score for a conventional loan is 620.", {"value": D(620)}),
+    "conventional.max_dti": ("The maximum back-end DTI ratio for a conventional loan is 45%.", {"value": D(45)}),
+    "conventional.max_dti_with_review": ("A back-end DTI ratio above 45% and up to 50% is permitted only with compensating factors and human underwriter review.", {"above": D(45), "value": D(50)}),
+    "conventional.compensating_factors": ("Compensating factors are reserves of at least 12 months of PITI or a credit score of 720 or higher.", {"reserves_months": D(12), "credit_score": D(720)}),
+    "conventional.dti_ineligible_above": ("A back-end DTI ratio above 50% is ineligible.", {"value": D(50)}),
+    "conventional.max_ltv_primary": ("The maximum LTV for a one-unit primary residence purchase or rate/term refinance is 97% for first-time homebuyers and 95% for all other borrowers.", {"first_time": D(97), "other": D(95)}),
+    "conventional.max_ltv_second_home": ("The maximum LTV for a second home is 90%.", {"value": D(90)}),
+    "conventional.max_ltv_investment": ("The maximum LTV for an investment property is 85%.", {"value": D(85)}),
+    "conventional.max_ltv_cash_out": ("The maximum LTV for a cash-out refinance is 80%.", {"value": D(80)}),
+    "conventional.max_ltv_multi_unit": ("The maximum LTV for a two- to four-unit primary residence is 85%.", {"value": D(85)}),
+    "conventional.mi_required_above_ltv": ("Mortgage insurance is required when the LTV exceeds 80%.", {"value": D(80)}),
+    "conventional.conforming_limit": ("The 2026 conforming loan limit for a one-unit property is $832,750.", {"year": D(2026), "value": D(832750)}),
+    "conventional.min_reserves_investment": ("An investment property requires reserves of at least 6 months of PITI.", {"value": D(6)}),
+    "fha.min_credit_score": ("The minimum credit score for an FHA loan is 500.", {"value": D(500)}),
+    "fha.max_ltv_score_580": ("A credit score of 580 or higher qualifies for a maximum LTV of 96.5%.", {"min_score": D(580), "value": D("96.5")}),
+    "fha.max_ltv_score_500": ("A credit score from 500 to 579 limits the maximum LTV to 90%.", {"min_score": D(500), "max_score": D(579), "value": D(90)}),
+    "fha.max_front_end": ("The maximum housing ratio for an FHA loan is 31%.", {"value": D(31)}),
+    "fha.max_dti": ("The maximum total DTI ratio for an FHA loan is 43%.", {"value": D(43)}),
+    "fha.max_dti_with_review": ("A total DTI ratio above 43% and up to 50% is permitted only with compensating factors and human underwriter review.", {"above": D(43), "value": D(50)}),
+    "fha.dti_ineligible_above": ("A total DTI ratio above 50% is ineligible.", {"value": D(50)}),
+    "fha.primary_residence_only": ("FHA loans are available for primary residences only.", {}),
+    "fha.upfront_mip": ("The upfront mortgage insurance premium is 1.75% of the base loan amount.", {"value": D("1.75")}),
+    "fha.annual_mip": ("The annual mortgage insurance premium is 0.55% when the LTV exceeds 95% and 0.50% when the LTV is 95% or less.", {"rate_above_split": D("0.55"), "ltv_split": D(95), "rate_at_or_below_split": D("0.50")}),
+    "va.coe_required": ("VA loans are available only to eligible veterans, service members and surviving spouses with a Certificate of Eligibility.", {}),
+    "va.max_ltv": ("The maximum LTV for a VA loan is 100%.", {"value": D(100)}),
+    "va.max_dti": ("The VA total DTI guideline is 41%.", {"value": D(41)}),
+    "va.dti_review_above": ("A total DTI ratio above 41% requires human underwriter review of residual income.", {"value": D(41)}),
+    "va.min_credit_score": ("The minimum credit score for a VA loan is 580.", {"value": D(580)}),
+    "va.primary_residence_only": ("VA loans are available for primary residences only.", {}),
+    "usda.eligible_purchase": ("USDA loans are available only for the purchase of a primary residence in an eligible rural area.", {}),
+    "usda.max_ltv": ("The maximum LTV for a USDA loan is 100%.", {"value": D(100)}),
+    "usda.min_credit_score": ("The minimum credit score for a USDA loan is 640.", {"value": D(640)}),
+    "usda.max_front_end": ("The maximum housing ratio for a USDA loan is 29%.", {"value": D(29)}),
+    "usda.max_dti": ("The maximum total DTI ratio for a USDA loan is 41%.", {"value": D(41)}),
+    "usda.max_dti_with_review": ("A total DTI ratio above 41% and up to 44% is permitted only with human underwriter review.", {"above": D(41), "value": D(44)}),
+    "usda.dti_ineligible_above": ("A total DTI ratio above 44% is ineligible.", {"value": D(44)}),
+    "usda.max_income_pct_ami": ("Household income may not exceed 115% of the area median income.", {"value": D(115)}),
+    "usda.guarantee_fees": ("The upfront guarantee fee is 1.00% and the annual fee is 0.35%.", {"upfront": D("1.00"), "value": D("0.35")}),
+    "jumbo.min_credit_score": ("The minimum credit score for a jumbo loan is 700.", {"value": D(700)}),
+    "jumbo.max_dti": ("The maximum back-end DTI ratio for a jumbo loan is 43%.", {"value": D(43)}),
+    "jumbo.max_ltv_primary": ("The maximum LTV for a jumbo loan on a primary residence is 80%.", {"value": D(80)}),
+    "jumbo.max_ltv_second_home": ("The maximum LTV for a jumbo loan on a second home is 70%.", {"value": D(70)}),
+    "jumbo.investment_ineligible": ("Investment properties are ineligible for the jumbo program.", {}),
+    "jumbo.min_reserves": ("A jumbo loan requires reserves of at least 12 months of PITI.", {"value": D(12)}),
+    "jumbo.max_loan_amount": ("The maximum jumbo loan amount is $3,000,000.", {"value": D(3000000)}),
+    "jumbo.min_loan_amount": ("A jumbo loan amount must exceed the conforming loan limit.", {}),
+    "atr_qm.qm_only": ("We originate qualified mortgages only.", {}),
+    "atr_qm.prohibited_features": ("A qualified mortgage may not have negative amortization, interest-only payments or a balloon payment.", {}),
+    "atr_qm.max_term": ("The loan term of a qualified mortgage may not exceed 30 years (360 months).", {"years": D(30), "value": D(360)}),
+    "atr_qm.points_and_fees": ("Points and fees may not exceed 3% of the total loan amount for a loan of $100,000 or more.", {"value": D(3), "min_loan_amount": D(100000)}),
+    "atr_qm.dti_review_above": ("The general QM rule no longer uses the 43% DTI limit; we still require human review of any back-end DTI ratio above 43%.", {"former_limit": D(43), "value": D(43)}),
+    "fair_lending.notice_days": ("Notice of action taken must be given within 30 days after receiving a completed application.", {"value": D(30)}),
+    "fair_lending.max_adverse_reasons": ("An adverse action notice states no more than four principal reasons.", {"value": D(4)}),
+    "underwriting_standards.pmi_rate": ("For qualifying, conventional private mortgage insurance is estimated at an annual rate of 0.50% of the loan amount.", {"value": D("0.50")}),
+    "underwriting_standards.arm_qualifying_rate": ("An adjustable-rate mortgage is qualified at the note rate plus 2 percentage points.", {"value": D(2)}),
+    "underwriting_standards.min_employment_years": ("A borrower must document at least 2 years of employment or self-employment history.", {"value": D(2)}),
+    "underwriting_standards.unemployed_ineligible": ("An applicant who is unemployed with no other documented income is ineligible.", {}),
+}
+
+# The same sentence shape in two program guides; retrieval's program filter tells them apart.
+TWINS = {frozenset({"fha.dti_ineligible_above", "usda.dti_ineligible_above"})}
+
+REG_B_REASONS = {  # fair lending policy 5.3 (Regulation B sample notice), mortgage-relevant subset
+    "Credit application incomplete", "Temporary or irregular employment", "Unable to verify employment",
+    "Length of employment", "Income insufficient for amount of credit requested",
+    "Excessive obligations in relation to income", "Unable to verify income", "No credit file",
+    "Limited credit experience", "Delinquent past or present credit obligations with others",
+    "Collection action or judgment", "Garnishment or attachment", "Foreclosure or repossession", "Bankruptcy",
+    "Number of recent inquiries on credit bureau report", "Value or type of collateral not sufficient",
+}
+
+RULES = load_rules()
+BY_ID = {rule.id: rule for rule in RULES}
+
+
+def line_broken(sentence: str, *, after_hyphens: bool = False) -> str:
+    """The sentence as PDF extraction might give it: every other space a newline (and a break after each hyphen)."""
+    words = sentence.split(" ")
+    text = "".join(w + ("\n" if i % 2 else "  ") for i, w in enumerate(words)).rstrip()
+    return re.sub(r"(?<=\w)-(?=\w)", "-\n", text) if after_hyphens else text
+
+
+def test_every_rule_has_its_sentence_here():
+    assert set(SENTENCES) == set(BY_ID)
+
+
+@pytest.mark.parametrize("rule_id", sorted(SENTENCES))
+def test_rule_reads_its_sentence(rule_id):
+    sentence, expected = SENTENCES[rule_id]
+    found = extract(BY_ID[rule_id], sentence)
+    assert found == Threshold(rule_id, expected, sentence, (0, len(sentence)))
+
+
+@pytest.mark.parametrize("rule_id", sorted(SENTENCES))
+def test_rule_reads_its_sentence_broken_across_lines_inside_a_passage(rule_id):
+    sentence, expected = SENTENCES[rule_id]
+    passage = f"5.2 Limits\nThe text before\nthis rule.  {line_broken(sentence)}\nThe text after it."
+    found = extract(BY_ID[rule_id], passage)
+    assert found is not None and found.values == expected
+    assert found.quote == sentence  # whitespace-normalised
+    original = passage[found.span[0]:found.span[1]]
+    assert ("\n" in original or " " not in sentence) and normalise_whitespace(original) == sentence
+    assert quote_in_text(found.quote, passage)
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r, (s, _) in SENTENCES.items() if re.search(r"\w-\w", s)))
+def test_rule_reads_its_sentence_with_a_line_break_after_a_hyphen(rule_id):
+    sentence, expected = SENTENCES[rule_id]
+    passage = line_broken(sentence, after_hyphens=True)
+    found = extract(BY_ID[rule_id], passage)
+    assert found is not None and found.values == expected
+    # the break becomes a space ("self- employment"): the quote is still the passage, normalised
+    assert found.quote == normalise_whitespace(passage) and quote_in_text(found.quote, passage)
+
+
+@pytest.mark.parametrize("rule_id", sorted(SENTENCES))
+def test_rule_matches_no_other_rules_sentence(rule_id):
+    rule = BY_ID[rule_id]
+    wrong = [
+        other for other, (sentence, _) in SENTENCES.items()
+        if other != rule_id and frozenset({rule_id, other}) not in TWINS and extract(rule, sentence) is not None
+    ]
+    assert wrong == []
+
+
+def test_twins_are_told_apart_by_program():
+    for pair in TWINS:
+        assert len({BY_ID[rule_id].program for rule_id in pair}) == 2
+
+
+def test_each_rule_finds_its_own_sentence_among_all_of_them():
+    corpus = " ".join(sentence for sentence, _ in SENTENCES.values())
+    for rule_id, (sentence, expected) in SENTENCES.items():
+        found = extract(BY_ID[rule_id], corpus)
+        twin_values = [SENTENCES[other][1] for pair in TWINS if rule_id in pair for other in pair]
+        assert found is not None and (found.values == expected or found.values in twin_values), rule_id
+
+
+def test_a_rule_does_not_start_mid_word():
+    assert extract(BY_ID["fha.dti_ineligible_above"], "The USDA total DTI ratio above 44% is ineligible.") is None
+
+
+def test_numbers_in_words_and_percent_spelt_out():
+    found = extract(BY_ID["jumbo.min_reserves"], "A jumbo loan requires reserves of at least twelve months of PITI.")
+    assert found is not None and found.value == D(12)
+    found = extract(BY_ID["fha.max_dti"], "The maximum total DTI ratio for an FHA loan is 43 percent.")
+    assert found is not None and found.value == D(43)
+
+
+def test_threshold_value_picks_the_main_number():
+    assert extract(BY_ID["usda.guarantee_fees"], SENTENCES["usda.guarantee_fees"][0]).value == D("0.35")
+    assert extract(BY_ID["conventional.max_ltv_primary"], SENTENCES["conventional.max_ltv_primary"][0]).value is None
+    assert extract(BY_ID["atr_qm.qm_only"], SENTENCES["atr_qm.qm_only"][0]).value is None
+
+
+def test_quote_verification_normalises_whitespace():
+    assert quote_in_text("A back-end DTI ratio above 50% is ineligible.", "x\nA back-end  DTI\nratio above 50% is ineligible.")
+    assert not quote_in_text("A back-end DTI ratio above 55% is ineligible.", "A back-end DTI ratio above 50% is ineligible.")
+    assert not quote_in_text("  ", "anything")
+
+
+def test_unnamed_placeholder_captures_nothing():
+    assert compile_pattern("LTV is {pct} or less").groupindex == {}
+
+
+def test_adverse_reasons_use_regulation_b_wording():
+    for rule in RULES:
+        if rule.reason_family == "credit_score":
+            assert rule.adverse_reason is None, rule.id  # key factors instead, never "score too low"
+        elif rule.adverse_reason is not None:
+            assert rule.adverse_reason in REG_B_REASONS or rule.adverse_reason.startswith("Other, specify: "), rule.id
+        assert rule.label and rule.query and rule.doc_id
+
+
+def test_queries_state_no_thresholds():
+    assert [r.id for r in RULES if re.search(r"\d", r.query)] == []
+
+
+class _App:
+    loan_type, occupancy, property_units, loan_purpose, product = "conventional", "primary", 1, "purchase", "fixed"
+
+
+def test_rule_applies_by_program_and_scope():
+    app = _App()
+    assert rule_applies(BY_ID["conventional.max_ltv_primary"], app)
+    assert not rule_applies(BY_ID["conventional.max_ltv_second_home"], app)
+    assert not rule_applies(BY_ID["conventional.max_ltv_multi_unit"], app)
+    assert not rule_applies(BY_ID["fha.max_dti"], app)
+    assert rule_applies(BY_ID["atr_qm.max_term"], app)
+    assert not rule_applies(BY_ID["atr_qm.prohibited_features"], app)
+
+
+def _write(tmp_path, rules):
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"rules": rules}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"kind": "max_vibes"}, "unknown kind"), ({"program": "heloc"}, "unknown program"),
+     ({"pattern": "(unclosed"}, "does not compile"), ({"adverse_reason": None}, "adverse_reason must be null"),
+     ({"colour": "red"}, "unexpected keyword")],
+)
+def test_load_rules_refuses_a_bad_rule(tmp_path, change, message):
+    raw = json.loads((PROJECT_ROOT / "seed_data" / "rules.json").read_text())["rules"][1]
+    with pytest.raises(ConfigurationError, match=message):
+        load_rules(_write(tmp_path, [{**raw, **change}]))
+
+
+def test_load_rules_refuses_duplicates_and_unreadable_files(tmp_path):
+    raw = json.loads((PROJECT_ROOT / "seed_data" / "rules.json").read_text())["rules"][0]
+    with pytest.raises(ConfigurationError, match="duplicate"):
+        load_rules(_write(tmp_path, [raw, raw]))
+    with pytest.raises(ConfigurationError, match="cannot read"):
+        load_rules(tmp_path / "missing.json")
+    assert isinstance(RULES[0], Rule)
+
+
+@pytest.mark.integration  # reads the seed PDFs (no database, no model)
+@pytest.mark.parametrize("doc_id", sorted({r.doc_id for r in RULES}))
+def test_rules_read_the_seed_policy_pdfs(doc_id):
+    from rag.pdf import parse_pdf
+
+    pdf = PROJECT_ROOT / "seed_data" / "policies" / f"{doc_id}.pdf"
+    if not pdf.exists():
+        pytest.skip(f"{pdf.name} not written yet")
+    doc = parse_pdf(pdf.read_bytes(), fallback_name=doc_id)
+    for rule in (r for r in RULES if r.doc_id == doc_id):
+        found = extract(rule, doc.text)
+        assert found is not None, f"{rule.id}: sentence not found in {pdf.name}"
+        assert found.values == SENTENCES[rule.id][1], rule.id
+        assert normalise_whitespace(doc.text[found.span[0]:found.span[1]]) == found.quote
