@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +47,31 @@ class Settings(BaseSettings):
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
 
+    # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
+    # Pool sizes trade recall for latency; the targets are in issue 3 (p95 < 150 ms at 100k chunks).
+    query_rewrite: bool = True  # off: retrieve with the original query only
+    rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
+    dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
+    bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")
+    # bm25s: 0.7 ms median / 4.8 ms p95 per query at 100k chunks here; rank-bm25 rescans every
+    # document per query (24 ms at 20k chunks, growing linearly), too slow for 4 variants.
+    bm25_backend: Literal["bm25s", "rank_bm25"] = "bm25s"
+    hnsw_ef_search: int = Field(100, ge=1, description="pgvector HNSW search breadth; >= dense_candidates")
+    rrf_k: int = Field(60, ge=1, description="RRF damping constant; 60 is Cormack et al. (2009)")
+    fused_candidates: int = Field(40, ge=1, description="RRF list length handed to MMR")
+    mmr_lambda: float = Field(0.7, ge=0.0, le=1.0, description="1.0 = pure relevance, 0.0 = pure diversity")
+    rerank_candidates: int = Field(20, ge=1, description="MMR picks handed to the reranker")
+    # "" = no reranker. A local CrossEncoder directory, or a hub name with ALLOW_MODEL_DOWNLOADS=true;
+    # with downloads allowed and this empty, cross-encoder/ms-marco-MiniLM-L-6-v2 is used. Cost is
+    # compute-bound: a 6-layer MiniLM scores 20 pairs of 256 tokens in ~0.9 s on one core here.
+    reranker_model: str = ""
+    reranker_max_length: int = Field(256, ge=16, description="tokens per (query, chunk) pair; bounds rerank latency")
+    # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question reaches
+    # this. Measured on the seed corpus with all-MiniLM-L6-v2: answering sentences score 0.53-0.88,
+    # the best sentence for off-topic questions ("capital of France", "sourdough") 0.16-0.25.
+    answer_min_score: float = Field(0.5, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
+    answer_max_sentences: int = Field(3, ge=1)
+
     # LLM routing: one default provider, optionally overridden per agent with a JSON object,
     # e.g. AGENT_PROVIDERS='{"underwriting": "openai"}'.
     llm_provider: Provider = "offline"
@@ -59,6 +84,10 @@ class Settings(BaseSettings):
     bedrock_region: str = "us-east-1"
     bedrock_model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
     llm_timeout_s: float = 30.0
+
+    # PII: the keyed hash that lets us match an SSN without storing it. Empty: a random key is
+    # created once under DATA_DIR (fine for a laptop; set it explicitly anywhere else).
+    ssn_hash_key: SecretStr = SecretStr("")
 
     @field_validator("database_url")
     @classmethod
@@ -116,6 +145,8 @@ def prepare_process_env(settings: Settings) -> None:
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["RAGAS_DO_NOT_TRACK"] = "true"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no weight-loading bars in CLI output
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if not runtime or not os.access(runtime, os.W_OK):
         run_dir = settings.data_dir / "run"

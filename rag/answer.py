@@ -1,0 +1,155 @@
+"""Offline question answering: the best-matching sentences of the retrieved chunks, each quoted verbatim
+with its citation, or a plain "insufficient context" answer when no sentence matches well enough.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.embeddings import Embedder
+from rag.pdf import PAGE_SEPARATOR
+from rag.retrieval.pipeline import Retriever, get_retriever
+from rag.retrieval.types import Chunk, Citation, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+
+INSUFFICIENT_CONTEXT = "Insufficient context: no passage in the policy library answers this question closely enough."
+MIN_SENTENCE_WORDS = 5  # shorter fragments are headings or table cells, not statements
+SHORT_LINE = 60  # characters; a line this short ends a paragraph, bullet or table cell (wrapped lines run ~95)
+# Sentences further than this below the best one tend to answer a neighbouring question (another
+# program's limit, another deadline) and are left out even when above the threshold.
+ANSWER_MARGIN = 0.1
+
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z(\"$\d])")  # not after "U.S."
+_BULLET = re.compile(r"^[\u2013\u2014\u2022*\-]\s+")
+_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?\s")
+_MINOR_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence quoted verbatim: `text == chunk text[start:end]`; the citation's span is in the document."""
+
+    text: str
+    score: float  # cosine similarity to the question
+    chunk_id: int
+    start: int
+    end: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    sentences: tuple[AnswerSentence, ...]
+    contexts: tuple[ScoredChunk, ...]  # the reranked chunks the sentences were drawn from
+    trace: RetrievalTrace | None = None
+
+    @property
+    def sufficient(self) -> bool:
+        return bool(self.sentences)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of paragraphs, bullets and table cells: a block ends at a short line or before a bullet.
+
+    Blank lines are page breaks (page text has none), and sentences run across them.
+    """
+    spans, start, pos = [], 0, 0
+    for line in text.splitlines(keepends=True):
+        end = pos + len(line)
+        stripped = line.strip()
+        if (stripped and len(stripped) < SHORT_LINE) or _BULLET.match(text[end:].lstrip("\n")):
+            spans.append((start, end))
+            start = end
+        pos = end
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in `text`, trimmed of whitespace and bullet marks."""
+    spans = []
+    for block_start, block_end in _blocks(text):
+        block = text[block_start:block_end]
+        cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(block)), len(block)]
+        for a, b in zip(cuts, cuts[1:]):
+            piece = block[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            bullet = _BULLET.match(piece[lead:])
+            lead += bullet.end() if bullet else 0
+            s, e = block_start + a + lead, block_start + a + len(piece.rstrip())
+            if e > s and len(text[s:e].split()) >= MIN_SENTENCE_WORDS and not _is_heading(text[s:e]):
+                spans.append((s, e))
+    return spans
+
+
+def _is_heading(sentence: str) -> bool:
+    """A numbered or title-case line without closing punctuation ("4.4 Contents of an Adverse Action Notice")."""
+    if sentence.rstrip().endswith((".", "!", "?", ":", ";")):
+        return False
+    if _SECTION_NUMBER.match(sentence):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", sentence) if w.lower() not in _MINOR_WORDS]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _sentence_citation(chunk: Chunk, start: int, end: int) -> Citation:
+    # pages are joined by PAGE_SEPARATOR and page text has no blank lines, so each separator
+    # before a position inside a chunk is one page boundary crossed
+    page = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, start)
+    last = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, end)
+    return Citation(chunk.id, chunk.doc_name, page, last, chunk.section, chunk.subsection,
+                    chunk.char_offset + start, chunk.char_offset + end)
+
+
+def compose_answer(
+    question: str, result: RetrievalResult, *, embedder: Embedder, min_score: float, max_sentences: int
+) -> Answer:
+    """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
+    candidates = _candidates(result.chunks)
+    chosen = _select(_score(question, candidates, embedder), min_score, max_sentences)
+    text = " ".join(" ".join(s.text.split()) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
+    return Answer(question, text, tuple(chosen), result.chunks, result.trace)
+
+
+def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int]]:
+    seen: set[str] = set()
+    out = []
+    for hit in chunks:
+        for start, end in split_sentences(hit.chunk.text):
+            key = " ".join(hit.chunk.text[start:end].split())
+            if key not in seen:  # overlapping chunks repeat sentences
+                seen.add(key)
+                out.append((hit.chunk, start, end))
+    return out
+
+
+def _score(question: str, candidates: list[tuple[Chunk, int, int]], embedder: Embedder) -> list[AnswerSentence]:
+    if not candidates:
+        return []
+    vectors = embedder.embed_documents([c.text[s:e] for c, s, e in candidates])
+    scores = vectors @ embedder.embed_query(question)  # both unit length: dot product is cosine
+    return [
+        AnswerSentence(chunk.text[s:e], float(score), chunk.id, s, e, _sentence_citation(chunk, s, e))
+        for (chunk, s, e), score in zip(candidates, np.asarray(scores))
+    ]
+
+
+def _select(scored: list[AnswerSentence], min_score: float, max_sentences: int) -> list[AnswerSentence]:
+    ranked = sorted(scored, key=lambda s: -s.score)  # stable: ties keep retrieval order
+    if not ranked:
+        return []
+    floor = max(min_score, ranked[0].score - ANSWER_MARGIN)
+    return [s for s in ranked if s.score >= floor][:max_sentences]
+
+
+def answer(question: str, *, retriever: Retriever | None = None, filters: Filters | None = None, k: int = 5) -> Answer:
+    """Retrieve for `question` and answer extractively from the reranked chunks."""
+    retriever = retriever or get_retriever()
+    result = retriever.retrieve(question, filters, k)
+    s = retriever.settings
+    return compose_answer(question, result, embedder=retriever.embedder,
+                          min_score=s.answer_min_score, max_sentences=s.answer_max_sentences)

@@ -1,0 +1,114 @@
+"""The retrieval service: rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank, each stage traced."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.settings import Settings, get_settings
+from rag.embeddings import Embedder
+from rag.retrieval.bm25 import BM25Cache, bm25_search
+from rag.retrieval.dense import dense_search, set_ef_search
+from rag.retrieval.fusion import rrf
+from rag.retrieval.mmr import mmr
+from rag.retrieval.rerank import Reranker
+from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter
+from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = fn()
+    return value, (time.perf_counter() - started) * 1000.0
+
+
+class Retriever:
+    """Built once per process with its collaborators; `retrieve` is safe to call from many threads."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: sessionmaker[Session],
+        embedder: Embedder,
+        reranker: Reranker,
+        settings: Settings,
+        rewriter: Rewriter | None = None,
+    ):
+        self._session_factory = session_factory
+        self.embedder = embedder
+        self.reranker = reranker
+        self.settings = settings
+        self.rewriter = rewriter or GlossaryRewriter(Glossary.load(), settings.rewrite_max_variants)
+        self.bm25 = BM25Cache(settings.bm25_backend)
+
+    def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
+        """The top `k` chunks for `query` (optionally filtered), with the trace of every stage."""
+        query = " ".join(query.split())
+        if not query:
+            raise ValueError("empty query")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        filters = filters or Filters()
+        started = time.perf_counter()
+        stages: list[StageTrace] = []
+        variants, ms = _timed(lambda: self._variants(query))
+        stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
+        with self._session_factory() as session:
+            lists = self._first_stage(session, variants, filters, stages)
+        s = self.settings
+        fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
+        stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
+        diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
+        stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
+        final, ms = _timed(lambda: self.reranker.rerank(query, diverse, k))
+        stages.append(StageTrace("rerank", ms, hits=tuple(final), note=self.reranker.name))
+        total = (time.perf_counter() - started) * 1000.0
+        trace = RetrievalTrace(query, filters, k, tuple(stages), tuple(final), total)
+        log.debug("retrieved %d chunks for %r in %.1f ms", len(final), query, total)
+        return RetrievalResult(query, tuple(final), trace)
+
+    def _variants(self, query: str) -> list[str]:
+        return self.rewriter.variants(query) if self.settings.query_rewrite else [query]
+
+    def _first_stage(
+        self, session: Session, variants: list[str], filters: Filters, stages: list[StageTrace]
+    ) -> list[list[ScoredChunk]]:
+        """Dense and BM25 lists for every variant, in (variant, retriever) order."""
+        s = self.settings
+        set_ef_search(session=session, ef_search=max(s.hnsw_ef_search, s.dense_candidates))
+        index, build_ms = _timed(lambda: self.bm25.get(session=session))
+        lists: list[list[ScoredChunk]] = []
+        for variant in variants:
+            hits, ms = _timed(lambda: dense_search(
+                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters))
+            stages.append(StageTrace("dense", ms, query=variant, hits=tuple(hits)))
+            lists.append(hits)
+            hits, ms = _timed(lambda: bm25_search(
+                session=session, index=index, query=variant, k=s.bm25_candidates, filters=filters))
+            stages.append(StageTrace("bm25", ms + build_ms, query=variant, hits=tuple(hits), note=index.backend))
+            build_ms = 0.0  # an index (re)build or freshness check is charged to the first BM25 list
+            lists.append(hits)
+        return lists
+
+
+@lru_cache(maxsize=1)
+def get_retriever() -> Retriever:
+    """The process-wide retriever (database, embedder and reranker loaded on first use)."""
+    from core.db import get_sessionmaker
+    from rag.embeddings import get_embedder
+    from rag.retrieval.rerank import build_reranker
+
+    settings = get_settings()
+    return Retriever(
+        session_factory=get_sessionmaker(), embedder=get_embedder(),
+        reranker=build_reranker(settings), settings=settings,
+    )

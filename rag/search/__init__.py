@@ -1,0 +1,1 @@
+"""`python -m rag.search "QUERY" [--json]`: run the retrieval pipeline and print every stage."""

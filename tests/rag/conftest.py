@@ -1,0 +1,13 @@
+"""Retrieval fixtures: a Retriever over the seeded corpus (rolled back after each test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieval import Retriever
+from rag.retrieval.rerank import NoOpReranker
+
+
+@pytest.fixture
+def retriever(seeded_db, embedder, settings) -> Retriever:
+    return Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)

@@ -1,0 +1,117 @@
+"""Extractive answers: sentence spans, verbatim quotes with citations, the insufficient-context answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.answer import INSUFFICIENT_CONTEXT, answer, compose_answer, split_sentences
+from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+
+TEXT = (
+    "5.2 Debt-to-Income Limits\n"
+    "The maximum back-end DTI ratio for a conventional loan is 45%. A back-end DTI ratio above 45%\n"
+    "and up to 50% is permitted only with compensating factors and human underwriter review. A\n"
+    "back-end DTI ratio above 50% is ineligible.\n\n"
+    "Overlay: the U.S. agencies accept ratios up to 50% without any further factor and without us.\n"
+    "The following are ineligible under this guide:\n"
+    "\u2013 Borrowers on a government exclusion list or whose identity cannot be verified.\n"
+    "Maximum Loan Amount By Property Type\n"
+)
+
+
+def spans_text(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+@pytest.mark.unit
+def test_sentences_are_verbatim_spans_without_headings_or_bullets():
+    assert spans_text(TEXT) == [
+        "The maximum back-end DTI ratio for a conventional loan is 45%.",
+        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human underwriter review.",
+        "A\nback-end DTI ratio above 50% is ineligible.",
+        "Overlay: the U.S. agencies accept ratios up to 50% without any further factor and without us.",
+        "The following are ineligible under this guide:",
+        "Borrowers on a government exclusion list or whose identity cannot be verified.",
+    ]
+
+
+class KeywordEmbedder:
+    """3-d vectors: a text's direction is set by which of three keywords it contains."""
+
+    name, dim = "keywords", 3
+    KEYS = ("dti", "ineligible", "borrowers")
+
+    def embed_documents(self, texts):
+        rows = [[float(k in t.lower()) for k in self.KEYS] for t in texts]
+        vecs = np.array([r if any(r) else [0.0, 0.0, 0.0] for r in rows])
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.where(norms == 0, 1, norms)
+
+    def embed_query(self, text):
+        return self.embed_documents([text])[0]
+
+
+def make_result(text: str = TEXT) -> RetrievalResult:
+    chunk = Chunk(id=7, text=text, doc_name="Conventional Guide", page_num=4, page_end=5,
+                  section="5. Qualifying Ratios", subsection="5.2 Debt-to-Income Limits", char_offset=1000,
+                  char_end=1000 + len(text))
+    hits = (ScoredChunk(chunk, 0.7),)
+    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), 1, (), hits, 1.0))
+
+
+@pytest.mark.unit
+def test_best_sentences_are_quoted_with_page_and_span():
+    ans = compose_answer("DTI", make_result(), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=2)
+    assert [s.text for s in ans.sentences] == [
+        "The maximum back-end DTI ratio for a conventional loan is 45%.",
+        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human underwriter review.",
+    ]
+    assert ans.text == ("The maximum back-end DTI ratio for a conventional loan is 45%. A back-end DTI ratio above 45% "
+                        "and up to 50% is permitted only with compensating factors and human underwriter review.")
+    first = ans.sentences[0]
+    assert (first.score, first.chunk_id, first.start) == (pytest.approx(1.0), 7, TEXT.index("The maximum"))
+    assert first.citation.char_offset == 1000 + first.start and first.citation.char_end == 1000 + first.end
+    assert (first.citation.page_num, first.citation.subsection) == (4, "5.2 Debt-to-Income Limits")
+    assert ans.sufficient and ans.contexts == make_result().chunks
+
+
+@pytest.mark.unit
+def test_a_sentence_after_the_page_break_cites_the_next_page():
+    ans = compose_answer("borrowers", make_result(), embedder=KeywordEmbedder(), min_score=0.9, max_sentences=3)
+    assert [(s.text[:9], s.citation.page_num) for s in ans.sentences] == [("Borrowers", 5)]
+
+
+@pytest.mark.unit
+def test_sentences_far_below_the_best_are_left_out():
+    # "ineligible" alone scores 1.0; "DTI ... ineligible" scores 0.71: more than ANSWER_MARGIN below
+    ans = compose_answer("ineligible", make_result(), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=5)
+    assert [s.text for s in ans.sentences] == ["The following are ineligible under this guide:"]
+
+
+@pytest.mark.unit
+def test_nothing_above_the_threshold_is_insufficient_context():
+    ans = compose_answer("zoning", make_result(), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
+    assert ans.text == INSUFFICIENT_CONTEXT and ans.sentences == () and not ans.sufficient
+
+
+@pytest.mark.integration
+def test_answers_from_the_seed_corpus_with_verbatim_cited_sentences(retriever):
+    ans = answer("What is the maximum DTI for a conventional loan?", retriever=retriever)
+    best = ans.sentences[0]
+    assert best.text == "The maximum back-end DTI ratio for a conventional loan is 45%."
+    assert (best.citation.doc_name, best.citation.page_num) == ("Conventional Conforming Loan Program Guide", 4)
+    chunks = {c.chunk.id: c.chunk for c in ans.contexts}
+    for sentence in ans.sentences:
+        chunk = chunks[sentence.chunk_id]
+        assert chunk.text[sentence.start:sentence.end] == sentence.text
+        assert sentence.citation.char_offset == chunk.char_offset + sentence.start
+        assert sentence.score >= retriever.settings.answer_min_score
+    assert ans.text.startswith("The maximum back-end DTI ratio for a conventional loan is 45%.")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["What is the capital of France?", "How do I bake sourdough bread?"])
+def test_off_topic_questions_get_insufficient_context(retriever, question):
+    ans = answer(question, retriever=retriever)
+    assert ans.text == INSUFFICIENT_CONTEXT and len(ans.contexts) == 5
