@@ -28,7 +28,7 @@ KINDS = frozenset({
     "mi_upfront_rate", "mi_annual_rate", "coe_required", "rural_purchase_only", "max_income_pct_ami",
     "max_loan_amount", "min_loan_amount_above_conforming", "qm_required", "prohibited_features",
     "max_term_months", "max_points_and_fees_pct", "notice_deadline_days", "max_adverse_reasons",
-    "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible",
+    "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible", "prohibited_bases",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

@@ -81,6 +81,9 @@ class LoanApplication(BaseModel):
     usda_eligible_area: bool | None = None
     household_income_pct_ami: Decimal | None = Field(None, ge=0)  # household income as % of area median
     subordinate_liens: Money = Decimal(0)  # balance of liens that stay in place (for CLTV)
+    # the key factors the credit bureau reported with the score, in Reg B standard wording; an
+    # adverse action for a low score must state these, never "credit score too low"
+    credit_key_factors: tuple[str, ...] = Field((), max_length=4)
 
     @model_validator(mode="before")
     @classmethod
@@ -179,3 +182,20 @@ def _message(field: str, err: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return _TYPE_MESSAGES.get(kind, err["msg"][:1].lower() + err["msg"][1:])
+
+
+# The pipeline never carries the SSN: agents get the application's facts with this placeholder.
+REDACTED_SSN = "000-00-0000"
+
+
+def application_facts(app: LoanApplication) -> dict[str, Any]:
+    """The application as JSON-safe facts for the pipeline, without the SSN."""
+    facts = app.model_dump(mode="json", exclude={"ssn"})
+    facts["ssn_masked"] = app.ssn_masked
+    return facts
+
+
+def application_from_facts(facts: dict[str, Any]) -> LoanApplication:
+    """Rebuild a typed application from `application_facts` output; its SSN is the redacted placeholder."""
+    data = {k: v for k, v in facts.items() if k != "ssn_masked"}
+    return LoanApplication.model_validate({**data, "ssn": REDACTED_SSN})

@@ -69,6 +69,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "atr_qm.max_term": ("The loan term of a qualified mortgage may not exceed 30 years (360 months).", {"years": D(30), "value": D(360)}),
     "atr_qm.points_and_fees": ("Points and fees may not exceed 3% of the total loan amount for a loan of $100,000 or more.", {"value": D(3), "min_loan_amount": D(100000)}),
     "atr_qm.dti_review_above": ("The general QM rule no longer uses the 43% DTI limit; we still require human review of any back-end DTI ratio above 43%.", {"former_limit": D(43), "value": D(43)}),
+    "fair_lending.prohibited_bases": ("Credit decisions may never consider race, color, religion, national origin, sex, marital status, age, receipt of public assistance income, or the good faith exercise of rights under the Consumer Credit Protection Act.", {}),
     "fair_lending.notice_days": ("Notice of action taken must be given within 30 days after receiving a completed application.", {"value": D(30)}),
     "fair_lending.max_adverse_reasons": ("An adverse action notice states no more than four principal reasons.", {"value": D(4)}),
     "underwriting_standards.pmi_rate": ("For qualifying, conventional private mortgage insurance is estimated at an annual rate of 0.50% of the loan amount.", {"value": D("0.50")}),

@@ -1,0 +1,29 @@
+"""The LangGraph Postgres checkpointer, so an interrupted run resumes by its run id."""
+
+from __future__ import annotations
+
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+from sqlalchemy.engine import URL
+
+# Our state holds these pydantic models; the serializer restores only types it is told about.
+STATE_TYPES = [("agents.verdicts", name) for name in (
+    "AgentVerdict", "Finding", "CitedQuote", "DecisionReport", "PrincipalReason", "AgentError", "AgentUsage",
+    "AuditReport")]
+
+
+def libpq_url(url: URL) -> str:
+    """A plain libpq connection string for an SQLAlchemy URL (psycopg wants no driver name)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def build_checkpointer(url: URL) -> PostgresSaver:
+    pool = ConnectionPool(
+        libpq_url(url), min_size=1, max_size=4, open=True, check=ConnectionPool.check_connection,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+    )
+    saver = PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
+    saver.setup()
+    return saver

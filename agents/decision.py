@@ -1,0 +1,87 @@
+"""Decision agent: APPROVE / APPROVE_WITH_CONDITIONS / REFER / DECLINE with principal reasons.
+
+The order of precedence is in agents/README.md; it fails closed: an agent without a verdict or
+a rule that could not be verified sends the file to a person, never to an approval.
+"""
+
+from __future__ import annotations
+
+from agents.context import AgentContext
+from agents.findings import Evidences, finding, unverified
+from agents.node import AgentOutput
+from agents.state import LoanState
+from agents.verdicts import AgentVerdict, DecisionReport, Finding, PrincipalReason, Recommendation
+from core.schemas import application_from_facts
+
+UPSTREAM = ("intake", "ratio", "compliance", "policy", "underwriting")
+# "most important first" (Reg B commentary): eligibility before capacity before collateral and credit
+REASON_ORDER = ("qm", "program", "income", "dti", "housing_ratio", "ltv", "collateral", "credit_score", "assets",
+                "employment", "none")
+
+
+def recommend(state: LoanState) -> tuple[Recommendation, list[Finding], str]:
+    """(recommendation, the findings that drove it, why) by the fixed order of precedence."""
+    verdicts = [state[a] for a in UPSTREAM if a in state]
+    findings = [f for v in verdicts for f in v.findings]
+    errored = [v.agent for v in verdicts if v.verdict == "ERROR"]
+    if errored or any(f.status == "UNVERIFIED" for f in findings):
+        why = f"agent(s) {', '.join(errored)} reached no verdict" if errored else "a rule could not be verified"
+        return "REFER", [f for f in findings if f.status == "UNVERIFIED"], why
+    if state["intake"].verdict == "REJECT_INCOMPLETE":
+        return "DECLINE", [f for f in state["intake"].findings if f.status == "FAIL"], "the application is incomplete"
+    for status, outcome, why in (("FAIL", "DECLINE", "a policy rule is broken"),
+                                 ("REVIEW", "REFER", "a rule requires human review"),
+                                 ("CONDITION", "APPROVE_WITH_CONDITIONS", "the program attaches conditions")):
+        hits = [f for f in findings if f.status == status]
+        if hits:
+            return outcome, hits, why
+    return "APPROVE", [], "every rule is met"
+
+
+def principal_reasons(drivers: list[Finding], state: LoanState, ctx: AgentContext, limit: int,
+                      outcome: Recommendation) -> list[PrincipalReason]:
+    app = application_from_facts(state["application"])
+    rules = ctx.evidence.rules
+    family = lambda f: rules[f.rule_id].reason_family if f.rule_id in rules else "program"  # noqa: E731
+    reasons: list[PrincipalReason] = []
+    for f in sorted(drivers, key=lambda f: REASON_ORDER.index(family(f))):
+        texts = [f.adverse_reason] if f.adverse_reason else []
+        if family(f) == "credit_score":
+            texts = list(app.credit_key_factors) or ["Credit score below the program minimum (bureau key factors needed)"]
+        if not texts and outcome == "REFER":
+            texts = [f.label[:1].upper() + f.label[1:]]  # a referral reason, not an adverse-action reason
+        for text in texts:
+            if text not in [r.reason for r in reasons]:
+                reasons.append(PrincipalReason(reason=text, rule_id=f.rule_id, detail=f.message,
+                                               citation=f.citation, remedy=f.remedy))
+    return reasons[:limit]
+
+
+def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
+    ev = Evidences(state, ctx)
+    outcome, drivers, why = recommend(state)
+    max_reasons = ev.get("fair_lending.max_adverse_reasons")
+    notice = ev.get("fair_lending.notice_days")
+    own: list[Finding] = []
+    if outcome in ("DECLINE", "REFER") and drivers:
+        if not max_reasons.found:
+            outcome, why, own = "REFER", "the reason limit could not be verified", [unverified(max_reasons)]
+        else:
+            own.append(finding(max_reasons, "INFO", f"At most {max_reasons.value()} principal reasons are stated."))
+    if outcome == "DECLINE" and notice.found:
+        own.append(finding(notice, "INFO", f"Send the adverse action notice within {notice.value()} days."))
+    limit = int(max_reasons.value()) if max_reasons.found else 0
+    reasons = principal_reasons(drivers, state, ctx, limit, outcome) if outcome in ("DECLINE", "REFER") else []
+    conditions = tuple(f.message for f in drivers) if outcome == "APPROVE_WITH_CONDITIONS" else ()
+    every = [f for a in UPSTREAM if a in state for f in state[a].findings]
+    report = DecisionReport(
+        recommendation=outcome, summary=f"{outcome.replace('_', ' ').title()}: {why}.",
+        findings=tuple(f"{f.status}: {f.message}" for f in every if f.status != "PASS"),
+        conditions=conditions, principal_reasons=tuple(reasons),
+        citations=tuple({c.chunk_id: c for f in every if (c := f.citation)}.values()),
+        corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""),
+    )
+    verdict = AgentVerdict(agent="decision", verdict=outcome, summary=report.summary, findings=tuple(own),
+                           reasoning=" ".join(f"{r.reason} ({r.detail})" for r in reasons) or report.summary,
+                           conditions=conditions, facts={"reasons": [r.reason for r in reasons]})
+    return AgentOutput(verdict, ev.all(), extra={"report": report})

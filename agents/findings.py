@@ -1,0 +1,60 @@
+"""Small helpers shared by the agents: resolving evidence and turning it into findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.context import AgentContext
+from agents.evidence import Evidence
+from agents.state import LoanState
+from agents.verdicts import Finding, FindingStatus
+
+
+class Evidences:
+    """The evidence one agent looked up during a run, by rule id, in lookup order."""
+
+    def __init__(self, state: LoanState, ctx: AgentContext):
+        self._ctx = ctx
+        self._corpus = state.get("corpus_version", "")
+        self.used: dict[str, Evidence] = {}
+
+    def get(self, rule_id: str) -> Evidence:
+        if rule_id not in self.used:
+            self.used[rule_id] = self._ctx.evidence.resolve(rule_id, corpus_version=self._corpus)
+        return self.used[rule_id]
+
+    def all(self) -> list[Evidence]:
+        return list(self.used.values())
+
+
+def pct(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"{value.normalize():f}%"
+
+
+def money(value: Decimal) -> str:
+    return f"${value:,.2f}" if value != value.to_integral() else f"${value:,.0f}"
+
+
+def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str | None = None,
+            actual: str | None = None, remedy: str | None = None) -> Finding:
+    """A finding about `ev.rule`, cited to the passage that states it (UNVERIFIED if none was found)."""
+    if not ev.found:
+        return unverified(ev)
+    return Finding(
+        rule_id=ev.rule.id, label=ev.rule.label, status=status, message=message, threshold=threshold,
+        actual=actual, citation=ev.citation, remedy=remedy,
+        adverse_reason=ev.rule.adverse_reason if status in ("FAIL", "REVIEW") else None,
+    )
+
+
+def unverified(ev: Evidence) -> Finding:
+    return Finding(
+        rule_id=ev.rule.id, label=ev.rule.label, status="UNVERIFIED",
+        message=f"The policy passage stating '{ev.rule.label}' was not found in the retrieved text; "
+                "the rule cannot be applied, so a person must review the file.",
+    )
+
+
+def worst(findings: list[Finding] | tuple[Finding, ...]) -> FindingStatus:
+    order = ["PASS", "INFO", "CONDITION", "WARN", "REVIEW", "FAIL", "UNVERIFIED"]
+    return max((f.status for f in findings), key=order.index, default="PASS")

@@ -1,0 +1,78 @@
+"""Ratio agent: PITI, front-end and back-end DTI, LTV/CLTV and reserves, at rates read from policy."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.context import AgentContext
+from agents.evidence import Evidence
+from agents.findings import Evidences, finding, pct, unverified
+from agents.formulas import RatioResult, compute_ratios
+from agents.node import AgentOutput
+from agents.state import LoanState
+from agents.verdicts import AgentVerdict, Finding
+from core.schemas import LoanApplication, application_from_facts
+
+
+def mi_rate(app: LoanApplication, loan_ltv: Decimal, ev: Evidences) -> tuple[Decimal, list[Finding]]:
+    """The annual mortgage insurance (or guarantee fee) rate the program's policy text sets."""
+    if app.loan_type == "conventional":
+        required = ev.get("conventional.mi_required_above_ltv")
+        if not required.found:
+            return Decimal(0), [unverified(required)]
+        if loan_ltv <= required.value():
+            return Decimal(0), [finding(required, "INFO", f"No mortgage insurance at {pct(loan_ltv)} LTV.")]
+        return _annual(ev.get("underwriting_standards.pmi_rate"), "Private mortgage insurance estimated at {}")
+    if app.loan_type == "fha":
+        mip = ev.get("fha.annual_mip")
+        if not mip.found:
+            return Decimal(0), [unverified(mip)]
+        above = loan_ltv > mip.value("ltv_split")
+        rate = mip.value("rate_above_split" if above else "rate_at_or_below_split")
+        return rate, [finding(mip, "INFO", f"Annual MIP {pct(rate)} at {pct(loan_ltv)} LTV.")]
+    if app.loan_type == "usda":
+        return _annual(ev.get("usda.guarantee_fees"), "USDA annual fee {}")
+    return Decimal(0), []
+
+
+def _annual(ev: Evidence, message: str) -> tuple[Decimal, list[Finding]]:
+    if not ev.found:
+        return Decimal(0), [unverified(ev)]
+    return ev.value(), [finding(ev, "INFO", message.format(pct(ev.value())) + " a year, in the payment.")]
+
+
+def qualifying_rate(app: LoanApplication, ev: Evidences) -> tuple[Decimal | None, list[Finding]]:
+    if app.product != "arm":
+        return None, []
+    add = ev.get("underwriting_standards.arm_qualifying_rate")
+    if not add.found:
+        return None, [unverified(add)]
+    rate = app.interest_rate + add.value()
+    return rate, [finding(add, "INFO", f"ARM qualified at {pct(rate)} (note rate plus {add.value()} points).")]
+
+
+def ratio_facts(r: RatioResult) -> dict[str, str]:
+    """The figures shown to the officer and used by later agents (as text: exact Decimals)."""
+    return {name: str(getattr(r, name)) for name in (
+        "qualifying_rate_pct", "mi_annual_rate_pct", "principal_interest", "property_tax", "insurance", "hoa",
+        "mortgage_insurance", "piti", "monthly_debts", "total_obligations", "monthly_income", "front_end_dti",
+        "back_end_dti", "ltv", "cltv", "reserves_months")}
+
+
+def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
+    app = application_from_facts(state["application"])
+    ev = Evidences(state, ctx)
+    base = compute_ratios(app, mi_annual_rate_pct=Decimal(0))
+    rate_q, q_findings = qualifying_rate(app, ev)
+    rate_mi, mi_findings = mi_rate(app, base.ltv, ev)
+    r = compute_ratios(app, mi_annual_rate_pct=rate_mi, qualifying_rate_pct=rate_q)
+    findings = tuple(q_findings + mi_findings)
+    summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
+               f"LTV {pct(r.ltv)}, reserves {r.reserves_months} months.")
+    reasoning = (f"P&I ${r.principal_interest:,.2f} at {pct(r.qualifying_rate_pct)} over {app.term_months} months, "
+                 f"tax ${r.property_tax:,.2f}, insurance ${r.insurance:,.2f}, HOA ${r.hoa:,.2f}, "
+                 f"mortgage insurance ${r.mortgage_insurance:,.2f}; other debts ${r.monthly_debts:,.2f} "
+                 f"against income ${r.monthly_income:,.2f}.")
+    verdict = AgentVerdict(agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning,
+                           facts=ratio_facts(r), findings=findings)
+    return AgentOutput(verdict, ev.all())

@@ -1,0 +1,1 @@
+"""CLI package: `python -m agents.run APPLICATION.json [--json]`."""

@@ -1,0 +1,96 @@
+"""CLI: underwrite one application, printing each agent's verdict as it lands.
+
+    python -m agents.run APPLICATION.json [--json]
+    python -m agents.run --resume RUN_ID [--json]
+
+APPLICATION.json is a LoanApplication object, or a sample file with an "application" key.
+Exit codes: 0 decided, 1 interrupted (resumable), 2 invalid input or setup error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
+from core.errors import InvalidApplication, LoanGraphError
+from core.schemas import validate_application
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("application", data) if isinstance(data, dict) else data
+
+
+def summary_json(events: list) -> dict[str, Any]:
+    finished = next((e for e in events if isinstance(e, RunFinished)), None)
+    agents = [{"agent": e.agent, "verdict": e.verdict.verdict, "summary": e.verdict.summary,
+               "provider": e.usage.provider if e.usage else "offline", "latency_ms": round(e.elapsed_ms, 1)}
+              for e in events if isinstance(e, AgentEvent)]
+    errors = [er.model_dump() for e in events if isinstance(e, AgentEvent) for er in e.errors]
+    errors += [{"agent": "pipeline", "message": e.message, "kind": "interrupted"} for e in events if isinstance(e, RunInterrupted)]
+    report = finished.report if finished else None
+    return {
+        "run_id": events[0].run_id if events else None,
+        "decision": report.recommendation if report else None,
+        "reasons": [r.model_dump() for r in report.principal_reasons] if report else [],
+        "conditions": list(report.conditions) if report else [],
+        "citations": [c.model_dump() for c in report.citations] if report else [],
+        "agents": agents,
+        "errors": errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m agents.run", description="Underwrite one loan application.")
+    parser.add_argument("application", nargs="?", type=Path, help="application JSON file")
+    parser.add_argument("--resume", metavar="RUN_ID", help="continue an interrupted run")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.application and not args.resume:
+        parser.error("give an APPLICATION.json or --resume RUN_ID")
+    try:
+        from agents.service import get_service
+
+        if args.resume:
+            stream = get_service().resume(args.resume)
+        else:
+            app = validate_application(load(args.application))
+            stream = get_service().run(app)
+        events = []
+        for event in stream:
+            events.append(event)
+            if not args.json:
+                print(describe(event), flush=True)
+    except InvalidApplication as exc:
+        print("invalid application:", *exc.messages(), sep="\n  ", file=sys.stderr)
+        return 2
+    except (LoanGraphError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary_json(events), indent=2, default=str))
+    return 1 if any(isinstance(e, RunInterrupted) for e in events) else 0
+
+
+def describe(event) -> str:
+    if isinstance(event, RunStarted):
+        return f"run {event.run_id} (corpus {event.corpus_version}, rules {event.ruleset_version})"
+    if isinstance(event, AgentEvent):
+        line = f"[{event.elapsed_ms:7.0f} ms] {event.agent:<12} {event.verdict.verdict:<24} {event.verdict.summary}"
+        return line + "".join(f"\n    ! {e.message}" for e in event.errors)
+    if isinstance(event, RunFinished):
+        reasons = "".join(f"\n    - {r.reason}: {r.detail}" + (f" ({r.citation.label()})" if r.citation else "")
+                          + (f"\n      to change: {r.remedy}" if r.remedy else "") for r in event.report.principal_reasons)
+        conditions = "".join(f"\n    * {c}" for c in event.report.conditions)
+        return f"DECISION {event.report.recommendation} in {event.latency_ms:.0f} ms{reasons}{conditions}"
+    return f"INTERRUPTED: {event.message}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""`run_underwriting(application)`: run the graph, persist as it goes, yield one event per agent.
+
+Each agent's result is committed as soon as it lands. If the database goes away mid-run the run
+is reported as interrupted and `resume(run_id)` continues from the last LangGraph checkpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+from psycopg import OperationalError as PsycopgOperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents import persistence as repo
+from agents.context import AgentContext
+from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
+from agents.graph import AGENT_ORDER
+from agents.rules import DEFAULT_RULES_PATH
+from agents.verdicts import AgentUsage
+from core.errors import DatabaseUnavailable, LoanGraphError
+from core.models import Run
+from core.pii import hash_key, ssn_hash
+from core.schemas import LoanApplication, application_facts
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OUTAGES = (OperationalError, PsycopgOperationalError, DatabaseUnavailable)
+
+
+def ruleset_version() -> str:
+    return hashlib.sha256(DEFAULT_RULES_PATH.read_bytes()).hexdigest()[:16]
+
+
+class UnderwritingService:
+    """Built once per process (see `get_service`); safe to share between sessions and threads."""
+
+    def __init__(self, *, graph: CompiledStateGraph, context: AgentContext, session_factory: sessionmaker[Session],
+                 settings: Settings):
+        self.graph, self.context, self.sessions, self.settings = graph, context, session_factory, settings
+
+    def run(self, app: LoanApplication) -> Iterator[RunEvent]:
+        """Underwrite `app` (already validated), yielding events as agents finish."""
+        run_id, application_id = str(uuid.uuid4()), app.application_id or str(uuid.uuid4())
+        with self.sessions.begin() as session:
+            corpus = repo.corpus_version(session=session)
+            repo.save_application(app, session=session, application_id=application_id,
+                                  ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
+            session.flush()
+            repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=corpus,
+                           ruleset=ruleset_version(), routes=self.context.router.routes())
+        yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
+        state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
+                 "ruleset_version": ruleset_version()}
+        yield from self._stream(run_id, state, seq=0)
+
+    def resume(self, run_id: str) -> Iterator[RunEvent]:
+        """Continue an interrupted run from its last checkpoint (a finished run just reports again)."""
+        with self.sessions() as session:
+            run = session.get(Run, run_id)
+            if run is None:
+                raise LoanGraphError(f"no run with id {run_id}")
+            done = len(run.agent_traces)
+            if run.status == "completed":
+                yield _finished_from(run)
+                return
+            snapshot = self.graph.get_state(self._config(run_id))
+            start: dict[str, Any] | None = None
+            if not snapshot.values:  # interrupted before the first checkpoint: start over
+                start = {"run_id": run_id, "application": run.application.data,
+                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version}
+            run.status = "running"
+            session.commit()
+        yield from self._stream(run_id, start, seq=done)
+
+    def _config(self, run_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": run_id}}
+
+    def _stream(self, run_id: str, state: dict[str, Any] | None, *, seq: int) -> Iterator[RunEvent]:
+        started = time.perf_counter()
+        try:
+            for chunk in self.graph.stream(state, self._config(run_id), context=self.context,
+                                           stream_mode="updates", durability="sync"):
+                for node, update in chunk.items():
+                    if node in AGENT_ORDER and update:
+                        seq += 1
+                        yield self._record(run_id, node, seq, update, started)
+            yield self._finish(run_id, started)
+        except OUTAGES as exc:
+            message = (f"The database became unavailable during the run ({type(exc).__name__}). Everything "
+                       f"saved so far is kept; resume with: python -m agents.run --resume {run_id}")
+            log.warning("run %s interrupted: %s", run_id, exc)
+            self._try_mark_interrupted(run_id, message)
+            yield RunInterrupted(run_id, message)
+
+    def _record(self, run_id: str, agent: str, seq: int, update: dict[str, Any], started: float) -> AgentEvent:
+        usage: AgentUsage | None = (update.get("usage") or [None])[0]
+        with self.sessions.begin() as session:
+            repo.save_agent(session=session, run_id=run_id, seq=seq, verdict=update[agent], usage=usage,
+                            retrievals=update.get("retrievals", []))
+        return AgentEvent(run_id, agent, seq, update[agent], usage, tuple(update.get("errors", [])),
+                          (time.perf_counter() - started) * 1000)
+
+    def _finish(self, run_id: str, started: float) -> RunFinished:
+        values = self.graph.get_state(self._config(run_id)).values
+        report, audit_report = values["report"], values.get("audit_report")
+        usage, errors = values.get("usage", []), values.get("errors", [])
+        latency = (time.perf_counter() - started) * 1000
+        with self.sessions.begin() as session:
+            repo.finish_run(session=session, run_id=run_id, result=report.model_dump(mode="json"),
+                            latency_ms=latency, usage=usage, errors=errors)
+            if audit_report is not None:
+                repo.set_faithfulness(session=session, run_id=run_id, scores=audit_report.faithfulness)
+        return RunFinished(run_id, report, audit_report, latency, sum(u.tokens_in for u in usage),
+                           sum(u.tokens_out for u in usage), sum(u.cost_usd for u in usage), tuple(errors))
+
+    def _try_mark_interrupted(self, run_id: str, message: str) -> None:
+        try:
+            with self.sessions.begin() as session:
+                repo.mark_interrupted(session=session, run_id=run_id, message=message)
+        except SQLAlchemyError:
+            log.warning("could not mark run %s interrupted (database still unavailable)", run_id)
+
+
+def _finished_from(run: Run) -> RunFinished:
+    from agents.verdicts import DecisionReport
+
+    return RunFinished(run.id, DecisionReport.model_validate(run.result), None, run.latency_ms or 0.0,
+                       run.tokens_in, run.tokens_out, run.cost_usd)
+
+
+@lru_cache(maxsize=1)
+def get_service() -> UnderwritingService:
+    """The process-wide service: database, retriever, LLM router, checkpointer and graph, built once."""
+    from agents.checkpoint import build_checkpointer
+    from agents.evidence import EvidenceResolver
+    from agents.graph import build_graph
+    from core.db import get_engine, get_sessionmaker
+    from core.llm import build_router
+    from core.settings import get_settings
+    from rag.retrieval.pipeline import get_retriever
+
+    settings = get_settings()
+    router = build_router(settings)  # refuses to start on a PII-unsafe configuration
+    context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
+                           session_factory=get_sessionmaker())
+    graph = build_graph(build_checkpointer(get_engine().url))
+    return UnderwritingService(graph=graph, context=context, session_factory=get_sessionmaker(), settings=settings)
+
+
+def run_underwriting(app: LoanApplication) -> Iterator[RunEvent]:
+    """Underwrite one validated application with the process-wide service."""
+    return get_service().run(app)
