@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast ingest bench clean
+.PHONY: setup run test test-fast browser-deps ingest bench clean
 
 setup: $(STAMP)
 
@@ -19,8 +19,15 @@ $(STAMP): requirements.txt constraints.txt
 run: setup
 	$(BIN)/streamlit run app.py
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest
+
+# Debian's Chromium for the browser smoke test (never a test tool's own browser download)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium missing: install it (Debian: sudo apt-get install chromium chromium-driver) or the browser test is skipped"; fi; }
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"
@@ -30,6 +37,9 @@ ingest: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/retrieval_quality.py
+	$(BIN)/python benchmarks/retrieval_latency.py
+	$(BIN)/python benchmarks/pipeline.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -24,3 +24,11 @@ def embedder():
 
 def settings() -> Settings:
     return get_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def router():
+    """The LLM router; raises ConfigurationError on a configuration that would leak PII."""
+    from core.llm import build_router
+
+    return build_router(get_settings())

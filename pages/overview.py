@@ -1,20 +1,25 @@
-"""Overview: mode, providers, database and knowledge-base status."""
+"""Overview: mode, providers per agent, database and knowledge-base status, recent decisions."""
 
 import streamlit as st
 
+from agents.runs import list_runs
 from core.errors import LoanGraphError
-from dashboard import resources
+from dashboard import overview, resources
 from dashboard.knowledge_base import documents_frame, ensure_seed_corpus
 
 settings = resources.settings()
 st.title("LoanGraph underwriting desk")
 
-mode = "production" if settings.app_env == "production" else (
-    "offline" if settings.llm_provider == "offline" and not settings.agent_providers else "connected")
 cols = st.columns(3)
-cols[0].metric("Mode", mode)
+cols[0].metric("Mode", overview.mode(settings))
 cols[1].metric("Database", "embedded PostgreSQL" if not settings.database_url else "DATABASE_URL")
 cols[2].metric("Embeddings", settings.embedding_model)
+
+try:
+    routes = resources.router().routes()
+except LoanGraphError as exc:
+    st.error(f"**The LLM configuration was refused.** {exc}")
+    st.stop()
 
 try:
     factory = resources.session_factory()
@@ -34,3 +39,17 @@ if not stats["chunks"]:
 else:
     with factory() as session:
         st.dataframe(documents_frame(session), hide_index=True, use_container_width=True)
+    overview.try_sample_button()
+
+left, right = st.columns([1, 2])
+with left:
+    st.subheader("Agents")
+    st.dataframe(overview.routes_frame(routes), hide_index=True, use_container_width=True)
+with right:
+    st.subheader("Recent decisions")
+    with factory() as session:
+        recent = list_runs(session=session, limit=10)
+    if recent:
+        st.dataframe(overview.recent_frame(recent), hide_index=True, use_container_width=True)
+    else:
+        st.info("No decisions yet. Submit an application on the **New application** page, or try a sample.")

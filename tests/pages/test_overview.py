@@ -30,6 +30,7 @@ def app_env(monkeypatch, settings, tmp_path):
 
     resources.session_factory.clear()
     resources.embedder.clear()
+    resources.router.clear()
 
 
 def test_first_start_ingests_the_policy_folder(app_env, tiny_pdf, tmp_path):
@@ -40,6 +41,9 @@ def test_first_start_ingests_the_policy_folder(app_env, tiny_pdf, tmp_path):
     documents, pages, chunks = (m.value for m in at.metric[3:6])
     assert (documents, pages) == ("1", "3") and int(chunks) >= 3
     assert at.dataframe[0].value["Document"].tolist() == ["Test Program Guide"]
+    assert at.dataframe[1].value["Provider / model"].tolist()[0].startswith("offline")
+    assert at.metric[0].value == "offline"
+    assert any("No decisions yet" in i.value for i in at.info)
 
 
 def test_empty_policy_folder_shows_how_to_add_documents(app_env, tmp_path):

@@ -1,0 +1,45 @@
+"""Overview page pieces: the mode banner, provider routes and the recent-decisions table."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from core.settings import PROJECT_ROOT, Settings
+
+SAMPLES_DIR = PROJECT_ROOT / "seed_data" / "applications"
+DEMO_SAMPLE = "07_conventional_ltv_85_mi_condition"  # a realistic file with a condition to show
+
+
+def mode(settings: Settings) -> str:
+    if settings.app_env == "production":
+        return "production"
+    routed = {settings.llm_provider, *settings.agent_providers.values()}
+    return "offline" if routed == {"offline"} else "connected"
+
+
+def routes_frame(routes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"Agent": a.title(), "Provider / model": r} for a, r in routes.items()])
+
+
+def recent_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Started": r.started_at.strftime("%Y-%m-%d %H:%M"), "Applicant": r.applicant, "Loan": r.loan_type.upper(),
+        "Amount": f"${r.loan_amount:,.0f}", "Recommendation": r.recommendation or r.status,
+        "Final": r.final_decision or "-",
+    } for r in rows])
+
+
+def demo_sample_title() -> str:
+    path = SAMPLES_DIR / f"{DEMO_SAMPLE}.json"
+    return json.loads(path.read_text())["title"] if path.exists() else ""
+
+
+def try_sample_button() -> None:
+    """One click from the overview to a streamed decision on a sample file."""
+    title = demo_sample_title()
+    if title and st.button(f"Try a sample application: {title}", type="primary", key="try_sample"):
+        st.session_state["prefill_sample"] = DEMO_SAMPLE
+        st.switch_page("pages/new_application.py")
