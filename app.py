@@ -11,5 +11,6 @@ st.set_page_config(page_title="LoanGraph", page_icon=":material/account_balance:
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/new_application.py", title="New application", icon=":material/add_circle:"),
 ])
 navigation.run()

@@ -49,7 +49,8 @@ class UnderwritingService:
 
     def run(self, app: LoanApplication) -> Iterator[RunEvent]:
         """Underwrite `app` (already validated), yielding events as agents finish."""
-        run_id, application_id = str(uuid.uuid4()), app.application_id or str(uuid.uuid4())
+        # our own key for every submission; the applicant's application_id stays in the stored facts
+        run_id, application_id = str(uuid.uuid4()), str(uuid.uuid4())
         with self.sessions.begin() as session:
             corpus = repo.corpus_version(session=session)
             repo.save_application(app, session=session, application_id=application_id,

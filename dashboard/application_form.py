@@ -1,0 +1,138 @@
+"""The loan application form: every field, a sample picker, and validation messages under each field.
+
+Submitting validates with `core.schemas.validate_application`; a valid application is left in
+`st.session_state[PENDING]` for the page to underwrite, an invalid one leaves `ERRORS` and runs nothing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import InvalidApplication
+from core.schemas import validate_application
+from dashboard.application_fields import (
+    FIELD_BY_NAME, SECTIONS, TRISTATE, FormField, application_from_state, default_state, list_samples, load_sample,
+    state_from_application,
+)
+
+PENDING = "na_pending_application"  # a validated LoanApplication waiting to be underwritten
+ERRORS = "na_field_errors"  # {field: message} from the last submission
+PREFILL = "prefill_sample"  # set by the Overview page: a sample file stem to load and submit once
+OPEN = "na_form_open"  # whether the form is unfolded (it folds after a valid submission)
+
+
+def _set_state(values: dict) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def _init_defaults() -> None:
+    for key, value in default_state().items():
+        st.session_state.setdefault(key, value)
+
+
+def submit() -> None:
+    """Validate the form's current values; a callback, so the form re-renders with the messages."""
+    data = application_from_state({f.key: st.session_state.get(f.key) for f in FIELD_BY_NAME.values()})
+    try:
+        st.session_state[PENDING] = validate_application(data)
+        st.session_state[ERRORS] = {}
+        st.session_state[OPEN] = False  # fold the form away so the run and its decision come into view
+    except InvalidApplication as exc:
+        st.session_state.pop(PENDING, None)
+        st.session_state[ERRORS] = exc.field_errors
+
+
+def _load_selected_sample() -> None:
+    stem = st.session_state.get("na_sample")
+    if stem:
+        _set_state(state_from_application(load_sample(stem).application))
+        st.session_state[ERRORS] = {}
+        st.session_state[OPEN] = True
+
+
+def apply_prefill() -> bool:
+    """Load and submit the sample the Overview page asked for (once). True when one was submitted."""
+    stem = st.session_state.pop(PREFILL, None)
+    if not stem:
+        return False
+    try:
+        sample = load_sample(stem)
+    except (OSError, ValueError, KeyError):
+        st.error(f"Sample application `{stem}` could not be loaded from seed_data/applications.")
+        return False
+    _set_state(state_from_application(sample.application))
+    st.session_state["na_sample"] = stem
+    submit()
+    return PENDING in st.session_state
+
+
+def sample_picker() -> None:
+    """Choose a sample from seed_data/applications and load it into the form."""
+    samples = {s.stem: s for s in list_samples()}
+    cols = st.columns([4, 1], vertical_alignment="bottom")
+    cols[0].selectbox(
+        "Start from a sample application", [""] + list(samples), key="na_sample",
+        format_func=lambda stem: "Blank form" if not stem else
+        f"{samples[stem].title} (expected: {samples[stem].expected})")
+    cols[1].button("Load into form", key="na_load_sample", on_click=_load_selected_sample,
+                   disabled=not st.session_state.get("na_sample"), width="stretch")
+
+
+def _widget(field: FormField) -> None:
+    common = {"key": field.key, "help": field.help}
+    if field.kind == "text":
+        st.text_input(field.label, type="password" if field.name == "ssn" else "default", **common)
+    elif field.kind == "lines":
+        st.text_area(field.label, height=90, **common)
+    elif field.kind == "int":
+        st.number_input(field.label, step=1, **common)
+    elif field.kind == "decimal":
+        st.number_input(field.label, step=field.step, format=f"%.{field.decimals}f", **common)
+    elif field.kind == "optional_decimal":
+        st.number_input(field.label, value=None, step=field.step, format=f"%.{field.decimals}f", **common)
+    elif field.kind == "choice":
+        st.selectbox(field.label, field.options, format_func=lambda v: v.replace("_", " "), **common)
+    elif field.kind == "tristate":
+        st.selectbox(field.label, TRISTATE, **common)
+    else:
+        st.checkbox(field.label, **common)
+
+
+def _field_error(field: FormField, errors: dict[str, str]) -> None:
+    message = next((m for name, m in errors.items() if name.split(".")[0] == field.name), None)
+    if message:
+        st.caption(f":red[:material/error: {field.label} {message}]")
+
+
+def error_summary(errors: dict[str, str]) -> None:
+    if not errors:
+        return
+    labels = {f.name: f.label for f in FIELD_BY_NAME.values()}
+    lines = "\n".join(f"- **{labels.get(name.split('.')[0], name)}** {message}" for name, message in errors.items())
+    st.error(f"The application was not submitted: {len(errors)} field(s) need attention.\n\n{lines}")
+
+
+def _title() -> str:
+    name = st.session_state.get(FIELD_BY_NAME["applicant_name"].key) or "new applicant"
+    program = str(st.session_state.get(FIELD_BY_NAME["loan_type"].key, "")).upper()
+    amount = st.session_state.get(FIELD_BY_NAME["loan_amount"].key) or 0
+    return f"Application: {name}, {program} loan of \\${amount:,.0f}"
+
+
+def application_form() -> None:
+    """A sample picker and every LoanApplication field; the submit button validates (see `submit`)."""
+    _init_defaults()
+    errors: dict[str, str] = st.session_state.get(ERRORS, {})
+    error_summary(errors)
+    with st.expander(_title(), expanded=bool(errors) or st.session_state.get(OPEN, True), icon=":material/edit_note:"):
+        sample_picker()
+        with st.form("na_application_form", border=False):
+            for title, fields in SECTIONS:
+                st.markdown(f"**{title}**")
+                cols = st.columns(3)
+                for i, field in enumerate(fields):
+                    with cols[i % 3]:
+                        _widget(field)
+                        _field_error(field, errors)
+            st.form_submit_button("Underwrite application", key="na_submit", type="primary", on_click=submit)

@@ -1,0 +1,54 @@
+"""New application: fill in the form (or load a sample), watch the agents underwrite it, then decide."""
+
+import streamlit as st
+
+from core.errors import LoanGraphError
+from dashboard import resources
+from dashboard.application_form import PENDING, application_form, apply_prefill
+from dashboard.decision_card import decision_card
+from dashboard.officer_decision import downloads, officer_panel
+from dashboard.run_summary import agent_events, finished
+from dashboard.underwriting import RESULT, policy_chunks, replay, run_problems, underwrite
+from dashboard.verdict_cards import verdict_cards
+
+st.title("New application")
+st.caption("Enter a mortgage application or start from a sample. Seven agents underwrite it, each verdict "
+           "cited to a page of the lending policy; you then confirm or override the recommendation.")
+
+try:
+    factory = resources.session_factory()
+    chunks = policy_chunks(factory)
+except LoanGraphError as exc:
+    st.error(f"**The database is not available.** {exc}")
+    st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
+    st.stop()
+
+if not chunks:
+    st.warning("**The policy knowledge base is empty**, so the agents would have no policy text to apply or cite. "
+               "Open the **Overview** page: it ingests the seed policy corpus on first start "
+               "(or run `python -m rag.ingest`).", icon=":material/menu_book:")
+    if st.button("Open Overview", key="na_goto_overview"):
+        st.switch_page("pages/overview.py")
+    st.stop()
+
+if apply_prefill():
+    st.toast("Sample application loaded and submitted.", icon=":material/play_arrow:")
+application_form()
+
+pending = st.session_state.pop(PENDING, None)
+if pending is not None:
+    result = underwrite(pending)
+else:
+    result = st.session_state.get(RESULT)
+    if result is None:
+        st.info("Submit the form to underwrite the application.", icon=":material/arrow_upward:")
+        st.stop()
+    replay(result)
+
+if run_problems(result):
+    st.stop()
+decision_card(result.events, finished(result.events))
+officer_panel(result, factory)
+downloads(result)
+st.subheader("Agent verdicts")
+verdict_cards(agent_events(result.events))

@@ -1,0 +1,110 @@
+"""The one-page PDF decision summary, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from agents.events import AgentEvent, RunFinished, RunStarted
+from agents.verdicts import AgentVerdict, CitedQuote, DecisionReport, Finding, PrincipalReason
+from core.schemas import application_facts, validate_application
+from dashboard.decision_pdf import decision_pdf
+from dashboard.run_summary import FinalDecision
+
+pytestmark = pytest.mark.unit
+
+RUN = "11111111-2222-3333-4444-555555555555"
+DTI_RULE = CitedQuote(chunk_id=44, doc_name="Conventional Conforming Loan Program Guide", page_num=4,
+                      section="5. Qualifying Ratios", subsection="5.2 Debt-to-Income Limits",
+                      quote="The maximum back-end DTI ratio for a conventional loan is 45%.")
+NOTICE = CitedQuote(chunk_id=73, doc_name="Fair Lending and Adverse Action Policy", page_num=4,
+                    section="4. Notification of Action Taken", subsection="4.1 Timing",
+                    quote="Notice of action taken must be given within 30 days after receiving a completed application.")
+
+
+def application() -> dict:
+    return application_facts(validate_application({
+        "applicant_name": "Lucinda Ferreira-Holt", "ssn": "900-11-0005", "credit_score": 700,
+        "employment_status": "employed", "employment_years": 5, "monthly_income": 12000, "monthly_debts": 2220.15,
+        "liquid_assets": 16000, "loan_type": "conventional", "loan_purpose": "purchase", "loan_amount": 400000,
+        "property_value": 520000, "interest_rate": 6.875, "term_months": 360, "product": "fixed",
+        "occupancy": "primary", "property_units": 1, "property_state": "TX", "annual_property_tax": 5200,
+        "annual_insurance": 1440}))
+
+
+def events(recommendation: str, *, reasons=(), conditions=(), notice: bool = False) -> list:
+    ratio = AgentVerdict(agent="ratio", verdict="COMPUTED", summary="ratios", facts={
+        "piti": "3181.05", "front_end_dti": "26.51", "back_end_dti": "45.01", "ltv": "76.93", "cltv": "76.93",
+        "reserves_months": "5.02"})
+    findings = (Finding(rule_id="fair_lending.notice_days", label="Notice deadline", status="INFO",
+                        message="Send the adverse action notice within 30 days.", citation=NOTICE),) if notice else ()
+    decision = AgentVerdict(agent="decision", verdict=recommendation, summary="decided", findings=findings)
+    report = DecisionReport(recommendation=recommendation, summary=f"{recommendation.title()}: test.",
+                            principal_reasons=tuple(reasons), conditions=tuple(conditions), citations=(DTI_RULE,),
+                            corpus_version="c0ffee", ruleset_version="r1")
+    return [RunStarted(RUN, "A-1", "c0ffee", "r1", {}),
+            AgentEvent(RUN, "ratio", 1, ratio, None, (), 10.0),
+            AgentEvent(RUN, "decision", 2, decision, None, (), 20.0),
+            RunFinished(RUN, report, None, 1234.0, 0, 0, 0.0)]
+
+
+def text_of(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+DECLINE_REASON = PrincipalReason(reason="Excessive obligations in relation to income", rule_id="conventional.max_dti",
+                                 detail="DTI 45.01% exceeds the 45% maximum.", citation=DTI_RULE,
+                                 remedy="Reduce monthly debts by $2 to reach 45% DTI.")
+
+
+def test_a_decline_states_the_adverse_action_reasons_and_the_notice_deadline():
+    pdf = decision_pdf(events("DECLINE", reasons=[DECLINE_REASON], notice=True), application(),
+                       generated_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
+    pages, text = text_of(pdf)
+    assert pdf.startswith(b"%PDF") and pages == 1
+    assert "Adverse action - principal reasons" in text
+    assert "1. Excessive obligations in relation to income: DTI 45.01% exceeds the 45% maximum." in text
+    assert "Conventional Conforming Loan Program Guide, p. 4, 5.2 Debt-to-Income Limits" in text
+    assert "To change the outcome: Reduce monthly debts by $2 to reach 45% DTI." in text
+    assert "Notice deadline: Send the adverse action notice within 30 days." in text
+    assert "Final decision pending loan officer review" in text
+    assert "Back-end DTI 45.01%" in text and "PITI payment $3,181.05" in text
+    assert "generated 2026-11-25 09:30 UTC" in text
+
+
+def test_only_the_masked_ssn_is_printed():
+    _, text = text_of(decision_pdf(events("DECLINE", reasons=[DECLINE_REASON], notice=True), application()))
+    assert "***-**-0005" in text and "Lucinda Ferreira-Holt" in text
+    assert "900-11-0005" not in text and "900110005" not in text.replace("-", "")
+
+
+def test_an_approval_has_no_adverse_action_section_and_shows_the_officers_decision():
+    final = FinalDecision("APPROVE_WITH_CONDITIONS", "R. Alvarez", "2026-11-25T10:15:00+00:00", True,
+                          "Verified mortgage insurance quote on file.")
+    pages, text = text_of(decision_pdf(events("APPROVE", conditions=["Private mortgage insurance required."]),
+                                       application(), final))
+    assert pages == 1
+    assert "Adverse action" not in text and "Notice deadline" not in text
+    assert "Recommendation APPROVE" in text
+    assert "Final decision APPROVE WITH CONDITIONS by R. Alvarez, 2026-11-25T10:15 (override)" in text
+    assert "Officer's reason: Verified mortgage insurance quote on file." in text
+    assert "Conditions - Private mortgage insurance required." in text
+
+
+def test_an_override_to_decline_still_prints_the_adverse_action_section():
+    final = FinalDecision("DECLINE", "R. Alvarez", "2026-11-25T10:15:00+00:00", True, "Income could not be verified.")
+    _, text = text_of(decision_pdf(events("APPROVE"), application(), final))
+    assert "Adverse action - principal reasons" in text
+    assert "The engine stated no principal reasons" in text
+
+
+def test_many_citations_still_fit_on_one_page():
+    evs = events("DECLINE", reasons=[DECLINE_REASON] * 4, notice=True)
+    long_report = evs[-1].report.model_copy(update={"citations": (DTI_RULE, NOTICE) * 20})
+    evs[-1] = RunFinished(RUN, long_report, None, 1.0, 0, 0, 0.0)
+    pages, text = text_of(decision_pdf(evs, application()))
+    assert pages == 1 and "Adverse action - principal reasons" in text

@@ -1,0 +1,206 @@
+"""The New application page on a real database: samples underwritten live, validation, the officer's decision."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from streamlit.testing.v1 import AppTest
+
+from agents.events import RunInterrupted, RunStarted
+from core.db import migrate
+from core.models import Run
+from core.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+PAGE = str(PROJECT_ROOT / "pages" / "new_application.py")
+DB = "lg_page_new_application"
+DECLINE_SAMPLE = "05_conventional_dti_4501_no_comp_decline"  # Lucinda Ferreira-Holt, DTI 45.01%, no comp factor
+APPROVE_SAMPLE = "01_conventional_clean_approve"  # Maribel Okafor
+TIMEOUT = 180  # first run loads the embedding model and builds the graph
+
+
+def clear_caches() -> None:
+    from agents import service
+    from core import db, settings as settings_mod
+    from dashboard import resources, underwriting
+    from rag.retrieval import pipeline
+
+    for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, pipeline.get_retriever,
+                   service.get_service):
+        cached.cache_clear()
+    resources.session_factory.clear()
+    underwriting.underwriting_service.clear()
+
+
+def point_at(mp: pytest.MonkeyPatch, settings, database: str) -> None:
+    mp.setenv("DATA_DIR", str(settings.data_dir))
+    mp.setenv("DATABASE_NAME", database)
+    mp.setenv("DATABASE_URL", "")
+    clear_caches()
+
+
+@pytest.fixture(scope="module")
+def page_db(server_url, seeded_engine, settings):
+    """A clone of the seeded database (template copy: no re-embedding), with the app's settings pointed at it."""
+    seeded_engine.dispose()
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB}" TEMPLATE lg_seeded'))
+    admin.dispose()
+    engine = create_engine(make_url(server_url).set(database=DB), pool_pre_ping=True)
+    migrate(engine)
+    with pytest.MonkeyPatch.context() as mp:
+        point_at(mp, settings, DB)
+        yield sessionmaker(bind=engine, expire_on_commit=False)
+    clear_caches()
+    engine.dispose()
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def run_count(sessions) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(Run))
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_an_empty_knowledge_base_points_to_the_overview(monkeypatch, settings):
+    point_at(monkeypatch, settings, "lg_page_new_application_empty")
+    try:
+        at = open_page()
+        assert not at.exception
+        assert "The policy knowledge base is empty" in at.warning[0].value
+        assert "Overview" in at.warning[0].value and "python -m rag.ingest" in at.warning[0].value
+        assert "na_submit" not in [b.key for b in at.button]  # no form until there is policy to apply
+    finally:
+        clear_caches()
+
+
+def test_an_unreachable_database_is_explained(monkeypatch, settings):
+    point_at(monkeypatch, settings, "unused")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+    clear_caches()
+    try:
+        at = AppTest.from_file(PAGE, default_timeout=60).run()
+        assert not at.exception
+        assert "The database is not available" in at.error[0].value
+    finally:
+        clear_caches()
+
+
+def test_a_prefilled_decline_sample_is_underwritten_once(page_db):
+    before = run_count(page_db)
+    at = open_page(prefill_sample=DECLINE_SAMPLE)
+    assert not at.exception
+    text = markdown(at)
+    assert "### Recommendation :red-badge[DECLINE]" in text
+    assert "1. **Excessive obligations in relation to income** DTI 45.01% is above 45%" in text
+    assert "**To change the outcome:** Reduce monthly debts by \\$2 to reach 45% DTI." in text
+    assert "Conventional Conforming Loan Program Guide, p. 5, 5.3 Compensating Factors" in text
+    assert any("within 30 days" in w.value for w in at.warning)
+    # every agent's line landed in the status box, in pipeline order
+    lines = [m.value.split(" :")[0] for m in at.markdown if m.value.startswith("**") and "badge[" in m.value]
+    assert lines[:2] == ["**Intake**", "**Ratio**"] and lines[4:7] == ["**Underwriting**", "**Decision**", "**Audit**"]
+    assert at.text_input(key="na_f_applicant_name").value == "Lucinda Ferreira-Holt"
+    run_id = at.session_state["last_run_id"]
+    with page_db() as s:
+        assert s.get(Run, run_id).recommendation == "DECLINE"
+    at.text_input(key="na_officer").input("R. Alvarez").run()  # a rerun shows the kept result
+    assert "### Recommendation :red-badge[DECLINE]" in markdown(at)
+    assert run_count(page_db) == before + 1
+
+
+def test_a_sample_loaded_from_the_picker_is_approved_and_confirmed(page_db):
+    at = open_page()
+    at.selectbox(key="na_sample").select(APPROVE_SAMPLE).run()
+    at.button(key="na_load_sample").click().run()
+    assert at.text_input(key="na_f_applicant_name").value == "Maribel Okafor"
+    assert at.number_input(key="na_f_credit_score").value == 752
+    at.button(key="na_submit").click().run()
+    assert not at.exception and not at.error
+    assert "### Recommendation :green-badge[APPROVE]" in markdown(at)
+    assert at.selectbox(key="na_final_decision").value == "APPROVE"
+    at.text_input(key="na_officer").input("Jordan Reyes")
+    at.button(key="na_record_decision").click().run()
+    assert "Final decision recorded: :green-badge[APPROVE] (recommendation confirmed) by **Jordan Reyes**" \
+        in at.success[0].value
+    with page_db() as s:
+        run = s.get(Run, at.session_state["last_run_id"])
+        assert (run.final_decision, run.decided_by, run.override_reason) == ("APPROVE", "Jordan Reyes", None)
+
+
+def test_an_override_needs_a_written_reason(page_db):
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    run_id = at.session_state["last_run_id"]
+    at.selectbox(key="na_final_decision").select("REFER")
+    at.text_input(key="na_officer").input("Jordan Reyes")
+    at.button(key="na_record_decision").click().run()
+    assert "an override needs a written reason" in at.error[0].value
+    with page_db() as s:
+        assert s.get(Run, run_id).final_decision is None
+    at.text_area(key="na_decision_reason").input("Paystubs show a pay cut since the application date.")
+    at.button(key="na_record_decision").click().run()
+    assert "(override of APPROVE) by **Jordan Reyes**" in at.success[0].value
+    with page_db() as s:
+        run = s.get(Run, run_id)
+        assert (run.recommendation, run.final_decision) == ("APPROVE", "REFER")
+        assert run.override_reason == "Paystubs show a pay cut since the application date."
+
+
+def test_invalid_input_shows_each_message_under_its_field_and_runs_nothing(page_db):
+    before = run_count(page_db)
+    at = open_page()
+    at.text_input(key="na_f_ssn").input("12-345")
+    at.number_input(key="na_f_credit_score").set_value(900)
+    at.text_input(key="na_f_property_state").input("ZZ")
+    at.button(key="na_submit").click().run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert ":red[:material/error: Applicant name must not be empty]" in captions
+    assert ":red[:material/error: SSN must be in the format ###-##-#### (or 9 digits)]" in captions
+    assert ":red[:material/error: Credit score must be between 300 and 850]" in captions
+    assert ":red[:material/error: State must be a 2-letter USPS state code, e.g. CA]" in captions
+    assert "4 field(s) need attention" in at.error[0].value
+    assert "Recommendation" not in markdown(at) and "last_run_id" not in at.session_state
+    assert run_count(page_db) == before
+
+
+def test_resubmitting_the_same_application_id_makes_a_new_run(page_db):
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    at.text_input(key="na_f_application_id").input("BRANCH-7-0001")
+    before = run_count(page_db)
+    at.button(key="na_submit").click().run()
+    assert "### Recommendation :green-badge[APPROVE]" in markdown(at)
+    at.button(key="na_submit").click().run()
+    assert not at.error and run_count(page_db) == before + 2
+
+
+class InterruptedService:
+    """Stands in for the service when the database drops mid-run (the real outage path is tested in agents)."""
+
+    def run(self, app):
+        yield RunStarted("run-x", "app-x", "c", "r", {"intake": "offline/policy-engine"})
+        yield RunInterrupted("run-x", "The database became unavailable during the run (OperationalError). "
+                                      "Everything saved so far is kept; resume with: python -m agents.run --resume run-x")
+
+
+def test_an_interrupted_run_shows_the_resume_command(page_db, monkeypatch):
+    from dashboard import underwriting
+
+    monkeypatch.setattr(underwriting, "underwriting_service", lambda: InterruptedService())
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    assert not at.exception
+    assert "python -m agents.run --resume run-x" in at.error[0].value
+    assert "Recommendation" not in markdown(at)
