@@ -86,6 +86,17 @@ def chunk_document(doc: ParsedDocument, *, size: int, overlap: int) -> list[Chun
     return drafts
 
 
+def contextual_text(text: str, doc_name: str, section: str | None, subsection: str | None) -> str:
+    """What the retrievers index for a chunk: its document and section headings, then its text.
+
+    A chunk rarely repeats the name of its program ("Conventional...") or its section title, yet
+    questions use them; prefixing them ("contextual chunk headers") lets dense and BM25 search see
+    them. The stored chunk text, which citations quote, stays the verbatim slice.
+    """
+    header = " / ".join(part for part in (doc_name, section, subsection) if part)
+    return f"{header}\n{text}" if header else text
+
+
 def find_headings(text: str) -> list[Heading]:
     """Numbered headings ("4. Eligibility", "4.2 Debt-to-Income Limits") on their own lines.
 

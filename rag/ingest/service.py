@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import IngestError
 from core.models import PolicyChunk, PolicyDocument, PolicyPage
 from core.settings import Settings
-from rag.chunking import chunk_document
+from rag.chunking import chunk_document, contextual_text
 from rag.embeddings import Embedder
 from rag.pdf import parse_pdf
 
@@ -53,6 +53,20 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+# Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
+EMBEDDING_RECIPE = "contextual-header-v1"
+
+
+def ingest_key(data: bytes, settings: Settings) -> str:
+    """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
+
+    Re-ingesting the same file with the same settings adds nothing; changing the chunk size, the
+    embedder or the recipe re-chunks and re-embeds it on the next ingest.
+    """
+    recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
+    return hashlib.sha256(data + recipe.encode()).hexdigest()
+
+
 def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: Settings) -> IngestReport:
     """Ingest one file into `session` without committing. Raises IngestError for a bad file."""
     started = time.perf_counter()
@@ -60,7 +74,7 @@ def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: S
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}") from exc
-    digest = hashlib.sha256(data).hexdigest()
+    digest = ingest_key(data, settings)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
     if existing is not None:
         return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
@@ -69,7 +83,8 @@ def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: S
     drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
     if not drafts:
         raise IngestError("no text to index after removing headers and footers")
-    vectors = embedder.embed_documents([d.text for d in drafts])
+    vectors = embedder.embed_documents(
+        [contextual_text(d.text, doc.meta.doc_name, d.section, d.subsection) for d in drafts])
 
     previous = session.scalar(select(PolicyDocument).where(PolicyDocument.file_name == path.name))
     if previous is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk
+from rag.chunking import contextual_text
 from rag.retrieval.store import Fingerprint, corpus_fingerprint, load_chunks
 from rag.retrieval.types import Filters, ScoredChunk
 
@@ -155,8 +156,10 @@ class BM25Cache:
 
     def _build(self, session: Session, fingerprint: Fingerprint) -> BM25Index:
         started = time.perf_counter()
-        stmt = select(PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.programs)
-        rows = [tuple(r) for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000))]
+        stmt = select(PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.programs,
+                      PolicyChunk.section, PolicyChunk.subsection)
+        rows = [(cid, contextual_text(text, doc, sec, sub), doc, programs) for cid, text, doc, programs, sec, sub
+                in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000))]
         index = BM25Index.build(rows, backend=self.backend, fingerprint=fingerprint)
         log.info("BM25 index (%s) over %d chunks built in %.2fs", self.backend, len(index), time.perf_counter() - started)
         return index

@@ -61,7 +61,8 @@ def test_program_filter_keeps_that_program_and_all_program_documents(retriever: 
     assert [c.chunk.doc_name for c in only.chunks] == [title] * 3
 
 
-def test_trace_records_every_stage_in_order(retriever: Retriever):
+def test_trace_records_every_stage_in_order(all_stages_retriever: Retriever):
+    retriever = all_stages_retriever
     s = retriever.settings
     result = retriever.retrieve("max DTI for an FHA loan", k=4)
     trace = result.trace

@@ -1,0 +1,208 @@
+"""Retrieval quality on the held-out eval set: recall@5, MRR@10 and nDCG@10 per pipeline configuration.
+
+    python benchmarks/retrieval_quality.py [--misses]
+
+Runs in its own database (`lg_bench_retrieval_quality`), freshly ingested from seed_data/policies;
+the app's data is untouched. Only answerable questions count (unanswerable ones have no references).
+
+A hit is a retrieved chunk from the reference document whose page span (page_num..page_end)
+includes the reference page. A question's targets are its distinct (document, page) references.
+recall@5 = share of targets hit in the top 5; MRR@10 = 1 / rank of the first hit in the top 10
+(0 if none); nDCG@10 = binary gain at the first chunk that hits each target (later chunks on an
+already-hit page add nothing), divided by the ideal of every target at the top ranks.
+
+Configurations are cumulative: dense only and BM25 only (the original query, one retriever each),
+hybrid RRF (both, fused; MMR lambda 1.0 keeps the fused order), +MMR, +rerank (only with a real
+cross-encoder: RERANKER_MODEL), +rewriting (the glossary variants: the default settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
+from core.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
+from rag.embeddings import Embedder, get_embedder  # noqa: E402
+from rag.ingest import ingest_paths  # noqa: E402
+from rag.retrieval import Chunk, Retriever, RetrievalTrace  # noqa: E402
+from rag.retrieval.bm25 import BM25Cache, bm25_search  # noqa: E402
+from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
+from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
+
+EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
+KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
+DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
+
+Target = tuple[str, int]  # (document name, 1-based page)
+Search = Callable[[str], list[Chunk]]  # question -> the top DEPTH chunks, best first
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    text: str
+    targets: frozenset[Target]
+
+
+def load_questions(path: Path = EVAL_PATH) -> list[Question]:
+    """The answerable questions of the eval set."""
+    data = json.loads(path.read_text(encoding="utf-8"))["questions"]
+    return [
+        Question(q["id"], q["kind"], q["question"], frozenset((r["doc_name"], r["page_num"]) for r in q["references"]))
+        for q in data if q["answerable"] and q["references"]
+    ]
+
+
+def targets_hit(chunk: Chunk, targets: frozenset[Target]) -> set[Target]:
+    return {(doc, page) for doc, page in targets if chunk.doc_name == doc and chunk.page_num <= page <= chunk.page_end}
+
+
+def recall_at(chunks: Sequence[Chunk], targets: frozenset[Target], k: int) -> float:
+    found = set().union(*(targets_hit(c, targets) for c in chunks[:k]))
+    return len(found) / len(targets)
+
+
+def reciprocal_rank(chunks: Sequence[Chunk], targets: frozenset[Target], k: int = DEPTH) -> float:
+    return next((1.0 / rank for rank, c in enumerate(chunks[:k], start=1) if targets_hit(c, targets)), 0.0)
+
+
+def ndcg_at(chunks: Sequence[Chunk], targets: frozenset[Target], k: int = DEPTH) -> float:
+    seen: set[Target] = set()
+    dcg = 0.0
+    for rank, chunk in enumerate(chunks[:k], start=1):
+        new = targets_hit(chunk, targets) - seen
+        if new:
+            seen |= new
+            dcg += 1.0 / math.log2(rank + 1)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(targets), k) + 1))
+    return dcg / ideal
+
+
+def first_hit_rank(chunks: Sequence[Chunk], targets: frozenset[Target]) -> int | None:
+    return next((rank for rank, c in enumerate(chunks, start=1) if targets_hit(c, targets)), None)
+
+
+def single_retriever(kind: str, *, session_factory: sessionmaker[Session], embedder: Embedder,
+                     settings: Settings) -> Search:
+    """One retriever on the original query, no fusion: the dense-only and BM25-only rows."""
+    cache = BM25Cache(settings.bm25_backend)
+
+    def search(question: str) -> list[Chunk]:
+        with session_factory() as session:
+            if kind == "bm25":
+                hits = bm25_search(session=session, index=cache.get(session=session), query=question, k=DEPTH)
+            else:
+                set_ef_search(session=session, ef_search=settings.hnsw_ef_search)
+                hits = dense_search(session=session, query_vec=embedder.embed_query(question), k=DEPTH)
+        return [h.chunk for h in hits]
+
+    return search
+
+
+def pipeline(retriever: Retriever) -> Search:
+    return lambda question: [h.chunk for h in retriever.retrieve(question, k=DEPTH).chunks]
+
+
+def configurations(session_factory: sessionmaker[Session], embedder: Embedder, settings: Settings,
+                   reranker: Reranker) -> dict[str, Search | str]:
+    """Label -> search function, or the reason the row cannot be measured. Cumulative, in order."""
+    def retriever(reranker: Reranker = NoOpReranker(), **overrides: object) -> Search:
+        return pipeline(Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
+                                  settings=settings.model_copy(update=overrides)))
+
+    has_reranker = not isinstance(reranker, NoOpReranker)
+    single = dict(session_factory=session_factory, embedder=embedder, settings=settings)
+    rows: dict[str, Search | str] = {
+        "dense only": single_retriever("dense", **single),
+        "BM25 only": single_retriever("bm25", **single),
+    }
+    staged = [("hybrid RRF", False, 1.0), ("+MMR (lambda 0.7)", False, 0.7), ("+rerank", False, 0.7),
+              ("+rewriting", True, 0.7), ("rewriting, no MMR", True, 1.0)]
+    for label, rewrite, lambda_ in staged:
+        if label == "+rerank" and not has_reranker:
+            rows[label] = "n/a (no local cross-encoder; RERANKER_MODEL unset)"
+            continue
+        is_default = (rewrite, lambda_) == (settings.query_rewrite, settings.mmr_lambda) and label != "+rerank"
+        rows[label + (" (default)" if is_default else "")] = retriever(
+            reranker if label == "+rerank" else NoOpReranker(), query_rewrite=rewrite, mmr_lambda=lambda_)
+    return rows
+
+
+def stage_ranks(trace: RetrievalTrace, targets: frozenset[Target]) -> str:
+    """Where the first hit sits in each stage's list ('-' = absent): shows which stage loses it."""
+    parts = []
+    for stage in trace.stages:
+        if stage.stage == "rewrite":
+            continue
+        rank = first_hit_rank([h.chunk for h in stage.hits], targets)
+        parts.append(f"{stage.stage}={rank or '-'}")
+    return " ".join(parts)
+
+
+def report_misses(retriever: Retriever, questions: Sequence[Question]) -> None:
+    """The questions the default pipeline misses at 5, with the first-hit rank at every stage."""
+    rows = []
+    for q in questions:
+        result = retriever.retrieve(q.text, k=5)
+        if recall_at([c.chunk for c in result.chunks], q.targets, 5) < 1.0:
+            rows.append([q.id, q.kind, stage_ranks(result.trace, q.targets)])
+    print(f"\nmisses at 5 (default configuration): {len(rows)}")
+    print_table(["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"], rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="also list the default configuration's misses")
+    args = parser.parse_args()
+    settings = get_settings()
+    embedder = get_embedder()
+    engine = bench_engine("lg_bench_retrieval_quality")
+    session_factory = sessionmaker(bind=engine)
+    reports = ingest_paths([settings.policy_dir], session_factory=session_factory, embedder=embedder, settings=settings)
+    failed = [r.line() for r in reports if r.status == "failed"]
+    if failed:
+        raise SystemExit("ingest failed: " + "; ".join(failed))
+    questions = load_questions()
+    reranker = build_reranker(settings)
+    scores: dict[str, list[float] | str] = {}
+    by_kind: dict[str, dict[str, list[float]]] = {}
+    for label, search in configurations(session_factory, embedder, settings, reranker).items():
+        if isinstance(search, str):
+            scores[label] = search
+            by_kind[label] = {}
+            continue
+        results = [(q, search(q.text)) for q in questions]
+        scores[label] = [sum(metric(r, q.targets) for q, r in results) / len(results)
+                         for metric in (lambda r, t: recall_at(r, t, 5), reciprocal_rank, ndcg_at)]
+        by_kind[label] = {kind: [recall_at(r, q.targets, 5) for q, r in results if q.kind == kind] for kind in KINDS}
+    chunks = sum(r.chunks for r in reports)
+    print(machine_line())
+    print(f"corpus: {len(reports)} documents, {chunks} chunks; {len(questions)} answerable questions; "
+          f"embedder {settings.embedding_model}; reranker {reranker.name}")
+    print_table(["configuration", "recall@5", "MRR@10", "nDCG@10"],
+                [[label, value, "n/a", "n/a"] if isinstance(value, str) else [label, *(f"{v:.3f}" for v in value)]
+                 for label, value in scores.items()])
+    counts = {kind: sum(q.kind == kind for q in questions) for kind in KINDS}
+    print("\nrecall@5 by question kind")
+    print_table(["configuration", *(f"{kind} (n={counts[kind]})" for kind in KINDS)],
+                [[label, *(f"{sum(v) / len(v):.2f}" if v else "-" for v in kinds.values())] if kinds
+                 else [label, *(["n/a"] * len(KINDS))] for label, kinds in by_kind.items()])
+    if args.misses:
+        report_misses(Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
+                                settings=settings), questions)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
