@@ -12,5 +12,8 @@ st.set_page_config(page_title="LoanGraph", page_icon=":material/account_balance:
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/new_application.py", title="New application", icon=":material/add_circle:"),
+    st.Page("pages/citation_explorer.py", title="Citation explorer", icon=":material/manage_search:"),
+    st.Page("pages/decisions.py", title="Decisions", icon=":material/fact_check:"),
+    st.Page("pages/ragas_runs.py", title="RAGAS", icon=":material/monitoring:"),
 ])
 navigation.run()

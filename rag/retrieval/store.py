@@ -1,8 +1,10 @@
-"""Read access to `policy_chunks` shared by the retrievers: filters, rows -> Chunk, corpus fingerprint."""
+"""Read access to `policy_chunks` shared by the retrievers: filters, rows -> Chunk, corpus fingerprint,
+and the chunk-id lookup the citation explorer resolves traces with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,25 @@ CHUNK_COLUMNS = (
 )
 
 Fingerprint = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class ChunkDetail:
+    """A chunk's text and metadata with the file it came from, for showing a trace or a citation."""
+
+    id: int
+    doc_name: str
+    file_name: str
+    page_num: int
+    page_end: int
+    section: str | None
+    subsection: str | None
+    text: str
+
+    @property
+    def where(self) -> str:
+        """The subsection, else the section, else an empty string."""
+        return self.subsection or self.section or ""
 
 
 def filter_clause(filters: Filters | None) -> ColumnElement[bool]:
@@ -54,6 +75,20 @@ def load_chunks(*, session: Session, ids: Sequence[int]) -> dict[int, Chunk]:
         return {}
     rows = session.execute(select(*CHUNK_COLUMNS, PolicyChunk.embedding).where(PolicyChunk.id.in_(list(ids))))
     return {row.id: chunk_from_row(row, row.embedding) for row in rows}
+
+
+def chunk_details(*, session: Session, ids: Iterable[int]) -> dict[int, ChunkDetail]:
+    """The chunks with these ids and their documents' file names, in one query (missing ids are absent)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(PolicyChunk.id, PolicyChunk.doc_name, PolicyDocument.file_name, PolicyChunk.page_num,
+               PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
+        .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
+        .where(PolicyChunk.id.in_(wanted))
+    )
+    return {row.id: ChunkDetail(*row) for row in rows}
 
 
 def corpus_fingerprint(*, session: Session) -> Fingerprint:

@@ -1,0 +1,96 @@
+"""Runs as tables for the decisions page: the searchable run list, its CSV, and one run in full."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.runs import RunRow, get_run, list_runs
+from core.models import AgentTrace, Run
+from dashboard.explorer import reading
+
+RUN_COLUMNS = ["Run", "Started", "Applicant", "Loan type", "Amount", "Status", "Recommendation",
+               "Final decision", "Latency (s)", "Cost (USD)", "Errors"]
+AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
+                 "Latency (ms)", "Faithfulness", "Citations"]
+
+
+def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,
+              search: str) -> list[RunRow]:
+    with reading(factory) as session:
+        return list_runs(session=session, loan_type=loan_type, decision=decision, search=search)
+
+
+def runs_frame(rows: list[RunRow]) -> pd.DataFrame:
+    """One line per run, most recent first, as the decisions table and its CSV show it."""
+    data = [[r.run_id, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.applicant, r.loan_type, r.loan_amount,
+             r.status, r.recommendation or "", r.final_decision or "",
+             None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors]
+            for r in rows]
+    return pd.DataFrame(data, columns=RUN_COLUMNS)
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """Everything the decisions page shows about one run, read in one session."""
+
+    run_id: str
+    applicant: str
+    loan_type: str
+    loan_amount: float
+    status: str
+    started_at: datetime
+    recommendation: str | None
+    summary: str
+    final_decision: str | None
+    override_reason: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+    latency_ms: float | None
+    tokens_in: int
+    tokens_out: int
+    cost_usd: float
+    errors: tuple[dict[str, Any], ...]
+    agents: tuple[AgentTrace, ...]  # detached, fully loaded
+
+    @property
+    def overridden(self) -> bool:
+        return self.final_decision is not None and self.final_decision != self.recommendation
+
+
+def _detail(run: Run) -> RunDetail:
+    return RunDetail(run.id, run.application.applicant_name, run.application.loan_type,
+                     float(run.application.loan_amount), run.status, run.started_at, run.recommendation,
+                     (run.result or {}).get("summary", ""), run.final_decision, run.override_reason,
+                     run.decided_by, run.decided_at, run.latency_ms, run.tokens_in, run.tokens_out, run.cost_usd,
+                     tuple(run.errors or ()), tuple(run.agent_traces))
+
+
+def load_run(factory: sessionmaker[Session], run_id: str) -> RunDetail | None:
+    with reading(factory) as session:
+        run = get_run(run_id, session=session)
+        return _detail(run) if run is not None else None
+
+
+def agents_frame(traces: tuple[AgentTrace, ...]) -> pd.DataFrame:
+    """One line per agent in the order they finished."""
+    data = [[t.agent, (t.verdict or {}).get("verdict", ""), t.status, t.provider, t.model, t.tokens_in,
+             t.tokens_out, round(t.cost_usd, 4), round(t.latency_ms, 1), t.faithfulness, len(t.citations or [])]
+            for t in traces]
+    return pd.DataFrame(data, columns=AGENT_COLUMNS)
+
+
+def models_used(traces: tuple[AgentTrace, ...]) -> dict[str, list[str]]:
+    """`provider / model` -> the agents that used it, in run order."""
+    used: dict[str, list[str]] = {}
+    for t in traces:
+        used.setdefault(f"{t.provider} / {t.model}", []).append(t.agent)
+    return used

@@ -1,0 +1,100 @@
+"""Citation explorer: every retrieval stage behind an agent's citations, or behind a free question."""
+
+import streamlit as st
+
+from core.errors import DatabaseUnavailable, LoanGraphError
+from dashboard import explorer, resources
+from dashboard.citation_cards import citation_card
+from dashboard.retrieval_trace import render_trace
+
+settings = resources.settings()
+st.title("Citation explorer")
+st.caption("Replay how the policy passages behind a decision were found, stage by stage, and see each "
+           "cited passage on its PDF page.")
+
+
+def show_run_evidence(factory) -> None:
+    runs = explorer.recent_runs(factory)
+    if not runs:
+        st.info("No runs yet. Underwrite an application on the **New application** page, then come back here "
+                "to trace its citations, or ask the policy library a free question.")
+        return
+    ids = [r.run_id for r in runs]
+    labels = {r.run_id: explorer.run_label(r) for r in runs}
+    run_id = st.selectbox("Run", ids, index=explorer.preselect(ids, st.session_state, "explorer_run_id", "last_run_id"),
+                          format_func=labels.get)
+    choices = explorer.run_agents(factory, run_id)
+    if not choices:
+        st.info("This run has no agent results yet (it may have been interrupted before the first agent finished).")
+        return
+    names = [c.agent for c in choices]
+    first_with_lookups = next((i for i, c in enumerate(choices) if c.lookups), 0)
+    agent = st.selectbox("Agent", names, format_func={c.agent: c.label() for c in choices}.get,
+                         index=explorer.preselect(names, st.session_state, "explorer_agent", default=first_with_lookups))
+    evidence = explorer.agent_evidence(factory, run_id, agent)
+    if evidence is None:
+        st.warning("That agent's result is no longer stored for this run.")
+        return
+    st.markdown(f"**{evidence.agent}**: {evidence.verdict} — {evidence.summary}")
+    show_lookups(evidence)
+    show_citations(evidence)
+
+
+def show_lookups(evidence) -> None:
+    st.subheader("Retrieval traces")
+    if not evidence.lookups:
+        st.info(f"The {evidence.agent} agent made no policy lookups in this run: it works from the "
+                "application's numbers and the other agents' verdicts.")
+        return
+    index = st.selectbox("Rule lookup", range(len(evidence.lookups)),
+                         format_func=lambda i: evidence.lookups[i].label())
+    render_trace(evidence.lookups[index].trace, evidence.chunks)
+
+
+def show_citations(evidence) -> None:
+    st.subheader(f"Citations ({len(evidence.citations)})")
+    if not evidence.citations:
+        st.info(f"The {evidence.agent} agent cited no policy passages in this run.")
+    for cited in evidence.citations:
+        citation_card(doc_name=cited.doc_name, page_num=cited.page_num, section=cited.subsection or cited.section,
+                      quote=cited.quote, detail=evidence.chunks.get(cited.chunk_id), policy_dir=settings.policy_dir)
+
+
+def show_question(factory) -> None:
+    if not explorer.knowledge_base_chunks(factory):
+        st.info(f"The knowledge base is empty. Put policy PDFs in `{settings.policy_dir}` and run "
+                "`python -m rag.ingest` (or open the Overview page, which ingests the seed policies).")
+        return
+    if "explorer_question" in st.session_state:  # sent from the RAGAS drill-down
+        st.session_state["explorer_question_input"] = st.session_state.pop("explorer_question")
+    question = st.text_input("Question", placeholder="e.g. What is the maximum DTI for an FHA loan?",
+                             key="explorer_question_input")
+    if not question.strip():
+        return
+    with st.spinner("Retrieving and answering..."):
+        result, chunks = explorer.ask(factory, question)
+    st.subheader("Answer")
+    if not result.sufficient:
+        st.warning(result.text)
+    for sentence in result.sentences:
+        c = sentence.citation
+        citation_card(doc_name=c.doc_name, page_num=c.page_num, section=c.subsection or c.section,
+                      quote=sentence.text, detail=chunks.get(sentence.chunk_id), policy_dir=settings.policy_dir)
+    if result.trace is not None:
+        st.subheader("Retrieval trace")
+        render_trace(result.trace.to_dict(), chunks)
+
+
+MODES = ["A past run", "A free question"]
+mode = st.radio("Explore", MODES, horizontal=True, index=1 if "explorer_question" in st.session_state else 0)
+try:
+    factory = resources.session_factory()
+    if mode == "A past run":
+        show_run_evidence(factory)
+    else:
+        show_question(factory)
+except DatabaseUnavailable as exc:
+    st.error(f"**The citation explorer cannot read the database.** {exc}")
+    st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
+except LoanGraphError as exc:  # e.g. a configured embedding or reranker model that is not installed
+    st.error(f"**The citation explorer cannot continue.** {exc}")

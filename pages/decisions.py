@@ -1,0 +1,59 @@
+"""Decisions: every run, searchable and filterable, exportable as CSV; open one for its full trace."""
+
+import streamlit as st
+
+from agents.runs import DECISIONS
+from core.errors import LoanGraphError
+from dashboard import explorer, resources, run_tables
+from dashboard.run_detail import render_run_detail
+from rag.types import PROGRAMS
+
+ALL = "All"
+
+st.title("Decisions")
+st.caption("Every underwriting run, most recent first. Open one to see what each agent concluded.")
+
+cols = st.columns([1, 1, 2])
+loan_type = cols[0].selectbox("Loan type", [ALL, *PROGRAMS])
+decision = cols[1].selectbox("Recommendation", [ALL, *DECISIONS])
+search = cols[2].text_input("Search", placeholder="Applicant name or run id")
+filtered = loan_type != ALL or decision != ALL or bool(search.strip())
+
+try:
+    factory = resources.session_factory()
+    rows = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
+                                decision=None if decision == ALL else decision, search=search)
+except LoanGraphError as exc:
+    st.error(f"**The decisions cannot be read from the database.** {exc}")
+    st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
+    st.stop()
+
+if not rows:
+    st.info("No runs match these filters. Clear the search or choose All." if filtered else
+            "No runs yet. Underwrite an application on the **New application** page and it will be listed here.")
+    st.stop()
+
+frame = run_tables.runs_frame(rows)
+st.dataframe(frame, hide_index=True)
+st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
+                   mime="text/csv", icon=":material/download:")
+
+ids = frame["Run"].tolist()
+labels = {r.run_id: explorer.run_label(r) for r in rows}
+selected = st.session_state.get("selected_run_id")
+run_id = st.selectbox("Open a run", ids, index=ids.index(selected) if selected in ids else None,
+                      format_func=labels.get, placeholder="Choose a run to see its full trace")
+if run_id is None:
+    st.stop()
+
+try:
+    detail = run_tables.load_run(factory, run_id)
+except LoanGraphError as exc:
+    st.error(f"**The run cannot be read from the database.** {exc}")
+    st.stop()
+if detail is None:
+    st.warning("That run is no longer stored.")
+    st.stop()
+
+st.divider()
+render_run_detail(detail)

@@ -1,0 +1,142 @@
+"""The decisions page on real runs: filters, CSV export, one run in full, and the way to its citations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from agents.runs import RunRow
+from core.settings import PROJECT_ROOT
+from dashboard.run_tables import RUN_COLUMNS, frame_csv, runs_frame
+from tests.pages.run_fixtures import clear_caches, clone_seeded, point_app_at, underwrite_samples
+
+pytestmark = pytest.mark.integration
+PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
+DB = "lg_pages_decisions"
+
+
+@pytest.fixture(scope="module")
+def run_ids(server_url, seeded_engine, embedder, settings):
+    engine = clone_seeded(server_url, seeded_engine, DB)
+    yield underwrite_samples(engine, embedder, settings)
+    engine.dispose()
+
+
+@pytest.fixture
+def use_db(monkeypatch, settings):
+    yield lambda name: point_app_at(monkeypatch, settings, name)
+    clear_caches()
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def applicants(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["Applicant"].tolist()
+
+
+def test_no_runs_yet_is_explained(use_db, empty_engine):
+    use_db("lg_empty")
+    at = open_page()
+    assert not at.exception
+    assert "No runs yet" in at.info[0].value and not at.dataframe
+
+
+def test_the_table_lists_every_run_and_filters(use_db, run_ids):
+    use_db(DB)
+    at = open_page()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == RUN_COLUMNS
+    assert applicants(at) == ["Dominique Hargreave", "Lucinda Ferreira-Holt", "Maribel Okafor"]  # newest first
+    assert table.set_index("Applicant").loc["Lucinda Ferreira-Holt", ["Recommendation", "Final decision"]].tolist() \
+        == ["DECLINE", "REFER"]
+    assert (table["Latency (s)"] > 0).all() and (table["Errors"] == 0).all()
+
+    at.selectbox[0].set_value("fha").run()
+    assert applicants(at) == ["Dominique Hargreave"]
+    at.selectbox[0].set_value("All")
+    at.selectbox[1].set_value("DECLINE").run()
+    assert applicants(at) == ["Lucinda Ferreira-Holt"]
+    at.selectbox[1].set_value("All")
+    at.text_input[0].set_value("okafor").run()
+    assert applicants(at) == ["Maribel Okafor"]
+    at.selectbox[0].set_value("va").run()
+    assert not at.exception and not at.dataframe
+    assert "No runs match these filters" in at.info[0].value
+
+
+@pytest.mark.unit
+def test_the_csv_export_is_the_table():
+    row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Ann Lee", "va", 250000.0, "completed",
+                 "APPROVE", None, 1234.0, 0.0021, 1)
+    lines = frame_csv(runs_frame([row])).decode().splitlines()
+    assert lines[0] == ",".join(RUN_COLUMNS)
+    assert lines[1] == "r-1,2026-11-02 09:30:00,Ann Lee,va,250000.0,completed,APPROVE,,1.23,0.0021,1"
+
+
+def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_ids):
+    use_db(DB)
+    run_id = run_ids["Lucinda Ferreira-Holt"]
+    at = open_page(selected_run_id=run_id)
+    assert not at.exception
+    assert at.get("download_button")  # the CSV export is offered with the table
+    assert at.selectbox[2].value == run_id
+    assert at.subheader[0].value == "Lucinda Ferreira-Holt · conventional · $400,000"
+    assert at.metric[0].value == "DECLINE"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**REFER** by R. Alvarez" in text and "- `offline / policy-engine`: intake, ratio" in text
+    assert at.warning[0].value == ("Override of the recommendation DECLINE. Reason: Verified a pending raise; "
+                                   "refer for manual review.")
+    agents = at.dataframe[1].value
+    assert agents["Agent"].tolist()[:2] == ["intake", "ratio"] and agents["Agent"].tolist()[-1] == "audit"
+    assert agents.set_index("Agent").loc["policy", "Faithfulness"] == 1.0
+    assert agents.set_index("Agent").loc["decision", "Verdict"] == "DECLINE"
+    assert [e.label for e in at.expander][-2:] == ["6. decision — DECLINE", "7. audit — VERIFIED"]
+
+
+def test_a_run_without_an_officer_decision_says_so(use_db, run_ids):
+    use_db(DB)
+    at = open_page()
+    assert at.selectbox[2].value is None  # nothing opened until chosen
+    at.selectbox[2].set_value(run_ids["Maribel Okafor"]).run()
+    assert not at.exception
+    assert at.metric[0].value == "APPROVE"
+    assert any("No final decision recorded yet" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(("button", "agent"), [("Open in the citation explorer", "ratio"),
+                                                ("citations of policy", "policy")])
+def test_the_run_opens_in_the_citation_explorer(use_db, run_ids, tmp_path, button, agent):
+    """Through an st.navigation entry script like app.py's, as the real app switches pages."""
+    use_db(DB)
+    (tmp_path / "pages").symlink_to(PROJECT_ROOT / "pages")
+    entry = tmp_path / "app.py"
+    entry.write_text("import streamlit as st\n"
+                     "st.navigation([st.Page('pages/decisions.py', title='Decisions', default=True),\n"
+                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    run_id = run_ids["Dominique Hargreave"]
+    at = AppTest.from_file(str(entry), default_timeout=120)
+    at.session_state["selected_run_id"] = run_id
+    at.run()
+    assert at.title[0].value == "Decisions"
+    next(b for b in at.button if b.label.endswith(button)).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Citation explorer"
+    assert at.session_state["explorer_run_id"] == run_id
+    assert (at.selectbox[0].value, at.selectbox[1].value) == (run_id, agent)
+
+
+def test_unreachable_database_is_explained(use_db, monkeypatch):
+    use_db("unused")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+    clear_caches()
+    at = open_page()
+    assert not at.exception
+    assert "cannot be read from the database" in at.error[0].value
