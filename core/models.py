@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import ARRAY, BigInteger, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, func
+from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -167,3 +167,51 @@ class AuditRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class EvalRun(Base):
+    """One evaluation of the question-answering path over an eval set, with its configuration snapshot.
+
+    `metrics` maps each metric key to its aggregate; `metric_info` says for each key which metric it is,
+    which judge scored it ("none" offline) and which embedding model it used, so series never mix.
+    """
+
+    __tablename__ = "eval_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    dataset: Mapped[str] = mapped_column(Text)
+    n_questions: Mapped[int] = mapped_column(Integer)
+    judge: Mapped[str] = mapped_column(Text)
+    embedding_model: Mapped[str] = mapped_column(Text)
+    config: Mapped[dict] = mapped_column(JSONB)
+    corpus_version: Mapped[str | None] = mapped_column(String(64))
+    git_commit: Mapped[str | None] = mapped_column(String(64))
+    metrics: Mapped[dict] = mapped_column(JSONB)
+    metric_info: Mapped[dict] = mapped_column(JSONB, default=dict)
+    latency_s: Mapped[float | None] = mapped_column(Float)
+
+    samples: Mapped[list[EvalSample]] = relationship(back_populates="run", order_by="EvalSample.id",
+                                                     cascade="all, delete-orphan", passive_deletes=True)
+
+
+class EvalSample(Base):
+    """One question of an eval run: the answer, the retrieved contexts (with chunk ids) and every score."""
+
+    __tablename__ = "eval_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eval_run_id: Mapped[int] = mapped_column(ForeignKey("eval_runs.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    answerable: Mapped[bool] = mapped_column(Boolean, default=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    contexts: Mapped[list] = mapped_column(JSONB, default=list)  # ranked chunks: id, text, citation
+    citations: Mapped[list] = mapped_column(JSONB, default=list)  # the answer sentences' citations
+    reference: Mapped[str | None] = mapped_column(Text)
+    reference_contexts: Mapped[list] = mapped_column(JSONB, default=list)
+    scores: Mapped[dict] = mapped_column(JSONB, default=dict)  # metric key -> value (absent: not scored)
+    errors: Mapped[list] = mapped_column(JSONB, default=list)
+
+    run: Mapped[EvalRun] = relationship(back_populates="samples")

@@ -3,6 +3,9 @@
     with FakeLLMServer() as server:
         server.script(Reply.of_json({"summary": "ok"}), Reply.http_error(500))
         ... point a client at server.openai_base_url or server.url (Bedrock endpoint_url) ...
+
+A `responder` (request -> Reply, or None to fall through) answers per request when the script is empty,
+for clients that send several kinds of prompt (ragas metrics).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import re
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -68,10 +72,12 @@ class RecordedRequest:
 
 
 class FakeLLMServer:
-    """Threaded server on 127.0.0.1 with a free port. Replies pop from the script, then `default`."""
+    """Threaded server on 127.0.0.1 with a free port. Replies pop from the script, then `responder`, then `default`."""
 
-    def __init__(self, default: Reply | None = None) -> None:
+    def __init__(self, default: Reply | None = None,
+                 responder: Callable[[RecordedRequest], Reply | None] | None = None) -> None:
         self.default = default or Reply.of_json({})
+        self.responder = responder
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -121,7 +127,10 @@ class FakeLLMServer:
     def _next(self, request: RecordedRequest) -> Reply:
         with self._lock:
             self.requests.append(request)
-            return self._script.popleft() if self._script else self.default
+            if self._script:
+                return self._script.popleft()
+        reply = self.responder(request) if self.responder is not None else None
+        return reply or self.default
 
     def _wait(self, seconds: float) -> None:
         self._stopping.wait(seconds)
