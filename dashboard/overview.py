@@ -10,7 +10,7 @@ import streamlit as st
 from core.settings import PROJECT_ROOT, Settings
 
 SAMPLES_DIR = PROJECT_ROOT / "seed_data" / "applications"
-DEMO_SAMPLE = "07_conventional_ltv_85_mi_condition"  # a realistic file with a condition to show
+DEMO_SAMPLE = "07_conventional_ltv_85_mi_conditions"  # a realistic file with a condition to show
 
 
 def mode(settings: Settings) -> str:

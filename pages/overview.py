@@ -12,7 +12,7 @@ st.title("LoanGraph underwriting desk")
 
 cols = st.columns(3)
 cols[0].metric("Mode", overview.mode(settings))
-cols[1].metric("Database", "embedded PostgreSQL" if not settings.database_url else "DATABASE_URL")
+cols[1].metric("Database", "embedded" if not settings.database_url else "external", help="PostgreSQL 16 + pgvector")
 cols[2].metric("Embeddings", settings.embedding_model)
 
 try:

@@ -44,6 +44,7 @@ def test_first_start_ingests_the_policy_folder(app_env, tiny_pdf, tmp_path):
     assert at.dataframe[1].value["Provider / model"].tolist()[0].startswith("offline")
     assert at.metric[0].value == "offline"
     assert any("No decisions yet" in i.value for i in at.info)
+    assert at.button(key="try_sample").label.startswith("Try a sample application: ")
 
 
 def test_empty_policy_folder_shows_how_to_add_documents(app_env, tmp_path):
