@@ -6,23 +6,15 @@ import platform
 import statistics
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine
 
-from core.db import migrate, resolve_database_url
+from core.db import migrate, recreate_database, resolve_database_url
 from core.settings import get_settings
 
 
 def bench_engine(name: str) -> Engine:
     """A freshly created, migrated database `name` on the configured server (embedded by default)."""
-    settings = get_settings()
-    base = resolve_database_url(settings)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(make_url(base).set(database=name))
+    engine = create_engine(recreate_database(resolve_database_url(get_settings()), name))
     migrate(engine)
     return engine
 

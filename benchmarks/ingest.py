@@ -36,8 +36,14 @@ def seed_sentences(policy_dir: Path) -> list[str]:
     return [s for s in re.split(r"(?<=[.])\s+", re.sub(r"\s+", " ", text)) if 8 <= len(s.split()) <= 60]
 
 
-def generate_corpus(out: Path, sentences: list[str], pages: int, pages_per_doc: int = 50) -> list[Path]:
-    """Documents of `pages_per_doc` pages: one section per page, three subsections of prose each."""
+def seed_headings(policy_dir: Path) -> list[str]:
+    """Section titles of the seed corpus, reused as generated headings."""
+    text = "\n".join(p.extract_text() or "" for f in expand_paths([policy_dir]) for p in PdfReader(f).pages)
+    return sorted({m.group(1) for m in re.finditer(r"^\d+\.\d+ ([A-Z][^\n]{3,60})$", text, re.MULTILINE)})
+
+
+def generate_corpus(out: Path, sentences: list[str], titles: list[str], pages: int, pages_per_doc: int = 50) -> list[Path]:
+    """Documents of `pages_per_doc` pages: one section per page, three titled subsections of prose each."""
     rng = random.Random(7)
     paths = []
     for d in range(-(-pages // pages_per_doc)):
@@ -45,8 +51,8 @@ def generate_corpus(out: Path, sentences: list[str], pages: int, pages_per_doc: 
         for s in range(1, pages_per_doc):  # plus the title page
             subs = []
             for k in range(1, 4):
-                subs += [f"{s}.{k} Generated Topic {s}-{k}", " ".join(rng.sample(sentences, 4))]
-            sections[f"{s} Generated Section {s}"] = subs
+                subs += [f"{s}.{k} {rng.choice(titles)}", " ".join(rng.sample(sentences, 4))]
+            sections[f"{s} {rng.choice(titles)}"] = subs
         paths.append(write_policy_pdf(out / f"generated_{d:03d}.pdf", title=f"Generated Guide {d}", sections=sections))
     return paths
 
@@ -80,7 +86,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpora = {
             "seed corpus": expand_paths([settings.policy_dir]),
-            f"generated ({args.pages} pages)": generate_corpus(Path(tmp), seed_sentences(settings.policy_dir), args.pages),
+            f"generated ({args.pages} pages)": generate_corpus(Path(tmp), seed_sentences(settings.policy_dir),
+                                                                    seed_headings(settings.policy_dir), args.pages),
         }
         for label, paths in corpora.items():
             pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest")

@@ -60,6 +60,22 @@ def ensure_database(admin_url: str, name: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def recreate_database(admin_url: str, name: str, *, template: str | None = None) -> str:
+    """Drop database `name` if it exists and create it afresh (a copy of `template` if given).
+
+    For tests and benchmarks that need an isolated database; returns its URL.
+    """
+    url = make_url(admin_url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def resolve_database_url(settings: Settings) -> str:
     """The URL the app should use: DATABASE_URL as given, or the embedded server's database."""
     if settings.database_url:

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from core.models import PolicyChunk, PolicyDocument
-from rag.ingest import corpus_stats, ingest_paths
+from rag.ingest import corpus_stats, expand_paths, ingest_paths, stale_files
 
 
 def documents_frame(session) -> pd.DataFrame:
@@ -24,17 +24,21 @@ def documents_frame(session) -> pd.DataFrame:
 
 
 def ensure_seed_corpus(factory, embedder_factory, settings) -> dict[str, int]:
-    """Ingest the seed policies when the knowledge base is empty, showing a progress bar."""
+    """Ingest the seed policies when the knowledge base is empty, or when a seed file (or the way it
+    is chunked and embedded) changed since it was ingested, showing a progress bar."""
     with factory() as session:
         stats = corpus_stats(session=session)
-    if stats["chunks"]:
+        stale = stale_files(expand_paths([settings.policy_dir]), settings, session=session)
+    if stats["chunks"] and not stale:
         return stats
-    bar = st.progress(0.0, text="The knowledge base is empty: ingesting the seed policy corpus...")
+    message = ("The knowledge base is empty: ingesting the seed policy corpus..." if not stats["chunks"]
+               else f"{len(stale)} policy file(s) changed: re-ingesting...")
+    bar = st.progress(0.0, text=message)
 
     def progress(done: int, total: int, path: Path) -> None:
         bar.progress(done / max(total, 1), text=f"Ingesting {path.name} ({done}/{total})")
 
-    reports = ingest_paths([settings.policy_dir], session_factory=factory, embedder=embedder_factory(),
+    reports = ingest_paths(stale or [settings.policy_dir], session_factory=factory, embedder=embedder_factory(),
                            settings=settings, progress=progress)
     bar.empty()
     failed = [r.line() for r in reports if r.status == "failed"]

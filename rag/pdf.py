@@ -60,8 +60,12 @@ def strip_boilerplate(raw_pages: list[str]) -> list[str]:
         return [_tidy(p) for p in raw_pages]
     shapes = [{_shape(line) for line in page.splitlines() if line.strip()} for page in raw_pages]
     counts = Counter(shape for page in shapes for shape in page)
-    repeated = {s for s, n in counts.items() if n >= BOILERPLATE_SHARE * len(raw_pages)}
+    # numbered headings are never boilerplate, even when titles differ only in their numbers
+    repeated = {s for s, n in counts.items() if n >= BOILERPLATE_SHARE * len(raw_pages) and not _HEADING_SHAPE.match(s)}
     return [_tidy("\n".join(l for l in page.splitlines() if _shape(l) not in repeated)) for page in raw_pages]
+
+
+_HEADING_SHAPE = re.compile(r"^#(\.#)?\.? [A-Z]")
 
 
 def _shape(line: str) -> str:

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import migrate, start_embedded_server
+from core.db import migrate, recreate_database, start_embedded_server
 from core.settings import PROJECT_ROOT, Settings, prepare_process_env
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
@@ -32,13 +31,8 @@ def server_url(settings: Settings) -> str:
     return start_embedded_server(settings.embedded_db_dir)
 
 
-def _fresh_database(server_url: str, name: str) -> Engine:
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(make_url(server_url).set(database=name))
+def _fresh_database(server_url: str, name: str, template: str | None = None) -> Engine:
+    engine = create_engine(recreate_database(server_url, name, template=template), pool_pre_ping=True)
     migrate(engine)
     return engine
 
@@ -67,6 +61,18 @@ def seeded_engine(server_url: str, embedder, settings: Settings) -> Iterator[Eng
     assert reports and not failed, failed
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def clone_seeded(server_url: str, seeded_engine: Engine):
+    """Make a database that is a copy of `lg_seeded` (template copy: no re-embedding) for tests
+    whose writes cannot be rolled back (services, pages, the browser test)."""
+
+    def clone(name: str) -> Engine:
+        seeded_engine.dispose()  # a template must have no open connections
+        return _fresh_database(server_url, name, template="lg_seeded")
+
+    return clone
 
 
 def _rolled_back(engine: Engine) -> Iterator[sessionmaker[Session]]:

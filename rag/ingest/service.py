@@ -67,6 +67,13 @@ def ingest_key(data: bytes, settings: Settings) -> str:
     return hashlib.sha256(data + recipe.encode()).hexdigest()
 
 
+def stale_files(paths: Sequence[Path], settings: Settings, *, session: Session) -> list[Path]:
+    """The files whose current ingest key is not in the knowledge base (new, changed or re-recipe'd)."""
+    keys = {path: ingest_key(path.read_bytes(), settings) for path in paths if path.is_file()}
+    known = set(session.scalars(select(PolicyDocument.content_hash).where(PolicyDocument.content_hash.in_(keys.values()))))
+    return [path for path, key in keys.items() if key not in known]
+
+
 def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: Settings) -> IngestReport:
     """Ingest one file into `session` without committing. Raises IngestError for a bad file."""
     started = time.perf_counter()

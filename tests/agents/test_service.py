@@ -9,7 +9,6 @@ import sys
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from agents.checkpoint import build_checkpointer
@@ -19,7 +18,6 @@ from agents.evidence import EvidenceResolver
 from agents.graph import build_graph
 from agents.service import UnderwritingService
 from core.audit import verify_chain
-from core.db import migrate
 from core.llm import LLMRouter
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 from core.settings import PROJECT_ROOT
@@ -33,16 +31,8 @@ DB = "lg_service"
 
 
 @pytest.fixture(scope="module")
-def service_engine(server_url, seeded_engine):
-    """A database cloned from the seeded one (template copy: no re-embedding)."""
-    seeded_engine.dispose()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB}" TEMPLATE lg_seeded'))
-    admin.dispose()
-    engine = create_engine(make_url(server_url).set(database=DB), pool_pre_ping=True)
-    migrate(engine)
+def service_engine(clone_seeded):
+    engine = clone_seeded(DB)
     yield engine
     engine.dispose()
 

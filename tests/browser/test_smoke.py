@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from core.settings import PROJECT_ROOT
 
@@ -53,15 +52,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None
 
 
 @pytest.fixture(scope="module")
-def app_url(server_url, seeded_engine, settings):
+def app_url(clone_seeded, settings):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make browser-deps installs it)")
-    seeded_engine.dispose()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB}" TEMPLATE lg_seeded'))
-    admin.dispose()
+    clone_seeded(DB).dispose()
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}

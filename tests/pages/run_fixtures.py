@@ -3,32 +3,17 @@ and the app's settings and caches pointed at a given database."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from agents.events import RunStarted
 from agents.runs import record_officer_decision
-from core.db import migrate
 from tests.agents.conftest import SAMPLES, load_sample
 from tests.agents.test_service import make_service
 from tests.conftest import SEED_POLICIES
 
 # (sample file prefix, expected recommendation); Maribel Okafor, Lucinda Ferreira-Holt, Dominique Hargreave
 RUN_SAMPLES = (("01_", "APPROVE"), ("05_", "DECLINE"), ("24_", "APPROVE_WITH_CONDITIONS"))
-
-
-def clone_seeded(server_url: str, seeded_engine: Engine, name: str) -> Engine:
-    """A database copied from `lg_seeded` (template copy: no re-embedding)."""
-    seeded_engine.dispose()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE lg_seeded'))
-    admin.dispose()
-    engine = create_engine(make_url(server_url).set(database=name), pool_pre_ping=True)
-    migrate(engine)
-    return engine
 
 
 def underwrite_samples(engine: Engine, embedder, settings) -> dict[str, str]:

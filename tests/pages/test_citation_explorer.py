@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
 from dashboard.retrieval_trace import HIT_COLUMNS
-from tests.pages.run_fixtures import clear_caches, clone_seeded, point_app_at, underwrite_samples
+from tests.pages.run_fixtures import clear_caches, point_app_at, underwrite_samples
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "citation_explorer.py")
@@ -17,8 +17,8 @@ STAGES = ("Query rewriting", "Dense (pgvector cosine)", "BM25 (keywords)", "Fuse
 
 
 @pytest.fixture(scope="module")
-def run_ids(server_url, seeded_engine, embedder, settings):
-    engine = clone_seeded(server_url, seeded_engine, DB)
+def run_ids(clone_seeded, embedder, settings):
+    engine = clone_seeded(DB)
     yield underwrite_samples(engine, embedder, settings)
     engine.dispose()
 

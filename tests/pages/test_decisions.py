@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from agents.runs import RunRow
 from core.settings import PROJECT_ROOT
 from dashboard.run_tables import RUN_COLUMNS, frame_csv, runs_frame
-from tests.pages.run_fixtures import clear_caches, clone_seeded, point_app_at, underwrite_samples
+from tests.pages.run_fixtures import clear_caches, point_app_at, underwrite_samples
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
@@ -18,8 +18,8 @@ DB = "lg_pages_decisions"
 
 
 @pytest.fixture(scope="module")
-def run_ids(server_url, seeded_engine, embedder, settings):
-    engine = clone_seeded(server_url, seeded_engine, DB)
+def run_ids(clone_seeded, embedder, settings):
+    engine = clone_seeded(DB)
     yield underwrite_samples(engine, embedder, settings)
     engine.dispose()
 

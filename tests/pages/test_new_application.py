@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from streamlit.testing.v1 import AppTest
 
 from agents.events import RunInterrupted, RunStarted
-from core.db import migrate
 from core.models import Run
 from core.settings import PROJECT_ROOT
 
@@ -43,16 +41,9 @@ def point_at(mp: pytest.MonkeyPatch, settings, database: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def page_db(server_url, seeded_engine, settings):
-    """A clone of the seeded database (template copy: no re-embedding), with the app's settings pointed at it."""
-    seeded_engine.dispose()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB}" TEMPLATE lg_seeded'))
-    admin.dispose()
-    engine = create_engine(make_url(server_url).set(database=DB), pool_pre_ping=True)
-    migrate(engine)
+def page_db(clone_seeded, settings):
+    """A clone of the seeded database, with the app's settings pointed at it."""
+    engine = clone_seeded(DB)
     with pytest.MonkeyPatch.context() as mp:
         point_at(mp, settings, DB)
         yield sessionmaker(bind=engine, expire_on_commit=False)

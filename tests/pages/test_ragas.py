@@ -8,12 +8,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from core.db import migrate
 from core.models import AgentTrace, Application, EvalRun, EvalSample, Run
 from core.settings import PROJECT_ROOT
 from rag.evaluation.dataset import DEFAULT_DATASET
@@ -49,18 +46,6 @@ def app_env(monkeypatch, settings):
     clear()
 
 
-def clone_seeded(server_url: str, seeded_engine, name: str):
-    seeded_engine.dispose()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE lg_seeded'))
-    admin.dispose()
-    engine = create_engine(make_url(server_url).set(database=name))
-    migrate(engine)
-    return engine
-
-
 def sample(qid: str, scores: dict, answerable: bool = True) -> EvalSample:
     return EvalSample(question_id=qid, kind="exact_figure", answerable=answerable, question=f"Question {qid}?",
                       answer=f"Answer {qid}.", reference=f"Reference {qid}.",
@@ -79,9 +64,9 @@ def eval_run(at: datetime, judge: str, metrics: dict, samples: list[EvalSample])
 
 
 @pytest.fixture(scope="module")
-def with_runs_db(server_url, seeded_engine):
+def with_runs_db(clone_seeded):
     """Two stored runs (an offline one, then a judged one whose faithfulness is below 0.7) and drift scores."""
-    engine = clone_seeded(server_url, seeded_engine, "lg_ragas_runs")
+    engine = clone_seeded("lg_ragas_runs")
     start = datetime(2026, 11, 1, tzinfo=UTC)
     faith = f"faithfulness@{JUDGE}"
     with Session(engine) as s:
@@ -141,8 +126,8 @@ def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, wi
     assert not at.error  # 0.55 is above a 0.5 threshold
 
 
-def test_running_an_evaluation_from_the_page_stores_a_run(app_env, server_url, seeded_engine, tmp_path):
-    clone_seeded(server_url, seeded_engine, "lg_ragas_flow").dispose()
+def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded, tmp_path):
+    clone_seeded("lg_ragas_flow").dispose()
     raw = json.loads(DEFAULT_DATASET.read_text())
     raw["questions"] = [q for q in raw["questions"] if q["id"] in ("q001", "q046")]
     (tmp_path / "two.json").write_text(json.dumps(raw))
