@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     # Evaluation (rag/evaluation, `python -m rag.evaluate`, the RAGAS page). Offline metrics always run;
     # a judge adds ragas's LLM metrics (faithfulness, context precision/recall, answer relevancy). The
     # judge sees eval questions and policy text only, never applicant data. "" model = the provider's
-    # model above (OPENAI_MODEL / OLLAMA_MODEL).
+    # model above (OPENAI_MODEL / OLLAMA_MODEL / BEDROCK_MODEL_ID).
     eval_judge_provider: Literal["none", "openai", "ollama", "bedrock"] = "none"
     eval_judge_model: str = ""
     eval_k: int = Field(5, ge=1, description="chunks retrieved per eval question (recall@k, MRR)")

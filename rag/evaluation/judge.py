@@ -1,7 +1,7 @@
 """The one factory for the evaluation judge: which provider and model (from settings) and its ragas LLM.
 
-ragas 0.4's metrics take an instructor-backed LLM from `ragas.llms.llm_factory`; we hand it an
-OpenAI-compatible async client pointed at OpenAI or Ollama, with the same keys and URLs as core.llm.
+ragas 0.4's metrics take an `InstructorBaseRagasLLM`: for OpenAI and Ollama, ragas's own instructor-backed
+LLM over an OpenAI-compatible async client; for Bedrock, core.llm's BedrockClient behind `SeamRagasLLM`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ JUDGE_RETRIES = 1  # instructor re-asks once when a reply does not match the met
 
 @dataclass(frozen=True)
 class Judge:
-    provider: str  # openai | ollama
+    provider: str  # openai | ollama | bedrock
     model: str
-    base_url: str | None
-    api_key: str
+    base_url: str | None  # Bedrock: the endpoint URL, None for AWS's own (tests point it at a fake server)
+    api_key: str  # unused by Bedrock, which signs with boto3's usual credentials
     timeout_s: float
+    region: str | None = None  # Bedrock only
 
     @property
     def name(self) -> str:
@@ -29,7 +30,14 @@ class Judge:
         return f"{self.provider}:{self.model}"
 
     def build_llm(self) -> Any:
-        """A ragas InstructorLLM. Build it inside the event loop that will use it (the client is async)."""
+        """A ragas judge LLM. Build it inside the event loop that will use it (the OpenAI client is async)."""
+        if self.provider == "bedrock":
+            from core.llm.providers import BedrockClient
+            from rag.evaluation.ragas_adapter import SeamRagasLLM
+
+            client = BedrockClient(model_id=self.model, region=self.region or "", timeout_s=self.timeout_s,
+                                   endpoint_url=self.base_url)
+            return SeamRagasLLM(client, timeout_s=self.timeout_s)
         import openai
         from ragas.llms import llm_factory
 
@@ -46,7 +54,7 @@ def judge_from_settings(settings: Settings) -> Judge | None:
     if provider == "openai":
         if not settings.openai_api_key:
             raise ConfigurationError("EVAL_JUDGE_PROVIDER=openai needs OPENAI_API_KEY; set it, or use "
-                                     "EVAL_JUDGE_PROVIDER=ollama, or none for offline metrics only")
+                                     "EVAL_JUDGE_PROVIDER=ollama or bedrock, or none for offline metrics only")
         return Judge("openai", settings.eval_judge_model or settings.openai_model, settings.openai_base_url or None,
                      settings.openai_api_key, settings.llm_timeout_s)
     if provider == "ollama":
@@ -54,9 +62,9 @@ def judge_from_settings(settings: Settings) -> Judge | None:
         return Judge("ollama", settings.eval_judge_model or settings.ollama_model, settings.ollama_base_url,
                      "ollama", settings.llm_timeout_s)
     if provider == "bedrock":
-        raise ConfigurationError(
-            "Bedrock judging is not available: ragas 0.4.3 judges through an OpenAI-compatible client or "
-            "LangChain, and langchain-aws is not installed. Set EVAL_JUDGE_PROVIDER to openai or ollama "
-            "(an Ollama on our hardware keeps prompts in-house), or none for offline metrics only."
-        )
+        if not settings.bedrock_region:
+            raise ConfigurationError("EVAL_JUDGE_PROVIDER=bedrock needs BEDROCK_REGION; set it, or use "
+                                     "EVAL_JUDGE_PROVIDER=openai or ollama, or none for offline metrics only")
+        return Judge("bedrock", settings.eval_judge_model or settings.bedrock_model_id, None, "",
+                     settings.llm_timeout_s, region=settings.bedrock_region)
     raise ConfigurationError(f"unknown EVAL_JUDGE_PROVIDER {provider!r}; expected none, openai, ollama or bedrock")

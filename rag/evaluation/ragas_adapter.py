@@ -1,4 +1,5 @@
-"""ragas 0.4.3 behind two small scorers: offline (no model calls but our MiniLM) and judged (an LLM judge).
+"""ragas 0.4.3 behind two small scorers: offline (no model calls but our MiniLM) and judged (an LLM judge),
+plus our MiniLM and our LLM seam as the embeddings and judge LLM ragas's metrics accept.
 
 Metrics come from `ragas.metrics.collections` (the 0.4 API, `await metric.ascore(...)`), except the two
 non-LLM context metrics, which exist only as legacy `SingleTurnSample` metrics in 0.4.3. Those compare
@@ -8,14 +9,18 @@ chunk never resembles a one-sentence reference passage, a sentence inside it doe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+from pydantic import BaseModel
 from ragas.embeddings.base import BaseRagasEmbedding
+from ragas.llms.base import InstructorBaseRagasLLM
 
+from core.llm.types import LLMClient
 from rag.embeddings import Embedder
 
 log = logging.getLogger(__name__)
@@ -54,6 +59,34 @@ class MiniLMRagasEmbeddings(BaseRagasEmbedding):
 
     async def aembed_texts(self, texts: list[str], **kwargs: Any) -> list[list[float]]:
         return self.embed_texts(texts)
+
+
+T = TypeVar("T", bound=BaseModel)
+# ragas's prompts carry the instructions and output schema; complete_json adds the schema again to this.
+JUDGE_SYSTEM_PROMPT = "You are an evaluation judge. Follow the instructions in the user message exactly."
+
+
+class SeamRagasLLM(InstructorBaseRagasLLM):
+    """One of our `LLMClient`s (core.llm) as a ragas 0.4 judge, for providers ragas has no client for (Bedrock).
+
+    The seam parses and validates the reply; its `LLMError`s reach the scorer, which records them. No re-ask:
+    a reply that does not match the metric's schema fails that metric.
+    """
+
+    def __init__(self, client: LLMClient, *, timeout_s: float) -> None:
+        self._client = client
+        self._timeout_s = timeout_s
+
+    def generate(self, prompt: str, response_model: type[T]) -> T:
+        result = self._client.complete_json(system=JUDGE_SYSTEM_PROMPT, user=prompt, schema=response_model,
+                                            timeout_s=self._timeout_s)
+        log.debug("judge %s:%s: %d in / %d out tokens, $%.5f", result.usage.provider, result.usage.model,
+                  result.usage.tokens_in, result.usage.tokens_out, result.usage.cost_usd)
+        return result.value  # type: ignore[return-value]  # validated as response_model by the seam
+
+    async def agenerate(self, prompt: str, response_model: type[T]) -> T:
+        # The seam's clients are synchronous; a thread keeps the event loop free while one waits.
+        return await asyncio.to_thread(self.generate, prompt, response_model)
 
 
 Scores = dict[str, float]

@@ -33,18 +33,6 @@ def fake_llm() -> Iterator[FakeLLMServer]:
         yield server
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dummy credentials, and no shared config or instance metadata to wander into."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
 def _router(provider: str, server: FakeLLMServer, **overrides) -> LLMRouter:
     """A router whose one provider talks to the fake server, built the way the app builds it."""
     if provider == "bedrock":
