@@ -5,6 +5,7 @@ import logging
 import streamlit as st
 
 from core.settings import get_settings
+from dashboard.errors import database_guard
 
 logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="LoanGraph", page_icon=":material/account_balance:", layout="wide")
@@ -16,4 +17,5 @@ navigation = st.navigation([
     st.Page("pages/decisions.py", title="Decisions", icon=":material/fact_check:"),
     st.Page("pages/ragas_runs.py", title="RAGAS", icon=":material/monitoring:"),
 ])
-navigation.run()
+with database_guard():
+    navigation.run()

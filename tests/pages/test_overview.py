@@ -63,3 +63,19 @@ def test_unreachable_database_is_explained(monkeypatch, app_env):
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "overview.py"), default_timeout=60).run()
     assert not at.exception
     assert "knowledge base is not available" in at.error[0].value
+
+
+def test_a_database_error_no_page_handled_becomes_a_message(app_env, tiny_pdf, tmp_path, monkeypatch):
+    """app.py guards every page: a database lost mid-session shows what to do, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    tiny_pdf("only.pdf")
+    app_env("lg_app_guard", policy_dir=tmp_path)
+
+    def lost(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr("agents.runs.list_runs", lost)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert "The database stopped answering" in at.error[0].value
