@@ -8,6 +8,10 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import URL
 
+# How long a checkpoint write waits for a connection before the run is reported interrupted (the
+# pool's default, 30 s, left an officer staring at a spinner for a minute during an outage).
+POOL_TIMEOUT_S = 5.0
+
 # Our state holds these pydantic models; the serializer restores only types it is told about.
 STATE_TYPES = [("agents.verdicts", name) for name in (
     "AgentVerdict", "Finding", "CitedQuote", "DecisionReport", "PrincipalReason", "AgentError", "AgentUsage",
@@ -22,6 +26,7 @@ def libpq_url(url: URL) -> str:
 def build_checkpointer(url: URL) -> PostgresSaver:
     pool = ConnectionPool(
         libpq_url(url), min_size=1, max_size=4, open=True, check=ConnectionPool.check_connection,
+        timeout=POOL_TIMEOUT_S,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
     )
     saver = PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
