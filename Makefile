@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser-deps ingest bench clean
+.PHONY: setup run test test-fast browser-deps ingest reranker bench clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ test-fast: setup
 
 ingest: setup
 	$(BIN)/python -m rag.ingest
+
+# the small domain cross-encoder for RERANKER_MODEL=domain (a few minutes on one core; skipped when current)
+reranker: setup
+	$(BIN)/python -m rag.train_reranker
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py

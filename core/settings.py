@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # "" = no reranker. A local CrossEncoder directory, or a hub name with ALLOW_MODEL_DOWNLOADS=true;
     # with downloads allowed and this empty, cross-encoder/ms-marco-MiniLM-L-6-v2 is used. Cost is
     # compute-bound: a 6-layer MiniLM scores 20 pairs of 256 tokens in ~0.9 s on one core here.
+    # "domain" = the small model `make reranker` trains under DATA_DIR/models/reranker; it runs at
+    # the max length it was trained with (its metadata), not reranker_max_length.
     reranker_model: str = ""
     reranker_max_length: int = Field(256, ge=16, description="tokens per (query, chunk) pair; bounds rerank latency")
     # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question reaches

@@ -1,0 +1,1 @@
+"""`python -m rag.train_reranker`: fine-tune the small domain cross-encoder (RERANKER_MODEL=domain)."""
