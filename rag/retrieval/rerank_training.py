@@ -104,7 +104,8 @@ def interleave(*rankings: Sequence[int]) -> list[int]:
     return list(merged)
 
 
-def hard_negatives(positive: Chunk, query: str, ranking: Sequence[int], chunks: dict[int, Chunk], n: int) -> list[Chunk]:
+def hard_negatives(positive: Chunk, query: str, ranking: Sequence[int], chunks: dict[int, Chunk],
+                   n: int) -> list[Chunk]:
     """The first `n` ranked chunks from another subsection that do not contain every query word."""
     out: list[Chunk] = []
     for cid in ranking:
@@ -129,7 +130,8 @@ def build_pairs(chunks: Sequence[Chunk], glossary: Glossary, rank: Ranker, *, ne
     pairs: list[TrainingPair] = []
     for (chunk, query), ranking in zip(jobs, rankings):
         pairs.append(TrainingPair(query, passage_text(chunk), 1.0))
-        pairs += [TrainingPair(query, passage_text(n), 0.0) for n in hard_negatives(chunk, query, ranking, by_id, negatives)]
+        negs = hard_negatives(chunk, query, ranking, by_id, negatives)
+        pairs += [TrainingPair(query, passage_text(neg), 0.0) for neg in negs]
     return pairs
 
 
@@ -148,8 +150,8 @@ class TrainConfig:
     max_length: int = 128
     epochs: int = 1
     batch_size: int = 16
-    lr: float = 1e-4  # the copied encoder layers
-    head_lr: float = 1e-3  # the new score layer, from a random start
+    lr: float = 3e-4  # the copied encoder layers (1e-4 learned less in a short probe on held-out chunks)
+    head_lr: float = 3e-3  # the new score layer, from a random start
     warmup_ratio: float = 0.1
     seed: int = 13
 

@@ -49,8 +49,10 @@ def test_sentences_drop_heading_lines_and_fragments():
 
 @pytest.mark.unit
 def test_key_words_keep_content_words_and_figures_only():
-    assert key_words("The maximum back-end DTI for a conventional loan is 45%.") == "maximum back-end DTI conventional loan 45%"
-    assert key_words("A loan of $250,000 is above the limit of 2.5 times income.") == "loan $250,000 above limit 2.5 times income"
+    assert (key_words("The maximum back-end DTI for a conventional loan is 45%.")
+            == "maximum back-end DTI conventional loan 45%")
+    assert (key_words("A loan of $250,000 is above the limit of 2.5 times income.")
+            == "loan $250,000 above limit 2.5 times income")
     assert key_words("one two three four five", max_words=3) == "one two three"
 
 
