@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 OUTAGES = (OperationalError, PsycopgOperationalError, DatabaseUnavailable)
 
 
+@lru_cache(maxsize=1)
 def ruleset_version() -> str:
+    """A short hash of rules.json; read once, like the rules the evidence resolver loads at start."""
     return hashlib.sha256(DEFAULT_RULES_PATH.read_bytes()).hexdigest()[:16]
 
 

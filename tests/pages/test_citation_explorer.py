@@ -6,27 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
+from tests.pages.run_fixtures import clear_caches
 from dashboard.retrieval_trace import HIT_COLUMNS
-from tests.pages.run_fixtures import clear_caches, point_app_at, underwrite_samples
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "citation_explorer.py")
 DB = "lg_pages_explorer"
 STAGES = ("Query rewriting", "Dense (pgvector cosine)", "BM25 (keywords)", "Fused (reciprocal rank fusion)",
           "Diversified (MMR)", "Reranked (final)", "Stage timings")
-
-
-@pytest.fixture(scope="module")
-def run_ids(clone_seeded, embedder, settings):
-    engine = clone_seeded(DB)
-    yield underwrite_samples(engine, embedder, settings)
-    engine.dispose()
-
-
-@pytest.fixture
-def use_db(monkeypatch, settings):
-    yield lambda name: point_app_at(monkeypatch, settings, name)
-    clear_caches()
 
 
 def markdown(at: AppTest) -> str:

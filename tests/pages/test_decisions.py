@@ -9,25 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from agents.runs import RunRow
 from core.settings import PROJECT_ROOT
+from tests.pages.run_fixtures import clear_caches
 from dashboard.run_tables import RUN_COLUMNS, frame_csv, runs_frame
-from tests.pages.run_fixtures import clear_caches, point_app_at, underwrite_samples
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
 DB = "lg_pages_decisions"
-
-
-@pytest.fixture(scope="module")
-def run_ids(clone_seeded, embedder, settings):
-    engine = clone_seeded(DB)
-    yield underwrite_samples(engine, embedder, settings)
-    engine.dispose()
-
-
-@pytest.fixture
-def use_db(monkeypatch, settings):
-    yield lambda name: point_app_at(monkeypatch, settings, name)
-    clear_caches()
 
 
 def open_page(**state) -> AppTest:
