@@ -29,6 +29,6 @@ def build_checkpointer(url: URL) -> PostgresSaver:
         timeout=POOL_TIMEOUT_S,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
     )
-    saver = PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
-    saver.setup()
-    return saver
+    # No setup(): its tables are created by the schema owner in core.db.migrate; the app role may
+    # not create tables.
+    return PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))

@@ -47,16 +47,18 @@ def start_run(*, session: Session, run_id: str, application_id: str, corpus: str
 def save_agent(*, session: Session, run_id: str, seq: int, verdict: AgentVerdict, usage: AgentUsage | None,
                retrievals: list[dict[str, Any]]) -> None:
     u = usage or AgentUsage(agent=verdict.agent, provider="offline", model="policy-engine", status="offline")
+    stored = verdict.model_dump(mode="json")
     session.add(AgentTrace(run_id=run_id, agent=verdict.agent, seq=seq, provider=u.provider, model=u.model,
                            status=u.status, tokens_in=u.tokens_in, tokens_out=u.tokens_out, cost_usd=u.cost_usd,
-                           latency_ms=u.latency_ms, verdict=verdict.model_dump(mode="json"),
+                           latency_ms=u.latency_ms, verdict=stored,
                            citations=[c.model_dump(mode="json") for c in verdict.citations]))
     for r in retrievals:
         session.add(RetrievalTraceRecord(run_id=run_id, agent=r["agent"], query=r["query"],
                                          trace={**r["trace"], "rule_id": r.get("rule_id")}))
     audit.append(session, event="agent_verdict", run_id=run_id, payload={
         "agent": verdict.agent, "verdict": verdict.verdict, "summary": verdict.summary,
-        "citations": [c.chunk_id for c in verdict.citations], "provider": u.provider, "model": u.model})
+        "citations": [c.chunk_id for c in verdict.citations], "provider": u.provider, "model": u.model,
+        "verdict_digest": audit.digest(stored)})  # the full verdict (findings included) is chained
 
 
 def set_faithfulness(*, session: Session, run_id: str, scores: dict[str, float]) -> None:
@@ -78,7 +80,8 @@ def finish_run(*, session: Session, run_id: str, result: dict[str, Any], latency
     run.result = result
     audit.append(session, event="decision_recommended", run_id=run_id, payload={
         "recommendation": result["recommendation"], "reasons": [r["reason"] for r in result["principal_reasons"]],
-        "corpus_version": result["corpus_version"], "ruleset_version": result["ruleset_version"]})
+        "corpus_version": result["corpus_version"], "ruleset_version": result["ruleset_version"],
+        "result_digest": audit.digest(result)})  # the full decision (reasons, findings) is chained
 
 
 def mark_interrupted(*, session: Session, run_id: str, message: str) -> None:

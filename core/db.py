@@ -1,7 +1,9 @@
 """Database access: one engine and one session factory per process.
 
 With no DATABASE_URL we start (or attach to) an embedded PostgreSQL 16 + pgvector under
-DATA_DIR/pg via `pgserver`; otherwise we use the URL. The schema comes from Alembic migrations.
+DATA_DIR/pg via `pgserver`; otherwise we use the URL. Either way that URL is the schema owner's:
+it only runs the Alembic migrations, and the app then connects as the least-privilege role
+(core.db_roles), which cannot rewrite the audit log.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import DatabaseUnavailable
+from core import db_roles
+from core.errors import ConfigurationError, DatabaseUnavailable
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -77,14 +80,15 @@ def recreate_database(admin_url: str, name: str, *, template: str | None = None)
 
 
 def resolve_database_url(settings: Settings) -> str:
-    """The URL the app should use: DATABASE_URL as given, or the embedded server's database."""
+    """The owner's URL (migrations only): DATABASE_URL as given, or the embedded server's database."""
     if settings.database_url:
         return settings.database_url
     return ensure_database(start_embedded_server(settings.embedded_db_dir), settings.database_name)
 
 
-def migrate(engine: Engine) -> None:
-    """Apply Alembic migrations up to head (creates the pgvector extension and the schema)."""
+def migrate(engine: Engine, *, app_password: str = "") -> None:
+    """As the owner: apply Alembic migrations up to head, create the checkpointer's tables, then
+    grant the app role its privileges on every table now present (new ones included)."""
     from alembic import command
     from alembic.config import Config
 
@@ -94,23 +98,55 @@ def migrate(engine: Engine) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    _setup_checkpoint_tables(engine)  # outside a transaction: it builds indexes CONCURRENTLY
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        db_roles.grant_app_privileges(conn)
+        if app_password:
+            db_roles.set_app_password(conn, app_password)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, verified reachable and migrated."""
+def _setup_checkpoint_tables(engine: Engine) -> None:
+    """LangGraph's checkpoint tables are schema too: the owner creates them, the app only uses them."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    with PostgresSaver.from_conn_string(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as saver:
+        saver.setup()
+
+
+def make_engine(url: str, *, app_url: str | None = None, app_password: str = "") -> Engine:
+    """The app's engine: the schema migrated with the owner's `url`, then connected as `app_url`
+    (the owner's URL itself when None: tools and benchmarks that own their database)."""
     engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     try:
-        migrate(engine)
+        migrate(engine, app_password=app_password)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"database not reachable at {make_url(url).render_as_string()}: {exc.orig}") from exc
-    return engine
+    if app_url is None:
+        return engine
+    engine.dispose()
+    app = create_engine(app_url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    try:
+        with app.connect() as conn:
+            check = db_roles.check_role(conn)
+    except OperationalError as exc:
+        app.dispose()
+        raise DatabaseUnavailable(f"cannot connect as the app role {db_roles.APP_ROLE!r} "
+                                  f"(set DATABASE_APP_PASSWORD?): {exc.orig}") from exc
+    if not check.least_privilege:
+        app.dispose()
+        raise ConfigurationError(f"{check.problem()}: the app must connect as a least-privilege role")
+    return app
 
 
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     """The process-wide engine (embedded server started on first use)."""
-    return make_engine(resolve_database_url(get_settings()))
+    settings = get_settings()
+    owner_url = resolve_database_url(settings)
+    password = settings.database_app_password.get_secret_value()
+    return make_engine(owner_url, app_url=db_roles.app_url(owner_url, password=password), app_password=password)
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Storage. An empty DATABASE_URL means: run the embedded PostgreSQL under DATA_DIR.
     database_url: str = ""
     database_name: str = "loangraph"
+    # DATABASE_URL names the schema owner, used only to migrate; the app then connects to the same
+    # server and database as the least-privilege role `loangraph_app`, with this password (set on
+    # the role at each migration; empty = none, as on the embedded server's trusted socket).
+    database_app_password: SecretStr = SecretStr("")
     data_dir: Path = Path(".data")
 
     # Corpus and ingestion.
@@ -101,6 +105,12 @@ class Settings(BaseSettings):
     # PII: the keyed hash that lets us match an SSN without storing it. Empty: a random key is
     # created once under DATA_DIR (fine for a laptop; set it explicitly anywhere else).
     ssn_hash_key: SecretStr = SecretStr("")
+    # The audit chain's HMAC key, kept outside the database. Empty: a development key is created
+    # once under DATA_DIR (mode 0600); production must set it.
+    audit_hmac_key: SecretStr = SecretStr("")
+    # Where the signed chain head (core.audit.anchor) is exported; default DATA_DIR/audit. Put it on
+    # storage the database's administrators cannot rewrite to make truncation evident to them too.
+    audit_anchor_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -140,6 +150,10 @@ class Settings(BaseSettings):
     @property
     def embedded_db_dir(self) -> Path:
         return self.data_dir / "pg"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        return self.audit_anchor_dir or self.data_dir / "audit"
 
     @property
     def model_cache_dir(self) -> Path:

@@ -1,22 +1,41 @@
 """Shared fixtures: one embedded PostgreSQL per test session, each test rolled back.
 
 Two databases on that server: `lg_empty` (migrated, nothing in it) and `lg_seeded` (the seed
-policy corpus ingested once). Tests never see each other's writes.
+policy corpus ingested once). Tests never see each other's writes. Engines connect as the app's
+least-privilege role, as the app does; `owner_engine` is for tests that tamper on purpose.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from core.db import migrate, recreate_database, start_embedded_server
+from core.db_roles import app_url
 from core.settings import PROJECT_ROOT, Settings, prepare_process_env
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One audit key and anchor folder for the session, inherited by the CLIs tests start: the
+    databases are made afresh each session, so a developer's anchors must not be compared to them."""
+    os.environ["AUDIT_HMAC_KEY"] = "tests-only-" + secrets.token_hex(16)
+    os.environ["AUDIT_ANCHOR_DIR"] = tempfile.mkdtemp(prefix="lg-audit-anchors-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("AUDIT_ANCHOR_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +51,21 @@ def server_url(settings: Settings) -> str:
 
 
 def _fresh_database(server_url: str, name: str, template: str | None = None) -> Engine:
-    engine = create_engine(recreate_database(server_url, name, template=template), pool_pre_ping=True)
-    migrate(engine)
-    return engine
+    """Create and migrate database `name` as the owner; return an engine connected as the app role."""
+    owner = create_engine(recreate_database(server_url, name, template=template), poolclass=NullPool)
+    migrate(owner)
+    owner.dispose()
+    return create_engine(app_url(owner.url.render_as_string(hide_password=False)), pool_pre_ping=True)
+
+
+@pytest.fixture(scope="session")
+def owner_engine(server_url: str):
+    """An engine on database `name` as its owner (superuser): only for tests that tamper on purpose."""
+
+    def make(name: str) -> Engine:
+        return create_engine(make_url(server_url).set(database=name), poolclass=NullPool)
+
+    return make
 
 
 @pytest.fixture(scope="session")

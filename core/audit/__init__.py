@@ -1,47 +1,110 @@
-"""Append-only, hash-chained audit log: append records and verify the chain.
+"""Append-only, keyed hash chain of audit records: append records and verify the chain.
 
-Each record's hash is sha256(prev_hash + canonical JSON of run_id, event, payload, created_at);
-the database refuses UPDATE, DELETE and TRUNCATE on the table (migration 0002).
+Each record's hash is HMAC-SHA256(AUDIT_HMAC_KEY, prev_hash + canonical JSON of run_id, event,
+payload, created_at). The key lives outside the database (core.audit.keys), so rewriting a record
+and re-chaining the rest needs more than database access. The app role may only INSERT and SELECT
+the table, whose triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0002, 0005); the newest
+committed record is exported as a signed anchor (core.audit.anchor) so truncation shows.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from core.audit.anchor import Anchor, anchor_path, write_anchor
 from core.models import AuditRecord
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _APPEND_LOCK = 7_252_027  # advisory lock: appends are serialised so the chain never forks
 
 
-def record_hash(prev_hash: str, *, run_id: str | None, event: str, payload: dict[str, Any], created_at: datetime) -> str:
-    body = json.dumps(
-        {"run_id": run_id, "event": event, "payload": payload, "created_at": created_at.astimezone(UTC).isoformat()},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-    )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+def canonical(obj: Any) -> str:
+    """The JSON text a value hashes as: sorted keys, no spaces, ASCII, as JSONB gives it back."""
+    return json.dumps(json.loads(json.dumps(obj, default=str)), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=True)
 
 
-def append(session: Session, *, event: str, payload: dict[str, Any], run_id: str | None = None) -> AuditRecord:
-    """Add one record chained to the latest; the caller's transaction commits it."""
+def digest(obj: Any) -> str:
+    """SHA-256 of a value's canonical JSON: a record carries the digest of the full decision it logs."""
+    return hashlib.sha256(canonical(obj).encode()).hexdigest()
+
+
+def record_hash(prev_hash: str, *, run_id: str | None, event: str, payload: dict[str, Any], created_at: datetime,
+                key: bytes) -> str:
+    body = canonical({"run_id": run_id, "event": event, "payload": payload,
+                      "created_at": created_at.astimezone(UTC).isoformat()})
+    return hmac.new(key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
+
+
+def default_key() -> bytes:
+    from core.audit.keys import audit_key
+    from core.settings import get_settings
+
+    return audit_key(get_settings())
+
+
+def default_anchor_dir() -> Path:
+    from core.settings import get_settings
+
+    return get_settings().audit_anchor_path
+
+
+def append(session: Session, *, event: str, payload: dict[str, Any], run_id: str | None = None,
+           key: bytes | None = None, anchor_dir: Path | None = None) -> AuditRecord:
+    """Add one record chained to the latest; the caller's transaction commits it, and the new head
+    is exported to the anchor file once that commit succeeds."""
+    key = key if key is not None else default_key()
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK})
     prev = session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)) or GENESIS
     payload = json.loads(json.dumps(payload, default=str))  # exactly what JSONB will give back
     created_at = datetime.now(UTC)
     record = AuditRecord(
         run_id=run_id, event=event, payload=payload, created_at=created_at, prev_hash=prev,
-        hash=record_hash(prev, run_id=run_id, event=event, payload=payload, created_at=created_at),
+        hash=record_hash(prev, run_id=run_id, event=event, payload=payload, created_at=created_at, key=key),
     )
     session.add(record)
     session.flush()
+    _export_on_commit(session, record, key, anchor_dir or default_anchor_dir())
     return record
+
+
+def database_name(session: Session) -> str:
+    bind = session.get_bind()
+    return str(getattr(bind, "engine", bind).url.database)
+
+
+def _export_on_commit(session: Session, record: AuditRecord, key: bytes, anchor_dir: Path) -> None:
+    session.info["audit_head"] = (anchor_path(anchor_dir, database_name(session)),
+                                  Anchor(database_name(session), record.id, record.hash), key)
+    if session.info.get("audit_listening"):
+        return
+    session.info["audit_listening"] = True
+    sa_event.listen(session, "after_commit", _write_head)
+    sa_event.listen(session, "after_rollback", lambda s: s.info.pop("audit_head", None))
+
+
+def _write_head(session: Session) -> None:
+    head = session.info.pop("audit_head", None)
+    if head is None:
+        return
+    path, anchor, key = head
+    try:
+        write_anchor(path, anchor, key)
+    except OSError:  # the record is committed; verification will report the stale anchor
+        log.exception("could not export the audit chain head to %s", path)
 
 
 @dataclass(frozen=True)
@@ -50,18 +113,21 @@ class ChainReport:
     ok: bool
     first_bad_id: int | None = None
     problem: str = ""
+    head: tuple[int, str] | None = None  # id and hash of the last record checked
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every hash in order; report the first record that does not match."""
-    prev, count = GENESIS, 0
+def verify_chain(session: Session, *, key: bytes | None = None) -> ChainReport:
+    """Recompute every keyed hash in order; report the first record that does not match."""
+    key = key if key is not None else default_key()
+    prev, count, head = GENESIS, 0, None
     for record in session.scalars(select(AuditRecord).order_by(AuditRecord.id)).yield_per(500):
         count += 1
         if record.prev_hash != prev:
-            return ChainReport(count, False, record.id, "prev_hash does not match the previous record")
+            return ChainReport(count, False, record.id, "prev_hash does not match the previous record", head)
         expected = record_hash(prev, run_id=record.run_id, event=record.event, payload=record.payload,
-                               created_at=record.created_at)
-        if record.hash != expected:
-            return ChainReport(count, False, record.id, "hash does not match the record's content")
-        prev = record.hash
-    return ChainReport(count, True)
+                               created_at=record.created_at, key=key)
+        if not hmac.compare_digest(record.hash, expected):
+            return ChainReport(count, False, record.id,
+                               "hash does not match the record's content under the audit key", head)
+        prev, head = record.hash, (record.id, record.hash)
+    return ChainReport(count, True, head=head)

@@ -1,18 +1,32 @@
-"""CLI: verify the audit log's hash chain. `python -m core.audit` exits 1 if the chain is broken."""
+"""CLI: check the audit log. `python -m core.audit` exits 0 when intact, 1 on any finding, 2 when
+it cannot check (database unavailable, no audit key)."""
 
+import logging
 import sys
 
-from core.audit import verify_chain
+from core.audit.keys import audit_key
+from core.audit.verify import audit_report
 from core.db import session_scope
+from core.errors import LoanGraphError
+from core.settings import get_settings
 
 
 def main() -> int:
-    with session_scope() as session:
-        report = verify_chain(session)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    settings = get_settings()
+    try:
+        key = audit_key(settings)
+        with session_scope() as session:
+            report = audit_report(session, key=key, anchor_dir=settings.audit_anchor_path)
+    except LoanGraphError as exc:
+        print(f"audit check not possible: {exc}", file=sys.stderr)
+        return 2
     if report.ok:
-        print(f"audit chain OK: {report.records} records")
+        print(f"audit log OK: {report.records} records, chain keyed and anchored, decisions match")
         return 0
-    print(f"audit chain BROKEN at record {report.first_bad_id}: {report.problem}", file=sys.stderr)
+    print(f"audit log TAMPERED ({len(report.problems)} findings, {report.records} records):", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
     return 1
 
 

@@ -1,0 +1,69 @@
+"""The exported chain head: a signed file outside the database naming the latest record.
+
+Deleting the newest records leaves a chain that is valid in itself; the anchor says how far it
+reached, so truncation shows. Writes are monotonic (never move the head back) and atomic, and
+several processes may write at once (a file lock). The anchor is a lower bound: it names the
+newest record this machine saw committed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    database: str
+    record_id: int
+    hash: str
+
+
+def anchor_path(anchor_dir: Path, database: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in database)
+    return anchor_dir / f"{safe}.anchor.json"
+
+
+def _signature(anchor: Anchor, key: bytes) -> str:
+    body = f"loangraph-audit-anchor|{anchor.database}|{anchor.record_id}|{anchor.hash}"
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def read_anchor(path: Path, key: bytes) -> Anchor | None:
+    """The anchor in `path`, None if there is none; ValueError if it is unreadable or forged."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        anchor = Anchor(str(data["database"]), int(data["record_id"]), str(data["hash"]))
+        signature = str(data["signature"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"anchor file {path} is unreadable: {exc}") from exc
+    if not hmac.compare_digest(signature, _signature(anchor, key)):
+        raise ValueError(f"anchor file {path} has an invalid signature")
+    return anchor
+
+
+def write_anchor(path: Path, anchor: Anchor, key: bytes) -> None:
+    """Record `anchor` unless the file already names a newer record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = read_anchor(path, key)
+        except ValueError:
+            current = None  # a damaged anchor is reported by verification; the new head replaces it
+        if current is not None and current.record_id >= anchor.record_id:
+            return
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"database": anchor.database, "record_id": anchor.record_id,
+                                   "hash": anchor.hash, "signature": _signature(anchor, key)}))
+        os.replace(tmp, path)
