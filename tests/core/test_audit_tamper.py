@@ -1,0 +1,175 @@
+"""Each tamper from issue 11, done by the owner (the app role cannot), is reported by the audit check.
+
+Two real runs (an APPROVE and a DECLINE) are written once; every test tampers with its own
+template copy of that database, whose exported head is the original's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
+
+from agents.checkpoint import build_checkpointer
+from agents.events import RunFinished
+from core.audit import GENESIS, canonical, default_anchor_dir, default_key
+from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
+from core.audit.verify import audit_report
+from core.db import recreate_database
+from core.db_roles import app_url
+from core.models import AuditRecord
+from core.settings import PROJECT_ROOT
+from tests.agents.conftest import SAMPLES, load_sample
+from tests.agents.test_service import make_service
+
+pytestmark = pytest.mark.integration
+BASE, DB = "lg_audit_base", "lg_audit_tamper"
+
+
+@pytest.fixture(scope="module")
+def base_runs(clone_seeded, embedder, settings) -> dict[str, str]:
+    """Run one approved and one declined sample on BASE; return {recommendation: run_id}."""
+    engine = clone_seeded(BASE)
+    service = make_service(engine, embedder, settings)
+    runs = {}
+    try:
+        for name in ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline"):
+            application, _ = load_sample(next(p for p in SAMPLES if p.stem == name))
+            done = list(service.run(application))[-1]
+            assert isinstance(done, RunFinished)
+            runs[done.report.recommendation] = done.run_id
+    finally:
+        service.graph.checkpointer.conn.close()
+        engine.dispose()
+    assert set(runs) == {"APPROVE", "DECLINE"}
+    return runs
+
+
+@pytest.fixture
+def tampered(server_url, base_runs):
+    """A fresh copy of BASE (as the owner, for tampering) with the base's exported head."""
+    owner_url = recreate_database(server_url, DB, template=BASE)
+    key, anchors = default_key(), default_anchor_dir()
+    head = read_anchor(anchor_path(anchors, BASE), key)
+    assert head is not None
+    write_anchor(anchor_path(anchors, DB), Anchor(DB, head.record_id, head.hash), key)
+    owner = create_engine(owner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    yield owner, base_runs
+    owner.dispose()
+
+
+def report_for(owner) -> tuple[str, ...]:
+    app = create_engine(app_url(owner.url.render_as_string(hide_password=False)), poolclass=NullPool)
+    try:
+        with sessionmaker(bind=app)() as s:
+            return audit_report(s, key=default_key(), anchor_dir=default_anchor_dir()).problems
+    finally:
+        app.dispose()
+
+
+def _rechain_unkeyed(conn, records) -> None:
+    """What an attacker without the key can do: recompute the chain with plain SHA-256."""
+    prev = GENESIS
+    for r in records:
+        body = canonical({"run_id": r.run_id, "event": r.event, "payload": r.payload,
+                          "created_at": r.created_at.isoformat()})
+        new = hashlib.sha256((prev + body).encode()).hexdigest()
+        conn.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"), {"p": prev, "h": new, "i": r.id})
+        prev = new
+
+
+def delete_last_records(conn, runs):
+    conn.execute(text("SET session_replication_role = replica"))  # the owner may; the app may not
+    conn.execute(text("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)"))
+
+
+def rechain_after_edit(conn, runs):
+    conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
+    conn.execute(text("UPDATE audit_log SET payload = jsonb_set(payload, '{recommendation}', '\"APPROVE\"') "
+                      "WHERE event = 'decision_recommended' AND run_id = :r"), {"r": runs["DECLINE"]})
+    conn.execute(text("UPDATE runs SET recommendation = 'APPROVE' WHERE id = :r"), {"r": runs["DECLINE"]})
+    with sessionmaker(bind=conn)() as s:
+        _rechain_unkeyed(conn, s.scalars(select(AuditRecord).order_by(AuditRecord.id)).all())
+    conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change"))
+
+
+def change_recommendation(conn, runs):
+    conn.execute(text("UPDATE runs SET recommendation = 'APPROVE' WHERE id = :r"), {"r": runs["DECLINE"]})
+
+
+def edit_reasons(conn, runs):
+    conn.execute(text("UPDATE runs SET result = jsonb_set(result, '{principal_reasons}', '[]') WHERE id = :r"),
+                 {"r": runs["DECLINE"]})
+
+
+def edit_agent_verdict(conn, runs):
+    conn.execute(text("UPDATE agent_traces SET verdict = jsonb_set(verdict, '{findings}', '[]') "
+                      "WHERE run_id = :r AND agent = 'policy'"), {"r": runs["DECLINE"]})
+
+
+def disable_guard(conn, runs):
+    conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
+
+
+def drop_guard(conn, runs):
+    conn.execute(text("DROP TRIGGER audit_log_no_truncate ON audit_log"))
+
+
+def delete_anchor(conn, runs):
+    anchor_path(default_anchor_dir(), DB).unlink()
+
+
+def forge_anchor(conn, runs):
+    path = anchor_path(default_anchor_dir(), DB)
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "record_id": data["record_id"] - 3}))
+
+
+@pytest.mark.parametrize(("tamper", "finding"), [
+    (delete_last_records, "(truncated)"),
+    (rechain_after_edit, "chain broken at record"),
+    (change_recommendation, "runs.recommendation is APPROVE but the audit log recorded DECLINE"),
+    (edit_reasons, "the stored decision (reasons, findings) differs"),
+    (edit_agent_verdict, "the stored policy verdict differs from its audit record"),
+    (disable_guard, "guard trigger audit_log_no_change is disabled"),
+    (drop_guard, "guard trigger audit_log_no_truncate is missing"),
+    (delete_anchor, "no exported chain head"),
+    (forge_anchor, "invalid signature"),
+])
+def test_each_tamper_is_reported(tampered, tamper, finding):
+    owner, runs = tampered
+    assert report_for(owner) == ()
+    with owner.connect() as conn:
+        tamper(conn, runs)
+    problems = report_for(owner)
+    assert any(finding in p for p in problems), problems
+
+
+def _cli(settings) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
+    return subprocess.run([sys.executable, "-m", "core.audit"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_cli_passes_an_intact_log_and_names_each_finding(tampered, settings):
+    owner, runs = tampered
+    intact = _cli(settings)
+    assert intact.returncode == 0 and "audit log OK" in intact.stdout, intact.stderr
+    with owner.connect() as conn:
+        delete_last_records(conn, runs)  # the declined run's last records
+        conn.execute(text("UPDATE runs SET recommendation = 'DECLINE' WHERE id = :r"), {"r": runs["APPROVE"]})
+    broken = _cli(settings)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "TAMPERED" in broken.stderr and "(truncated)" in broken.stderr
+    assert f"run {runs['DECLINE']}: the audit verdict has no audit record" in broken.stderr
+    assert f"run {runs['APPROVE']}: runs.recommendation is DECLINE but the audit log recorded APPROVE" in broken.stderr
+    assert "Traceback" not in broken.stderr
