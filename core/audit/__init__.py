@@ -22,7 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from core.audit.anchor import Anchor, anchor_path, write_anchor
+from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from core.models import AuditRecord
 
 log = logging.getLogger(__name__)
@@ -77,8 +77,23 @@ def append(session: Session, *, event: str, payload: dict[str, Any], run_id: str
     )
     session.add(record)
     session.flush()
-    _export_on_commit(session, record, key, anchor_dir or default_anchor_dir())
+    path = anchor_path(anchor_dir or default_anchor_dir(), database_name(session))
+    if _anchored_record_present(session, path, key):
+        _export_on_commit(session, path, record, key)
+    else:  # keep the evidence: an anchor the chain no longer reaches must not be moved past
+        log.error("audit chain no longer holds the record anchored in %s: run `python -m core.audit`", path)
     return record
+
+
+def _anchored_record_present(session: Session, path: Path, key: bytes) -> bool:
+    try:
+        anchor = read_anchor(path, key)
+    except ValueError:
+        return False
+    if anchor is None:
+        return True
+    stored = session.scalar(select(AuditRecord.hash).where(AuditRecord.id == anchor.record_id))
+    return stored is not None and hmac.compare_digest(stored, anchor.hash)
 
 
 def database_name(session: Session) -> str:
@@ -86,9 +101,8 @@ def database_name(session: Session) -> str:
     return str(getattr(bind, "engine", bind).url.database)
 
 
-def _export_on_commit(session: Session, record: AuditRecord, key: bytes, anchor_dir: Path) -> None:
-    session.info["audit_head"] = (anchor_path(anchor_dir, database_name(session)),
-                                  Anchor(database_name(session), record.id, record.hash), key)
+def _export_on_commit(session: Session, path: Path, record: AuditRecord, key: bytes) -> None:
+    session.info["audit_head"] = (path, Anchor(database_name(session), record.id, record.hash), key)
     if session.info.get("audit_listening"):
         return
     session.info["audit_listening"] = True

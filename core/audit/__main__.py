@@ -1,9 +1,13 @@
 """CLI: check the audit log. `python -m core.audit` exits 0 when intact, 1 on any finding, 2 when
-it cannot check (database unavailable, no audit key)."""
+it cannot check (database unavailable, no audit key). `--reanchor` exports the current head after
+an operator has investigated an anchor finding (only when the keyed chain itself verifies)."""
 
+import argparse
 import logging
 import sys
 
+from core.audit import database_name, verify_chain
+from core.audit.anchor import Anchor, anchor_path, write_anchor
 from core.audit.keys import audit_key
 from core.audit.verify import audit_report
 from core.db import session_scope
@@ -11,12 +15,17 @@ from core.errors import LoanGraphError
 from core.settings import get_settings
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.audit", description=__doc__)
+    parser.add_argument("--reanchor", action="store_true", help="export the current chain head (after investigating)")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     settings = get_settings()
     try:
         key = audit_key(settings)
         with session_scope() as session:
+            if args.reanchor:
+                return _reanchor(session, key, settings.audit_anchor_path)
             report = audit_report(session, key=key, anchor_dir=settings.audit_anchor_path)
     except LoanGraphError as exc:
         print(f"audit check not possible: {exc}", file=sys.stderr)
@@ -28,6 +37,17 @@ def main() -> int:
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
     return 1
+
+
+def _reanchor(session, key: bytes, anchor_dir) -> int:
+    chain = verify_chain(session, key=key)
+    if not chain.ok or chain.head is None:
+        print(f"not re-anchored: {chain.problem or 'the log is empty'}", file=sys.stderr)
+        return 1
+    path = anchor_path(anchor_dir, database_name(session))
+    write_anchor(path, Anchor(database_name(session), *chain.head), key, force=True)
+    print(f"re-anchored {path} at record {chain.head[0]}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Deleting the newest records leaves a chain that is valid in itself; the anchor says how far it
 reached, so truncation shows. Writes are monotonic (never move the head back) and atomic, and
 several processes may write at once (a file lock). The anchor is a lower bound: it names the
-newest record this machine saw committed.
+newest record this machine saw committed. It only advances over a chain that still holds the
+anchored record, so appending after a truncation cannot hide it.
 """
 
 from __future__ import annotations
@@ -52,15 +53,17 @@ def read_anchor(path: Path, key: bytes) -> Anchor | None:
     return anchor
 
 
-def write_anchor(path: Path, anchor: Anchor, key: bytes) -> None:
-    """Record `anchor` unless the file already names a newer record."""
+def write_anchor(path: Path, anchor: Anchor, key: bytes, *, force: bool = False) -> None:
+    """Record `anchor` unless the file already names a newer record (or is damaged); `force`: an
+    operator re-anchors after investigating a finding."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            current = read_anchor(path, key)
+            current = None if force else read_anchor(path, key)
         except ValueError:
-            current = None  # a damaged anchor is reported by verification; the new head replaces it
+            log.error("audit anchor %s is damaged: kept as evidence, not advanced", path)
+            return
         if current is not None and current.record_id >= anchor.record_id:
             return
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

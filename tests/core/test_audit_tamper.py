@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from agents.checkpoint import build_checkpointer
 from agents.events import RunFinished
-from core.audit import GENESIS, canonical, default_anchor_dir, default_key
+from core.audit import GENESIS, append, canonical, default_anchor_dir, default_key
 from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from core.audit.verify import audit_report
 from core.db import recreate_database
@@ -61,7 +61,7 @@ def tampered(server_url, base_runs):
     key, anchors = default_key(), default_anchor_dir()
     head = read_anchor(anchor_path(anchors, BASE), key)
     assert head is not None
-    write_anchor(anchor_path(anchors, DB), Anchor(DB, head.record_id, head.hash), key)
+    write_anchor(anchor_path(anchors, DB), Anchor(DB, head.record_id, head.hash), key, force=True)
     owner = create_engine(owner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     yield owner, base_runs
     owner.dispose()
@@ -90,6 +90,14 @@ def _rechain_unkeyed(conn, records) -> None:
 def delete_last_records(conn, runs):
     conn.execute(text("SET session_replication_role = replica"))  # the owner may; the app may not
     conn.execute(text("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)"))
+
+
+def delete_then_keep_appending(conn, runs):
+    delete_last_records(conn, runs)
+    app = create_engine(app_url(conn.engine.url.render_as_string(hide_password=False)), poolclass=NullPool)
+    with sessionmaker(bind=app).begin() as s:  # the app carries on: its new head must not hide the gap
+        append(s, event="run_started", payload={"after": "truncation"})
+    app.dispose()
 
 
 def rechain_after_edit(conn, runs):
@@ -136,6 +144,7 @@ def forge_anchor(conn, runs):
 
 @pytest.mark.parametrize(("tamper", "finding"), [
     (delete_last_records, "(truncated)"),
+    (delete_then_keep_appending, "(truncated)"),
     (rechain_after_edit, "chain broken at record"),
     (change_recommendation, "runs.recommendation is APPROVE but the audit log recorded DECLINE"),
     (edit_reasons, "the stored decision (reasons, findings) differs"),
@@ -173,3 +182,18 @@ def test_the_cli_passes_an_intact_log_and_names_each_finding(tampered, settings)
     assert f"run {runs['DECLINE']}: the audit verdict has no audit record" in broken.stderr
     assert f"run {runs['APPROVE']}: runs.recommendation is DECLINE but the audit log recorded APPROVE" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_an_operator_can_reanchor_only_a_chain_that_verifies(tampered, settings):
+    owner, runs = tampered
+    anchor_path(default_anchor_dir(), DB).unlink()
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "core.audit", "--reanchor"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "re-anchored" in done.stdout, done.stderr
+    assert report_for(owner) == ()
+    with owner.connect() as conn:
+        rechain_after_edit(conn, runs)
+    refused = subprocess.run([sys.executable, "-m", "core.audit", "--reanchor"], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 1 and "not re-anchored" in refused.stderr
