@@ -30,22 +30,11 @@ _MIGRATION_LOCK = 7_252_026  # arbitrary advisory-lock key: one migrator at a ti
 
 
 def start_embedded_server(data_dir: Path) -> str:
-    """Start or attach to the embedded server under `data_dir`; return a psycopg URL to it."""
-    import pgserver  # heavy import (ships the binaries): only when we need it
+    """Start or attach to the embedded server under `data_dir`; return a psycopg URL to it (as the
+    owner: migrations and admin only). Stale pid files are repaired first (core.embedded)."""
+    from core import embedded
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
-    except Exception as exc:  # pgserver raises plain Exceptions with pg_ctl output
-        raise DatabaseUnavailable(
-            f"could not start the embedded PostgreSQL in {data_dir}: {exc}. "
-            "If a previous run was killed, remove its pid from .handle_pids.json there."
-        ) from exc
-    _EMBEDDED_SERVERS.append(server)  # keep a reference: the server stops when the last holder goes
-    return server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-_EMBEDDED_SERVERS: list[object] = []
+    return embedded.start(data_dir).replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def ensure_database(admin_url: str, name: str) -> str:
