@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 PID_FILE = "postmaster.pid"
 HOLDERS_FILE = ".handle_pids.json"
-STOP_WAIT_S = 15.0
+STOP_WAIT_S = 60.0  # as pg_ctl stop: a shutdown checkpoint after many test databases is slow
 
 
 def _cmdline(pid: int) -> list[str]:
