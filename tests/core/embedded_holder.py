@@ -7,9 +7,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from core.db import start_embedded_server
+from core.errors import LoanGraphError
 
 if __name__ == "__main__":
-    engine = create_engine(start_embedded_server(Path(sys.argv[1])))
+    try:  # as the CLIs do: an expected failure is one line on stderr
+        engine = create_engine(start_embedded_server(Path(sys.argv[1])))
+    except LoanGraphError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
     with engine.connect() as conn:
         print("ready", conn.scalar(text("SELECT 1")), flush=True)
     engine.dispose()

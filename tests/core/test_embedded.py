@@ -132,3 +132,12 @@ def test_only_this_directorys_postmaster_is_ever_signalled(data_dir, bystander):
     assert not _stop_verified(bystander.pid, data_dir) and bystander.poll() is None
     holder.stdin.close()
     assert holder.wait(timeout=60) == 0 and not find_our_postmasters(data_dir)
+
+
+def test_a_server_that_cannot_start_gives_one_line_not_its_log(data_dir, bystander):
+    (data_dir / "postgresql.conf").write_text("shared_buffers = 'not a size'\n")
+    done = use_server(data_dir)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    one_line(done.stderr, "could not start the embedded PostgreSQL")
+    assert "postgresql.conf\" contains errors" in done.stderr and f"server log: {data_dir / 'log'}" in done.stderr
+    assert not find_our_postmasters(data_dir) and bystander.poll() is None
