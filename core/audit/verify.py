@@ -37,6 +37,7 @@ def audit_report(session: Session, *, key: bytes, anchor_dir: Path) -> AuditRepo
     problems += _anchor_problems(session, chain.head, key, anchor_dir)
     problems += _guard_problems(session)
     problems += _decision_problems(session)
+    problems += _officer_problems(session)
     problems += _verdict_problems(session)
     return AuditReport(chain.records, tuple(problems))
 
@@ -82,6 +83,21 @@ def _decision_problems(session: Session) -> list[str]:
                             f"recorded {payload.get('recommendation')}")
         elif "result_digest" in payload and digest(run.result) != payload["result_digest"]:
             problems.append(f"run {run.id}: the stored decision (reasons, findings) differs from the one recorded")
+    return problems
+
+
+def _officer_problems(session: Session) -> list[str]:
+    """runs.final_decision must be the latest officer decision the log recorded for that run."""
+    recorded = {r.run_id: r.payload for r in session.scalars(
+        select(AuditRecord).where(AuditRecord.event == "officer_decision").order_by(AuditRecord.id))}
+    problems = []
+    for run in session.scalars(select(Run).where(Run.final_decision.is_not(None)).order_by(Run.started_at)):
+        payload = recorded.get(run.id)
+        if payload is None:
+            problems.append(f"run {run.id}: final decision {run.final_decision} has no officer-decision record")
+        elif payload.get("final_decision") != run.final_decision:
+            problems.append(f"run {run.id}: runs.final_decision is {run.final_decision} but the officer "
+                            f"decided {payload.get('final_decision')}")
     return problems
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from agents.checkpoint import build_checkpointer
 from agents.events import RunFinished
+from agents.runs import record_officer_decision
 from core.audit import GENESIS, append, canonical, default_anchor_dir, default_key
 from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from core.audit.verify import audit_report
@@ -51,6 +52,9 @@ def base_runs(clone_seeded, embedder, settings) -> dict[str, str]:
         service.graph.checkpointer.conn.close()
         engine.dispose()
     assert set(runs) == {"APPROVE", "DECLINE"}
+    with sessionmaker(bind=engine).begin() as s:  # the officer confirms the decline
+        record_officer_decision(runs["DECLINE"], session=s, final_decision="DECLINE", officer="A. Officer")
+    engine.dispose()
     return runs
 
 
@@ -114,6 +118,10 @@ def change_recommendation(conn, runs):
     conn.execute(text("UPDATE runs SET recommendation = 'APPROVE' WHERE id = :r"), {"r": runs["DECLINE"]})
 
 
+def change_final_decision(conn, runs):
+    conn.execute(text("UPDATE runs SET final_decision = 'APPROVE' WHERE id = :r"), {"r": runs["DECLINE"]})
+
+
 def edit_reasons(conn, runs):
     conn.execute(text("UPDATE runs SET result = jsonb_set(result, '{principal_reasons}', '[]') WHERE id = :r"),
                  {"r": runs["DECLINE"]})
@@ -147,6 +155,7 @@ def forge_anchor(conn, runs):
     (delete_then_keep_appending, "(truncated)"),
     (rechain_after_edit, "chain broken at record"),
     (change_recommendation, "runs.recommendation is APPROVE but the audit log recorded DECLINE"),
+    (change_final_decision, "runs.final_decision is APPROVE but the officer decided DECLINE"),
     (edit_reasons, "the stored decision (reasons, findings) differs"),
     (edit_agent_verdict, "the stored policy verdict differs from its audit record"),
     (disable_guard, "guard trigger audit_log_no_change is disabled"),
