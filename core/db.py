@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import db_roles
@@ -97,10 +97,16 @@ def migrate(engine: Engine, *, app_password: str = "") -> None:
 
 def _setup_checkpoint_tables(engine: Engine) -> None:
     """LangGraph's checkpoint tables are schema too: the owner creates them, the app only uses them."""
+    import psycopg
     from langgraph.checkpoint.postgres import PostgresSaver
 
-    with PostgresSaver.from_conn_string(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as saver:
-        saver.setup()
+    try:
+        with PostgresSaver.from_conn_string(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as saver:
+            saver.setup()
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(f"database not reachable at {engine.url.render_as_string()}: {exc}") from exc
+    except psycopg.Error as exc:
+        raise ConfigurationError(f"the database owner cannot create the checkpoint tables: {str(exc).strip()}") from exc
 
 
 def make_engine(url: str, *, app_url: str | None = None, app_password: str = "") -> Engine:
@@ -112,6 +118,9 @@ def make_engine(url: str, *, app_url: str | None = None, app_password: str = "")
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"database not reachable at {make_url(url).render_as_string()}: {exc.orig}") from exc
+    except ProgrammingError as exc:  # e.g. an owner without CREATEROLE and no app role made by a DBA
+        engine.dispose()
+        raise ConfigurationError(f"the database owner cannot migrate or grant: {str(exc.orig).strip()}") from exc
     if app_url is None:
         return engine
     engine.dispose()

@@ -139,6 +139,8 @@ class Settings(BaseSettings):
             self.data_dir = PROJECT_ROOT / self.data_dir
         if not self.policy_dir.is_absolute():
             self.policy_dir = PROJECT_ROOT / self.policy_dir
+        if self.audit_anchor_dir is not None and not self.audit_anchor_dir.is_absolute():
+            self.audit_anchor_dir = PROJECT_ROOT / self.audit_anchor_dir
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
         return self

@@ -92,3 +92,16 @@ def test_make_engine_connects_as_the_app_role_and_refuses_a_privileged_one(owner
     engine.dispose()
     with pytest.raises(ConfigurationError, match="superuser"):
         make_engine(url, app_url=url)  # the owner's URL given as the app's
+
+
+def test_an_owner_that_cannot_create_the_app_role_gets_one_clear_error(owner, server_url):
+    with owner.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS lg_weak_owner"))
+        conn.execute(text("CREATE ROLE lg_weak_owner LOGIN NOSUPERUSER NOCREATEROLE"))
+    weak = owner.url.set(username="lg_weak_owner").render_as_string(hide_password=False)
+    try:
+        with pytest.raises(ConfigurationError, match="the database owner cannot migrate or grant"):
+            make_engine(weak, app_url=app_url(weak), app_password="secret")
+    finally:
+        with owner.begin() as conn:
+            conn.execute(text("DROP ROLE lg_weak_owner"))
