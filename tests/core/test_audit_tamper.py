@@ -11,15 +11,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from agents.checkpoint import build_checkpointer
 from agents.events import RunFinished
 from agents.runs import record_officer_decision
 from core.audit import GENESIS, append, canonical, default_anchor_dir, default_key
