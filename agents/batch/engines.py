@@ -8,6 +8,7 @@ connect to its URI. A task names its run id before it starts, so a row is never 
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -38,6 +39,7 @@ class Outcome:
     seconds: float
     db_seconds: float
     message: str = ""
+    worker_peak_rss_mb: float = 0.0
 
 
 class Engine(Protocol):
@@ -121,7 +123,8 @@ def underwrite(task: Task) -> Outcome:
         log.warning("row %s failed: %s", task.row_number, type(exc).__name__)
         message = f"{type(exc).__name__}: the run stopped; rerun the batch to resume it"
     return Outcome(task.row_number, task.run_id, status, recommendation, program,
-                   time.perf_counter() - started, _DbClock.seconds - db_before, message)
+                   time.perf_counter() - started, _DbClock.seconds - db_before, message,
+                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 # --- engines ---------------------------------------------------------------------------------------

@@ -118,6 +118,10 @@ def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],
     except KeyboardInterrupt:
         status = "stopped"
         engine.close(cancel=True)
+    except Exception as exc:  # the engine itself broke (a worker pool lost a process, a cluster went away)
+        log.error("batch %s stopped: %s: %s", plan.batch_id, type(exc).__name__, exc)
+        status = "stopped"
+        engine.close(cancel=True)
     else:
         engine.close()
     if any(o.status != "decided" for o in outcomes):
@@ -146,6 +150,7 @@ def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) 
         "p50_ms": round(statistics.median(times), 1) if times else None,
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1) if times else None,
         "db_share": round(sum(o.db_seconds for o in outcomes) / busy, 3),
+        "worker_peak_rss_mb": round(max((o.worker_peak_rss_mb for o in outcomes), default=0.0)),
         "refused_rows": plan.refused[:MAX_REFUSED_LISTED],
         "error_rows": [{"row": o.row_number, "run_id": o.run_id, "message": o.message}
                        for o in outcomes if o.status != "decided"][:MAX_REFUSED_LISTED],
