@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{plan.skipped} already decided, {len(plan.refused)} refused", file=sys.stderr)
         engine = build_engine(args, get_engine().url.render_as_string(hide_password=False))
         summary = _run_with_progress(plan, engine, sessions, show=not args.no_progress)
+        summary["fairness"] = _fairness(sessions, plan.batch_id)
     except (BatchFileError, LoanGraphError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -83,6 +84,15 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise BatchFileError(f'mapping file {path}: must be a JSON object {{"their column": "our field"}}')
     return data
+
+
+def _fairness(sessions, batch_id: str) -> list[dict[str, Any]]:
+    """Approval rate and adverse impact ratio by group, when the file carried monitoring data."""
+    from agents.batch import store
+    from agents.fairness import as_records, fairness_table
+
+    with sessions() as session:
+        return as_records(fairness_table(store.batch_results(session=session, batch_id=batch_id)))
 
 
 def _run_with_progress(plan, engine, sessions, *, show: bool) -> dict[str, Any]:
@@ -106,9 +116,24 @@ def describe(summary: dict[str, Any]) -> str:
         lines.append(f"  refused row {row['row']}: " + "; ".join(f"{f}: {m}" for f, m in row["errors"].items()))
     for row in summary["error_rows"][:20]:
         lines.append(f"  not decided row {row['row']} (run {row['run_id']}): {row['message']}")
+    if summary.get("fairness"):
+        lines.append("  fair lending (approval rate, adverse impact ratio; * below four-fifths):")
+        lines.append(f"    {'group':<45} {'n':>6} {'engine':>8} {'AIR':>6}  {'HMDA':>8} {'AIR':>6}")
+        for r in summary["fairness"]:
+            lines.append(f"    {r['attribute'] + ': ' + r['group']:<45} {r['n']:>6} {r['engine_rate']:>8.1%} "
+                         f"{_air(r['engine_air'], r['engine_flag']):>6}  {_pct(r['hmda_rate']):>8} "
+                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}")
     if summary["status"] != "completed":
         lines.append("  rerun the same command to resume: decided rows are skipped, cut-off runs continue")
     return "\n".join(lines)
+
+
+def _air(value: float | None, flag: bool) -> str:
+    return "-" if value is None else f"{value:.2f}{'*' if flag else ''}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
 
 
 if __name__ == "__main__":
