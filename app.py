@@ -15,6 +15,7 @@ navigation = st.navigation([
     st.Page("pages/new_application.py", title="New application", icon=":material/add_circle:"),
     st.Page("pages/citation_explorer.py", title="Citation explorer", icon=":material/manage_search:"),
     st.Page("pages/decisions.py", title="Decisions", icon=":material/fact_check:"),
+    st.Page("pages/portfolio.py", title="Portfolio", icon=":material/stacked_bar_chart:"),
     st.Page("pages/ragas_runs.py", title="RAGAS", icon=":material/monitoring:"),
 ])
 with database_guard():

@@ -49,10 +49,13 @@ class UnderwritingService:
                  settings: Settings):
         self.graph, self.context, self.sessions, self.settings = graph, context, session_factory, settings
 
-    def run(self, app: LoanApplication) -> Iterator[RunEvent]:
-        """Underwrite `app` (already validated), yielding events as agents finish."""
+    def run(self, app: LoanApplication, *, run_id: str | None = None) -> Iterator[RunEvent]:
+        """Underwrite `app` (already validated), yielding events as agents finish.
+
+        `run_id` lets a caller that must never decide a file twice (a batch) name the run first.
+        """
         # our own key for every submission; the applicant's application_id stays in the stored facts
-        run_id, application_id = str(uuid.uuid4()), str(uuid.uuid4())
+        run_id, application_id = run_id or str(uuid.uuid4()), str(uuid.uuid4())
         with self.sessions.begin() as session:
             corpus = repo.corpus_version(session=session)
             repo.save_application(app, session=session, application_id=application_id,

@@ -215,3 +215,31 @@ class EvalSample(Base):
     errors: Mapped[list] = mapped_column(JSONB, default=list)
 
     run: Mapped[EvalRun] = relationship(back_populates="samples")
+
+
+class Batch(Base):
+    """A file of applications underwritten together; its id comes from the file's content."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    total_rows: Mapped[int] = mapped_column(Integer)
+    refused: Mapped[list] = mapped_column(JSONB, default=list)
+    summary: Mapped[dict] = mapped_column(JSONB, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BatchItem(Base):
+    """One row of a batch and the run that decides it (assigned before the run starts)."""
+
+    __tablename__ = "batch_items"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[str] = mapped_column(String(36), unique=True)
+    monitoring: Mapped[dict] = mapped_column(JSONB, default=dict)

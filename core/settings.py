@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     eval_k: int = Field(5, ge=1, description="chunks retrieved per eval question (recall@k, MRR)")
     eval_faithfulness_threshold: float = Field(0.7, ge=0.0, le=1.0, description="RAGAS page alert line")
 
+    # Batch underwriting (`python -m agents.batch`): the Dask scheduler to run on many machines
+    # ("" = a LocalCluster on this one) and the workers a batch uses by default.
+    dask_scheduler_address: str = ""
+    batch_workers: int = Field(2, ge=1, le=64, description="worker processes, each with one warm pipeline")
+
     # PII: the keyed hash that lets us match an SSN without storing it. Empty: a random key is
     # created once under DATA_DIR (fine for a laptop; set it explicitly anywhere else).
     ssn_hash_key: SecretStr = SecretStr("")
@@ -190,3 +195,12 @@ def get_settings() -> Settings:
     settings = Settings()
     prepare_process_env(settings)
     return settings
+
+
+def use_database(url: str) -> None:
+    """In a batch worker: use the database the owner process resolved; never start a second server.
+
+    (pgserver's pid bookkeeping races when several processes start the same embedded server.)
+    """
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()

@@ -1,0 +1,108 @@
+"""From a raw row to an application the pipeline may see, and the monitoring data it may not.
+
+Protected characteristics (the HMDA / Form 1003 demographic section: sex, race, ethnicity, age,
+marital status) and location proxies (ZIP) are split off here, stored beside the run for
+fair-lending analysis, and never reach validation, agent state, prompts or retrieval.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from core.schemas import LoanApplication
+
+# Column names that carry monitoring information, in our files and in HMDA's.
+MONITORING_FIELDS = frozenset({
+    "sex", "race", "ethnicity", "age", "marital_status", "zip", "zip_code", "census_tract",
+    "applicant_sex", "applicant_race-1", "applicant_ethnicity-1", "applicant_age", "monitoring",
+})
+
+_INT = re.compile(r"[+-]?\d+")
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def split_monitoring(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(application fields, monitoring fields): nothing protected stays on the application side."""
+    monitoring: dict[str, Any] = {}
+    application: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "monitoring" and isinstance(value, dict):
+            monitoring.update(value)
+        elif key in MONITORING_FIELDS:
+            monitoring[key] = value
+        else:
+            application[key] = value
+    return application, monitoring
+
+
+@lru_cache(maxsize=1)
+def required_columns() -> frozenset[str]:
+    """The application fields with no default: a CSV of applications must have these columns."""
+    return frozenset(name for name, info in LoanApplication.model_fields.items() if info.is_required())
+
+
+@lru_cache(maxsize=1)
+def _field_kinds() -> dict[str, str]:
+    """Each application field's scalar kind (int, decimal, bool, list, text), read from the schema."""
+    kinds: dict[str, str] = {}
+    for name, info in LoanApplication.model_fields.items():
+        kinds[name] = _kind(info.annotation)
+    return kinds
+
+
+def _kind(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _kind(inner[0]) if len(inner) == 1 else "text"
+    if origin is typing.Annotated:
+        return _kind(typing.get_args(annotation)[0])
+    if origin in (list, tuple):
+        return "list"
+    if annotation is bool:
+        return "bool"
+    if annotation is int:
+        return "int"
+    if annotation in (Decimal, float):
+        return "decimal"
+    return "text"
+
+
+def coerce_csv(data: dict[str, str]) -> dict[str, Any]:
+    """CSV cells are text: give each known field the type the schema expects, when the text is one.
+
+    Text that is not a valid number, boolean or JSON list is passed on unchanged, so validation
+    refuses it with the field's own message.
+    """
+    kinds = _field_kinds()
+    return {key: _coerce(kinds.get(key, "text"), value) for key, value in data.items()}
+
+
+def _coerce(kind: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if kind == "int" and _INT.fullmatch(text):
+        return int(text)
+    if kind == "decimal":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return value
+        return number if number.is_finite() else value
+    if kind == "bool" and text.lower() in _TRUE | _FALSE:
+        return text.lower() in _TRUE
+    if kind == "list":
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return value
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return value

@@ -1,0 +1,158 @@
+"""A batch from file to decisions: validate every row first, then underwrite the rows not yet decided.
+
+The batch id is the file's content hash, so running the same file again resumes it: rows whose run
+completed are skipped, a run that was cut off is resumed (never started twice), refused rows are
+reported with their row number and field.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.batch import store
+from agents.batch.engines import Engine, Outcome, Task
+from agents.batch.hmda import HMDA_COLUMNS, Unmappable, is_hmda_header, load_mapping, to_application
+from agents.batch.reader import RawRow, csv_header, file_format, read_rows
+from agents.batch.rows import coerce_csv, required_columns, split_monitoring
+from core.errors import InvalidApplication
+from core.schemas import validate_application
+
+log = logging.getLogger(__name__)
+MAX_REFUSED_LISTED = 50
+
+
+@dataclass
+class Plan:
+    """What a run of the batch will do, worked out before anything is underwritten."""
+
+    batch_id: str
+    source: str
+    total_rows: int
+    tasks: list[Task] = field(default_factory=list)
+    skipped: int = 0
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+
+def detect_source(path: Path) -> str:
+    """'hmda' for a HMDA register file, else 'application' (our schema, maybe renamed by a mapping)."""
+    return "hmda" if file_format(path) == "csv" and is_hmda_header(csv_header(path)) else "application"
+
+
+def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None, limit: int | None = None
+               ) -> tuple[list[tuple[int, dict[str, Any], dict[str, Any]]], list[dict[str, Any]], int]:
+    """(valid rows as (row, application, monitoring), refused rows, rows read)."""
+    valid, refused, total = [], [], 0
+    fmt = file_format(path)
+    required = HMDA_COLUMNS if source == "hmda" else required_columns() if fmt == "csv" else frozenset()
+    for raw in read_rows(path, required=required, mapping=mapping):
+        if limit is not None and raw.row_number > limit:
+            break
+        total += 1
+        parsed = _parse(raw, source=source, csv_text=fmt == "csv")
+        if isinstance(parsed, dict):
+            refused.append({"row": raw.row_number, "errors": parsed})
+        else:
+            valid.append((raw.row_number, *parsed))
+    return valid, refused, total
+
+
+def _parse(raw: RawRow, *, source: str, csv_text: bool) -> tuple[dict[str, Any], dict[str, Any]] | dict[str, str]:
+    if raw.errors:
+        return raw.errors
+    if source == "hmda":
+        try:
+            mapped = to_application(raw.data, raw.row_number, load_mapping())
+        except Unmappable as exc:
+            return {exc.field: exc.message}
+        application, monitoring = mapped.application, mapped.monitoring
+    else:
+        application, monitoring = split_monitoring(raw.data)
+        application = coerce_csv(application) if csv_text else application
+    try:
+        validate_application(application)
+    except InvalidApplication as exc:
+        return dict(exc.field_errors)
+    return application, monitoring
+
+
+def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str, str] | None = None,
+               limit: int | None = None) -> Plan:
+    """Validate every row, open (or reopen) the batch and give each undecided row its run id."""
+    source = detect_source(path)
+    valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit)
+    plan = Plan(store.batch_id_of(path), source, total, refused=refused)
+    with sessions.begin() as session:
+        store.open_batch(session=session, batch_id=plan.batch_id, file_name=path.name, source=source,
+                         total_rows=total, refused=refused[:MAX_REFUSED_LISTED * 20])
+        states = store.item_states(session=session, batch_id=plan.batch_id)
+        new = [(n, monitoring) for n, _, monitoring in valid if n not in states]
+        assigned = store.assign_runs(session=session, batch_id=plan.batch_id, rows=new)
+    for n, application, _ in valid:
+        state = states.get(n)
+        if state is not None and state.run_status == "completed":
+            plan.skipped += 1
+            continue
+        run_id = state.run_id if state is not None else assigned[n]
+        plan.tasks.append(Task(n, run_id, application, resume=state is not None and state.run_status is not None))
+    return plan
+
+
+def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],
+            on_outcome: Callable[[Outcome], None] = lambda o: None) -> dict[str, Any]:
+    """Underwrite the plan's tasks; on Ctrl-C stop cleanly (finished runs kept, cut runs resumable)."""
+    outcomes: list[Outcome] = []
+    started, status = time.perf_counter(), "completed"
+    try:
+        for outcome in engine.map(iter(plan.tasks)):
+            outcomes.append(outcome)
+            on_outcome(outcome)
+    except KeyboardInterrupt:
+        status = "stopped"
+        engine.close(cancel=True)
+    except Exception as exc:  # the engine itself broke (a worker pool lost a process, a cluster went away)
+        log.error("batch %s stopped: %s: %s", plan.batch_id, type(exc).__name__, exc)
+        status = "stopped"
+        engine.close(cancel=True)
+    else:
+        engine.close()
+    if any(o.status != "decided" for o in outcomes):
+        status = "stopped" if status == "stopped" else "incomplete"
+    summary = summarise(plan, outcomes, time.perf_counter() - started, status)
+    with sessions.begin() as session:
+        store.close_batch(session=session, batch_id=plan.batch_id, status=status, summary=summary)
+    return summary
+
+
+def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) -> dict[str, Any]:
+    decided = [o for o in outcomes if o.status == "decided"]
+    by_program: dict[str, Counter[str]] = defaultdict(Counter)
+    for o in decided:
+        by_program[o.program][o.recommendation or "?"] += 1
+    busy = sum(o.seconds for o in outcomes) or 1e-9
+    times = sorted(o.seconds * 1000 for o in decided)
+    return {
+        "batch_id": plan.batch_id, "source": plan.source, "status": status, "rows": plan.total_rows,
+        "decided": len(decided), "skipped": plan.skipped, "refused": len(plan.refused),
+        "errors": sum(o.status != "decided" for o in outcomes),
+        "decisions": dict(Counter(o.recommendation for o in decided)),
+        "by_program": {p: dict(c) for p, c in sorted(by_program.items())},
+        "seconds": round(seconds, 2),
+        "per_hour": round(len(decided) / seconds * 3600) if seconds > 0 and decided else 0,
+        "p50_ms": round(statistics.median(times), 1) if times else None,
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1) if times else None,
+        "db_share": round(sum(o.db_seconds for o in outcomes) / busy, 3),
+        "worker_peak_rss_mb": round(max((o.worker_peak_rss_mb for o in outcomes), default=0.0)),
+        "refused_rows": plan.refused[:MAX_REFUSED_LISTED],
+        "error_rows": [{"row": o.row_number, "run_id": o.run_id, "message": o.message}
+                       for o in outcomes if o.status != "decided"][:MAX_REFUSED_LISTED],
+    }
+

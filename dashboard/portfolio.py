@@ -1,0 +1,109 @@
+"""The Portfolio page's services: store an uploaded batch file, run it with progress, and read results.
+
+Batches run in the dashboard's own warm pipeline, one row after another (the CLI and Dask run
+them in parallel); the file is kept under DATA_DIR/batches so a stopped batch can be resumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+from plotly.graph_objects import Figure
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.batch import store
+from agents.fairness import fairness_table
+from core.models import Batch
+from core.settings import PROJECT_ROOT, get_settings
+
+HMDA_SLICE = PROJECT_ROOT / "seed_data" / "hmda" / "hmda_2022_slice.csv"
+ALLOWED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjson.gz")
+DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE"]
+
+
+def batches_dir() -> Path:
+    path = get_settings().data_dir / "batches"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_upload(name: str, data: bytes) -> Path:
+    """Keep an uploaded file under its content hash (same file, same batch, resumable later)."""
+    suffix = next((s for s in ALLOWED_SUFFIXES if name.lower().endswith(s)), None)
+    if suffix is None:
+        raise ValueError(f"{name}: upload a CSV or JSON Lines file (.csv, .jsonl, .ndjson, optionally .gz)")
+    path = batches_dir() / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+def file_for(batch: Batch) -> Path | None:
+    """The stored file of a batch (uploads) or the committed HMDA slice, if it is still there."""
+    candidates = [p for p in batches_dir().glob(f"{batch.id}*")] + ([HMDA_SLICE] if HMDA_SLICE.name == batch.file_name else [])
+    return next((p for p in candidates if p.is_file() and store.batch_id_of(p) == batch.id), None)
+
+
+def resumable_file(sessions: sessionmaker[Session], batch_id: str) -> tuple[Path, int] | None:
+    """(file, rows it covered) for a batch that can be resumed from this page."""
+    with sessions() as session:
+        batch = session.get(Batch, batch_id)
+        path = file_for(batch) if batch is not None else None
+        return (path, batch.total_rows) if path is not None else None
+
+
+def run_file(path: Path, *, service: Any, sessions: sessionmaker[Session], limit: int | None,
+             on_progress: Callable[[int, int], None]) -> dict[str, Any]:
+    """Plan and underwrite `path` in this process; `on_progress(done, total)` after each row."""
+    from agents.batch.engines import InlineEngine
+    from agents.batch.runner import execute, plan_batch
+
+    plan = plan_batch(path, sessions=sessions, limit=limit)
+    total, done = len(plan.tasks), [0]
+
+    def step(_outcome) -> None:
+        done[0] += 1
+        on_progress(done[0], total)
+
+    on_progress(0, total)
+    return execute(plan, InlineEngine(service), sessions=sessions, on_outcome=step)
+
+
+def batches_frame(sessions: sessionmaker[Session]) -> pd.DataFrame:
+    with sessions() as session:
+        rows = store.list_batches(session=session)
+        return pd.DataFrame([{
+            "Batch": b.id, "File": b.file_name, "Source": b.source, "Status": b.status, "Rows": b.total_rows,
+            "Decided": b.summary.get("decided", 0) + b.summary.get("skipped", 0), "Refused": len(b.refused),
+            "Updated": b.updated_at} for b in rows])
+
+
+def results_frame(sessions: sessionmaker[Session], batch_id: str) -> pd.DataFrame:
+    with sessions() as session:
+        return pd.DataFrame(store.batch_results(session=session, batch_id=batch_id))
+
+
+def decision_mix_chart(results: pd.DataFrame) -> Figure:
+    decided = results[results["status"] == "completed"]
+    counts = decided.groupby(["program", "recommendation"]).size().reset_index(name="applications")
+    return px.bar(counts, x="program", y="applications", color="recommendation", barmode="stack",
+                  category_orders={"recommendation": DECISION_ORDER}, title="Decision mix by program")
+
+
+def ratio_chart(results: pd.DataFrame, column: str, label: str) -> Figure:
+    decided = results[(results["status"] == "completed") & results[column].notna()]
+    return px.box(decided, x="recommendation", y=column, points=False, labels={column: label},
+                  category_orders={"recommendation": DECISION_ORDER}, title=f"{label} by decision")
+
+
+def fairness_frame(results: pd.DataFrame) -> pd.DataFrame:
+    rows = fairness_table(results.to_dict("records"))
+    return pd.DataFrame([{
+        "Attribute": r.attribute, "Group": r.group, "Applications": r.n,
+        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air, "Engine below 4/5": r.engine_flag,
+        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air, "HMDA below 4/5": r.hmda_flag} for r in rows])

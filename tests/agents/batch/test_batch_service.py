@@ -1,0 +1,202 @@
+"""Batches on a real database: every valid row decided once, resumable, protected data kept apart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import sessionmaker
+
+from agents.batch.engines import DaskEngine, InlineEngine
+from agents.batch.runner import execute, plan_batch
+from agents.events import RunFinished
+from core.audit import verify_chain
+from core.models import AuditRecord, Batch, BatchItem, Run
+from core.schemas import validate_application
+from core.settings import PROJECT_ROOT
+from tests.agents.conftest import SAMPLES
+from tests.agents.test_service import make_service
+
+pytestmark = pytest.mark.integration
+DB = "lg_batch"
+PICKS = ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline",
+         "21_conventional_employment_1yr_refer", "24_fha_clean_ltv_965_conditions")
+CANARIES = {"race": "Canary-Race-7Q", "sex": "Canary-Sex-7Q", "ethnicity": "Canary-Eth-7Q", "age": "Canary-Age-7Q",
+            "marital_status": "Canary-Marital-7Q", "zip": "99999-7Q"}
+
+
+def _samples():
+    out = []
+    for name in PICKS:
+        data = json.loads(next(p for p in SAMPLES if p.stem == name).read_text())
+        out.append((data["application"], data["expected"]["decision"]))
+    return out
+
+
+def _write_batch(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture(scope="module")
+def batch_engine(clone_seeded):
+    engine = clone_seeded(DB)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def service(batch_engine, embedder, settings):
+    return make_service(batch_engine, embedder, settings)
+
+
+@pytest.fixture
+def sessions(batch_engine):
+    return sessionmaker(bind=batch_engine, expire_on_commit=False)
+
+
+def _decisions_per_run(session, run_ids):
+    rows = session.execute(select(AuditRecord.run_id, func.count()).where(
+        AuditRecord.event == "decision_recommended", AuditRecord.run_id.in_(run_ids)).group_by(AuditRecord.run_id))
+    return dict(rows.all())
+
+
+def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(tmp_path, service, sessions):
+    samples = _samples()
+    rows = [{**a, "monitoring": CANARIES} for a, _ in samples] + [{**samples[0][0], "credit_score": "junk"}]
+    path = _write_batch(tmp_path / "first.jsonl", rows)
+    plan = plan_batch(path, sessions=sessions)
+    assert len(plan.tasks) == 4 and plan.refused == [{"row": 5, "errors": {"credit_score": plan.refused[0]["errors"]["credit_score"]}}]
+    summary = execute(plan, InlineEngine(service), sessions=sessions)
+    assert (summary["status"], summary["decided"], summary["skipped"], summary["refused"]) == ("completed", 4, 0, 1)
+    with sessions() as s:
+        items = s.scalars(select(BatchItem).where(BatchItem.batch_id == plan.batch_id).order_by(BatchItem.row_number)).all()
+        runs = [s.get(Run, i.run_id) for i in items]
+        assert [r.recommendation for r in runs] == [d for _, d in samples]
+        assert all(r.status == "completed" for r in runs) and items[0].monitoring == CANARIES
+        assert set(_decisions_per_run(s, [r.id for r in runs]).values()) == {1}
+        assert s.get(Batch, plan.batch_id).status == "completed" and verify_chain(s).ok
+
+    again = plan_batch(path, sessions=sessions)
+    assert (again.batch_id, again.skipped, again.tasks) == (plan.batch_id, 4, [])
+
+
+def test_protected_attributes_never_reach_state_traces_or_queries(batch_engine):
+    """Run after the batch above: the canaries are in batch_items and nowhere the pipeline writes."""
+    with batch_engine.connect() as conn:
+        assert "Canary-Race-7Q" in conn.execute(text("SELECT string_agg(monitoring::text, ' ') FROM batch_items")).scalar()
+        for table in ("applications", "runs", "agent_traces", "retrieval_traces", "audit_log", "checkpoints",
+                      "checkpoint_writes", "checkpoint_blobs"):
+            dump = conn.execute(text(f"SELECT string_agg(encode(convert_to(t::text, 'UTF8'), 'escape'), ' ') "
+                                     f"FROM {table} t")).scalar() or ""
+            assert dump, table
+            assert not any(value in dump for value in CANARIES.values()), table
+
+
+def test_a_run_cut_off_mid_row_is_resumed_not_started_again(tmp_path, service, sessions):
+    application, expected = _samples()[1]
+    path = _write_batch(tmp_path / "cut.jsonl", [{**application, "applicant_name": "Cut Off"}])
+    plan = plan_batch(path, sessions=sessions)
+    (task,) = plan.tasks
+    stream = service.run(validate_application(task.application), run_id=task.run_id)
+    for _ in range(3):  # started, intake, ratio: then the process "dies"
+        next(stream)
+    stream.close()
+    with sessions() as s:
+        assert s.get(Run, task.run_id).status == "running"
+
+    again = plan_batch(path, sessions=sessions)
+    assert [(t.run_id, t.resume) for t in again.tasks] == [(task.run_id, True)]
+    summary = execute(again, InlineEngine(service), sessions=sessions)
+    assert summary["decided"] == 1 and summary["decisions"] == {expected: 1}
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Run).join(BatchItem, BatchItem.run_id == Run.id)
+                        .where(BatchItem.batch_id == plan.batch_id)) == 1
+        assert _decisions_per_run(s, [task.run_id]) == {task.run_id: 1}
+
+
+def _cli(path, env, *extra):
+    return subprocess.Popen([sys.executable, "-m", "agents.batch", str(path), "--workers", "0", "--json",
+                             "--no-progress", *extra], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_decided(sessions, batch_path_id, at_least, proc, deadline_s=240):
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        with sessions() as s:
+            done = s.scalar(select(func.count()).select_from(BatchItem).join(Run, Run.id == BatchItem.run_id)
+                            .where(BatchItem.batch_id == batch_path_id, Run.status == "completed"))
+        if done >= at_least:
+            return done
+        time.sleep(0.2)  # polling a condition, with a deadline
+    raise AssertionError(f"fewer than {at_least} rows decided within {deadline_s} s")
+
+
+@pytest.mark.slow
+def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_once(tmp_path, batch_engine, sessions,
+                                                                                  settings):
+    from agents.batch.store import batch_id_of
+
+    rows = [{**a, "applicant_name": f"Kill test {i}"} for i in range(3) for a, _ in _samples()]
+    path = _write_batch(tmp_path / "kill.jsonl", rows)
+    url = batch_engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": url, "TORCH_THREADS": "1"}
+    batch_id = batch_id_of(path)
+
+    first = _cli(path, env)
+    _wait_for_decided(sessions, batch_id, 1, first)
+    first.send_signal(signal.SIGINT)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 1, err
+    assert json.loads(out.strip().splitlines()[-1])["status"] == "stopped"
+
+    second = _cli(path, env)
+    before = _wait_for_decided(sessions, batch_id, 1, second)
+    _wait_for_decided(sessions, batch_id, before + 2, second)
+    second.kill()
+    second.wait(timeout=60)
+
+    third = _cli(path, env)
+    out, err = third.communicate(timeout=600)
+    assert third.returncode == 0, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["skipped"] >= before + 2 and summary["skipped"] + summary["decided"] == len(rows)
+    with sessions() as s:
+        items = s.scalars(select(BatchItem).where(BatchItem.batch_id == batch_id)).all()
+        assert sorted(i.row_number for i in items) == list(range(1, len(rows) + 1))
+        statuses = [s.get(Run, i.run_id).status for i in items]
+        assert statuses == ["completed"] * len(rows)
+        assert _decisions_per_run(s, [i.run_id for i in items]) == {i.run_id: 1 for i in items}
+        assert verify_chain(s).ok
+
+
+def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, batch_engine, sessions):
+    samples = _samples()[:3]
+    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "applicant_name": "On Dask"} for a, _ in samples])
+    plan = plan_batch(path, sessions=sessions)
+    engine = DaskEngine(1, batch_engine.url.render_as_string(hide_password=False))
+    summary = execute(plan, engine, sessions=sessions)
+    assert summary["status"] == "completed" and summary["errors"] == 0
+    assert summary["decisions"] == {d: sum(1 for _, x in samples if x == d) for _, d in samples}
+    with sessions() as s:
+        assert s.get(Batch, plan.batch_id).summary["decided"] == 3 and verify_chain(s).ok
+
+
+def test_runs_from_a_batch_are_ordinary_runs(service, sessions, tmp_path):
+    application, expected = _samples()[0]
+    path = _write_batch(tmp_path / "ordinary.jsonl", [{**application, "applicant_name": "Ordinary"}])
+    plan = plan_batch(path, sessions=sessions)
+    execute(plan, InlineEngine(service), sessions=sessions)
+    finished = list(service.resume(plan.tasks[0].run_id))  # a finished run reports again, like any run
+    assert isinstance(finished[-1], RunFinished) and finished[-1].report.recommendation == expected
+    with sessions() as s:
+        run = s.get(Run, plan.tasks[0].run_id)
+        assert run.final_decision is None and run.application.applicant_name == "Ordinary"  # in the officer queue

@@ -1,0 +1,54 @@
+"""The Portfolio page: run the HMDA sample, see the mix, the ratios, the fair-lending table and a run."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+PAGE = str(PROJECT_ROOT / "pages" / "portfolio.py")
+DB = "lg_pages_portfolio"
+
+
+@pytest.fixture(scope="module")
+def portfolio_db(clone_seeded):
+    engine = clone_seeded(DB)
+    yield DB
+    engine.dispose()
+
+
+def test_no_batches_yet_is_explained(use_db, empty_engine):
+    use_db("lg_empty")
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert "No batches yet" in at.info[0].value
+
+
+def test_running_the_hmda_sample_shows_mix_ratios_fairness_and_a_run(use_db, portfolio_db):
+    use_db(portfolio_db)
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.number_input[0].set_value(12)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.success and "Batch completed" in at.success[0].value
+    assert "decided" in at.success[0].value and "refused" in at.success[0].value
+    batches = at.dataframe[0].value if not at.expander else at.dataframe[1].value
+    assert batches["File"].tolist() == ["hmda_2022_slice.csv"] and batches["Status"].tolist() == ["completed"]
+    fairness = at.dataframe[-1].value
+    assert {"Attribute", "Group", "Engine AIR", "HMDA AIR"} <= set(fairness.columns)
+    assert set(fairness["Attribute"]) == {"race", "sex", "age"}
+
+    at.selectbox[-1].set_value(at.selectbox[-1].options[0]).run()
+    assert not at.exception
+    assert any("Run " in c.value for c in at.caption)
+
+
+def test_the_same_sample_again_is_resumed_not_repeated(use_db, portfolio_db):
+    use_db(portfolio_db)
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.number_input[0].set_value(12)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "0 decided" in at.success[0].value and "already decided" in at.success[0].value
