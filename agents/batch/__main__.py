@@ -54,14 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--workers must be 0 or more and --limit 1 or more")
     try:
         from agents.batch.runner import plan_batch
-        from core.db import get_engine, get_sessionmaker
+        from core.db import get_sessionmaker, resolve_database_url
+        from core.settings import get_settings
 
         mapping = _mapping(args.mapping)
         sessions = get_sessionmaker()
         plan = plan_batch(args.file, sessions=sessions, mapping=mapping, limit=args.limit)
         print(f"batch {plan.batch_id} ({plan.source}): {plan.total_rows} rows, {len(plan.tasks)} to underwrite, "
               f"{plan.skipped} already decided, {len(plan.refused)} refused", file=sys.stderr)
-        engine = build_engine(args, get_engine().url.render_as_string(hide_password=False))
+        # workers get the owner's URL, as this process did: they check the schema is current, then
+        # connect as the app's least-privilege role (core.db.get_engine) and never start a server
+        engine = build_engine(args, resolve_database_url(get_settings()))
         summary = _run_with_progress(plan, engine, sessions, show=not args.no_progress)
         summary["fairness"] = _fairness(sessions, plan.batch_id)
     except (BatchFileError, LoanGraphError, OSError) as exc:

@@ -142,12 +142,12 @@ def _wait_for_decided(sessions, batch_path_id, at_least, proc, deadline_s=240):
 
 @pytest.mark.slow
 def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_once(tmp_path, batch_engine, sessions,
-                                                                                  settings):
+                                                                                  settings, owner_engine):
     from agents.batch.store import batch_id_of
 
     rows = [{**a, "applicant_name": f"Kill test {i}"} for i in range(3) for a, _ in _samples()]
     path = _write_batch(tmp_path / "kill.jsonl", rows)
-    url = batch_engine.url.render_as_string(hide_password=False)
+    url = owner_engine(DB).url.render_as_string(hide_password=False)  # as DATABASE_URL: the owner's
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": url, "TORCH_THREADS": "1"}
     batch_id = batch_id_of(path)
 
@@ -178,11 +178,11 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
         assert verify_chain(s).ok
 
 
-def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, batch_engine, sessions):
+def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions):
     samples = _samples()[:3]
     path = _write_batch(tmp_path / "dask.jsonl", [{**a, "applicant_name": "On Dask"} for a, _ in samples])
     plan = plan_batch(path, sessions=sessions)
-    engine = DaskEngine(1, batch_engine.url.render_as_string(hide_password=False))
+    engine = DaskEngine(1, owner_engine(DB).url.render_as_string(hide_password=False))
     summary = execute(plan, engine, sessions=sessions)
     assert summary["status"] == "completed" and summary["errors"] == 0
     assert summary["decisions"] == {d: sum(1 for _, x in samples if x == d) for _, d in samples}
