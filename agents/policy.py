@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents import money_checks, money_limits
 from agents import policy_checks as checks
 from agents.context import AgentContext
 from agents.evidence import Evidence
@@ -106,7 +107,19 @@ def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict)
         findings += checks.reserves(app, r, ev.get(rule_id))
     for rule_id in by_kind(*ELIGIBILITY_KINDS):
         findings += eligibility(app, ev.get(rule_id))
-    return findings + conditions(app, r, ev)
+    return findings + money_findings(app, r, ev, rules) + conditions(app, r, ev)
+
+
+def money_findings(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict) -> list[Finding]:
+    """Gifts, funds to close, the FHA county limit and VA residual income (issue 9)."""
+    funds = {name: getattr(r, name) for name in ("funds_to_close", "funds_available", "down_payment", "gift_funds")}
+    out = money_checks.gifts(app, ev, rules)[1] + money_checks.shortfall(funds, ev)
+    out += money_checks.contribution(app, funds, r.ltv, ev, rules)
+    if app.loan_type == "fha":
+        out += money_limits.fha_county_limit(app, ev)
+    if app.loan_type == "va":
+        out += money_limits.va_residual(app, r.residual_income, ev)
+    return out
 
 
 def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
