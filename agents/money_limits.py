@@ -55,16 +55,16 @@ def fha_county_limit(app: LoanApplication, ev: Evidences) -> list[Finding]:
     listed, floor = reference.fha_county_limit(app.county_fips, app.property_units)
     if app.loan_amount <= floor:
         return [finding(e, "PASS", f"Loan amount {fmt(app.loan_amount)} is within the {fmt(floor)} national FHA "
-                        "floor, so within every county's limit.", threshold=fmt(floor), actual=fmt(app.loan_amount))]
+                        "floor, so within every county's limit.", actual=fmt(app.loan_amount))]
     if listed is None or app.property_state in SPECIAL_EXCEPTION_STATES:
         where = f"county {app.county_fips}" if app.county_fips else "a county not stated"
         return [finding(e, "REVIEW", f"Loan amount {fmt(app.loan_amount)} is above the {fmt(floor)} floor and the "
                         f"limit for {where} is not in the shipped HUD table: a person confirms it.")]
     if app.loan_amount <= listed.value:
         return [finding(e, "PASS", f"Loan amount {fmt(app.loan_amount)} is within the {fmt(listed.value)} limit of "
-                        f"county {app.county_fips} ({listed.source}).", threshold=fmt(listed.value), actual=fmt(app.loan_amount))]
+                        f"county {app.county_fips} ({listed.source}).", actual=fmt(app.loan_amount))]
     return [finding(e, "FAIL", f"Loan amount {fmt(app.loan_amount)} exceeds the {fmt(listed.value)} FHA limit of county "
-                    f"{app.county_fips} ({listed.source}).", threshold=fmt(listed.value), actual=fmt(app.loan_amount),
+                    f"{app.county_fips} ({listed.source}).", actual=fmt(app.loan_amount),
                     remedy=f"Reduce the loan by ${app.loan_amount - listed.value:,.0f} or apply under another program.")]
 
 
@@ -81,7 +81,7 @@ def va_residual(app: LoanApplication, residual: Decimal | None, ev: Evidences) -
     minimum = reference.va_residual_minimum(app.loan_amount, app.household_size, region)
     if minimum is None:
         return [finding(e, "REVIEW", f"A household of {app.household_size} is beyond VA's table: a person sets the minimum.")]
-    shown = dict(threshold=fmt(minimum.value), actual=fmt(residual))
+    shown = dict(actual=fmt(residual))  # the minimum is VA's table figure, named in the message
     if residual < minimum.value:
         return [finding(e, "FAIL", f"Residual income {fmt(residual)} is below VA's {fmt(minimum.value)} minimum "
                         f"({minimum.note}; {minimum.source}).", remedy=f"Residual income must rise by "

@@ -77,14 +77,16 @@ def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Fi
         e = ev.get("fha.upfront_mip")
         if e.found:
             fee = app.loan_amount * e.value() / 100
-            return [finding(e, "CONDITION", f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) due at closing; "
+            when = "financed into the note" if app.upfront_fee_financed else "due at closing"
+            return [finding(e, "CONDITION", f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) {when}; "
                             f"annual MIP of {pct(r.mi_annual_rate_pct)} is in the payment.")]
     if app.loan_type == "usda":
         e = ev.get("usda.guarantee_fees")
         if e.found:
             fee = app.loan_amount * e.value("upfront") / 100
+            when = "financed into the note" if app.upfront_fee_financed else "due at closing"
             return [finding(e, "CONDITION", f"USDA upfront guarantee fee of {pct(e.value('upfront'))} "
-                            f"({money(fee.quantize(1))}) due at closing; annual fee {pct(e.value())} is in the payment.")]
+                            f"({money(fee.quantize(1))}) {when}; annual fee {pct(e.value())} is in the payment.")]
     return []
 
 
@@ -114,7 +116,7 @@ def money_findings(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules:
     """Gifts, funds to close, the FHA county limit and VA residual income (issue 9)."""
     funds = {name: getattr(r, name) for name in ("funds_to_close", "funds_available", "down_payment", "gift_funds")}
     out = money_checks.gifts(app, ev, rules)[1] + money_checks.shortfall(funds, ev)
-    out += money_checks.contribution(app, funds, r.ltv, ev, rules)
+    out += money_checks.contribution(app, funds, r.ltv, ev, rules) + money_checks.other_property_reserves(app, r, ev)
     if app.loan_type == "fha":
         out += money_limits.fha_county_limit(app, ev)
     if app.loan_type == "va":
