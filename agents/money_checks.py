@@ -74,8 +74,34 @@ def _debt_findings(app, items, found: dict[str, Evidence], method) -> list[Findi
     return out
 
 
+def va_funding_fee_pct(app: LoanApplication, values: dict[str, Decimal]) -> Decimal:
+    """VA 8.1/11: the fee by first or subsequent use and the down payment; 0 when the COE shows an exemption."""
+    if app.va_funding_fee_exempt:
+        return Decimal(0)
+    down = (app.property_value - app.loan_amount) * 100 / app.property_value if app.loan_purpose == "purchase" else Decimal(0)
+    if down < values["low_dp"]:
+        return values["subsequent_low"] if app.va_subsequent_use else values["first_low"]
+    return values["first_mid"] if down < values["mid_dp"] else values["first_high"]
+
+
+def va_fee_finding(app: LoanApplication, ev: Evidences, fee: Decimal) -> list[Finding]:
+    """INFO: the VA funding fee applied (or UNVERIFIED when its passage is not found)."""
+    if app.loan_type != "va":
+        return []
+    e = ev.get("va.funding_fee")
+    if not e.found:
+        return [unverified(e)]
+    how = "financed into the note" if app.upfront_fee_financed else "paid at closing"
+    why = " (exempt per the Certificate of Eligibility)" if app.va_funding_fee_exempt else ""
+    return [finding(e, "INFO", f"VA funding fee {pct(va_funding_fee_pct(app, e.threshold.values))}{why}: {fmt(fee)}, {how}.")]
+
+
 def upfront_fee(app: LoanApplication, ev: Evidences) -> Decimal:
-    """The FHA upfront MIP or USDA upfront guarantee fee in dollars (0 for other programs or if unread)."""
+    """The FHA upfront MIP, USDA upfront guarantee fee or VA funding fee in dollars (0 if none or unread)."""
+    if app.loan_type == "va":
+        e = ev.get("va.funding_fee")
+        rate = va_funding_fee_pct(app, e.threshold.values) if e.found else Decimal(0)
+        return (app.loan_amount * rate / 100).quantize(Decimal("0.01"))
     rule, group = {"fha": ("fha.upfront_mip", "value"), "usda": ("usda.guarantee_fees", "upfront")}.get(
         app.loan_type, (None, None))
     if rule is None or not ev.get(rule).found:

@@ -90,7 +90,8 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
         residual = money.residual_income(app, piti=r.piti, debts=debts.counted,
                                          maintenance_per_sqft=reference.va_maintenance_per_sqft().value)
     facts = {**ratio_facts(r), **money_facts(f, fee, note, residual)}
-    return r, facts, q_findings + mi_findings + list(debts.findings) + fund_findings
+    fee_info = money_checks.va_fee_finding(app, ev, fee)
+    return r, facts, q_findings + mi_findings + list(debts.findings) + fund_findings + fee_info
 
 
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:

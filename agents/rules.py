@@ -33,7 +33,7 @@ KINDS = frozenset({
     "debt_installment_months", "debt_revolving_no_payment", "debt_deferred_student", "debt_paid_off", "asset_counting",
     "reserves_after_closing", "funds_to_close", "apr_apor_spread", "higher_priced_review", "county_loan_limit",
     "min_residual_income", "residual_income_review", "gift_donors", "gift_ineligible_occupancy", "gift_min_contribution",
-    "reserves_other_properties",
+    "reserves_other_properties", "va_funding_fee",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

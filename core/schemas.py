@@ -97,7 +97,9 @@ class LoanApplication(BaseModel):
     closing_costs: ClosingMoney = Decimal(0)
     prepaid_items: ClosingMoney = Decimal(0)
     closing_credits: ClosingMoney = Decimal(0)  # seller and lender credits already verified
-    upfront_fee_financed: bool = False  # FHA upfront MIP / USDA upfront fee in the note, not paid in cash
+    upfront_fee_financed: bool = False  # FHA upfront MIP / USDA upfront fee / VA funding fee in the note, not paid in cash
+    va_subsequent_use: bool = False  # the VA benefit was used before (funding fee table)
+    va_funding_fee_exempt: bool = False  # exemption shown on the Certificate of Eligibility
     apr: Rate | None = None
     apor: Rate | None = None  # average prime offer rate for a comparable transaction on the rate-set date
     county_fips: str | None = Field(None, validate_default=False)

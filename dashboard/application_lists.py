@@ -24,7 +24,9 @@ LISTS = {"liabilities": LIAB_COLUMNS, "assets": ASSET_COLUMNS}
 # (field, label, kind): "money"/"rate"/"int" optional numbers, "text", "bool", "choice"
 SCALARS = (("closing_costs", "Closing costs ($)", "money"), ("prepaid_items", "Prepaid items ($)", "money"),
            ("closing_credits", "Seller and lender credits ($)", "money"),
-           ("upfront_fee_financed", "Upfront MIP / guarantee fee financed", "bool"),
+           ("upfront_fee_financed", "Upfront MIP / guarantee fee / VA funding fee financed", "bool"),
+           ("va_subsequent_use", "VA benefit used before", "bool"),
+           ("va_funding_fee_exempt", "VA funding fee exempt (per COE)", "bool"),
            ("apr", "APR (annual %)", "rate"), ("apor", "APOR on the rate-set date (%)", "rate"),
            ("county_fips", "County (5-digit FIPS)", "text"), ("household_size", "Household size (VA)", "int"),
            ("monthly_income_taxes", "Monthly income taxes ($, VA)", "money"),

@@ -25,6 +25,21 @@ INSTALLMENT_MONTHS, REVOLVING_PCT, STOCKS_PCT, RETIREMENT_PCT = 10, Decimal(5), 
 # deferred student loans, by the agencies' published methods (seed_data/reference/deferred_student_loans.json)
 STUDENT = {"conventional": (Decimal(1), 1), "fha": (Decimal("0.5"), 1), "va": (Decimal(5), 12), "usda": (Decimal("0.5"), 1)}
 VA_UPKEEP_PER_SQFT = Decimal("0.14")  # VA M26-7 ch. 4
+# VA 11: funding fee, first use 2.15% under 5% down, 1.50% with 5% to under 10%, 1.25% with 10% or
+# more; subsequent use under 5% down 3.30%; none when the certificate shows an exemption
+VA_FEE = ((Decimal(5), Decimal("2.15"), Decimal("3.30")), (Decimal(10), Decimal("1.50"), Decimal("1.50")))
+VA_FEE_HIGH = Decimal("1.25")
+
+
+def va_fee_pct(a: dict[str, Any]) -> Decimal:
+    if a.get("va_funding_fee_exempt"):
+        return Decimal(0)
+    loan, value = _d(a["loan_amount"]), _d(a["property_value"])
+    down = (value - loan) * 100 / value if a["loan_purpose"] == "purchase" else Decimal(0)
+    for below, first, subsequent in VA_FEE:
+        if down < below:
+            return subsequent if a.get("va_subsequent_use") else first
+    return VA_FEE_HIGH
 
 
 def _d(v: Any) -> Decimal:
@@ -83,7 +98,7 @@ def figures(a: dict[str, Any], *, gifts_count: bool = True) -> dict[str, str]:
     """The worked figures of one application (JSON numbers as given), as exact text."""
     loan, value, program = _d(a["loan_amount"]), _d(a["property_value"]), a["loan_type"]
     ltv = pct_up(loan, value)
-    upfront = {"fha": FHA_UPFRONT, "usda": USDA_UPFRONT}.get(program, Decimal(0))
+    upfront = {"fha": FHA_UPFRONT, "usda": USDA_UPFRONT}.get(program, Decimal(0)) if program != "va" else va_fee_pct(a)
     fee = (loan * upfront / 100).quantize(C)
     note = loan + (fee if a.get("upfront_fee_financed") else 0)
     rate = _d(a["interest_rate"]) + (ARM_ADD if a["product"] == "arm" else 0)

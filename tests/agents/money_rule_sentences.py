@@ -97,4 +97,10 @@ MONEY_SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
         'When the borrower owns other financed real estate, an additional six months of the payment on each other financed property is required on top of the subject-property reserve.',
         {"value": D("6")},
     ),
+    "va.funding_fee": (
+        "Funding fee, first use, purchase 2.15% under 5% down; 1.50% with 5% to under 10%; 1.25% with 10% or more "
+        "Funding fee, subsequent use, under 5% down 3.30%",
+        {"first_low": D("2.15"), "low_dp": D("5"), "first_mid": D("1.50"), "mid_dp": D("10"), "first_high": D("1.25"),
+         "subsequent_low": D("3.30")},
+    ),
 }

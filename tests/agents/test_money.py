@@ -110,3 +110,16 @@ def test_the_hand_calculator_reproduces_the_policy_worked_example():
         "2800.17", "29.48", "36.32", "95.00", "24000.00", "7.14")
     arm = figures({**example, "product": "arm"})
     assert (arm["principal_interest"], arm["piti"], arm["front_end_dti"], arm["back_end_dti"]) == ("2556.64", "3255.18", "34.27", "41.11")
+
+
+@pytest.mark.parametrize(("changes", "fee_pct"), [
+    ({"loan_amount": 300000, "property_value": 300000}, "2.15"), ({"loan_amount": 300000, "property_value": 300000,
+                                                                   "va_subsequent_use": True}, "3.30"),
+    ({"loan_amount": 285000, "property_value": 300000}, "1.50"), ({"loan_amount": 270000, "property_value": 300000}, "1.25"),
+    ({"loan_amount": 270000, "property_value": 300000, "va_subsequent_use": True}, "1.25"),
+    ({"loan_amount": 300000, "property_value": 300000, "va_funding_fee_exempt": True}, "0")])
+def test_va_funding_fee_tiers(changes, fee_pct):
+    from agents.money_checks import va_funding_fee_pct
+    values = {"first_low": Decimal("2.15"), "low_dp": Decimal(5), "first_mid": Decimal("1.50"), "mid_dp": Decimal(10),
+              "first_high": Decimal("1.25"), "subsequent_low": Decimal("3.30")}
+    assert va_funding_fee_pct(app(loan_type="va", **changes), values) == Decimal(fee_pct)

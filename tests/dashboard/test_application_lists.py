@@ -50,4 +50,4 @@ def test_rows_typed_into_the_editor_become_a_valid_application():
 
 def test_empty_optional_fields_are_left_out():
     values = form_1003_values(form_1003_state({}, 0))
-    assert values == {"upfront_fee_financed": False}
+    assert values == {"upfront_fee_financed": False, "va_subsequent_use": False, "va_funding_fee_exempt": False}
