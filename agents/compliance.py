@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from agents.context import AgentContext
 from agents.findings import Evidences, finding, money, pct, unverified, worst
+from agents.money_limits import apr_spread
 from agents.node import AgentOutput
 from agents.policy_checks import Ratios
 from agents.state import LoanState
@@ -71,7 +72,7 @@ def fair_lending(ev: Evidences) -> list[Finding]:
 def compliance_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(state, ctx)
-    findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev),
+    findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev), *apr_spread(app, ev),
                 *atr_dti(Ratios(state["ratio"].facts), ev), *fair_lending(ev)]
     status = worst(findings)
     verdict = "FAIL" if status == "FAIL" else "WARN" if status in ("REVIEW", "UNVERIFIED") else "PASS"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agents.context import AgentContext
+from agents.credit_disclosure import credit_score_disclosure
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
@@ -49,4 +50,5 @@ def intake_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     return AgentOutput(AgentVerdict(
         agent="intake", verdict=verdict, summary=summary, score=score, findings=tuple(issues),
         reasoning=" ".join(f"{i.status}: {i.message}" for i in issues) or "Every field is present and consistent.",
-        facts={"loan_type": app.loan_type, "loan_amount": str(app.loan_amount), "credit_score": app.credit_score}))
+        facts={"loan_type": app.loan_type, "loan_amount": str(app.loan_amount), "credit_score": app.credit_score,
+               **credit_score_disclosure(app).as_facts()}))

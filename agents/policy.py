@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents import money_checks, money_limits
 from agents import policy_checks as checks
 from agents.context import AgentContext
 from agents.evidence import Evidence
@@ -76,14 +77,16 @@ def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Fi
         e = ev.get("fha.upfront_mip")
         if e.found:
             fee = app.loan_amount * e.value() / 100
-            return [finding(e, "CONDITION", f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) due at closing; "
+            when = "financed into the note" if app.upfront_fee_financed else "due at closing"
+            return [finding(e, "CONDITION", f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) {when}; "
                             f"annual MIP of {pct(r.mi_annual_rate_pct)} is in the payment.")]
     if app.loan_type == "usda":
         e = ev.get("usda.guarantee_fees")
         if e.found:
             fee = app.loan_amount * e.value("upfront") / 100
+            when = "financed into the note" if app.upfront_fee_financed else "due at closing"
             return [finding(e, "CONDITION", f"USDA upfront guarantee fee of {pct(e.value('upfront'))} "
-                            f"({money(fee.quantize(1))}) due at closing; annual fee {pct(e.value())} is in the payment.")]
+                            f"({money(fee.quantize(1))}) {when}; annual fee {pct(e.value())} is in the payment.")]
     return []
 
 
@@ -106,7 +109,19 @@ def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict)
         findings += checks.reserves(app, r, ev.get(rule_id))
     for rule_id in by_kind(*ELIGIBILITY_KINDS):
         findings += eligibility(app, ev.get(rule_id))
-    return findings + conditions(app, r, ev)
+    return findings + money_findings(app, r, ev, rules) + conditions(app, r, ev)
+
+
+def money_findings(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict) -> list[Finding]:
+    """Gifts, funds to close, the FHA county limit and VA residual income (issue 9)."""
+    funds = {name: getattr(r, name) for name in ("funds_to_close", "funds_available", "down_payment", "gift_funds")}
+    out = money_checks.gifts(app, ev, rules)[1] + money_checks.shortfall(funds, ev)
+    out += money_checks.contribution(app, funds, r.ltv, ev, rules) + money_checks.other_property_reserves(app, r, ev)
+    if app.loan_type == "fha":
+        out += money_limits.fha_county_limit(app, ev)
+    if app.loan_type == "va":
+        out += money_limits.va_residual(app, r.residual_income, ev)
+    return out
 
 
 def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:

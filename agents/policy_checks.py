@@ -130,9 +130,9 @@ def reserves(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
         return [unverified(e)]
     months = e.value()
     if r.reserves_months >= months:
-        return [finding(e, "PASS", f"Reserves of {r.reserves_months} months meet the {months}-month minimum.")]
-    short = (months * r.piti - app.liquid_assets).quantize(Decimal(1), rounding=ROUND_CEILING)
-    return [finding(e, "FAIL", f"Reserves of {r.reserves_months} months are below the {months}-month minimum.",
+        return [finding(e, "PASS", f"Reserves after closing of {r.reserves_months} months meet the {months}-month minimum.")]
+    short = (months * r.piti - r.reserves_after_closing).quantize(Decimal(1), rounding=ROUND_CEILING)
+    return [finding(e, "FAIL", f"Reserves after closing of {r.reserves_months} months are below the {months}-month minimum.",
                     threshold=f"{months} months", actual=f"{r.reserves_months} months",
                     remedy=f"${short:,.0f} more in verified liquid assets reaches {months} months of reserves.")]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from agents import money, money_checks, reference
 from agents.context import AgentContext
 from agents.evidence import Evidence
 from agents.findings import Evidences, finding, pct, unverified
@@ -59,20 +61,51 @@ def ratio_facts(r: RatioResult) -> dict[str, str]:
         "back_end_dti", "ltv", "cltv", "reserves_months")}
 
 
+def money_facts(f: money.Funds, fee: Decimal, note: Decimal, residual: Decimal | None) -> dict[str, str]:
+    """Funds to close, reserves after closing and VA residual income, as exact text."""
+    return {"down_payment": str(f.down_payment), "closing_costs": str(f.closing_costs), "prepaid_items": str(f.prepaid_items),
+            "upfront_fee": str(fee), "upfront_fee_cash": str(f.upfront_fee_cash), "note_amount": str(note),
+            "debt_payoffs": str(f.debt_payoffs), "closing_credits": str(f.credits), "funds_to_close": str(f.funds_to_close),
+            "own_funds": str(f.own_funds), "gift_funds": str(f.gift_funds), "funds_available": str(f.available),
+            "funds_shortfall": str(f.shortfall), "reserves_after_closing": str(f.reserves_after_closing),
+            "residual_income": str(residual)}
+
+
+def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[RatioResult, dict[str, str], list[Finding]]:
+    """Ratios on the debts the policy counts and the note amount, then funds, reserves and residual income."""
+    debts = money_checks.debts(app, ev)
+    fee = money_checks.upfront_fee(app, ev)
+    counted = app.model_copy(update={"monthly_debts": debts.counted})
+    base = compute_ratios(counted, mi_annual_rate_pct=Decimal(0))
+    rate_q, q_findings = qualifying_rate(app, ev)
+    rate_mi, mi_findings = mi_rate(app, base.ltv, ev)
+    note = app.loan_amount + (fee if app.upfront_fee_financed else Decimal(0))
+    on_note = counted.model_copy(update={"loan_amount": note})
+    r = compute_ratios(on_note, mi_annual_rate_pct=rate_mi, qualifying_rate_pct=rate_q)
+    gifts_ok, _ = money_checks.gifts(app, ev, rules)
+    f, fund_findings = money_checks.funds(app, ev, piti=r.piti, fee=fee, payoffs=debts.payoffs, gifts_ok=gifts_ok)
+    r = replace(r, ltv=base.ltv, cltv=base.cltv, reserves_months=f.reserves_months)
+    residual = None
+    if app.loan_type == "va":
+        residual = money.residual_income(app, piti=r.piti, debts=debts.counted,
+                                         maintenance_per_sqft=reference.va_maintenance_per_sqft().value)
+    facts = {**ratio_facts(r), **money_facts(f, fee, note, residual)}
+    fee_info = money_checks.va_fee_finding(app, ev, fee)
+    return r, facts, q_findings + mi_findings + list(debts.findings) + fund_findings + fee_info
+
+
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(state, ctx)
-    base = compute_ratios(app, mi_annual_rate_pct=Decimal(0))
-    rate_q, q_findings = qualifying_rate(app, ev)
-    rate_mi, mi_findings = mi_rate(app, base.ltv, ev)
-    r = compute_ratios(app, mi_annual_rate_pct=rate_mi, qualifying_rate_pct=rate_q)
-    findings = tuple(q_findings + mi_findings)
+    r, facts, found = compute_all(app, ev, ctx.evidence.rules)
+    findings = tuple(found)
     summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
-               f"LTV {pct(r.ltv)}, reserves {r.reserves_months} months.")
+               f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "
+               f"reserves after closing {r.reserves_months} months.")
     reasoning = (f"P&I ${r.principal_interest:,.2f} at {pct(r.qualifying_rate_pct)} over {app.term_months} months, "
                  f"tax ${r.property_tax:,.2f}, insurance ${r.insurance:,.2f}, HOA ${r.hoa:,.2f}, "
                  f"mortgage insurance ${r.mortgage_insurance:,.2f}; other debts ${r.monthly_debts:,.2f} "
                  f"against income ${r.monthly_income:,.2f}.")
     verdict = AgentVerdict(agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning,
-                           facts=ratio_facts(r), findings=findings)
+                           facts=facts, findings=findings)
     return AgentOutput(verdict, ev.all())

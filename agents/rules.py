@@ -29,6 +29,11 @@ KINDS = frozenset({
     "max_loan_amount", "min_loan_amount_above_conforming", "qm_required", "prohibited_features",
     "max_term_months", "max_points_and_fees_pct", "notice_deadline_days", "max_adverse_reasons",
     "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible", "prohibited_bases",
+    # Form 1003 money (issue 9): debts, assets, funds to close, pricing, county limit, residual income, gifts
+    "debt_installment_months", "debt_revolving_no_payment", "debt_deferred_student", "debt_paid_off", "asset_counting",
+    "reserves_after_closing", "funds_to_close", "apr_apor_spread", "higher_priced_review", "county_loan_limit",
+    "min_residual_income", "residual_income_review", "gift_donors", "gift_ineligible_occupancy", "gift_min_contribution",
+    "reserves_other_properties", "va_funding_fee",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

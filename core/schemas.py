@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, ValidationInfo, field_validator,
+    model_validator,
 )
 
+from core.application_items import Asset, CreditBureau, Liability, check_county
 from core.errors import InvalidApplication
 
 EmploymentStatus = Literal["employed", "self_employed", "retired", "unemployed"]
@@ -40,6 +43,9 @@ _SSN_DIGITS = re.compile(r"\d{9}")
 # of binary floats. JSON numbers are parsed through their text (0.1 -> Decimal("0.1"));
 # `model_dump(mode="json")` writes them as strings.
 Money = Annotated[Decimal, Field(ge=0)]
+# Form 1003 amounts added for funds to close; bounded so a pasted account number is refused
+ClosingMoney = Annotated[Decimal, Field(ge=0, le=Decimal("10000000"))]
+Rate = Annotated[Decimal, Field(ge=0, le=30)]  # annual %
 
 
 def _ranged(name: str) -> Any:
@@ -84,6 +90,24 @@ class LoanApplication(BaseModel):
     # the key factors the credit bureau reported with the score, in Reg B standard wording; an
     # adverse action for a low score must state these, never "credit score too low"
     credit_key_factors: tuple[str, ...] = Field((), max_length=4)
+    # Form 1003 detail (issue 9). A flat `monthly_debts` / `liquid_assets` is read as one more
+    # liability / checking-savings asset on top of these lists (agents/money.py).
+    liabilities: tuple[Liability, ...] = Field((), max_length=60)
+    assets: tuple[Asset, ...] = Field((), max_length=60)
+    closing_costs: ClosingMoney = Decimal(0)
+    prepaid_items: ClosingMoney = Decimal(0)
+    closing_credits: ClosingMoney = Decimal(0)  # seller and lender credits already verified
+    upfront_fee_financed: bool = False  # FHA upfront MIP / USDA upfront fee / VA funding fee in the note, not paid in cash
+    va_subsequent_use: bool = False  # the VA benefit was used before (funding fee table)
+    va_funding_fee_exempt: bool = False  # exemption shown on the Certificate of Eligibility
+    apr: Rate | None = None
+    apor: Rate | None = None  # average prime offer rate for a comparable transaction on the rate-set date
+    county_fips: str | None = Field(None, validate_default=False)
+    household_size: int | None = Field(None, ge=1, le=20)
+    monthly_income_taxes: ClosingMoney | None = None  # federal, state, local and Social Security, a month
+    living_area_sqft: int | None = Field(None, ge=100, le=50000)
+    credit_report_date: date | None = None
+    credit_score_source: CreditBureau | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -116,6 +140,18 @@ class LoanApplication(BaseModel):
         if code not in USPS_STATES:
             raise ValueError("must be a 2-letter USPS state code, e.g. CA")
         return code
+
+    @field_validator("county_fips")
+    @classmethod
+    def _known_county(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else check_county(value, info.data.get("property_state"))
+
+    @field_validator("credit_report_date")
+    @classmethod
+    def _report_date(cls, value: date | None) -> date | None:
+        if value is not None and not (date(2000, 1, 1) <= value <= date.today()):
+            raise ValueError("must be a date between 2000-01-01 and today")
+        return value
 
     @property
     def ssn_masked(self) -> str:
@@ -171,6 +207,8 @@ def _message(field: str, err: Any) -> str:
         return f"must be between {low} and {high}"
     if kind == "greater_than_equal":
         return "must not be negative" if Decimal(str(ctx["ge"])) == 0 else f"must be at least {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']:,}"
     if kind == "greater_than":
         return f"must be greater than {ctx['gt']}"
     if kind == "literal_error":

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.errors import InvalidApplication
 from core.schemas import validate_application
+from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
     FIELD_BY_NAME, SECTIONS, TRISTATE, FormField, application_from_state, default_state, list_samples, load_sample,
     state_from_application,
@@ -34,6 +35,7 @@ def _init_defaults() -> None:
 def submit() -> None:
     """Validate the form's current values; a callback, so the form re-renders with the messages."""
     data = application_from_state({f.key: st.session_state.get(f.key) for f in FIELD_BY_NAME.values()})
+    data.update(form_1003_values(st.session_state))
     try:
         st.session_state[PENDING] = validate_application(data)
         st.session_state[ERRORS] = {}
@@ -47,6 +49,7 @@ def _load_selected_sample() -> None:
     stem = st.session_state.get("na_sample")
     if stem:
         _set_state(state_from_application(load_sample(stem).application))
+        _set_state(form_1003_state(load_sample(stem).application, st.session_state.get(VERSION, 0)))
         st.session_state[ERRORS] = {}
         st.session_state[OPEN] = True
 
@@ -62,6 +65,7 @@ def apply_prefill() -> bool:
         st.error(f"Sample application `{stem}` could not be loaded from seed_data/applications.")
         return False
     _set_state(state_from_application(sample.application))
+    _set_state(form_1003_state(sample.application, st.session_state.get(VERSION, 0)))
     st.session_state["na_sample"] = stem
     submit()
     return PENDING in st.session_state
@@ -135,4 +139,5 @@ def application_form() -> None:
                     with cols[i % 3]:
                         _widget(field)
                         _field_error(field, errors)
+            form_1003_widgets(errors)
             st.form_submit_button("Underwrite application", key="na_submit", type="primary", on_click=submit)

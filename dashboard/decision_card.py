@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from agents.events import RunEvent, RunFinished
+from dashboard.decision_figures import decision_figures
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
 from dashboard.verdict_cards import badge, citation_line, md
 
@@ -71,6 +72,7 @@ def decision_card(events: list[RunEvent], done: RunFinished) -> None:
             st.markdown("**Conditions of approval**")
             st.markdown("\n".join(f"- {md(c)}" for c in report.conditions))
         gauges(events, done.run_id)
+        decision_figures(events)
         cols = st.columns(4)
         cols[0].metric("Total latency", f"{done.latency_ms / 1000:,.2f} s")
         cols[1].metric("Tokens (in / out)", f"{done.tokens_in:,} / {done.tokens_out:,}")

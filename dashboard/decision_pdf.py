@@ -18,6 +18,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from agents.events import RunEvent
+from dashboard.decision_figures import pdf_rows
 from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline
 
 MARGIN = 0.6 * inch
@@ -124,6 +125,9 @@ def _conditions_ratios_citations(events: list[RunEvent]) -> list:
     ratios = key_ratios(events)
     if ratios:
         flow += [_p("Key ratios", "h"), _pairs(ratios)]
+    funds, disclosure = pdf_rows(events)
+    flow += ([_p("Funds to close and reserves", "h"), _pairs(funds)] if funds else []) + (
+        [_p("Credit score disclosure (FCRA)", "h"), _pairs(disclosure)] if disclosure else [])
     if done and done.report.citations:
         flow.append(_p("Citations", "h"))
         flow += [_p(f"{c.label()}: \"{c.quote}\"", "small") for c in done.report.citations]

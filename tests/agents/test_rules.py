@@ -13,6 +13,7 @@ from agents.rules import (
 )
 from core.errors import ConfigurationError
 from core.settings import PROJECT_ROOT
+from tests.agents.money_rule_sentences import MONEY_SENTENCES
 
 pytestmark = pytest.mark.unit
 
@@ -77,6 +78,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "underwriting_standards.min_employment_years": ("A borrower must document at least 2 years of employment or self-employment history.", {"value": D(2)}),
     "underwriting_standards.unemployed_ineligible": ("An applicant who is unemployed with no other documented income is ineligible.", {}),
 }
+SENTENCES.update(MONEY_SENTENCES)  # issue 9 part A: debts, assets, funds, pricing, county, residual income, gifts
 
 # The same sentence shape in two program guides; retrieval's program filter tells them apart.
 TWINS = {frozenset({"fha.dti_ineligible_above", "usda.dti_ineligible_above"})}

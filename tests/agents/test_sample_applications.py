@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import pytest
 
+from decimal import Decimal
+
 from tests.agents.conftest import SAMPLES, load_sample
+from tests.agents.hand_figures import figures
 
 pytestmark = pytest.mark.integration
 
+# Samples whose expected outcome rests on a rule issue 9 part B models (FHA 500-579 manual
+# underwriting, CLTV against the LTV limits, investment one-unit only, self-employed review). They
+# fail on the part A branch; delete this set when part B is merged and they must pass.
+PENDING_PART_B = {
+    "87_fha_score_560_manual_underwriting_refer",
+    "88_conventional_cltv_124_decline",
+    "89_conventional_investment_two_unit_decline",
+    "90_conventional_self_employed_refer",
+}
 
-@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+
+def _outcome_param(path):
+    if path.stem in PENDING_PART_B:
+        return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(strict=True, reason="rule modelled by issue 9 part B"))
+    return pytest.param(path, id=path.stem)
+
+
+@pytest.mark.parametrize("path", [_outcome_param(p) for p in SAMPLES])
 def test_sample_matches_hand_worked_outcome(underwrite, path):
     app, expected = load_sample(path)
     final = underwrite(app)
@@ -23,6 +42,31 @@ def test_sample_matches_hand_worked_outcome(underwrite, path):
     # compensating-factor rule): at least one named rule must be among those that decided
     assert not expected["rules"] or set(expected["rules"]) & decided_by, (expected["rules"], decided_by)
     assert final["errors"] == []
+    assert_figures(final, expected)
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text in (None, "None") else Decimal(text)
+
+
+def assert_figures(final, expected) -> None:
+    """Every worked figure the sample states (PITI, ratios, funds to close, reserves, residual income)."""
+    stated = expected["figures"]
+    if not stated:  # an incomplete file: intake stops it before any figure is computed
+        assert "ratio" not in final
+        return
+    facts = final["ratio"].facts
+    wrong = {k: (v, facts.get(k)) for k, v in stated.items() if _number(facts.get(k)) != _number(v)}
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_stated_figures_are_the_hand_worked_ones(path):
+    """The figures written into each sample are the policy-text calculator's, not copied from the engine."""
+    import json
+    doc = json.loads(path.read_text())
+    if doc["expected"]["figures"]:
+        assert doc["expected"]["figures"] == figures(doc["application"], gifts_count=doc["expected"].get("gifts_count", True))
 
 
 def test_samples_cover_every_program_and_decision():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from agents.checkpoint import build_checkpointer
@@ -133,8 +133,18 @@ def test_cli_prints_json_summary_and_refuses_invalid_input(settings, tmp_path, s
     assert set(out) == {"run_id", "decision", "reasons", "conditions", "citations", "agents", "errors"}
     assert out["decision"] == load_sample(sample)[1]["decision"] and len(out["agents"]) == 7
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({**json.loads(sample.read_text())["application"], "credit_score": 900, "ssn": "12"}))
+    form_1003 = {"liabilities": [{"kind": "auto_loan", "monthly_payment": 300, "balance": -1, "months_remaining": -2}],
+                 "assets": [{"kind": "gift", "value": 5000}], "apr": -0.5, "county_fips": "99999"}
+    bad.write_text(json.dumps({**json.loads(sample.read_text())["application"], "credit_score": 900, "ssn": "12",
+                               **form_1003}))
+    with sessionmaker(bind=service_engine)() as s:
+        stored = s.scalar(select(func.count()).select_from(Application))
     refused = subprocess.run([sys.executable, "-m", "agents.run", str(bad)], cwd=PROJECT_ROOT, env=env,
                              capture_output=True, text=True, timeout=300)
     assert refused.returncode == 2
     assert "credit_score: must be between 300 and 850" in refused.stderr and "ssn: must be in the format" in refused.stderr
+    for message in ("liabilities.0.balance: must not be negative", "liabilities.0.months_remaining: must not be negative",
+                    "assets.0.donor: is required for a gift", "apr: must not be negative", "county_fips: is not a known county"):
+        assert message in refused.stderr
+    with sessionmaker(bind=service_engine)() as s:
+        assert s.scalar(select(func.count()).select_from(Application)) == stored  # nothing stored

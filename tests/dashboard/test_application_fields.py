@@ -11,17 +11,19 @@ from core.schemas import LoanApplication, validate_application
 from dashboard.application_fields import (
     FIELDS, application_from_state, default_state, list_samples, load_sample, state_from_application,
 )
+from dashboard.application_lists import LISTS, SCALAR_NAMES, form_1003_state, form_1003_values
 
 pytestmark = pytest.mark.unit
 
 
 def test_the_form_has_a_widget_for_every_application_field():
-    assert {f.name for f in FIELDS} == set(LoanApplication.model_fields)
+    assert {f.name for f in FIELDS} | set(LISTS) | set(SCALAR_NAMES) == set(LoanApplication.model_fields)
 
 
 @pytest.mark.parametrize("sample", list_samples(), ids=lambda s: s.stem)
 def test_every_sample_survives_the_round_trip_through_the_widgets(sample):
-    through_form = validate_application(application_from_state(state_from_application(sample.application)))
+    state = {**state_from_application(sample.application), **form_1003_state(sample.application, 0)}
+    through_form = validate_application({**application_from_state(state), **form_1003_values(state)})
     assert through_form == validate_application(sample.application)
 
 
