@@ -104,6 +104,8 @@ def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any]
         "loan_type": "jumbo" if loan > Decimal(a["jumbo_above_loan_amount"]) else "conventional",
         "loan_purpose": purpose, "loan_amount": loan, "property_value": value,
         "interest_rate": Decimal(str(a["interest_rate"])), "term_months": a["term_months"],
+        "apr": Decimal(str(a["interest_rate"])) + Decimal(str(a["apr_above_note_rate"])),
+        "apor": Decimal(str(a["apor"])), "closing_costs": _pct(loan, a["closing_costs_pct_of_loan"]),
         "product": a["product"], "occupancy": occupancy, "property_units": a["property_units"],
         "property_state": a["property_state"],
         "annual_property_tax": _pct(value, a["annual_property_tax_pct_of_value"]),

@@ -36,6 +36,7 @@ def test_a_purchase_row_maps_to_an_application_with_worked_figures():
     # assets: down payment $10,000 + closing 3% of the loan $3,750 + 6 months of housing
     assert a["liquid_assets"] == (Decimal(10000) + Decimal(3750) + housing.quantize(Decimal("0.01")) * 6)
     assert (a["loan_type"], a["loan_purpose"], a["occupancy"]) == ("conventional", "purchase", "primary")
+    assert (a["closing_costs"], a["apr"], a["apor"]) == (Decimal("3750.00"), Decimal("6.65"), Decimal("6.0"))
     assert mapped.monitoring == {"race": "White", "sex": "Female", "age": "25-34", "hmda_approved": True}
     validate_application(a)
 
