@@ -18,11 +18,13 @@ from typing import Any
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
 from core.errors import InvalidApplication, LoanGraphError
+from core.json_input import load_file
 from core.schemas import validate_application
 
 
-def load(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def load(path: Path) -> Any:
+    """The application object in `path` (size, nesting and number checks in core.json_input)."""
+    data = load_file(path)
     return data.get("application", data) if isinstance(data, dict) else data
 
 
