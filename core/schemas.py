@@ -157,7 +157,7 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 def _safe_name(part: str | int) -> str:
     """A field name fit to print: an unknown key is the user's text, so only a plain short one is shown."""
     text = str(part)
-    return text if len(text) <= 64 and set(text) <= _NAME_CHARS else "(unprintable field name)"
+    return text if 0 < len(text) <= 64 and set(text) <= _NAME_CHARS else "(unprintable field name)"
 
 
 _TYPE_MESSAGES = {
