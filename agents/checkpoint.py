@@ -8,6 +8,9 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import URL
 
+from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
+from core.settings import Settings, get_settings
+
 # How long a checkpoint write waits for a connection before the run is reported interrupted (the
 # pool's default, 30 s, left an officer staring at a spinner for a minute during an outage).
 POOL_TIMEOUT_S = 5.0
@@ -23,11 +26,12 @@ def libpq_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def build_checkpointer(url: URL) -> PostgresSaver:
+def build_checkpointer(url: URL, settings: Settings | None = None) -> PostgresSaver:
+    settings = settings or get_settings()
     pool = ConnectionPool(
         libpq_url(url), min_size=1, max_size=4, open=True, check=ConnectionPool.check_connection,
-        timeout=POOL_TIMEOUT_S,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        timeout=POOL_TIMEOUT_S, connection_class=deadline_connection_class(reply_timeout_s(settings)),
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, **connect_kwargs(settings)},
     )
     saver = PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
     saver.setup()

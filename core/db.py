@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.db_deadlines import apply_to_engine
 from core.errors import DatabaseUnavailable
 from core.settings import Settings, get_settings
 
@@ -48,7 +49,7 @@ _EMBEDDED_SERVERS: list[object] = []
 def ensure_database(admin_url: str, name: str) -> str:
     """Create database `name` on the server at `admin_url` if missing; return its URL."""
     url = make_url(admin_url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    admin = apply_to_engine(create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True), get_settings())
     try:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
@@ -66,7 +67,7 @@ def recreate_database(admin_url: str, name: str, *, template: str | None = None)
     For tests and benchmarks that need an isolated database; returns its URL.
     """
     url = make_url(admin_url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = apply_to_engine(create_engine(url, isolation_level="AUTOCOMMIT"), get_settings())
     try:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -96,9 +97,12 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, verified reachable and migrated."""
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
+    """An engine for `url`, verified reachable and migrated; every wait on it has a deadline."""
+    # hide_parameters: a DataError must never print the application it was storing
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True,
+                           pool_timeout=(settings or get_settings()).db_connect_timeout_s)
+    apply_to_engine(engine, settings or get_settings())
     try:
         migrate(engine)
     except OperationalError as exc:

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     database_url: str = ""
     database_name: str = "loangraph"
     data_dir: Path = Path(".data")
+    # Deadlines on every database wait (core/db_deadlines.py). A frozen server gets no reply within
+    # statement timeout + 5 s, so a run is reported interrupted instead of hanging.
+    db_connect_timeout_s: float = Field(5.0, ge=1, le=300)
+    db_statement_timeout_s: float = Field(30.0, gt=0, le=3600)
+    db_lock_timeout_s: float = Field(10.0, gt=0, le=3600)
+    db_idle_in_transaction_timeout_s: float = Field(60.0, gt=0, le=86400)
 
     # Corpus and ingestion.
     policy_dir: Path = Path("seed_data/policies")
