@@ -167,12 +167,14 @@ def get_service() -> UnderwritingService:
     from agents.evidence import EvidenceResolver
     from agents.graph import build_graph
     from core.db import get_engine, get_sessionmaker
+    from core.keys import require_production_keys
     from core.llm import build_router
     from core.settings import get_settings
     from rag.retrieval.pipeline import get_retriever
 
     settings = get_settings()
-    router = build_router(settings)  # refuses to start on a PII-unsafe configuration
+    require_production_keys(settings)  # production: keys from the environment, never generated
+    router = build_router(settings)  # refuses to start on a PII-unsafe configuration or egress
     context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
                            session_factory=get_sessionmaker())
     graph = build_graph(build_checkpointer(get_engine().url))

@@ -9,10 +9,10 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,9 +104,21 @@ class Settings(BaseSettings):
     eval_k: int = Field(5, ge=1, description="chunks retrieved per eval question (recall@k, MRR)")
     eval_faithfulness_threshold: float = Field(0.7, ge=0.0, le=1.0, description="RAGAS page alert line")
 
-    # PII: the keyed hash that lets us match an SSN without storing it. Empty: a random key is
-    # created once under DATA_DIR (fine for a laptop; set it explicitly anywhere else).
+    # PII: the keyed hash that lets us match an SSN without storing it, and the audit chain's HMAC
+    # key. Empty in development: a random key is created once under DATA_DIR (0600). Production
+    # refuses to start unless both come from the environment (core/keys.py).
     ssn_hash_key: SecretStr = SecretStr("")
+    audit_hmac_key: SecretStr = SecretStr("")
+
+    # Hosts an LLM endpoint that receives applicant data may be on, besides loopback, private
+    # networks and Bedrock in BEDROCK_REGION (core/llm/egress.py); enforced when APP_ENV=production.
+    # JSON list or comma-separated, e.g. LLM_ALLOWED_HOSTS=ollama.internal
+    llm_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # The dashboard's address: localhost only unless opened deliberately (e.g. 0.0.0.0 behind an
+    # authenticating proxy; README "Security").
+    dashboard_address: str = "127.0.0.1"
+    dashboard_port: int = Field(8501, ge=1, le=65535)
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +129,14 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
         return value
+
+    @field_validator("llm_allowed_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [h.strip() for h in text.split(",") if h.strip()]
+        return [str(h).strip().lower().rstrip(".") for h in value] if isinstance(value, list) else value
 
     @field_validator("agent_providers", mode="before")
     @classmethod
