@@ -16,8 +16,9 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
+# binds DASHBOARD_ADDRESS (default 127.0.0.1): see README, Security, before opening it
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/python -m dashboard.serve
 
 test: setup browser-deps
 	$(BIN)/python -m pytest
