@@ -21,7 +21,8 @@ def dataset_in_project(name: str) -> Path:
     given = Path(name.strip())
     path = (given if given.is_absolute() else PROJECT_ROOT / given).resolve()
     if not path.is_relative_to(root) or path.suffix != ".json":
-        raise LoanGraphError(f"the eval set must be a .json file under {root.relative_to(PROJECT_ROOT.resolve())}/")
+        shown = root.relative_to(PROJECT_ROOT.resolve()) if root.is_relative_to(PROJECT_ROOT.resolve()) else root
+        raise LoanGraphError(f"the eval set must be a .json file under {shown}/")
     return path
 
 

@@ -126,7 +126,8 @@ def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, wi
     assert not at.error  # 0.55 is above a 0.5 threshold
 
 
-def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded, tmp_path):
+def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr("rag.evaluation.dataset.DATASETS_DIR", tmp_path)  # the box reads only this folder
     clone_seeded("lg_ragas_flow").dispose()
     raw = json.loads(DEFAULT_DATASET.read_text())
     raw["questions"] = [q for q in raw["questions"] if q["id"] in ("q001", "q046")]
