@@ -12,6 +12,7 @@ import sys
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted
@@ -154,4 +155,30 @@ def test_a_killed_cli_resumes_to_the_expected_decision(resume_engine, server_url
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["decision"] == load_sample(sample)[1]["decision"]
     status, agents, verdict_records = stored(resume_engine, run_id)
+    assert status == "completed" and sorted(agents) == sorted(AGENT_ORDER) and verdict_records == 7
+
+
+class TraceLost(UnderwritingService):
+    """The outage hits exactly one agent's trace write: its result may be checkpointed, its trace is not."""
+
+    lose: str | None = None
+
+    def _record(self, run_id, agent, update, started):
+        if agent == self.lose:
+            self.lose = None
+            raise OperationalError("INSERT agent_traces", {}, Exception("server closed the connection"))
+        return super()._record(run_id, agent, update, started)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("agent", ["intake", "compliance", "audit"])
+def test_a_lost_trace_write_is_filled_in_on_resume(agent, service, resume_engine):
+    svc = TraceLost(graph=service.graph, context=service.context, session_factory=service.sessions,
+                    settings=service.settings)
+    svc.lose = agent
+    first = list(svc.run(app(loan_type="fha")))
+    assert isinstance(first[-1], RunInterrupted)
+    resumed = list(svc.resume(first[0].run_id))
+    assert isinstance(resumed[-1], RunFinished)
+    status, agents, verdict_records = stored(resume_engine, first[0].run_id)
     assert status == "completed" and sorted(agents) == sorted(AGENT_ORDER) and verdict_records == 7
