@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 from sqlalchemy.engine import URL
 
 from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
@@ -36,3 +36,20 @@ def build_checkpointer(url: URL, settings: Settings | None = None) -> PostgresSa
     saver = PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
     saver.setup()
     return saver
+
+
+# After an outage the pool reconnects in the background with exponential backoff (1, 2, 4, 8 s...);
+# a resume waits this long for it rather than failing on the pool's 5 s checkout timeout.
+RESUME_WAIT_S = 30.0
+
+
+def checkpointer_ready(saver: PostgresSaver, timeout_s: float = RESUME_WAIT_S) -> bool:
+    """True once the checkpointer's pool can hand out a connection, False after `timeout_s`."""
+    pool = getattr(saver, "conn", None)
+    if not isinstance(pool, ConnectionPool):
+        return True
+    try:
+        with pool.connection(timeout=timeout_s):
+            return True
+    except PoolTimeout:
+        return False

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents import persistence as repo
+from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
@@ -53,6 +54,9 @@ class UnderwritingService:
         """Underwrite `app` (already validated), yielding events as agents finish."""
         # our own key for every submission; the applicant's application_id stays in the stored facts
         run_id, application_id = str(uuid.uuid4()), str(uuid.uuid4())
+        if not self._checkpointer_ready():  # before anything is stored: no run that cannot checkpoint
+            raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
+                                      "nothing was stored, submit again")
         with self.sessions.begin() as session:
             corpus = repo.corpus_version(session=session)
             repo.save_application(app, session=session, application_id=application_id,
@@ -76,6 +80,10 @@ class UnderwritingService:
                 return
             if run.status == "failed":
                 raise LoanGraphError(f"run {run_id} was marked failed and cannot be resumed; submit the application again")
+            if not self._checkpointer_ready():
+                yield RunInterrupted(run_id, "The database is still unavailable; nothing was changed. Resume again "
+                                     f"later with: python -m agents.run --resume {run_id}")
+                return
             snapshot = self.graph.get_state(self._config(run_id))
             start: dict[str, Any] | None = None
             if not snapshot.values:  # interrupted before the first checkpoint: start over
@@ -89,6 +97,10 @@ class UnderwritingService:
         """Close an unfinished run for good: it is no longer offered for resume."""
         with self.sessions.begin() as session:
             repo.mark_failed(session=session, run_id=run_id, reason=reason)
+
+    def _checkpointer_ready(self) -> bool:
+        """After an outage the checkpointer's pool reconnects with backoff: wait for it (bounded)."""
+        return self.graph.checkpointer is None or checkpointer_ready(self.graph.checkpointer)
 
     def _config(self, run_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": run_id}}
@@ -179,6 +191,14 @@ def get_service() -> UnderwritingService:
                            session_factory=get_sessionmaker())
     graph = build_graph(build_checkpointer(get_engine().url))
     return UnderwritingService(graph=graph, context=context, session_factory=get_sessionmaker(), settings=settings)
+
+
+def mark_run_failed(run_id: str, reason: str) -> None:
+    """Close an unfinished run for good with the process-wide database (no models or graph needed)."""
+    from core.db import get_sessionmaker
+
+    with get_sessionmaker().begin() as session:
+        repo.mark_failed(session=session, run_id=run_id, reason=reason)
 
 
 def run_underwriting(app: LoanApplication) -> Iterator[RunEvent]:

@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.application and not args.resume and not args.fail:
         parser.error("give an APPLICATION.json, --resume RUN_ID or --fail RUN_ID")
     try:
-        from agents.service import get_service
+        from agents.service import get_service, mark_run_failed
 
         if args.fail:
-            get_service().mark_failed(args.fail, args.reason)
+            mark_run_failed(args.fail, args.reason)
             print(f"run {args.fail} marked failed")
             return 0
         if args.resume:

@@ -39,3 +39,10 @@ def test_hostile_files_are_refused_with_exit_2(tmp_path, settings, content, expe
         for line in ("monthly_income: must be a number, not text", "term_months: must be a number, not true or false",
                      "property_state: must be a 2-letter USPS state code", "loan_amount: must be at most 100,000,000"):
             assert line in done.stderr
+
+
+def test_fail_names_an_unknown_run_with_exit_2(settings, empty_engine):
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_empty", "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "agents.run", "--fail", "no-such-run"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "error: no run with id no-such-run" in done.stderr
