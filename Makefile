@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser-deps ingest reranker bench clean
+.PHONY: setup run test test-fast fuzz browser-deps ingest reranker bench clean
 
 setup: $(STAMP)
 
@@ -16,11 +16,17 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
+# binds DASHBOARD_ADDRESS (default 127.0.0.1): see README, Security, before opening it
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/python -m dashboard.serve
 
 test: setup browser-deps
 	$(BIN)/python -m pytest
+
+# the long property-based fuzz (10,000 cases per property; figures in test-artifacts/fuzz-long.json)
+fuzz: setup
+	TORCH_THREADS=1 $(BIN)/python -m pytest -m fuzz --hypothesis-profile=long -q
+	cat test-artifacts/fuzz-long.json
 
 # Debian's Chromium for the browser smoke test (never a test tool's own browser download)
 browser-deps:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 from sqlalchemy.engine import URL
+
+from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
+from core.settings import Settings, get_settings
 
 # How long a checkpoint write waits for a connection before the run is reported interrupted (the
 # pool's default, 30 s, left an officer staring at a spinner for a minute during an outage).
@@ -23,12 +26,30 @@ def libpq_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def build_checkpointer(url: URL) -> PostgresSaver:
+def build_checkpointer(url: URL, settings: Settings | None = None) -> PostgresSaver:
+    settings = settings or get_settings()
     pool = ConnectionPool(
         libpq_url(url), min_size=1, max_size=4, open=True, check=ConnectionPool.check_connection,
-        timeout=POOL_TIMEOUT_S,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        timeout=POOL_TIMEOUT_S, connection_class=deadline_connection_class(reply_timeout_s(settings)),
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, **connect_kwargs(settings)},
     )
     # No setup(): its tables are created by the schema owner in core.db.migrate; the app role may
     # not create tables.
     return PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
+
+
+# After an outage the pool reconnects in the background with exponential backoff (1, 2, 4, 8 s...);
+# a resume waits this long for it rather than failing on the pool's 5 s checkout timeout.
+RESUME_WAIT_S = 30.0
+
+
+def checkpointer_ready(saver: PostgresSaver, timeout_s: float = RESUME_WAIT_S) -> bool:
+    """True once the checkpointer's pool can hand out a connection, False after `timeout_s`."""
+    pool = getattr(saver, "conn", None)
+    if not isinstance(pool, ConnectionPool):
+        return True
+    try:
+        with pool.connection(timeout=timeout_s):
+            return True
+    except PoolTimeout:
+        return False

@@ -10,11 +10,12 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core import audit
+from core.errors import LoanGraphError
 from core.models import AgentTrace, Application, PolicyDocument, RetrievalTraceRecord, Run
 from core.schemas import LoanApplication, application_facts
 
@@ -44,8 +45,21 @@ def start_run(*, session: Session, run_id: str, application_id: str, corpus: str
     return run
 
 
+def stored_seq(*, session: Session, run_id: str, agent: str) -> int | None:
+    """The seq of `agent`'s stored trace in this run, or None when it has none yet."""
+    return session.scalar(select(AgentTrace.seq).where(AgentTrace.run_id == run_id, AgentTrace.agent == agent))
+
+
 def save_agent(*, session: Session, run_id: str, seq: int, verdict: AgentVerdict, usage: AgentUsage | None,
-               retrievals: list[dict[str, Any]]) -> None:
+               retrievals: list[dict[str, Any]]) -> int:
+    """Store an agent's trace, retrievals and audit record; returns its seq.
+
+    Idempotent: when a resumed run re-runs an agent whose trace is already stored (the outage came
+    after the trace but before the graph's checkpoint), the stored trace is kept and nothing is added.
+    """
+    existing = stored_seq(session=session, run_id=run_id, agent=verdict.agent)
+    if existing is not None:
+        return existing
     u = usage or AgentUsage(agent=verdict.agent, provider="offline", model="policy-engine", status="offline")
     stored = verdict.model_dump(mode="json")
     session.add(AgentTrace(run_id=run_id, agent=verdict.agent, seq=seq, provider=u.provider, model=u.model,
@@ -59,6 +73,12 @@ def save_agent(*, session: Session, run_id: str, seq: int, verdict: AgentVerdict
         "agent": verdict.agent, "verdict": verdict.verdict, "summary": verdict.summary,
         "citations": [c.chunk_id for c in verdict.citations], "provider": u.provider, "model": u.model,
         "verdict_digest": audit.digest(stored)})  # the full verdict (findings included) is chained
+    return seq
+
+
+def next_seq(*, session: Session, run_id: str) -> int:
+    """The seq the next stored trace of this run takes."""
+    return (session.scalar(select(func.max(AgentTrace.seq)).where(AgentTrace.run_id == run_id)) or 0) + 1
 
 
 def set_faithfulness(*, session: Session, run_id: str, scores: dict[str, float]) -> None:
@@ -89,3 +109,18 @@ def mark_interrupted(*, session: Session, run_id: str, message: str) -> None:
     if run is not None and run.status == "running":
         run.status = "interrupted"
         run.errors = [*run.errors, {"agent": "pipeline", "message": message, "kind": "interrupted"}]
+
+
+def mark_failed(*, session: Session, run_id: str, reason: str) -> Run:
+    """Close an unfinished run for good (it will not be resumed); an audit record says why."""
+    run = session.get(Run, run_id, with_for_update=True)
+    if run is None:
+        raise LoanGraphError(f"no run with id {run_id}")
+    if run.status == "completed":
+        raise LoanGraphError(f"run {run_id} is completed; only an unfinished run can be marked failed")
+    if run.status != "failed":
+        run.status = "failed"
+        run.finished_at = datetime.now(UTC)
+        run.errors = [*run.errors, {"agent": "pipeline", "message": reason, "kind": "failed"}]
+        audit.append(session, event="run_failed", run_id=run_id, payload={"reason": reason})
+    return run

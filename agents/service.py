@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents import persistence as repo
+from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
@@ -56,6 +57,9 @@ class UnderwritingService:
         """
         # our own key for every submission; the applicant's application_id stays in the stored facts
         run_id, application_id = run_id or str(uuid.uuid4()), str(uuid.uuid4())
+        if not self._checkpointer_ready():  # before anything is stored: no run that cannot checkpoint
+            raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
+                                      "nothing was stored, submit again")
         with self.sessions.begin() as session:
             corpus = repo.corpus_version(session=session)
             repo.save_application(app, session=session, application_id=application_id,
@@ -66,7 +70,7 @@ class UnderwritingService:
         yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
         state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
                  "ruleset_version": ruleset_version()}
-        yield from self._stream(run_id, state, seq=0)
+        yield from self._stream(run_id, state)
 
     def resume(self, run_id: str) -> Iterator[RunEvent]:
         """Continue an interrupted run from its last checkpoint (a finished run just reports again)."""
@@ -74,9 +78,14 @@ class UnderwritingService:
             run = session.get(Run, run_id)
             if run is None:
                 raise LoanGraphError(f"no run with id {run_id}")
-            done = len(run.agent_traces)
             if run.status == "completed":
                 yield _finished_from(run)
+                return
+            if run.status == "failed":
+                raise LoanGraphError(f"run {run_id} was marked failed and cannot be resumed; submit the application again")
+            if not self._checkpointer_ready():
+                yield RunInterrupted(run_id, "The database is still unavailable; nothing was changed. Resume again "
+                                     f"later with: python -m agents.run --resume {run_id}")
                 return
             snapshot = self.graph.get_state(self._config(run_id))
             start: dict[str, Any] | None = None
@@ -85,20 +94,28 @@ class UnderwritingService:
                          "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version}
             run.status = "running"
             session.commit()
-        yield from self._stream(run_id, start, seq=done)
+        yield from self._stream(run_id, start)
+
+    def mark_failed(self, run_id: str, reason: str) -> None:
+        """Close an unfinished run for good: it is no longer offered for resume."""
+        with self.sessions.begin() as session:
+            repo.mark_failed(session=session, run_id=run_id, reason=reason)
+
+    def _checkpointer_ready(self) -> bool:
+        """After an outage the checkpointer's pool reconnects with backoff: wait for it (bounded)."""
+        return self.graph.checkpointer is None or checkpointer_ready(self.graph.checkpointer)
 
     def _config(self, run_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": run_id}}
 
-    def _stream(self, run_id: str, state: dict[str, Any] | None, *, seq: int) -> Iterator[RunEvent]:
+    def _stream(self, run_id: str, state: dict[str, Any] | None) -> Iterator[RunEvent]:
         started = time.perf_counter()
         try:
             for chunk in self.graph.stream(state, self._config(run_id), context=self.context,
                                            stream_mode="updates", durability="sync"):
                 for node, update in chunk.items():
                     if node in AGENT_ORDER and update:
-                        seq += 1
-                        yield self._record(run_id, node, seq, update, started)
+                        yield self._record(run_id, node, update, started)
             yield self._finish(run_id, started)
         except OUTAGES as exc:
             message = (f"The database became unavailable during the run ({type(exc).__name__}). Everything "
@@ -107,11 +124,11 @@ class UnderwritingService:
             self._try_mark_interrupted(run_id, message)
             yield RunInterrupted(run_id, message)
 
-    def _record(self, run_id: str, agent: str, seq: int, update: dict[str, Any], started: float) -> AgentEvent:
+    def _record(self, run_id: str, agent: str, update: dict[str, Any], started: float) -> AgentEvent:
         usage: AgentUsage | None = (update.get("usage") or [None])[0]
         with self.sessions.begin() as session:
-            repo.save_agent(session=session, run_id=run_id, seq=seq, verdict=update[agent], usage=usage,
-                            retrievals=update.get("retrievals", []))
+            seq = repo.save_agent(session=session, run_id=run_id, seq=repo.next_seq(session=session, run_id=run_id),
+                                  verdict=update[agent], usage=usage, retrievals=update.get("retrievals", []))
         return AgentEvent(run_id, agent, seq, update[agent], usage, tuple(update.get("errors", [])),
                           (time.perf_counter() - started) * 1000)
 
@@ -121,6 +138,7 @@ class UnderwritingService:
         usage, errors = values.get("usage", []), values.get("errors", [])
         latency = (time.perf_counter() - started) * 1000
         with self.sessions.begin() as session:
+            _store_missing_traces(session, run_id, values)
             repo.finish_run(session=session, run_id=run_id, result=report.model_dump(mode="json"),
                             latency_ms=latency, usage=usage, errors=errors)
             if audit_report is not None:
@@ -134,6 +152,20 @@ class UnderwritingService:
                 repo.mark_interrupted(session=session, run_id=run_id, message=message)
         except SQLAlchemyError:
             log.warning("could not mark run %s interrupted (database still unavailable)", run_id)
+
+
+def _store_missing_traces(session: Session, run_id: str, values: dict[str, Any]) -> None:
+    """Traces for agents whose results reached a checkpoint but whose own trace did not (the outage
+    fell between the two), so a resumed run has every agent without re-running any."""
+    for agent in AGENT_ORDER:
+        verdict = values.get(agent)
+        if verdict is None or repo.stored_seq(session=session, run_id=run_id, agent=agent) is not None:
+            continue
+        usage = next((u for u in values.get("usage", []) if u.agent == agent), None)
+        retrievals = [r for r in values.get("retrievals", []) if r.get("agent") == agent]
+        repo.save_agent(session=session, run_id=run_id, seq=repo.next_seq(session=session, run_id=run_id),
+                        verdict=verdict, usage=usage, retrievals=retrievals)
+        log.info("run %s: stored the %s trace from the checkpoint", run_id, agent)
 
 
 def _finished_from(run: Run) -> RunFinished:
@@ -150,16 +182,26 @@ def get_service() -> UnderwritingService:
     from agents.evidence import EvidenceResolver
     from agents.graph import build_graph
     from core.db import get_engine, get_sessionmaker
+    from core.keys import require_production_keys
     from core.llm import build_router
     from core.settings import get_settings
     from rag.retrieval.pipeline import get_retriever
 
     settings = get_settings()
-    router = build_router(settings)  # refuses to start on a PII-unsafe configuration
+    require_production_keys(settings)  # production: keys from the environment, never generated
+    router = build_router(settings)  # refuses to start on a PII-unsafe configuration or egress
     context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
                            session_factory=get_sessionmaker())
     graph = build_graph(build_checkpointer(get_engine().url))
     return UnderwritingService(graph=graph, context=context, session_factory=get_sessionmaker(), settings=settings)
+
+
+def mark_run_failed(run_id: str, reason: str) -> None:
+    """Close an unfinished run for good with the process-wide database (no models or graph needed)."""
+    from core.db import get_sessionmaker
+
+    with get_sessionmaker().begin() as session:
+        repo.mark_failed(session=session, run_id=run_id, reason=reason)
 
 
 def run_underwriting(app: LoanApplication) -> Iterator[RunEvent]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from core.input_types import StrictBool, bounded_int, bounded_number, clean_text
 from core.settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "seed_data" / "reference"
@@ -32,8 +33,9 @@ MAX_ITEM_BALANCE = Decimal("50000000")
 MAX_ASSET_VALUE = Decimal("100000000")
 MAX_MONTHS_REMAINING = 480
 
-Payment = Annotated[Decimal, Field(ge=0, le=MAX_ITEM_PAYMENT)]
-Balance = Annotated[Decimal, Field(ge=0, le=MAX_ITEM_BALANCE)]
+# strict like every applicant number (core.input_types): JSON numbers only, finite, bounded
+Payment = bounded_number(0, MAX_ITEM_PAYMENT)
+Balance = bounded_number(0, MAX_ITEM_BALANCE)
 
 
 class Liability(BaseModel):
@@ -44,10 +46,10 @@ class Liability(BaseModel):
     kind: LiabilityKind
     monthly_payment: Payment = Decimal(0)
     balance: Balance = Decimal(0)
-    months_remaining: int | None = Field(None, ge=0, le=MAX_MONTHS_REMAINING)
-    deferred: bool = False  # deferred or in forbearance
-    paid_off_at_closing: bool = False
-    creditor: str = Field("", max_length=120)
+    months_remaining: bounded_int(0, MAX_MONTHS_REMAINING) | None = None
+    deferred: StrictBool = False  # deferred or in forbearance
+    paid_off_at_closing: StrictBool = False
+    creditor: clean_text(120) = ""
 
 
 class Asset(BaseModel):
@@ -56,9 +58,9 @@ class Asset(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     kind: AssetKind
-    value: Annotated[Decimal, Field(ge=0, le=MAX_ASSET_VALUE)]
-    vested_pct: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(100)
-    source: str = Field("", max_length=120)  # institution or account description
+    value: bounded_number(0, MAX_ASSET_VALUE)
+    vested_pct: bounded_number(0, 100) = Decimal(100)
+    source: clean_text(120) = ""  # institution or account description
     donor: Donor | None = Field(None, validate_default=True)
 
     @field_validator("donor")

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import db_roles
+from core.db_deadlines import apply_to_engine
 from core.errors import ConfigurationError, DatabaseUnavailable
 from core.settings import Settings, get_settings
 
@@ -40,7 +41,7 @@ def start_embedded_server(data_dir: Path) -> str:
 def ensure_database(admin_url: str, name: str) -> str:
     """Create database `name` on the server at `admin_url` if missing; return its URL."""
     url = make_url(admin_url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    admin = apply_to_engine(create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True), get_settings())
     try:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
@@ -58,7 +59,7 @@ def recreate_database(admin_url: str, name: str, *, template: str | None = None)
     For tests and benchmarks that need an isolated database; returns its URL.
     """
     url = make_url(admin_url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = apply_to_engine(create_engine(url, isolation_level="AUTOCOMMIT"), get_settings())
     try:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -109,10 +110,20 @@ def _setup_checkpoint_tables(engine: Engine) -> None:
         raise ConfigurationError(f"the database owner cannot create the checkpoint tables: {str(exc).strip()}") from exc
 
 
-def make_engine(url: str, *, app_url: str | None = None, app_password: str = "") -> Engine:
+def _engine(url: str, settings: Settings) -> Engine:
+    """An engine on which every wait has a deadline (core.db_deadlines)."""
+    # hide_parameters: a DataError must never print the application it was storing
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True,
+                           pool_timeout=settings.db_connect_timeout_s)
+    return apply_to_engine(engine, settings)
+
+
+def make_engine(url: str, *, app_url: str | None = None, app_password: str = "",
+                settings: Settings | None = None) -> Engine:
     """The app's engine: the schema migrated with the owner's `url`, then connected as `app_url`
     (the owner's URL itself when None: tools and benchmarks that own their database)."""
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    settings = settings or get_settings()
+    engine = _engine(url, settings)
     try:
         migrate(engine, app_password=app_password)
     except OperationalError as exc:
@@ -124,7 +135,7 @@ def make_engine(url: str, *, app_url: str | None = None, app_password: str = "")
     if app_url is None:
         return engine
     engine.dispose()
-    app = create_engine(app_url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    app = _engine(app_url, settings)
     try:
         with app.connect() as conn:
             check = db_roles.check_role(conn)

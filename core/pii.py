@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-from pathlib import Path
 
+from core.keys import KEYS, key_bytes
 from core.settings import Settings
 
-KEY_FILE = "ssn_hash.key"
+KEY_FILE = KEYS["SSN_HASH_KEY"]
 
 
 def hash_key(settings: Settings) -> bytes:
-    """The configured key, or one created once under DATA_DIR (mode 0600) and reused."""
-    configured = settings.ssn_hash_key.get_secret_value()
-    if configured:
-        return configured.encode()
-    path: Path = settings.data_dir / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+    """The configured key; in development one created once under DATA_DIR (0600) and reused;
+    in production a missing key refuses (core.keys)."""
+    return key_bytes(settings, "SSN_HASH_KEY")
 
 
 def ssn_hash(ssn: str, key: bytes) -> str:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, ValidationInfo, field_validator,
-    model_validator,
+    BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator,
 )
 
 from core.application_items import Asset, CreditBureau, Liability, check_county
 from core.errors import InvalidApplication
+from core.input_types import (
+    BOUNDS, MAX_AMOUNT, TRUSTED_FACTS, Money, NonEmptyText, Percent, PositiveMoney, StrictBool, Text, bounded,
+    bounded_int, bounded_number, clean_text,
+)
+from core.json_input import MAX_DEPTH, check_depth
+
+__all__ = [  # the shared input types, for fields other modules add
+    "BOUNDS", "MAX_AMOUNT", "Money", "NonEmptyText", "Percent", "PositiveMoney", "StrictBool", "Text",
+    "bounded", "bounded_int", "bounded_number", "clean_text",
+]
 
 EmploymentStatus = Literal["employed", "self_employed", "retired", "unemployed"]
 LoanType = Literal["conventional", "fha", "va", "usda", "jumbo"]
@@ -21,13 +30,10 @@ LoanPurpose = Literal["purchase", "rate_term_refinance", "cash_out_refinance"]
 Product = Literal["fixed", "arm", "interest_only", "negative_amortization", "balloon"]
 Occupancy = Literal["primary", "second_home", "investment"]
 
-# Closed ranges, declared once: the Field bounds and the "must be between" messages both read them.
+# Closed ranges shown as "must be between LOW and HIGH"; every field's bounds live in BOUNDS.
 RANGES: dict[str, tuple[int, int]] = {
-    "credit_score": (300, 850),
-    "term_months": (1, 480),
-    "interest_rate": (0, 25),
-    "property_units": (1, 4),
-    "employment_years": (0, 70),
+    name: (int(BOUNDS[name][0]), int(BOUNDS[name][1]))
+    for name in ("credit_score", "term_months", "interest_rate", "property_units", "employment_years")
 }
 
 # 50 states, DC and the inhabited territories; military "states" (AA, AE, AP) hold no property.
@@ -41,16 +47,10 @@ _SSN_DIGITS = re.compile(r"\d{9}")
 
 # Money is Decimal: cents stay exact and a ratio at a limit is never 44.999999 or 45.000001 because
 # of binary floats. JSON numbers are parsed through their text (0.1 -> Decimal("0.1"));
-# `model_dump(mode="json")` writes them as strings.
-Money = Annotated[Decimal, Field(ge=0)]
+# `model_dump(mode="json")` writes them as strings. Types and bounds: core.input_types.
 # Form 1003 amounts added for funds to close; bounded so a pasted account number is refused
-ClosingMoney = Annotated[Decimal, Field(ge=0, le=Decimal("10000000"))]
-Rate = Annotated[Decimal, Field(ge=0, le=30)]  # annual %
-
-
-def _ranged(name: str) -> Any:
-    low, high = RANGES[name]
-    return Field(ge=low, le=high)
+ClosingMoney = bounded_number(0, 10_000_000)
+Rate = bounded_number(0, 30)  # annual %
 
 
 class LoanApplication(BaseModel):
@@ -58,38 +58,38 @@ class LoanApplication(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    application_id: str | None = Field(None, max_length=64)
-    applicant_name: str = Field(min_length=1, max_length=200)
+    application_id: clean_text(64) | None = None
+    applicant_name: NonEmptyText
     ssn: SecretStr
-    credit_score: int = _ranged("credit_score")
+    credit_score: bounded("credit_score")
     employment_status: EmploymentStatus
-    employment_years: Decimal = _ranged("employment_years")
-    monthly_income: Money  # gross
-    monthly_debts: Money  # recurring, non-housing
-    liquid_assets: Money
+    employment_years: bounded("employment_years")
+    monthly_income: bounded("monthly_income")  # gross
+    monthly_debts: bounded("monthly_debts")  # recurring, non-housing
+    liquid_assets: bounded("liquid_assets")
     loan_type: LoanType
     loan_purpose: LoanPurpose
-    loan_amount: Decimal = Field(gt=0)
-    property_value: Decimal = Field(gt=0)
-    interest_rate: Decimal = _ranged("interest_rate")  # annual %, e.g. 6.5
-    term_months: int = _ranged("term_months")
+    loan_amount: bounded("loan_amount")
+    property_value: bounded("property_value")
+    interest_rate: bounded("interest_rate")  # annual %, e.g. 6.5
+    term_months: bounded("term_months")
     product: Product
     occupancy: Occupancy
-    property_units: int = _ranged("property_units")
+    property_units: bounded("property_units")
     property_state: str
-    annual_property_tax: Money
-    annual_insurance: Money
-    monthly_hoa: Money = Decimal(0)
-    points_and_fees: Money = Decimal(0)
-    first_time_buyer: bool = False
-    veteran: bool = False
-    has_va_coe: bool | None = None  # Certificate of Eligibility; defaults to `veteran`
-    usda_eligible_area: bool | None = None
-    household_income_pct_ami: Decimal | None = Field(None, ge=0)  # household income as % of area median
-    subordinate_liens: Money = Decimal(0)  # balance of liens that stay in place (for CLTV)
+    annual_property_tax: bounded("annual_property_tax")
+    annual_insurance: bounded("annual_insurance")
+    monthly_hoa: bounded("monthly_hoa") = Decimal(0)
+    points_and_fees: bounded("points_and_fees") = Decimal(0)
+    first_time_buyer: StrictBool = False
+    veteran: StrictBool = False
+    has_va_coe: StrictBool | None = None  # Certificate of Eligibility; defaults to `veteran`
+    usda_eligible_area: StrictBool | None = None
+    household_income_pct_ami: bounded("household_income_pct_ami") | None = None  # household income as % of AMI
+    subordinate_liens: bounded("subordinate_liens") = Decimal(0)  # balance of liens that stay in place (for CLTV)
     # the key factors the credit bureau reported with the score, in Reg B standard wording; an
     # adverse action for a low score must state these, never "credit score too low"
-    credit_key_factors: tuple[str, ...] = Field((), max_length=4)
+    credit_key_factors: tuple[NonEmptyText, ...] = Field((), max_length=4)
     # Form 1003 detail (issue 9). A flat `monthly_debts` / `liquid_assets` is read as one more
     # liability / checking-savings asset on top of these lists (agents/money.py).
     liabilities: tuple[Liability, ...] = Field((), max_length=60)
@@ -97,15 +97,15 @@ class LoanApplication(BaseModel):
     closing_costs: ClosingMoney = Decimal(0)
     prepaid_items: ClosingMoney = Decimal(0)
     closing_credits: ClosingMoney = Decimal(0)  # seller and lender credits already verified
-    upfront_fee_financed: bool = False  # FHA upfront MIP / USDA upfront fee / VA funding fee in the note, not paid in cash
-    va_subsequent_use: bool = False  # the VA benefit was used before (funding fee table)
-    va_funding_fee_exempt: bool = False  # exemption shown on the Certificate of Eligibility
+    upfront_fee_financed: StrictBool = False  # FHA upfront MIP / USDA upfront fee / VA funding fee in the note
+    va_subsequent_use: StrictBool = False  # the VA benefit was used before (funding fee table)
+    va_funding_fee_exempt: StrictBool = False  # exemption shown on the Certificate of Eligibility
     apr: Rate | None = None
     apor: Rate | None = None  # average prime offer rate for a comparable transaction on the rate-set date
-    county_fips: str | None = Field(None, validate_default=False)
-    household_size: int | None = Field(None, ge=1, le=20)
+    county_fips: clean_text(8) | None = Field(None, validate_default=False)
+    household_size: bounded_int(1, 20) | None = None
     monthly_income_taxes: ClosingMoney | None = None  # federal, state, local and Social Security, a month
-    living_area_sqft: int | None = Field(None, ge=100, le=50000)
+    living_area_sqft: bounded_int(100, 50_000) | None = None
     credit_report_date: date | None = None
     credit_score_source: CreditBureau | None = None
 
@@ -113,9 +113,8 @@ class LoanApplication(BaseModel):
     @classmethod
     def _coe_defaults_to_veteran(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("has_va_coe") is None:
-            try:
-                veteran = TypeAdapter(bool).validate_python(data.get("veteran", False))
-            except ValidationError:
+            veteran = data.get("veteran", False)
+            if not isinstance(veteran, bool):
                 return data  # the bad `veteran` is reported once, on its own field
             data = {**data, "has_va_coe": veteran}
         return data
@@ -136,7 +135,7 @@ class LoanApplication(BaseModel):
     @field_validator("property_state", mode="before")
     @classmethod
     def _usps_state(cls, value: Any) -> Any:
-        code = value.strip().upper() if isinstance(value, str) else value
+        code = value.strip().upper() if isinstance(value, str) else None
         if code not in USPS_STATES:
             raise ValueError("must be a 2-letter USPS state code, e.g. CA")
         return code
@@ -170,6 +169,7 @@ def validate_application(data: Any) -> LoanApplication:
     """A valid application, or InvalidApplication with one human message per bad field."""
     if not isinstance(data, dict):
         raise InvalidApplication({"application": "must be a JSON object of field names and values"})
+    check_depth(data, MAX_DEPTH)
     try:
         return LoanApplication.model_validate(data)
     except ValidationError as exc:
@@ -181,9 +181,18 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """The first error of each field, in a loan officer's words."""
     out: dict[str, str] = {}
     for err in exc.errors(include_url=False, include_input=False):
-        field = ".".join(str(part) for part in err["loc"]) or "application"
-        out.setdefault(field, _message(field, err))
+        field = ".".join(_safe_name(part) for part in err["loc"]) or "application"
+        out.setdefault(field, _message(field.split(".")[0], err))
     return out
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _safe_name(part: str | int) -> str:
+    """A field name fit to print: an unknown key is the user's text, so only a plain short one is shown."""
+    text = str(part)
+    return text if 0 < len(text) <= 64 and set(text) <= _NAME_CHARS else "(unprintable field name)"
 
 
 _TYPE_MESSAGES = {
@@ -197,20 +206,26 @@ _TYPE_MESSAGES = {
     "string_type": "must be text",
     "string_too_short": "must not be empty",
     "finite_number": "must be a finite number",
+    "tuple_type": "must be a list of text lines",
+    "string_unicode": "must not contain control, zero-width or other invisible characters",
 }
+_OWN_MESSAGES = ("number_type", "number_finite", "whole_number", "text_characters")
 
 
 def _message(field: str, err: Any) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _OWN_MESSAGES:
+        return err["msg"]
     if field in RANGES and kind in ("greater_than_equal", "less_than_equal"):
         low, high = RANGES[field]
         return f"must be between {low} and {high}"
-    if kind == "greater_than_equal":
-        return "must not be negative" if Decimal(str(ctx["ge"])) == 0 else f"must be at least {ctx['ge']}"
     if kind == "less_than_equal":
-        return f"must be at most {ctx['le']:,}"
+        return f"must be at most {_bound(ctx['le']):,}"
+    if kind == "greater_than_equal":
+        low = _bound(ctx["ge"])
+        return "must not be negative" if low == 0 else f"must be at least {low}"
     if kind == "greater_than":
-        return f"must be greater than {ctx['gt']}"
+        return f"must be greater than {_bound(ctx['gt'])}"
     if kind == "literal_error":
         return f"must be one of {ctx['expected']}"
     if kind == "string_too_long":
@@ -220,6 +235,12 @@ def _message(field: str, err: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return _TYPE_MESSAGES.get(kind, err["msg"][:1].lower() + err["msg"][1:])
+
+
+def _bound(value: Any) -> Decimal:
+    """A bound from an error's context: pydantic gives Decimal bounds as their repr, "Decimal('25')"."""
+    text = str(value)
+    return Decimal(text[9:-2] if text.startswith("Decimal('") else text)
 
 
 # The pipeline never carries the SSN: agents get the application's facts with this placeholder.
@@ -236,4 +257,4 @@ def application_facts(app: LoanApplication) -> dict[str, Any]:
 def application_from_facts(facts: dict[str, Any]) -> LoanApplication:
     """Rebuild a typed application from `application_facts` output; its SSN is the redacted placeholder."""
     data = {k: v for k, v in facts.items() if k != "ssn_masked"}
-    return LoanApplication.model_validate({**data, "ssn": REDACTED_SSN})
+    return LoanApplication.model_validate({**data, "ssn": REDACTED_SSN}, context={TRUSTED_FACTS: True})

@@ -9,10 +9,10 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # the role at each migration; empty = none, as on the embedded server's trusted socket).
     database_app_password: SecretStr = SecretStr("")
     data_dir: Path = Path(".data")
+    # Deadlines on every database wait (core/db_deadlines.py). A frozen server gets no reply within
+    # statement timeout + 5 s, so a run is reported interrupted instead of hanging.
+    db_connect_timeout_s: float = Field(5.0, ge=1, le=300)
+    db_statement_timeout_s: float = Field(30.0, gt=0, le=3600)
+    db_lock_timeout_s: float = Field(10.0, gt=0, le=3600)
+    db_idle_in_transaction_timeout_s: float = Field(60.0, gt=0, le=86400)
 
     # Corpus and ingestion.
     policy_dir: Path = Path("seed_data/policies")
@@ -107,15 +113,24 @@ class Settings(BaseSettings):
     dask_scheduler_address: str = ""
     batch_workers: int = Field(2, ge=1, le=64, description="worker processes, each with one warm pipeline")
 
-    # PII: the keyed hash that lets us match an SSN without storing it. Empty: a random key is
-    # created once under DATA_DIR (fine for a laptop; set it explicitly anywhere else).
+    # PII: the keyed hash that lets us match an SSN without storing it, and the audit chain's HMAC
+    # key (kept outside the database). Empty in development: a random key is created once under
+    # DATA_DIR (0600). Production refuses to start unless both come from the environment (core/keys.py).
     ssn_hash_key: SecretStr = SecretStr("")
-    # The audit chain's HMAC key, kept outside the database. Empty: a development key is created
-    # once under DATA_DIR (mode 0600); production must set it.
     audit_hmac_key: SecretStr = SecretStr("")
     # Where the signed chain head (core.audit.anchor) is exported; default DATA_DIR/audit. Put it on
     # storage the database's administrators cannot rewrite to make truncation evident to them too.
     audit_anchor_dir: Path | None = None
+
+    # Hosts an LLM endpoint that receives applicant data may be on, besides loopback, private
+    # networks and Bedrock in BEDROCK_REGION (core/llm/egress.py); enforced when APP_ENV=production.
+    # JSON list or comma-separated, e.g. LLM_ALLOWED_HOSTS=ollama.internal
+    llm_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # The dashboard's address: localhost only unless opened deliberately (e.g. 0.0.0.0 behind an
+    # authenticating proxy; README "Security").
+    dashboard_address: str = "127.0.0.1"
+    dashboard_port: int = Field(8501, ge=1, le=65535)
 
     @field_validator("database_url")
     @classmethod
@@ -126,6 +141,14 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
         return value
+
+    @field_validator("llm_allowed_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [h.strip() for h in text.split(",") if h.strip()]
+        return [str(h).strip().lower().rstrip(".") for h in value] if isinstance(value, list) else value
 
     @field_validator("agent_providers", mode="before")
     @classmethod

@@ -3,8 +3,6 @@
 Not named ragas.py: AppTest (and `streamlit run pages/...`) put pages/ on sys.path, where it would shadow ragas.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from core.errors import LoanGraphError
@@ -12,7 +10,7 @@ from core.settings import PROJECT_ROOT
 from dashboard import ragas_charts as charts
 from dashboard import resources
 from rag.evaluation import store
-from rag.evaluation.dataset import DEFAULT_DATASET
+from rag.evaluation.dataset import DEFAULT_DATASET, dataset_in_project
 
 EXPLORER_PAGE = "pages/citation_explorer.py"
 
@@ -30,9 +28,8 @@ with st.expander("Run an evaluation", icon=":material/play_arrow:"):
         from rag.evaluation.runner import run_configured
 
         bar = st.progress(0.0, text="Loading the models...")
-        path = Path(dataset) if Path(dataset).is_absolute() else PROJECT_ROOT / dataset
         try:
-            outcome = run_configured(path, progress=lambda stage, done, total: bar.progress(
+            outcome = run_configured(dataset_in_project(dataset), progress=lambda stage, done, total: bar.progress(
                 done / max(total, 1), text=f"{stage.capitalize()} {done}/{total}"))
         except LoanGraphError as exc:
             bar.empty()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,13 @@ from core.db_roles import app_url
 from core.settings import PROJECT_ROOT, Settings, prepare_process_env
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
+
+# Hypothesis profiles: "fast" in every `make test`, "long" (10,000 cases) via `make fuzz`
+# (`pytest --hypothesis-profile=long`). No deadline: the pipeline shares 2 cores with other jobs.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+hypothesis_settings.register_profile("fast", max_examples=40, deadline=None, suppress_health_check=_SLOW_OK)
+hypothesis_settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_SLOW_OK)
+hypothesis_settings.load_profile("fast")
 
 
 def pytest_configure(config: pytest.Config) -> None:

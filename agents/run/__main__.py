@@ -2,9 +2,10 @@
 
     python -m agents.run APPLICATION.json [--json]
     python -m agents.run --resume RUN_ID [--json]
+    python -m agents.run --fail RUN_ID [--reason TEXT]
 
 APPLICATION.json is a LoanApplication object, or a sample file with an "application" key.
-Exit codes: 0 decided, 1 interrupted (resumable), 2 invalid input or setup error.
+Exit codes: 0 decided (or marked failed), 1 interrupted (resumable), 2 invalid input or setup error.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
 from core.errors import InvalidApplication, LoanGraphError
+from core.json_input import load_file
 from core.schemas import validate_application
 
 
-def load(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def load(path: Path) -> Any:
+    """The application object in `path` (size, nesting and number checks in core.json_input)."""
+    data = load_file(path)
     return data.get("application", data) if isinstance(data, dict) else data
 
 
@@ -49,14 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m agents.run", description="Underwrite one loan application.")
     parser.add_argument("application", nargs="?", type=Path, help="application JSON file")
     parser.add_argument("--resume", metavar="RUN_ID", help="continue an interrupted run")
+    parser.add_argument("--fail", metavar="RUN_ID", help="mark an unfinished run failed (never resumed)")
+    parser.add_argument("--reason", default="marked failed by an operator", help="why, with --fail")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if not args.application and not args.resume:
-        parser.error("give an APPLICATION.json or --resume RUN_ID")
+    if not args.application and not args.resume and not args.fail:
+        parser.error("give an APPLICATION.json, --resume RUN_ID or --fail RUN_ID")
     try:
-        from agents.service import get_service
+        from agents.service import get_service, mark_run_failed
 
+        if args.fail:
+            mark_run_failed(args.fail, args.reason)
+            print(f"run {args.fail} marked failed")
+            return 0
         if args.resume:
             stream = get_service().resume(args.resume)
         else:

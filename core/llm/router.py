@@ -9,6 +9,7 @@ import logging
 from collections.abc import Mapping
 
 from core.errors import ConfigurationError
+from core.llm.egress import egress_violations
 from core.llm.types import LLMClient
 from core.settings import AGENTS, Provider, Settings
 
@@ -87,9 +88,11 @@ class LLMRouter:
         return None if provider == OFFLINE else self._clients[provider]
 
     def check_pii_policy(self) -> None:
-        """Raise ConfigurationError if APP_ENV=production would send applicant data to an external API."""
+        """Raise ConfigurationError if APP_ENV=production would send applicant data to an external API
+        or to a host off the egress allow-list (core.llm.egress)."""
         violations = pii_violations(self._settings)
         if not violations:
+            self._check_egress()
             return
         by_provider: dict[str, list[str]] = {}
         for agent, provider in violations.items():
@@ -100,6 +103,16 @@ class LLMRouter:
             f"external API ({routes}). Route them to bedrock, ollama or offline with LLM_PROVIDER or "
             "AGENT_PROVIDERS, e.g. AGENT_PROVIDERS='{\"intake\": \"bedrock\"}'."
         )
+
+    def _check_egress(self) -> None:
+        routes = {agent: self._settings.provider_for(agent) for agent in AGENTS}
+        off_list = egress_violations(self._settings, routes, PII_AGENTS)
+        if off_list:
+            lines = "; ".join(f"agent {agent} -> {host}" for agent, host in off_list.items())
+            raise ConfigurationError(
+                f"APP_ENV=production refuses to start: applicant data would go to a host off the allow-list "
+                f"({lines}). Allowed: loopback, private networks, Bedrock in BEDROCK_REGION, and LLM_ALLOWED_HOSTS."
+            )
 
     def routes(self) -> dict[str, str]:
         """Agent -> "provider/model", for logs and the dashboard."""

@@ -10,6 +10,20 @@ from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT
 
 DEFAULT_DATASET = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
+# The only folder a dataset named in the dashboard may come from (the server's other files are not its to read).
+DATASETS_DIR = PROJECT_ROOT / "seed_data"
+
+
+def dataset_in_project(name: str) -> Path:
+    """The eval set a dashboard user named: a .json file under DATASETS_DIR, symlinks and `..` resolved;
+    anything else is refused with LoanGraphError, before any file is opened."""
+    root = DATASETS_DIR.resolve()
+    given = Path(name.strip())
+    path = (given if given.is_absolute() else PROJECT_ROOT / given).resolve()
+    if not path.is_relative_to(root) or path.suffix != ".json":
+        shown = root.relative_to(PROJECT_ROOT.resolve()) if root.is_relative_to(PROJECT_ROOT.resolve()) else root
+        raise LoanGraphError(f"the eval set must be a .json file under {shown}/")
+    return path
 
 
 @dataclass(frozen=True)

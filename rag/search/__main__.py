@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--program", action="append", default=[], choices=PROGRAMS, help="only this loan program (repeatable)")
     parser.add_argument("--rows", type=int, default=10, help="rows per stage table (default 10)")
     args = parser.parse_args(argv)
+    # argv bytes that are not UTF-8 arrive as lone surrogates, which the tokenizer cannot take
+    args.query = args.query.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if not args.query.strip():
         parser.error("empty query")  # before loading the database and models
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -126,7 +126,8 @@ def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, wi
     assert not at.error  # 0.55 is above a 0.5 threshold
 
 
-def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded, tmp_path):
+def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr("rag.evaluation.dataset.DATASETS_DIR", tmp_path)  # the box reads only this folder
     clone_seeded("lg_ragas_flow").dispose()
     raw = json.loads(DEFAULT_DATASET.read_text())
     raw["questions"] = [q for q in raw["questions"] if q["id"] in ("q001", "q046")]
@@ -145,10 +146,23 @@ def test_running_an_evaluation_from_the_page_stores_a_run(app_env, clone_seeded,
 def test_a_missing_eval_set_is_explained(app_env, empty_engine, tmp_path):
     app_env("lg_empty")
     at = AppTest.from_file(PAGE, default_timeout=120).run()
-    at.text_input[0].set_value(str(tmp_path / "nope.json"))
+    at.text_input[0].set_value("seed_data/nope.json")
     at.button[0].click().run()
     assert not at.exception
     assert at.error[0].value.startswith("**The evaluation did not run.** eval dataset not found")
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "seed_data/../README.md", "../../etc/hosts.json", "seed_data/rules"])
+def test_the_eval_set_box_reads_only_json_under_the_datasets_folder(app_env, empty_engine, tmp_path, name):
+    outside = tmp_path / "secret.json"
+    outside.write_text('{"questions": []}')
+    app_env("lg_empty")
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    for given in (name, str(outside)):
+        at.text_input[0].set_value(given)
+        at.button[0].click().run()
+        assert not at.exception
+        assert at.error[0].value == "**The evaluation did not run.** the eval set must be a .json file under seed_data/"
 
 
 def test_an_unreachable_database_is_explained(monkeypatch, app_env):

@@ -50,3 +50,11 @@ def test_human_output_has_a_table_per_stage(retriever):
         assert header in text
     assert "rank      score      id  document" in text and "... 17 more" in text
     assert json.loads(json.dumps(result_to_json(result)))["results"][0]["rank"] == 1
+
+
+def test_cli_takes_a_query_with_bytes_that_are_not_utf8(seeded_engine, settings):
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_seeded", "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable.encode(), b"-m", b"rag.search", b"DTI \xff limit", b"--json", b"-k", b"2"],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    assert json.loads(done.stdout)["query"] == "DTI \ufffd limit"
