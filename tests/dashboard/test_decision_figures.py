@@ -9,7 +9,7 @@ import pytest
 from agents.credit_disclosure import credit_score_disclosure
 from agents.events import AgentEvent, RunFinished, RunStarted
 from agents.verdicts import AgentVerdict, DecisionReport
-from core.schemas import validate_application
+from core.schemas import application_from_facts
 from dashboard.decision_figures import disclosure, money_rows
 from dashboard.decision_pdf import decision_pdf
 from tests.dashboard.test_decision_pdf import RUN, application, text_of
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.unit
 
 def events(**ratio_facts) -> list:
     facts = {k: v for k, v in application().items() if k != "ssn_masked"}
-    app = validate_application({**facts, "ssn": "900-11-0005", "credit_report_date": "2026-10-15",
-                                "credit_score_source": "experian", "credit_key_factors": ["Too many inquiries"]})
+    # stored facts (numbers as text) come back through the trusted path, as the pipeline reads them
+    app = application_from_facts({**facts, "credit_report_date": "2026-10-15",
+                                  "credit_score_source": "experian", "credit_key_factors": ["Too many inquiries"]})
     intake = AgentVerdict(agent="intake", verdict="PROCEED", summary="ok", facts=credit_score_disclosure(app).as_facts())
     ratio = AgentVerdict(agent="ratio", verdict="COMPUTED", summary="ratios", facts={
         "piti": "3181.05", "back_end_dti": "45.01", "funds_to_close": "131230.00", "funds_available": "110000",

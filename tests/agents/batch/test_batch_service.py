@@ -178,7 +178,7 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
         assert verify_chain(s).ok
 
 
-def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions):
+def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions, spawnable_main):
     samples = _samples()[:3]
     path = _write_batch(tmp_path / "dask.jsonl", [{**a, "applicant_name": "On Dask"} for a, _ in samples])
     plan = plan_batch(path, sessions=sessions)
