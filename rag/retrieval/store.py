@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Text, and_, cast, func, select, true
+from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
@@ -43,11 +43,22 @@ class ChunkDetail:
         return self.subsection or self.section or ""
 
 
+def version_clause(filters: Filters | None) -> ColumnElement[bool]:
+    """SQL for the version rule: current chunks only unless the filters ask for others."""
+    rule = filters.version_rule() if filters is not None else "current"
+    if rule == "versions":
+        return PolicyChunk.version.in_(filters.versions)
+    if rule == "as_of":
+        return and_(PolicyChunk.valid_from <= filters.as_of,
+                    or_(PolicyChunk.superseded_at.is_(None), PolicyChunk.superseded_at > filters.as_of))
+    return true() if rule == "all" else PolicyChunk.superseded_at.is_(None)
+
+
 def filter_clause(filters: Filters | None) -> ColumnElement[bool]:
     """SQL for `filters`; a program filter also admits chunks that apply to 'all' programs."""
-    if not filters:
-        return true()
-    clauses = []
+    clauses = [version_clause(filters)]
+    if filters is None:
+        return clauses[0]
     if filters.doc_names:
         clauses.append(PolicyChunk.doc_name.in_(filters.doc_names))
     if filters.programs:
