@@ -84,15 +84,23 @@ def _without_skipped(skipped: list[tuple[int, int]], start: int, end: int) -> li
 
 
 def _merge_small(text: str, segments: list[tuple[int, int, str | None, str | None]]):
+    """Fold a segment of fewer than MIN_SEGMENT_WORDS words into the one that follows it, unless
+    skipped text (a contents page) lies between them."""
     merged: list[tuple[int, int, str | None, str | None]] = []
-    carry: int | None = None
+    carry: tuple[int, int, str | None, str | None] | None = None
     for start, end, sec, sub in segments:
-        start = carry if carry is not None else start
+        if carry is not None:
+            if text[carry[1]:start].strip():
+                merged.append(carry)
+            else:
+                start = carry[0]
+            carry = None
         if len(_WORD.findall(text[start:end])) < MIN_SEGMENT_WORDS and end < len(text):
-            carry = start
+            carry = (start, end, sec, sub)
             continue
-        carry = None
         merged.append((start, end, sec, sub))
+    if carry is not None:
+        merged.append(carry)
     return merged
 
 
