@@ -16,6 +16,12 @@ class Base(DeclarativeBase):
     pass
 
 
+def _document_key(context) -> str:
+    """Default identity (title + programs), the same rule as rag.ingest.document_key, for rows inserted directly."""
+    row = context.get_current_parameters()
+    return " ".join(str(row.get("doc_name") or "").lower().split()) + "|" + ",".join(sorted(row.get("programs") or ()))
+
+
 class PolicyDocument(Base):
     """One version of an ingested policy PDF. `doc_key` (title + programs) is the document's identity;
     `content_hash` makes ingest idempotent; a superseded version keeps its pages and chunks."""
@@ -25,7 +31,7 @@ class PolicyDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(String(255))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    doc_key: Mapped[str] = mapped_column(Text)
+    doc_key: Mapped[str] = mapped_column(Text, default=_document_key)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     doc_name: Mapped[str] = mapped_column(Text)
     version: Mapped[str | None] = mapped_column(String(32))
