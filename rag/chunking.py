@@ -85,23 +85,33 @@ def _without_skipped(skipped: list[tuple[int, int]], start: int, end: int) -> li
 
 def _merge_small(text: str, segments: list[tuple[int, int, str | None, str | None]]):
     """Fold a segment of fewer than MIN_SEGMENT_WORDS words into the one that follows it, unless
-    skipped text (a contents page) lies between them."""
+    skipped text (a contents page) lies between them. The merged chunk is labelled by its first
+    segment with body text (a short CFR paragraph), by the follower when all before it are bare headings."""
     merged: list[tuple[int, int, str | None, str | None]] = []
-    carry: tuple[int, int, str | None, str | None] | None = None
+    carry: tuple[int, int, str | None, str | None, bool] | None = None
     for start, end, sec, sub in segments:
+        body = _has_body(text[start:end])
         if carry is not None:
             if text[carry[1]:start].strip():
-                merged.append(carry)
+                merged.append(carry[:4])
+            elif carry[4]:
+                start, sec, sub, body = carry[0], carry[2], carry[3], True
             else:
                 start = carry[0]
             carry = None
         if len(_WORD.findall(text[start:end])) < MIN_SEGMENT_WORDS and end < len(text):
-            carry = (start, end, sec, sub)
+            carry = (start, end, sec, sub, body)
             continue
         merged.append((start, end, sec, sub))
     if carry is not None:
-        merged.append(carry)
+        merged.append(carry[:4])
     return merged
+
+
+def _has_body(segment: str) -> bool:
+    """More than a heading line: words after the first line, or a first line long enough to be prose."""
+    first, _, rest = segment.strip().partition("\n")
+    return bool(rest.strip()) or len(first.split()) > 12
 
 
 def chunk_document(doc: ParsedDocument, *, size: int, overlap: int) -> list[ChunkDraft]:

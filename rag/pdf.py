@@ -137,7 +137,7 @@ def _drop_edges(page: str, repeated: set[str]) -> str:
     return "\n".join(keep)
 
 
-_HEADING_SHAPE = re.compile(r"^#(\.#)?\.? [A-Z]")
+_HEADING_SHAPE = re.compile(r"^#\. [A-Z]|^#\.# [A-Z]")
 
 
 def _shape(line: str) -> str:

@@ -111,6 +111,15 @@ def _paragraphs(elem: ET.Element, depth: int) -> list:
     return out
 
 
+def _subject(section: ET.Element) -> str:
+    """The section heading as printed in the CFR: '§ 1003.2 Definitions.' (some RegML subjects omit the number)."""
+    subject = _text(section.find(f"{NS}subject"))
+    if subject.startswith("§"):
+        return subject
+    part, _, num = (section.get("label") or "").partition("-")
+    return f"§ {part}.{num} {subject}"
+
+
 def _block(child: ET.Element) -> list:
     tag, out = child.tag.removeprefix(NS), []
     if tag == "subpart":
@@ -118,7 +127,7 @@ def _block(child: ET.Element) -> list:
         if title:
             out.append(Heading(f"Subpart {child.get('label', '').rsplit('-', 1)[-1]} - {title}", 0))
         for section in child.iter(f"{NS}section"):
-            out += [Heading(_text(section.find(f"{NS}subject")), 1), *_paragraphs(section, 0)]
+            out += [Heading(_subject(section), 1), *_paragraphs(section, 0)]
     elif tag == "appendix":
         out += [PageBreak(), Heading(_text(child.find(f"{NS}appendixTitle")), 0)]
         for sec in child.findall(f"{NS}appendixSection"):
