@@ -212,8 +212,17 @@ def _unflatten(text: str, flat_index: int) -> int:
     return len(text)
 
 
-def parse_pdf(data: bytes, *, fallback_name: str) -> ParsedDocument:
-    """Parse PDF bytes into a document ready for chunking; IngestError if unusable."""
+@dataclass(frozen=True)
+class RawPdf:
+    """What a PDF library gives: page text, outline and info dictionary ("/Title" style keys)."""
+
+    pages: list[str]
+    outline: list[OutlineEntry]
+    info: dict[str, str]
+
+
+def read_pdf(data: bytes) -> RawPdf:
+    """Page text, outline and metadata with pypdfium2; IngestError if the file is unusable or has no text."""
     pdf = open_pdf(data)
     try:
         raw = extract_pages(pdf)
@@ -223,6 +232,17 @@ def parse_pdf(data: bytes, *, fallback_name: str) -> ParsedDocument:
         info = {f"/{k}": str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
     finally:
         pdf.close()
+    return RawPdf(raw, outline, info)
+
+
+def parse_pdf(data: bytes, *, fallback_name: str) -> ParsedDocument:
+    """Parse PDF bytes into a document ready for chunking; IngestError if unusable."""
+    return build_document(read_pdf(data), fallback_name=fallback_name)
+
+
+def build_document(raw_pdf: RawPdf, *, fallback_name: str) -> ParsedDocument:
+    """Boilerplate removed, pages joined, contents pages flagged, headings from the outline or the text."""
+    raw = raw_pdf.pages
     cleaned, note = remove_boilerplate(raw)
     pages = tuple(PageText(i + 1, text) for i, text in enumerate(cleaned))
     starts, offset = [], 0
@@ -231,9 +251,10 @@ def parse_pdf(data: bytes, *, fallback_name: str) -> ParsedDocument:
         offset += len(page.text) + len(PAGE_SEPARATOR)
     text = PAGE_SEPARATOR.join(page.text for page in pages)
     kinds = tuple(page_kind(page.text) for page in pages)
+    outline = raw_pdf.outline
     headings = outline_headings(outline, pages, tuple(starts)) if outline else find_headings(_blank_pages(text, starts, pages, kinds))
     return ParsedDocument(
-        meta=document_meta(raw[0], info, fallback_name),
+        meta=document_meta(raw[0], raw_pdf.info, fallback_name),
         pages=pages, text=text, page_starts=tuple(starts), headings=tuple(headings),
         page_kinds=kinds, boilerplate_note=note,
     )

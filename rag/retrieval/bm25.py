@@ -119,7 +119,7 @@ class BM25Index:
 
     @classmethod
     def build(cls, rows: Sequence[tuple[int, str, str, Sequence[str]]], *, backend: Backend,
-              fingerprint: Fingerprint = (0, 0, ""), lifetimes: ChunkLifetimes | None = None) -> BM25Index:
+              fingerprint: Fingerprint = "", lifetimes: ChunkLifetimes | None = None) -> BM25Index:
         """Index (id, text, doc_name, programs) rows; `lifetimes` gives their versions, in the same order."""
         corpus = [tokenize(text) or [""] for _, text, _, _ in rows]  # bm25s rejects empty documents
         scorer: _Scorer | None = None
