@@ -112,6 +112,7 @@ def main() -> None:
     parser_.add_argument("--pages", type=int, default=1000, help="pages in the generated corpus")
     parser_.add_argument("--corpora", default="seed,generated,regulations", help="comma-separated subset")
     parser_.add_argument("--after", choices=["torch", "onnx", "onnx-int8"], help="embedding backend for 'after'")
+    parser_.add_argument("--runs", default="before,after", help="which of before,after to run")
     args = parser_.parse_args()
     settings = get_settings()
     after_backend = args.after or settings.embedding_backend
@@ -134,11 +135,14 @@ def main() -> None:
             corpora["regulations (Reg X + Reg C)"] = expand_paths([REGULATIONS])
         for label, paths in corpora.items():
             for when, parser_name in (("before", "pypdf"), ("after", "pypdfium2")):
+                if when not in args.runs.split(","):
+                    continue
                 pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest", parser_name, embedders[when])
                 backend = "torch" if when == "before" else after_backend
                 rows.append([label, f"{when}: {parser_name} + {backend}", len(paths), pages, chunks,
                              f"{pages / parse_s:.1f}", f"{pages / total_s:.1f}", f"{chunks / total_s:.1f}",
                              f"{total_s:.1f}"])
+                print(" | ".join(map(str, rows[-1])), flush=True)  # progress: a long run can be cut short
     print(machine_line() + f", ingest threads {settings.ingest_threads}")
     print_table(["corpus", "run", "files", "pages", "chunks", "parse+chunk pages/s", "ingest pages/s",
                  "ingest chunks/s", "ingest s"], rows)
