@@ -101,7 +101,9 @@ def ingest_file(
     digest = ingest_key(data, settings)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
     if existing is not None:
-        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
+        note = (f"identical to superseded version {existing.version or '?'}; the current version stays current"
+                if existing.superseded_at is not None else "")
+        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks), reason=note)
 
     doc = parse_pdf(data, fallback_name=path.stem)
     meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
