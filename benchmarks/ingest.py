@@ -128,11 +128,11 @@ def main() -> None:
         corpora = {}
         if "seed" in wanted:
             corpora["seed corpus"] = expand_paths([settings.policy_dir])
+        if "regulations" in wanted:
+            corpora["regulations (Reg X + Reg C)"] = expand_paths([REGULATIONS])
         if "generated" in wanted:
             corpora[f"generated ({args.pages} pages)"] = generate_corpus(
                 Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir), args.pages)
-        if "regulations" in wanted:
-            corpora["regulations (Reg X + Reg C)"] = expand_paths([REGULATIONS])
         for label, paths in corpora.items():
             for when, parser_name in (("before", "pypdf"), ("after", "pypdfium2")):
                 if when not in args.runs.split(","):
