@@ -86,15 +86,19 @@ def generate_corpus(out: Path, sentences: list[str], titles: list[str], pages: i
     return paths
 
 
-def measure(paths: list[Path], db_name: str, parser_name: str, embedder: Embedder) -> tuple[int, int, float, float]:
-    """(pages, chunks, parse+chunk seconds, end-to-end ingest seconds)."""
+def measure(paths: list[Path], db_name: str, parser_name: str, embedder: Embedder | None) -> tuple[int, int, float, float]:
+    """(pages, chunks, parse+chunk seconds, end-to-end ingest seconds; NaN without an embedder)."""
     settings = get_settings()
     parse = pypdf_parse if parser_name == "pypdf" else parse_pdf
     started = time.perf_counter()
+    pages = chunks = 0
     for path in paths:
-        chunk_document(parse(path.read_bytes(), fallback_name=path.stem),
-                       size=settings.chunk_size, overlap=settings.chunk_overlap)
+        doc = parse(path.read_bytes(), fallback_name=path.stem)
+        pages += len(doc.pages)
+        chunks += len(chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap))
     parse_s = time.perf_counter() - started
+    if embedder is None:
+        return pages, chunks, parse_s, float("nan")
     engine = bench_engine(db_name)
     started = time.perf_counter()
     with parser(parser_name):
@@ -113,15 +117,18 @@ def main() -> None:
     parser_.add_argument("--corpora", default="seed,generated,regulations", help="comma-separated subset")
     parser_.add_argument("--after", choices=["torch", "onnx", "onnx-int8"], help="embedding backend for 'after'")
     parser_.add_argument("--runs", default="before,after", help="which of before,after to run")
+    parser_.add_argument("--parse-only", action="store_true", help="parse and chunk only (no embedding, no database)")
     args = parser_.parse_args()
     settings = get_settings()
     after_backend = args.after or settings.embedding_backend
-    embedders = {"before": build_embedder(settings.model_copy(update={"embedding_backend": "torch"}),
-                                          threads=settings.ingest_threads),
-                 "after": build_embedder(settings.model_copy(update={"embedding_backend": after_backend}),
-                                         threads=settings.ingest_threads)}
-    for embedder in embedders.values():
-        embedder.embed_documents(["warm up"])  # model load (and a first ONNX export) is not ingestion throughput
+    embedders: dict[str, Embedder | None] = {"before": None, "after": None}
+    if not args.parse_only:
+        embedders = {"before": build_embedder(settings.model_copy(update={"embedding_backend": "torch"}),
+                                              threads=settings.ingest_threads),
+                     "after": build_embedder(settings.model_copy(update={"embedding_backend": after_backend}),
+                                             threads=settings.ingest_threads)}
+        for embedder in embedders.values():
+            embedder.embed_documents(["warm up"])  # model load (and a first ONNX export) is not ingestion throughput
     wanted = set(args.corpora.split(","))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,7 +145,7 @@ def main() -> None:
                 if when not in args.runs.split(","):
                     continue
                 pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest", parser_name, embedders[when])
-                backend = "torch" if when == "before" else after_backend
+                backend = "-" if args.parse_only else ("torch" if when == "before" else after_backend)
                 rows.append([label, f"{when}: {parser_name} + {backend}", len(paths), pages, chunks,
                              f"{pages / parse_s:.1f}", f"{pages / total_s:.1f}", f"{chunks / total_s:.1f}",
                              f"{total_s:.1f}"])
