@@ -6,7 +6,6 @@ Repository functions take `*, session` and never commit; `agents.service` owns t
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,14 +15,15 @@ from sqlalchemy.orm import Session
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core import audit
 from core.errors import LoanGraphError
-from core.models import AgentTrace, Application, PolicyDocument, RetrievalTraceRecord, Run
+from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 from core.schemas import LoanApplication, application_facts
 
 
 def corpus_version(*, session: Session) -> str:
-    """A short hash of every ingested document's content: the policy corpus a decision used."""
-    rows = session.execute(select(PolicyDocument.file_name, PolicyDocument.content_hash).order_by(PolicyDocument.file_name)).all()
-    return hashlib.sha256("".join(f"{n}:{h};" for n, h in rows).encode()).hexdigest()[:16]
+    """The policy corpus a decision used: the ingest package's corpus fingerprint (stored versions, current ones)."""
+    from rag.ingest.fingerprint import corpus_fingerprint
+
+    return corpus_fingerprint(session=session)
 
 
 def save_application(app: LoanApplication, *, session: Session, application_id: str, ssn_hash: str) -> Application:

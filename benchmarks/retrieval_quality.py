@@ -1,9 +1,13 @@
-"""Retrieval quality on the held-out eval set: recall@5, MRR@10 and nDCG@10 per pipeline configuration.
+"""Retrieval quality on the development set and the held-out set, side by side: recall@5, MRR@10 and
+nDCG@10 per pipeline configuration, recall@5 per question kind (paraphrase included), and abstention.
 
-    python benchmarks/retrieval_quality.py [--misses]
+    python benchmarks/retrieval_quality.py [--misses] [--sets dev,heldout] [--configs all|default]
 
-Runs in its own database (`lg_bench_retrieval_quality`), freshly ingested from seed_data/policies;
-the app's data is untouched. Only answerable questions count (unanswerable ones have no references).
+dev = seed_data/regulations/dev_questions.json over the rendered regulations (choose defaults here);
+held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only). Each set runs in
+its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`), freshly ingested; the app's data is
+untouched. Retrieval metrics count answerable questions; abstention = share of unanswerable
+questions the offline answerer declines (rag.answer), shown next to the share of answerable ones it answers.
 
 A hit is a retrieved chunk from the reference document whose page span (page_num..page_end)
 includes the reference page. A question's targets are its distinct (document, page) references.
@@ -40,6 +44,9 @@ from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
 
 EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
+DEV_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "dev_questions.json"
+SETS = {"dev": ("dev (regulations)", PROJECT_ROOT / "seed_data" / "regulations", DEV_PATH),
+        "heldout": ("held-out (policies)", None, EVAL_PATH)}  # None: settings.policy_dir
 KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
 DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
 
@@ -55,7 +62,7 @@ class Question:
     targets: frozenset[Target]
 
 
-def load_questions(path: Path = EVAL_PATH) -> list[Question]:
+def load_questions(path: Path = EVAL_PATH) -> list[Question]:  # noqa: D103
     """The answerable questions of the eval set."""
     data = json.loads(path.read_text(encoding="utf-8"))["questions"]
     return [
@@ -164,47 +171,102 @@ def report_misses(retriever: Retriever, questions: Sequence[Question]) -> None:
     print_table(["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"], rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", action="store_true", help="also list the default configuration's misses")
-    args = parser.parse_args()
-    settings = get_settings()
-    embedder = get_embedder()
-    engine = bench_engine("lg_bench_retrieval_quality")
+def unanswerable_questions(path: Path) -> list[str]:
+    return [q["question"] for q in json.loads(path.read_text(encoding="utf-8"))["questions"] if not q["answerable"]]
+
+
+def abstention(retriever: Retriever, questions: Sequence[Question], unanswerable: Sequence[str]) -> tuple[float, float]:
+    """(share of unanswerable questions declined, share of answerable questions answered) by rag.answer."""
+    from rag.answer import answer
+
+    declined = [not answer(q, retriever=retriever, k=5).sufficient for q in unanswerable]
+    answered = [answer(q.text, retriever=retriever, k=5).sufficient for q in questions]
+    return (sum(declined) / len(declined) if declined else float("nan"),
+            sum(answered) / len(answered) if answered else float("nan"))
+
+
+@dataclass
+class SetResult:
+    label: str
+    questions: list[Question]
+    chunks: int
+    scores: dict[str, list[float] | str]
+    by_kind: dict[str, dict[str, list[float]]]
+    abstain: tuple[float, float]
+
+
+def run_set(key: str, settings: Settings, embedder: Embedder, reranker: Reranker, *, only_default: bool,
+            misses: bool) -> SetResult:
+    label, corpus, path = SETS[key]
+    engine = bench_engine(f"lg_bench_rq_{key}")
     session_factory = sessionmaker(bind=engine)
-    reports = ingest_paths([settings.policy_dir], session_factory=session_factory, embedder=embedder, settings=settings)
+    reports = ingest_paths([corpus or settings.policy_dir], session_factory=session_factory, embedder=embedder,
+                           settings=settings)
     failed = [r.line() for r in reports if r.status == "failed"]
     if failed:
         raise SystemExit("ingest failed: " + "; ".join(failed))
-    questions = load_questions()
-    reranker = build_reranker(settings)
+    questions = load_questions(path)
     scores: dict[str, list[float] | str] = {}
     by_kind: dict[str, dict[str, list[float]]] = {}
-    for label, search in configurations(session_factory, embedder, settings, reranker).items():
+    for name, search in configurations(session_factory, embedder, settings, reranker).items():
+        if only_default and "(default)" not in name:
+            continue
         if isinstance(search, str):
-            scores[label] = search
-            by_kind[label] = {}
+            scores[name], by_kind[name] = search, {}
             continue
         results = [(q, search(q.text)) for q in questions]
-        scores[label] = [sum(metric(r, q.targets) for q, r in results) / len(results)
-                         for metric in (lambda r, t: recall_at(r, t, 5), reciprocal_rank, ndcg_at)]
-        by_kind[label] = {kind: [recall_at(r, q.targets, 5) for q, r in results if q.kind == kind] for kind in KINDS}
-    chunks = sum(r.chunks for r in reports)
-    print(machine_line())
-    print(f"corpus: {len(reports)} documents, {chunks} chunks; {len(questions)} answerable questions; "
-          f"embedder {settings.embedding_model}; reranker {reranker.name}")
-    print_table(["configuration", "recall@5", "MRR@10", "nDCG@10"],
-                [[label, value, "n/a", "n/a"] if isinstance(value, str) else [label, *(f"{v:.3f}" for v in value)]
-                 for label, value in scores.items()])
-    counts = {kind: sum(q.kind == kind for q in questions) for kind in KINDS}
-    print("\nrecall@5 by question kind")
-    print_table(["configuration", *(f"{kind} (n={counts[kind]})" for kind in KINDS)],
-                [[label, *(f"{sum(v) / len(v):.2f}" if v else "-" for v in kinds.values())] if kinds
-                 else [label, *(["n/a"] * len(KINDS))] for label, kinds in by_kind.items()])
-    if args.misses:
-        report_misses(Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
-                                settings=settings), questions)
+        scores[name] = [sum(metric(r, q.targets) for q, r in results) / len(results)
+                        for metric in (lambda r, t: recall_at(r, t, 5), reciprocal_rank, ndcg_at)]
+        by_kind[name] = {kind: [recall_at(r, q.targets, 5) for q, r in results if q.kind == kind] for kind in KINDS}
+    default = Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings)
+    abstain = abstention(default, questions, unanswerable_questions(path))
+    if misses:
+        print(f"\n{label}")
+        report_misses(default, questions)
     engine.dispose()
+    return SetResult(label, questions, sum(r.chunks for r in reports), scores, by_kind, abstain)
+
+
+def _cell(value: list[float] | str | None, i: int) -> str:
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) and i == 0 else ("n/a" if isinstance(value, str) else f"{value[i]:.3f}")
+
+
+def print_report(results: list[SetResult], settings: Settings, reranker: Reranker) -> None:
+    print(machine_line())
+    print(f"embedder {settings.embedding_model} ({settings.embedding_backend}); reranker {reranker.name}; "
+          + "; ".join(f"{r.label}: {r.chunks} chunks, {len(r.questions)} answerable questions" for r in results))
+    names = list(dict.fromkeys(name for r in results for name in r.scores))
+    headers = ["configuration"] + [f"{metric} {r.label}" for metric in ("recall@5", "MRR@10", "nDCG@10") for r in results]
+    print_table(headers, [[name, *(_cell(r.scores.get(name), i) for i in range(3) for r in results)] for name in names])
+    print("\nrecall@5 by question kind (default configuration), and abstention")
+    rows = []
+    for kind in KINDS:
+        rows.append([kind, *(_kind_cell(r, kind) for r in results)])
+    rows.append(["abstention (unanswerable declined)", *(f"{r.abstain[0]:.2f}" for r in results)])
+    rows.append(["answered (answerable answered)", *(f"{r.abstain[1]:.2f}" for r in results)])
+    print_table(["row", *(r.label for r in results)], rows)
+
+
+def _kind_cell(result: SetResult, kind: str) -> str:
+    default = next((k for k in result.by_kind if "(default)" in k), None)
+    values = result.by_kind.get(default, {}).get(kind, []) if default else []
+    return f"{sum(values) / len(values):.2f} (n={len(values)})" if values else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="also list the default configuration's misses")
+    parser.add_argument("--sets", default="dev,heldout", help="comma-separated: dev, heldout")
+    parser.add_argument("--configs", choices=["all", "default"], default="all")
+    args = parser.parse_args()
+    settings = get_settings()
+    embedder = get_embedder()
+    reranker = build_reranker(settings)
+    results = [run_set(key, settings, embedder, reranker, only_default=args.configs == "default", misses=args.misses)
+               for key in args.sets.split(",")]
+    print_report(results, settings, reranker)
 
 
 if __name__ == "__main__":

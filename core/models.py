@@ -16,14 +16,23 @@ class Base(DeclarativeBase):
     pass
 
 
+def _document_key(context) -> str:
+    """Default identity (title + programs), the same rule as rag.ingest.document_key, for rows inserted directly."""
+    row = context.get_current_parameters()
+    return " ".join(str(row.get("doc_name") or "").lower().split()) + "|" + ",".join(sorted(row.get("programs") or ()))
+
+
 class PolicyDocument(Base):
-    """One ingested policy PDF. `file_name` is its identity; `content_hash` makes ingest idempotent."""
+    """One version of an ingested policy PDF. `doc_key` (title + programs) is the document's identity;
+    `content_hash` makes ingest idempotent; a superseded version keeps its pages and chunks."""
 
     __tablename__ = "policy_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(255), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    doc_key: Mapped[str] = mapped_column(Text, default=_document_key)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     doc_name: Mapped[str] = mapped_column(Text)
     version: Mapped[str | None] = mapped_column(String(32))
     effective_date: Mapped[date | None] = mapped_column(Date)
@@ -44,6 +53,7 @@ class PolicyPage(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("policy_documents.id", ondelete="CASCADE"), index=True)
     page_num: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="body")  # body | contents | index (never chunked)
 
     document: Mapped[PolicyDocument] = relationship(back_populates="pages")
 
@@ -67,6 +77,8 @@ class PolicyChunk(Base):
     programs: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     version: Mapped[str | None] = mapped_column(String(32))
     effective_date: Mapped[date | None] = mapped_column(Date)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
     document: Mapped[PolicyDocument] = relationship(back_populates="chunks")

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 32
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="onnx: ONNX Runtime on a local export of the bundled model; onnx-int8: its int8 copy")
+    ingest_threads: int = Field(1, ge=1, description="embedding threads while ingesting (queries keep torch_threads)")
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
     # Pool sizes trade recall for latency; the targets are in issue 3 (p95 < 150 ms at 100k chunks).

@@ -38,6 +38,9 @@ def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: s
             st.warning("The cited chunk is no longer in the knowledge base (the policy was re-ingested), "
                        "so the page cannot be shown.")
             return
+        if detail.superseded_at is not None:
+            st.caption(f"From version {detail.version or '?'} of this document, superseded "
+                       f"{detail.superseded_at:%Y-%m-%d %H:%M}; the passage is kept so this citation still resolves.")
         verified = verified_quote(quote, detail)
         try:
             preview = page_preview(policy_dir / detail.file_name, page_num, quote if verified else None)

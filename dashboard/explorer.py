@@ -18,6 +18,7 @@ from dashboard.retrieval_trace import trace_chunk_ids
 from rag.answer import Answer, answer
 from rag.ingest import corpus_stats
 from rag.retrieval.store import ChunkDetail, chunk_details
+from rag.retrieval.types import Filters
 
 RUN_CHOICES = 200  # the most recent runs offered in the run picker
 
@@ -123,10 +124,12 @@ def retriever():
     return get_retriever()
 
 
-def ask(factory: sessionmaker[Session], question: str) -> tuple[Answer, Mapping[int, ChunkDetail]]:
-    """Answer `question` from the policy library, with the chunks its trace mentions resolved."""
+def ask(factory: sessionmaker[Session], question: str,
+        filters: Filters | None = None) -> tuple[Answer, Mapping[int, ChunkDetail]]:
+    """Answer `question` from the policy library (current versions unless `filters` say otherwise),
+    with the chunks its trace mentions resolved."""
     try:
-        result = answer(question, retriever=retriever())
+        result = answer(question, retriever=retriever(), filters=filters)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable(f"the database stopped answering ({type(exc).__name__})") from exc
     ids = trace_chunk_ids(result.trace.to_dict()) if result.trace else set()

@@ -13,11 +13,12 @@ from rag.ingest import corpus_stats, expand_paths, ingest_paths, stale_files
 
 
 def documents_frame(session) -> pd.DataFrame:
-    """One row per ingested document, for the overview table."""
+    """One row per ingested document (its current version), for the overview table."""
     rows = session.execute(
         select(PolicyDocument.doc_name, PolicyDocument.version, PolicyDocument.effective_date,
                PolicyDocument.programs, PolicyDocument.page_count, func.count(PolicyChunk.id))
         .join(PolicyChunk, PolicyChunk.document_id == PolicyDocument.id, isouter=True)
+        .where(PolicyDocument.superseded_at.is_(None))
         .group_by(PolicyDocument.id).order_by(PolicyDocument.doc_name)
     ).all()
     return pd.DataFrame(rows, columns=["Document", "Version", "Effective", "Programs", "Pages", "Chunks"])

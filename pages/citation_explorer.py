@@ -6,6 +6,7 @@ from core.errors import DatabaseUnavailable, LoanGraphError
 from dashboard import explorer, resources
 from dashboard.citation_cards import citation_card
 from dashboard.retrieval_trace import render_trace
+from dashboard.version_filter import version_filter
 
 settings = resources.settings()
 st.title("Citation explorer")
@@ -69,10 +70,11 @@ def show_question(factory) -> None:
         st.session_state["explorer_question_input"] = st.session_state.pop("explorer_question")
     question = st.text_input("Question", placeholder="e.g. What is the maximum DTI for an FHA loan?",
                              key="explorer_question_input")
+    filters = version_filter(factory)
     if not question.strip():
         return
     with st.spinner("Retrieving and answering..."):
-        result, chunks = explorer.ask(factory, question)
+        result, chunks = explorer.ask(factory, question, filters)
     st.subheader("Answer")
     if not result.sufficient:
         st.warning(result.text)

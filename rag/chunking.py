@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from rag.types import ChunkDraft, Heading, ParsedDocument
+from rag.structure import find_headings  # noqa: F401  (re-exported: the chunker's heading finder)
+from rag.types import ChunkDraft, ParsedDocument
 
 _WORD = re.compile(r"\S+")
 MIN_SEGMENT_WORDS = 25  # a bare section heading is merged into the subsection that follows it
@@ -36,33 +37,81 @@ def chunk_words(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
 
 
 def _segments(doc: ParsedDocument) -> list[tuple[int, int, str | None, str | None]]:
-    """(start, end, section, subsection) for the text before, between and after headings."""
+    """(start, end, section, subsection) for the text before, between and after headings.
+
+    A heading at depth 0 opens a section; a deeper one opens a subsection of the nearest
+    shallower heading. Contents and index pages are cut out: they are stored, never chunked.
+    """
     bounds: list[tuple[int, str | None, str | None]] = [(0, None, None)]
-    section: str | None = None
-    for heading in doc.headings:
-        if "." in heading.number:
-            bounds.append((heading.offset, section, heading.label))
+    stack: dict[int, str] = {}
+    for heading in sorted(doc.headings, key=lambda h: h.offset):
+        depth = heading.depth
+        stack = {d: label for d, label in stack.items() if d < depth}
+        stack[depth] = heading.label
+        if depth == 0:
+            bounds.append((heading.offset, heading.label, None))
         else:
-            section = heading.label
-            bounds.append((heading.offset, section, None))
-    segments = []
+            parent = max((d for d in stack if d < depth), default=None)
+            bounds.append((heading.offset, stack[parent] if parent is not None else None, heading.label))
+    segments, skipped = [], _skipped(doc)
     for (start, sec, sub), nxt in zip(bounds, bounds[1:] + [(len(doc.text), None, None)]):
-        if doc.text[start : nxt[0]].strip():
-            segments.append((start, nxt[0], sec, sub))
+        for lo, hi in _without_skipped(skipped, start, nxt[0]):
+            if doc.text[lo:hi].strip():
+                segments.append((lo, hi, sec, sub))
     return _merge_small(doc.text, segments)
 
 
-def _merge_small(text: str, segments: list[tuple[int, int, str | None, str | None]]):
-    merged: list[tuple[int, int, str | None, str | None]] = []
-    carry: int | None = None
-    for start, end, sec, sub in segments:
-        start = carry if carry is not None else start
-        if len(_WORD.findall(text[start:end])) < MIN_SEGMENT_WORDS and end < len(text):
-            carry = start
+def _skipped(doc: ParsedDocument) -> list[tuple[int, int]]:
+    spans = []
+    for i, page in enumerate(doc.pages):
+        if doc.kind_of(i) != "body":
+            spans.append((doc.page_starts[i], doc.page_starts[i] + len(page.text)))
+    return spans
+
+
+def _without_skipped(skipped: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) minus the spans of contents/index pages."""
+    pieces, lo = [], start
+    for s, e in skipped:
+        if e <= lo or s >= end:
             continue
-        carry = None
+        if s > lo:
+            pieces.append((lo, s))
+        lo = max(lo, e)
+    if lo < end:
+        pieces.append((lo, end))
+    return pieces
+
+
+def _merge_small(text: str, segments: list[tuple[int, int, str | None, str | None]]):
+    """Fold a segment of fewer than MIN_SEGMENT_WORDS words into the one that follows it, unless
+    skipped text (a contents page) lies between them. The merged chunk is labelled by its first
+    segment with body text (a short CFR paragraph), by the follower when all before it are bare headings."""
+    merged: list[tuple[int, int, str | None, str | None]] = []
+    carry: tuple[int, int, str | None, str | None, bool] | None = None
+    for start, end, sec, sub in segments:
+        body = _has_body(text[start:end])
+        if carry is not None:
+            if text[carry[1]:start].strip():
+                merged.append(carry[:4])
+            elif carry[4]:
+                start, sec, sub, body = carry[0], carry[2], carry[3], True
+            else:
+                start = carry[0]
+            carry = None
+        if len(_WORD.findall(text[start:end])) < MIN_SEGMENT_WORDS and end < len(text):
+            carry = (start, end, sec, sub, body)
+            continue
         merged.append((start, end, sec, sub))
+    if carry is not None:
+        merged.append(carry[:4])
     return merged
+
+
+def _has_body(segment: str) -> bool:
+    """More than a heading line: words after the first line, or a first line long enough to be prose."""
+    first, _, rest = segment.strip().partition("\n")
+    return bool(rest.strip()) or len(first.split()) > 12
 
 
 def chunk_document(doc: ParsedDocument, *, size: int, overlap: int) -> list[ChunkDraft]:
@@ -95,30 +144,3 @@ def contextual_text(text: str, doc_name: str, section: str | None, subsection: s
     """
     header = " / ".join(part for part in (doc_name, section, subsection) if part)
     return f"{header}\n{text}" if header else text
-
-
-def find_headings(text: str) -> list[Heading]:
-    """Numbered headings ("4. Eligibility", "4.2 Debt-to-Income Limits") on their own lines.
-
-    A candidate counts only if it continues the numbering (4 after 3, 4.2 after 4.1), which
-    keeps wrapped body lines that happen to start with a number from passing as headings.
-    """
-    headings: list[Heading] = []
-    section, sub = 0, 0
-    for match in _HEADING.finditer(text):
-        major, minor, title = int(match["major"]), match["minor"], match["title"].strip()
-        if len(title.split()) > 12 or title.endswith((".", ",", ";", ":")):
-            continue
-        if minor is None and major == section + 1:
-            section, sub = major, 0
-            headings.append(Heading(str(major), title, match.start()))
-        elif minor is not None and major == section and int(minor) == sub + 1:
-            sub = int(minor)
-            headings.append(Heading(f"{major}.{sub}", title, match.start()))
-    return headings
-
-
-_HEADING = re.compile(
-    r"^(?P<major>\d{1,2})(?:\.(?P<minor>\d{1,2})|\.)[ \t]+(?P<title>[A-Z][^\n]{1,100})$",
-    re.MULTILINE,
-)

@@ -74,13 +74,21 @@ class SentenceTransformerEmbedder:
         return vec
 
 
-def build_embedder(settings: Settings) -> Embedder:
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model,
-        threads=settings.torch_threads,
-        batch_size=settings.embedding_batch_size,
-        allow_download=settings.allow_model_downloads,
-    )
+def build_embedder(settings: Settings, *, threads: int | None = None) -> Embedder:
+    """The configured embedder; `threads` overrides the thread count (ingest uses settings.ingest_threads)."""
+    threads = threads or settings.torch_threads
+    if settings.embedding_backend in ("onnx", "onnx-int8"):
+        from rag.onnx_embedder import OnnxEmbedder
+
+        path = resolve_model_path(settings.embedding_model, allow_download=False)
+        embedder: Embedder = OnnxEmbedder(settings.embedding_model, path, cache_dir=settings.model_cache_dir,
+                                          threads=threads, batch_size=settings.embedding_batch_size,
+                                          quantized=settings.embedding_backend == "onnx-int8")
+    else:
+        embedder = SentenceTransformerEmbedder(
+            settings.embedding_model, threads=threads, batch_size=settings.embedding_batch_size,
+            allow_download=settings.allow_model_downloads,
+        )
     if embedder.dim != settings.embedding_dim:
         raise ModelUnavailable(
             f"{settings.embedding_model} gives {embedder.dim}-d vectors but the schema stores "

@@ -18,14 +18,27 @@ class PageText:
 
 @dataclass(frozen=True)
 class Heading:
-    """A numbered heading found in the document text at `offset`."""
+    """A heading found in the document text (or its outline) at `offset`.
 
-    number: str  # "4" or "4.2"
+    Numbered headings carry `number` ("4" or "4.2"); other schemes and outline entries carry an
+    empty number, the full heading as `title`, and an explicit `level` (0 = section, 1+ = below).
+    """
+
+    number: str
     title: str
     offset: int
+    level: int | None = None
+
+    @property
+    def depth(self) -> int:
+        if self.level is not None:
+            return self.level
+        return 1 if "." in self.number else 0
 
     @property
     def label(self) -> str:
+        if not self.number:
+            return self.title
         return f"{self.number}. {self.title}" if "." not in self.number else f"{self.number} {self.title}"
 
 
@@ -48,6 +61,11 @@ class ParsedDocument:
     text: str  # pages joined by PAGE_SEPARATOR
     page_starts: tuple[int, ...]  # offset in `text` where each page begins
     headings: tuple[Heading, ...] = field(default=())
+    page_kinds: tuple[str, ...] = ()  # per page: 'body', 'contents' or 'index'; only body pages are chunked
+    boilerplate_note: str = ""  # why the running header/footer filter was not applied, if it was not
+
+    def kind_of(self, index: int) -> str:
+        return self.page_kinds[index] if self.page_kinds else "body"
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,53 @@ def _wrap(line: str, width: int) -> list[str]:
         else:
             cur = f"{cur} {word}".strip()
     return out + ([cur] if cur else [])
+
+
+def write_pages_pdf(
+    path: Path,
+    pages: list[list[str]],
+    *,
+    title: str | None = None,
+    outline: list[tuple[int, str, int]] = (),
+    header: str | None = None,
+) -> Path:
+    """One PDF page per entry of `pages` (lines, wrapped), an optional running header and page-number
+    footer, and an optional outline of (level, title, 0-based page index) entries.
+
+    With `title=None` the PDF keeps reportlab's placeholder title "untitled".
+    """
+    c = canvas.Canvas(str(path), pagesize=LETTER, invariant=1)
+    if title is not None:
+        c.setTitle(title)
+    marks = {}
+    for n, (level, text, page_index) in enumerate(outline):
+        marks.setdefault(page_index, []).append((f"m{n}", text, level))
+    for i, lines in enumerate(pages):
+        for key, text, level in marks.get(i, []):
+            c.bookmarkPage(key)
+            c.addOutlineEntry(text, key, level=level)
+        if header:
+            c.setFont("Helvetica", 9)
+            c.drawString(72, 750, header)
+            c.drawString(72, 40, f"Page {i + 1}")
+        c.setFont("Helvetica", 10)
+        y = 700
+        for line in lines:
+            for part in _wrap(line, 95):
+                c.drawString(72, y, part)
+                y -= 14
+        c.showPage()
+    c.save()
+    return path
+
+
+def write_scanned_pdf(path: Path, pages: int = 2) -> Path:
+    """A PDF whose pages carry only drawings, no text layer (what a scanner without OCR produces)."""
+    c = canvas.Canvas(str(path), pagesize=LETTER, invariant=1)
+    c.setTitle("Scanned Guide")
+    for _ in range(pages):
+        for y in range(100, 700, 20):
+            c.rect(72, y, 400, 8, fill=1)
+        c.showPage()
+    c.save()
+    return path

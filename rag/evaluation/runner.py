@@ -13,7 +13,7 @@ import logging
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.settings import PROJECT_ROOT, Settings
 from rag.answer import Answer, answer, split_sentences
 from rag.evaluation import metrics as m
+from rag.evaluation import store
+from rag.evaluation.outcome import EvalOutcome, SampleResult  # noqa: F401  (SampleResult re-exported)
 from rag.evaluation.dataset import DEFAULT_DATASET, EvalQuestion, load_dataset
 from rag.evaluation.judge import Judge
 from rag.evaluation.metrics import CITATION_METRICS, JUDGED_METRICS, OFFLINE_RAGAS_METRICS
@@ -36,29 +38,6 @@ SETTINGS_SNAPSHOT = ("query_rewrite", "rewrite_max_variants", "dense_candidates"
                      "hnsw_ef_search", "rrf_k", "fused_candidates", "mmr_lambda", "rerank_candidates",
                      "reranker_model", "chunk_size", "chunk_overlap", "answer_min_score", "answer_max_sentences",
                      "embedding_model")
-
-
-@dataclass
-class SampleResult:
-    question: EvalQuestion
-    answer: Answer
-    scores: dict[str, float] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class EvalOutcome:
-    """A finished run: aggregates, per-metric provenance, samples, and the stored id (None if not stored)."""
-
-    metrics: dict[str, float | None]
-    metric_info: dict[str, dict[str, Any]]
-    samples: list[SampleResult]
-    config: dict[str, Any]
-    judge: str
-    embedding_model: str
-    dataset: str
-    latency_s: float
-    run_id: int | None = None
 
 
 def metric_keys(k: int, judge: Judge | None) -> list[str]:
@@ -135,8 +114,6 @@ def run_evaluation(dataset: Path | str = DEFAULT_DATASET, *, retriever: Retrieve
                    judge: Judge | None, session_factory: sessionmaker[Session] | None = None,
                    progress: Progress | None = None) -> EvalOutcome:
     """Evaluate the eval set at `dataset`; with a session factory, store the run and its samples."""
-    from rag.evaluation import store
-
     questions = load_dataset(dataset)
     k = settings.eval_k
     started = time.perf_counter()

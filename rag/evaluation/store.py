@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import AgentTrace, EvalRun, EvalSample
 from rag.evaluation.metrics import in_display_order
-
-if TYPE_CHECKING:
-    from rag.evaluation.runner import EvalOutcome, SampleResult
+from rag.evaluation.outcome import EvalOutcome, SampleResult
+from rag.ingest.fingerprint import corpus_fingerprint  # the same corpus version pipeline runs record
 
 
 def save_run(outcome: EvalOutcome, *, session: Session, git_commit: str | None) -> EvalRun:
     """Add the run and one row per sample; flushed so the run has its id."""
-    from agents.persistence import corpus_version  # the same corpus hash pipeline runs record
-
     run = EvalRun(dataset=outcome.dataset, n_questions=len(outcome.samples), judge=outcome.judge,
                   embedding_model=outcome.embedding_model, config=outcome.config,
-                  corpus_version=corpus_version(session=session), git_commit=git_commit,
+                  corpus_version=corpus_fingerprint(session=session), git_commit=git_commit,
                   metrics=outcome.metrics, metric_info=outcome.metric_info, latency_s=round(outcome.latency_s, 3))
     run.samples = [_sample_row(s) for s in outcome.samples]
     session.add(run)

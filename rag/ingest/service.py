@@ -1,7 +1,10 @@
 """Ingest policy PDFs into `policy_chunks`: parse, chunk, embed, store.
 
-Idempotent by content hash; a changed file replaces its old chunks in one transaction; a bad
-file is reported in one line and stores nothing, while the other files still go in.
+Idempotent by content hash. A document's identity is its own title and programs, never its file
+name: a changed document adds a new version and marks the previous version's chunks superseded
+(they stay, so stored citations still resolve); a different document arriving under a known file
+name is a new document. A bad file is reported in one line and stores nothing, while the other
+files still go in.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import IngestError
@@ -23,10 +27,11 @@ from core.settings import Settings
 from rag.chunking import chunk_document, contextual_text
 from rag.embeddings import Embedder
 from rag.pdf import parse_pdf
+from rag.types import ChunkDraft, DocumentMeta, ParsedDocument
 
 log = logging.getLogger(__name__)
 
-Status = Literal["ingested", "replaced", "unchanged", "failed"]
+Status = Literal["ingested", "new version", "unchanged", "failed"]
 Progress = Callable[[int, int, Path], None]  # (files done, files total, current file)
 
 
@@ -37,12 +42,13 @@ class IngestReport:
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
-    reason: str = ""
+    reason: str = ""  # why it failed, or a note (a version it superseded, a filter not applied)
 
     def line(self) -> str:
         if self.status == "failed":
             return f"FAILED    {self.path.name}: {self.reason}"
-        return f"{self.status:<9} {self.path.name}: {self.pages} pages, {self.chunks} chunks, {self.seconds:.1f}s"
+        note = f" ({self.reason})" if self.reason else ""
+        return f"{self.status:<9} {self.path.name}: {self.pages} pages, {self.chunks} chunks, {self.seconds:.1f}s{note}"
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -74,8 +80,19 @@ def stale_files(paths: Sequence[Path], settings: Settings, *, session: Session) 
     return [path for path, key in keys.items() if key not in known]
 
 
-def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: Settings) -> IngestReport:
-    """Ingest one file into `session` without committing. Raises IngestError for a bad file."""
+def document_key(meta: DocumentMeta) -> str:
+    """A document's identity: its normalised title and programs (never its file name or version)."""
+    return " ".join(meta.doc_name.lower().split()) + "|" + ",".join(sorted(meta.programs))
+
+
+def ingest_file(
+    path: Path, *, session: Session, embedder: Embedder, settings: Settings,
+    version: str | None = None, effective_date: date | None = None,
+) -> IngestReport:
+    """Ingest one file into `session` without committing. Raises IngestError for a bad file.
+
+    `version` and `effective_date` override what the document states about itself.
+    """
     started = time.perf_counter()
     try:
         data = path.read_bytes()
@@ -84,25 +101,57 @@ def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: S
     digest = ingest_key(data, settings)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
     if existing is not None:
-        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
+        note = (f"identical to superseded version {existing.version or '?'}; the current version stays current"
+                if existing.superseded_at is not None else "")
+        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks), reason=note)
 
     doc = parse_pdf(data, fallback_name=path.stem)
+    meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
     drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
     if not drafts:
-        raise IngestError("no text to index after removing headers and footers")
-    vectors = embedder.embed_documents(
-        [contextual_text(d.text, doc.meta.doc_name, d.section, d.subsection) for d in drafts])
-
-    previous = session.scalar(select(PolicyDocument).where(PolicyDocument.file_name == path.name))
+        raise IngestError("no text to index after removing headers, footers and contents pages")
+    vectors = embedder.embed_documents([contextual_text(d.text, meta.doc_name, d.section, d.subsection) for d in drafts])
+    key = document_key(meta)
+    previous = _supersede(session, key)
+    record = _record(path, digest, key, meta, doc, drafts, vectors)
+    session.add(record)
+    session.flush()
+    notes = [doc.boilerplate_note] if doc.boilerplate_note else []
     if previous is not None:
-        session.delete(previous)
-        session.flush()
-    meta = doc.meta
+        notes.insert(0, f"supersedes version {previous.version or '?'} of {previous.file_name}")
+    elif (other := _current_with_file_name(session, path.name, key)) is not None:
+        notes.insert(0, f"a different document from the current {path.name} ({other}); both kept")
+    status: Status = "new version" if previous is not None else "ingested"
+    return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started, "; ".join(notes))
+
+
+def _supersede(session: Session, key: str) -> PolicyDocument | None:
+    """Mark the current version of document `key` (and its chunks) superseded now; it stays stored."""
+    previous = session.scalar(
+        select(PolicyDocument).where(PolicyDocument.doc_key == key, PolicyDocument.superseded_at.is_(None))
+        .with_for_update())
+    if previous is None:
+        return None
+    now = func.now()
+    previous.superseded_at = now
+    session.execute(update(PolicyChunk).where(PolicyChunk.document_id == previous.id).values(superseded_at=now))
+    session.flush()
+    return previous
+
+
+def _current_with_file_name(session: Session, file_name: str, key: str) -> str | None:
+    return session.scalar(select(PolicyDocument.doc_name).where(
+        PolicyDocument.file_name == file_name, PolicyDocument.doc_key != key,
+        PolicyDocument.superseded_at.is_(None)).limit(1))
+
+
+def _record(path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDocument,
+            drafts: list[ChunkDraft], vectors) -> PolicyDocument:
     record = PolicyDocument(
-        file_name=path.name, content_hash=digest, doc_name=meta.doc_name, version=meta.version,
+        file_name=path.name, content_hash=digest, doc_key=key, doc_name=meta.doc_name, version=meta.version,
         effective_date=meta.effective_date, programs=list(meta.programs), page_count=len(doc.pages),
     )
-    record.pages = [PolicyPage(page_num=p.page_num, text=p.text) for p in doc.pages]
+    record.pages = [PolicyPage(page_num=p.page_num, text=p.text, kind=doc.kind_of(i)) for i, p in enumerate(doc.pages)]
     record.chunks = [
         PolicyChunk(
             chunk_index=d.chunk_index, text=d.text, doc_name=meta.doc_name, page_num=d.page_num,
@@ -112,10 +161,7 @@ def ingest_file(path: Path, *, session: Session, embedder: Embedder, settings: S
         )
         for d, vec in zip(drafts, vectors)
     ]
-    session.add(record)
-    session.flush()
-    status: Status = "replaced" if previous is not None else "ingested"
-    return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started)
+    return record
 
 
 def ingest_paths(
@@ -125,6 +171,8 @@ def ingest_paths(
     embedder: Embedder,
     settings: Settings,
     progress: Progress | None = None,
+    version: str | None = None,
+    effective_date: date | None = None,
 ) -> list[IngestReport]:
     """Ingest each file in its own transaction, so one bad file never blocks or taints the rest."""
     files = expand_paths(paths)
@@ -134,7 +182,8 @@ def ingest_paths(
             progress(done, len(files), path)
         session = session_factory()
         try:
-            report = ingest_file(path, session=session, embedder=embedder, settings=settings)
+            report = ingest_file(path, session=session, embedder=embedder, settings=settings,
+                                 version=version, effective_date=effective_date)
             session.commit()
         except IngestError as exc:
             session.rollback()
@@ -149,9 +198,11 @@ def ingest_paths(
 
 
 def corpus_stats(*, session: Session) -> dict[str, int]:
-    """Documents, pages and chunks in the knowledge base."""
+    """Current documents, their pages and chunks, and how many superseded versions are kept."""
+    current = PolicyDocument.superseded_at.is_(None)
     return {
-        "documents": session.scalar(select(func.count()).select_from(PolicyDocument)) or 0,
-        "pages": session.scalar(select(func.coalesce(func.sum(PolicyDocument.page_count), 0))) or 0,
-        "chunks": session.scalar(select(func.count()).select_from(PolicyChunk)) or 0,
+        "documents": session.scalar(select(func.count()).select_from(PolicyDocument).where(current)) or 0,
+        "pages": session.scalar(select(func.coalesce(func.sum(PolicyDocument.page_count), 0)).where(current)) or 0,
+        "chunks": session.scalar(select(func.count()).select_from(PolicyChunk).where(PolicyChunk.superseded_at.is_(None))) or 0,
+        "superseded_versions": session.scalar(select(func.count()).select_from(PolicyDocument).where(~current)) or 0,
     }

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 import numpy as np
@@ -74,6 +75,36 @@ class _RankBm25Scorer:
 
 
 @dataclass(frozen=True, eq=False)
+class ChunkLifetimes:
+    """Per chunk: its version label and when it became and stopped being current (epoch s; NaN = still current)."""
+
+    versions: tuple[str | None, ...]
+    valid_from: np.ndarray
+    superseded_at: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple[str | None, datetime, datetime | None]]) -> ChunkLifetimes:
+        return cls(
+            versions=tuple(r[0] for r in rows),
+            valid_from=np.array([r[1].timestamp() for r in rows], dtype=np.float64),
+            superseded_at=np.array([r[2].timestamp() if r[2] else np.nan for r in rows], dtype=np.float64),
+        )
+
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """The version rule of `filters` (see Filters), or None when it admits every chunk."""
+        rule = filters.version_rule() if filters is not None else "current"
+        if rule == "all":
+            return None
+        if rule == "versions":
+            return np.array([v in filters.versions for v in self.versions], dtype=bool)
+        if rule == "as_of":
+            t = filters.as_of.timestamp()
+            return (self.valid_from <= t) & (np.isnan(self.superseded_at) | (self.superseded_at > t))
+        current = np.isnan(self.superseded_at)
+        return None if current.all() else current
+
+
+@dataclass(frozen=True, eq=False)
 class BM25Index:
     """An immutable snapshot of the corpus: chunk ids, per-filter masks and a scorer."""
 
@@ -84,11 +115,12 @@ class BM25Index:
     doc_vocab: dict[str, int]
     program_masks: dict[str, np.ndarray]  # program -> which chunks carry it
     scorer: _Scorer | None  # None for an empty corpus
+    lifetimes: ChunkLifetimes | None = None  # None: every chunk is current
 
     @classmethod
     def build(cls, rows: Sequence[tuple[int, str, str, Sequence[str]]], *, backend: Backend,
-              fingerprint: Fingerprint = (0, 0, "")) -> BM25Index:
-        """Index (id, text, doc_name, programs) rows."""
+              fingerprint: Fingerprint = "", lifetimes: ChunkLifetimes | None = None) -> BM25Index:
+        """Index (id, text, doc_name, programs) rows; `lifetimes` gives their versions, in the same order."""
         corpus = [tokenize(text) or [""] for _, text, _, _ in rows]  # bm25s rejects empty documents
         scorer: _Scorer | None = None
         if rows:
@@ -100,6 +132,7 @@ class BM25Index:
         return cls(
             fingerprint=fingerprint, backend=backend, ids=np.array([r[0] for r in rows], dtype=np.int64),
             doc_codes=doc_codes, doc_vocab=doc_vocab, program_masks=program_masks, scorer=scorer,
+            lifetimes=lifetimes,
         )
 
     def __len__(self) -> int:
@@ -107,9 +140,10 @@ class BM25Index:
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Which chunks pass `filters` (same semantics as the SQL filter), or None for all."""
+        versions = self.lifetimes.mask(filters) if self.lifetimes is not None else None
         if not filters:
-            return None
-        keep = np.ones(len(self.ids), dtype=bool)
+            return versions
+        keep = np.ones(len(self.ids), dtype=bool) if versions is None else versions
         if filters.doc_names:
             codes = [self.doc_vocab[d] for d in filters.doc_names if d in self.doc_vocab]
             keep &= np.isin(self.doc_codes, codes)
@@ -157,10 +191,14 @@ class BM25Cache:
     def _build(self, session: Session, fingerprint: Fingerprint) -> BM25Index:
         started = time.perf_counter()
         stmt = select(PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.programs,
-                      PolicyChunk.section, PolicyChunk.subsection)
-        rows = [(cid, contextual_text(text, doc, sec, sub), doc, programs) for cid, text, doc, programs, sec, sub
-                in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000))]
-        index = BM25Index.build(rows, backend=self.backend, fingerprint=fingerprint)
+                      PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.version, PolicyChunk.valid_from,
+                      PolicyChunk.superseded_at)
+        rows, lives = [], []
+        for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000)):
+            rows.append((r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection), r.doc_name, r.programs))
+            lives.append((r.version, r.valid_from, r.superseded_at))
+        index = BM25Index.build(rows, backend=self.backend, fingerprint=fingerprint,
+                                lifetimes=ChunkLifetimes.from_rows(lives))
         log.info("BM25 index (%s) over %d chunks built in %.2fs", self.backend, len(index), time.perf_counter() - started)
         return index
 

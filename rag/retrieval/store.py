@@ -1,18 +1,20 @@
-"""Read access to `policy_chunks` shared by the retrievers: filters, rows -> Chunk, corpus fingerprint,
-and the chunk-id lookup the citation explorer resolves traces with."""
+"""Read access to `policy_chunks` shared by the retrievers: filters (versions included), rows -> Chunk,
+stored versions, and the chunk-id lookup the citation explorer resolves traces with."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Text, and_, cast, func, select, true
+from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk, PolicyDocument
+from rag.ingest.fingerprint import corpus_fingerprint  # noqa: F401  (re-exported for the retrievers)
 from rag.retrieval.types import Chunk, Filters
 
 CHUNK_COLUMNS = (
@@ -21,7 +23,7 @@ CHUNK_COLUMNS = (
     PolicyChunk.programs,
 )
 
-Fingerprint = tuple[int, int, str]
+Fingerprint = str  # rag.ingest.fingerprint.corpus_fingerprint
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class ChunkDetail:
     section: str | None
     subsection: str | None
     text: str
+    version: str | None = None
+    superseded_at: datetime | None = None  # set when a newer version of the document replaced this one
 
     @property
     def where(self) -> str:
@@ -43,11 +47,22 @@ class ChunkDetail:
         return self.subsection or self.section or ""
 
 
+def version_clause(filters: Filters | None) -> ColumnElement[bool]:
+    """SQL for the version rule: current chunks only unless the filters ask for others."""
+    rule = filters.version_rule() if filters is not None else "current"
+    if rule == "versions":
+        return PolicyChunk.version.in_(filters.versions)
+    if rule == "as_of":
+        return and_(PolicyChunk.valid_from <= filters.as_of,
+                    or_(PolicyChunk.superseded_at.is_(None), PolicyChunk.superseded_at > filters.as_of))
+    return true() if rule == "all" else PolicyChunk.superseded_at.is_(None)
+
+
 def filter_clause(filters: Filters | None) -> ColumnElement[bool]:
     """SQL for `filters`; a program filter also admits chunks that apply to 'all' programs."""
-    if not filters:
-        return true()
-    clauses = []
+    clauses = [version_clause(filters)]
+    if filters is None:
+        return clauses[0]
     if filters.doc_names:
         clauses.append(PolicyChunk.doc_name.in_(filters.doc_names))
     if filters.programs:
@@ -84,21 +99,32 @@ def chunk_details(*, session: Session, ids: Iterable[int]) -> dict[int, ChunkDet
         return {}
     rows = session.execute(
         select(PolicyChunk.id, PolicyChunk.doc_name, PolicyDocument.file_name, PolicyChunk.page_num,
-               PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
+               PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text,
+               PolicyChunk.version, PolicyChunk.superseded_at)
         .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
         .where(PolicyChunk.id.in_(wanted))
     )
     return {row.id: ChunkDetail(*row) for row in rows}
 
 
-def corpus_fingerprint(*, session: Session) -> Fingerprint:
-    """Changes whenever chunks are added, replaced or deleted; cheap at any corpus size.
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One stored version of a document, for a version picker."""
 
-    Ingestion replaces a changed file by deleting its document and inserting a new one, so new
-    chunks raise max(chunk id) and the new document's ingested_at, and a deletion lowers the count.
-    """
-    documents, newest = session.execute(
-        select(func.count(PolicyDocument.id), func.max(PolicyDocument.ingested_at))
-    ).one()
-    top_chunk = session.scalar(select(func.max(PolicyChunk.id))) or 0
-    return (int(documents), int(top_chunk), newest.isoformat() if newest else "")
+    doc_name: str
+    version: str | None
+    file_name: str
+    ingested_at: datetime
+    superseded_at: datetime | None
+
+    def label(self) -> str:
+        state = f"superseded {self.superseded_at:%Y-%m-%d %H:%M}" if self.superseded_at else "current"
+        return f"{self.doc_name} — version {self.version or '?'} ({state})"
+
+
+def document_versions(*, session: Session) -> list[DocumentVersion]:
+    """Every stored version of every document, by document name then newest first."""
+    rows = session.execute(
+        select(PolicyDocument.doc_name, PolicyDocument.version, PolicyDocument.file_name, PolicyDocument.ingested_at,
+               PolicyDocument.superseded_at).order_by(PolicyDocument.doc_name, PolicyDocument.ingested_at.desc()))
+    return [DocumentVersion(*row) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -12,21 +13,43 @@ import numpy as np
 class Filters:
     """Metadata filters. Values within a field are OR-ed, fields are AND-ed.
 
-    A program filter matches chunks whose programs contain the program or 'all'.
+    A program filter matches chunks whose programs contain the program or 'all'. Versions: by
+    default only the current version of each document; `as_of` = the corpus as it stood at that
+    moment (replay); `versions` = those version labels; `all_versions` = every stored version.
     """
 
     doc_names: tuple[str, ...] = ()
     programs: tuple[str, ...] = ()
+    as_of: datetime | None = None
+    versions: tuple[str, ...] = ()
+    all_versions: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.doc_names or self.programs)
+        """True when anything besides the default current-version rule narrows the search."""
+        return bool(self.doc_names or self.programs or self.as_of or self.versions or self.all_versions)
 
     def program_set(self) -> tuple[str, ...]:
         """Programs a chunk may carry to pass the program filter ('all' documents always pass)."""
         return (*self.programs, "all") if self.programs else ()
 
-    def to_dict(self) -> dict[str, list[str]]:
-        return {"doc_names": list(self.doc_names), "programs": list(self.programs)}
+    def version_rule(self) -> str:
+        """'current', 'all', 'versions' or 'as_of': which version rule applies (first that is set)."""
+        if self.versions:
+            return "versions"
+        if self.as_of is not None:
+            return "as_of"
+        return "all" if self.all_versions else "current"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"doc_names": list(self.doc_names), "programs": list(self.programs)}
+        rule = self.version_rule()
+        if rule == "versions":
+            out["versions"] = list(self.versions)
+        elif rule == "as_of":
+            out["as_of"] = [self.as_of.isoformat()]
+        elif rule == "all":
+            out["versions"] = ["all"]
+        return out
 
 
 @dataclass(frozen=True)

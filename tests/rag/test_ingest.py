@@ -47,18 +47,35 @@ def test_same_file_twice_adds_nothing(tiny_pdf, empty_db, embedder, settings):
         assert again.status == "unchanged" and corpus_stats(session=s) == before
 
 
-def test_changed_file_replaces_its_chunks(tiny_pdf, empty_db, embedder, settings):
+def test_changed_file_adds_a_version_and_keeps_the_old_chunks(tiny_pdf, empty_db, embedder, settings):
     path = tiny_pdf("guide.pdf")
     run_ingest([path], empty_db, embedder, settings)
+    with empty_db() as s:
+        old_ids = set(s.scalars(select(PolicyChunk.id)))
     tiny_pdf("guide.pdf", version="1.1", extra=" Revised in version 1.1.")
     (report,) = run_ingest([path], empty_db, embedder, settings)
-    assert report.status == "replaced"
+    assert report.status == "new version" and "supersedes version 1.0" in report.reason
     with empty_db() as s:
-        docs = s.scalars(select(PolicyDocument)).all()
-        assert [d.version for d in docs] == ["1.1"]
-        texts = s.scalars(select(PolicyChunk.text)).all()
-        assert any("Revised in version 1.1" in t for t in texts)
-        assert {c.document_id for c in s.scalars(select(PolicyChunk))} == {docs[0].id}
+        docs = s.scalars(select(PolicyDocument).order_by(PolicyDocument.id)).all()
+        assert [(d.version, d.superseded_at is not None) for d in docs] == [("1.0", True), ("1.1", False)]
+        old = s.scalars(select(PolicyChunk).where(PolicyChunk.id.in_(old_ids))).all()
+        assert {c.id for c in old} == old_ids and all(c.superseded_at is not None for c in old)
+        current = s.scalars(select(PolicyChunk).where(PolicyChunk.superseded_at.is_(None))).all()
+        assert {c.document_id for c in current} == {docs[1].id}
+        assert any("Revised in version 1.1" in c.text for c in current)
+        assert corpus_stats(session=s)["superseded_versions"] == 1
+
+
+def test_a_different_document_under_a_known_file_name_is_a_new_document(tiny_pdf, empty_db, embedder, settings):
+    path = tiny_pdf("conventional.pdf", title="Conventional Program Guide")
+    run_ingest([path], empty_db, embedder, settings)
+    tiny_pdf("conventional.pdf", title="Office Party Menu")
+    (report,) = run_ingest([path], empty_db, embedder, settings)
+    assert report.status == "ingested" and "both kept" in report.reason
+    with empty_db() as s:
+        docs = s.scalars(select(PolicyDocument).order_by(PolicyDocument.id)).all()
+        assert [(d.doc_name, d.superseded_at) for d in docs] == [
+            ("Conventional Program Guide", None), ("Office Party Menu", None)]
 
 
 def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.unit
 
 
 def test_repeated_header_and_footer_go_numbered_headings_stay():
-    bodies = ["Reserves cover PITI.", "Assets are verified.", "Gifts need a letter.", "Crypto does not count."]
+    filler = " ".join(f"word{i}" for i in range(80))
+    bodies = [f"Reserves cover PITI. {filler}", f"Assets are verified. {filler}", "Gifts need a letter.",
+              f"Crypto does not count. {filler}"]
     pages = [f"Cedar Ridge Mortgage - Credit Policy Library\n{n}. Reserves\n{n}.1 Months Required\n{bodies[n - 1]}\n"
              f"Guide | Version 1.0 | Page {n} of 4" for n in range(1, 5)]
     cleaned = strip_boilerplate(pages)

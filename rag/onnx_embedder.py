@@ -1,0 +1,124 @@
+"""The bundled MiniLM run by ONNX Runtime: exported locally from the bundled weights, never downloaded.
+
+The export (model.onnx under DATA_DIR/models/) is made on first use from the bundled
+sentence-transformers model and rebuilt when missing. The vectors are the same as
+sentence-transformers' (mean pooling over the last hidden state, L2-normalised, 256 tokens).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OPSET = 17
+
+
+def export_onnx(model_path: str, target: Path) -> Path:
+    """Export the transformer of the sentence-transformers model at `model_path` to `target` (atomic)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_path, device="cpu")
+    bert = model[0].auto_model.eval()
+    sample = model.tokenizer(["warm up", "a second, longer sample"], padding=True, return_tensors="pt")
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
+    os.close(fd)
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "hidden")}
+    with torch.no_grad():
+        torch.onnx.export(_Hidden(bert), tuple(sample[n] for n in INPUTS), tmp, input_names=list(INPUTS),
+                          output_names=["hidden"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+    os.replace(tmp, target)
+    log.info("exported %s to %s", model_path, target)
+    return target
+
+
+def quantize(fp32: Path) -> Path:
+    """A dynamic int8 copy of `fp32` next to it (made once, atomically)."""
+    target = fp32.with_name("model-int8.onnx")
+    if not target.is_file():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=fp32.parent)
+        os.close(fd)
+        quantize_dynamic(str(fp32), tmp, weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(tmp, target)
+    return target
+
+
+def max_tokens(model_path: str) -> int:
+    config = Path(model_path) / "sentence_bert_config.json"
+    return int(json.loads(config.read_text()).get("max_seq_length", 256)) if config.is_file() else 256
+
+
+class OnnxEmbedder:
+    """Same protocol as SentenceTransformerEmbedder; batches are formed by text length to cut padding."""
+
+    def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
+                 quantized: bool = False):
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
+        if not target.is_file():
+            export_onnx(model_path, target)
+        if quantized:
+            target = quantize(target)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = AutoTokenizer.from_pretrained(model_path)
+        self._max_tokens = max_tokens(model_path)
+        self._batch_size = batch_size
+        self.name = model_name
+        self.dim = int(self._embed_batch(["dimension probe"]).shape[1])
+        self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self._batch_size):
+            picked = order[start : start + self._batch_size]
+            out[picked] = self._embed_batch([texts[i] for i in picked])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._query_cache(text)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        vec = self._embed_batch([text])[0]
+        vec.setflags(write=False)
+        return vec
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens, return_tensors="np")
+        feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
+        if "token_type_ids" not in feeds:
+            feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
+        hidden = self._session.run(None, feeds)[0]
+        mask = enc["attention_mask"][..., None].astype(np.float32)
+        pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
