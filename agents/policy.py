@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents import eligibility_checks, requirements
 from agents import policy_checks as checks
 from agents.context import AgentContext
 from agents.evidence import Evidence
@@ -106,6 +107,7 @@ def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict)
         findings += checks.reserves(app, r, ev.get(rule_id))
     for rule_id in by_kind(*ELIGIBILITY_KINDS):
         findings += eligibility(app, ev.get(rule_id))
+    findings += eligibility_checks.evaluate(app, r, ev, applicable)
     return findings + conditions(app, r, ev)
 
 
@@ -113,6 +115,9 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(state, ctx)
     findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ctx.evidence.rules)
+    locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""))
+    inventory = requirements.evaluate(app, state["ratio"].facts, locator)
+    findings += inventory.findings
     status = worst(findings)
     verdict = VERDICTS.get(status, "ELIGIBLE")
     broken = [f for f in findings if f.status in ("FAIL", "REVIEW", "UNVERIFIED")]
@@ -120,6 +125,6 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
                "; ".join(f.message for f in broken[:3])))
     reasoning = " ".join(f"{f.status}: {f.message}" for f in findings)
     return AgentOutput(AgentVerdict(agent="policy", verdict=verdict, summary=summary, reasoning=reasoning,
-                                    findings=tuple(findings),
+                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_conditions)},
                                     conditions=tuple(f.message for f in findings if f.status == "CONDITION")),
                        ev.all())

@@ -29,6 +29,9 @@ KINDS = frozenset({
     "max_loan_amount", "min_loan_amount_above_conforming", "qm_required", "prohibited_features",
     "max_term_months", "max_points_and_fees_pct", "notice_deadline_days", "max_adverse_reasons",
     "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible", "prohibited_bases",
+    # issue 9 part B: eligibility checks on existing fields (agents/eligibility_checks.py)
+    "fixed_rate_above_ltv", "cltv_same_limits", "one_unit_only", "review_score_band", "review_above_ltv",
+    "review_self_employed", "ineligible_purpose",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

@@ -76,6 +76,21 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "underwriting_standards.arm_qualifying_rate": ("An adjustable-rate mortgage is qualified at the note rate plus 2 percentage points.", {"value": D(2)}),
     "underwriting_standards.min_employment_years": ("A borrower must document at least 2 years of employment or self-employment history.", {"value": D(2)}),
     "underwriting_standards.unemployed_ineligible": ("An applicant who is unemployed with no other documented income is ineligible.", {}),
+    # issue 9 part B
+    "conventional.fixed_rate_above_ltv": ("Loans above 95% LTV must be fixed-rate.", {"value": D(95)}),
+    "conventional.cltv_limits": ("The limits below apply to both LTV and combined LTV.", {}),
+    "jumbo.cltv_limits": ("Combined LTV includes any subordinate lien that remains in place, and the limits below apply to both.", {}),
+    "conventional.cash_out_one_unit": ("cash-out refinances are available only on a one-unit primary residence", {}),
+    "conventional.investment_one_unit": ("investment-property loans are available only as one-unit purchases", {}),
+    "conventional.second_home_one_unit": ("A second home must be a one-unit property.", {}),
+    "jumbo.one_unit_only": ("Two- to four-unit properties, co-operative units, condotels, manufactured homes, properties with more than 10 acres and properties with any agricultural or commercial use are ineligible.", {}),
+    "usda.one_unit_only": ("The property must be a modest one-unit dwelling", {}),
+    "fha.manual_underwriting_score": ("Every file with a decision score from 500 to 579 goes to a human underwriter", {"min_score": D(500), "max_score": D(579)}),
+    "conventional.review_ltv_above": ("Any LTV above 95%.", {"value": D(95)}),
+    "conventional.review_self_employed": ("A borrower with self-employment income or rental income used to qualify.", {}),
+    "jumbo.cash_out_ineligible": ("The following are ineligible under this guide: – Foreign nationals. – Cash-out refinances", {}),
+    "fha.cash_out_not_offered": ("FHA cash-out refinances, streamline refinances, 203(k) rehabilitation loans and reverse mortgages are not offered under this guide", {}),
+    "va.purchase_only": ("this guide covers purchase transactions only.", {}),
 }
 
 # The same sentence shape in two program guides; retrieval's program filter tells them apart.
