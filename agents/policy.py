@@ -69,6 +69,10 @@ def _employment(app: LoanApplication, e: Evidence) -> list[Finding]:
 
 def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Finding]:
     """Approval conditions the program attaches: mortgage insurance, premiums, fees."""
+    rule_id = {"conventional": "conventional.mi_required_above_ltv", "fha": "fha.upfront_mip",
+               "usda": "usda.guarantee_fees"}.get(app.loan_type)
+    if rule_id and not ev.get(rule_id).found:
+        return [unverified(ev.get(rule_id))]  # a condition whose passage is missing is never dropped
     if app.loan_type == "conventional":
         e = ev.get("conventional.mi_required_above_ltv")
         if e.found and r.ltv > e.value():

@@ -36,10 +36,11 @@ def credit(app: LoanApplication, ev: Evidences) -> list[Finding]:
     minimum, score = e.value(), Decimal(app.credit_score)
     if score >= minimum:
         return [finding(e, "PASS", f"Credit score {score} meets the {minimum} minimum.", threshold=str(minimum), actual=str(score))]
-    if app.credit_key_factors:
-        return [finding(e, "FAIL", f"Credit score {score} is below the {minimum} minimum.", threshold=str(minimum), actual=str(score))]
-    return [finding(e, "REVIEW", f"Credit score {score} is below the {minimum} minimum; the adverse action notice "
-                    "needs the bureau's key factors, which the file does not have.", threshold=str(minimum), actual=str(score))]
+    # an eligibility break is a DECLINE even without the bureau's key factors: the decision then carries
+    # a task to complete the notice (agents/outcomes.py), it is not turned into a referral
+    missing = "" if app.credit_key_factors else " The bureau's key factors must be added to the notice."
+    return [finding(e, "FAIL", f"Credit score {score} is below the {minimum} minimum.{missing}",
+                    threshold=str(minimum), actual=str(score))]
 
 
 def _max_ltv(rule_id: str, app: LoanApplication, e: Evidence) -> Decimal | None:
