@@ -83,8 +83,12 @@ def dti(app: LoanApplication, r: Ratios, ev: Evidences, has_rule) -> list[Findin
         return [finding(mx, "PASS", f"DTI {pct(value)} is within the {pct(limit)} maximum.", **shown)]
     remedy = _dti_remedy(r, limit) if value is not None else None
     if has_rule(f"{p}.dti_review_above"):
-        review = ev.get(f"{p}.dti_review_above")
-        return [finding(review, "REVIEW", f"DTI {pct(value)} is above {pct(limit)}: residual income needs human review.", **shown)]
+        review = ev.get(f"{p}.dti_review_above")  # cited, so its own number is the one compared and shown
+        above = review.value() if review.found else limit
+        if value is not None and value <= above:
+            return [finding(mx, "PASS", f"DTI {pct(value)} does not exceed the {pct(above)} review point.", **shown)]
+        return [finding(review, "REVIEW", f"DTI {pct(value)} is above {pct(above)}: residual income needs human review.",
+                        threshold=pct(above), actual=pct(value))]
     if value is None or not has_rule(f"{p}.max_dti_with_review"):
         return [finding(mx, "FAIL", f"DTI {pct(value)} exceeds the {pct(limit)} maximum.", remedy=remedy, **shown)]
     band, cap = ev.get(f"{p}.max_dti_with_review"), ev.get(f"{p}.dti_ineligible_above")
