@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +19,14 @@ from core.db import migrate, recreate_database, start_embedded_server
 from core.settings import PROJECT_ROOT, Settings, prepare_process_env
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
+
+# Property tests (tests/agents/test_properties.py): few examples by default so `make test` stays quick;
+# `--hypothesis-profile=thorough` (read by hypothesis after this file is imported) runs more.
+_HYPOTHESIS = dict(deadline=None, derandomize=True,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+hypothesis_settings.register_profile("fast", max_examples=12, **_HYPOTHESIS)
+hypothesis_settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
+hypothesis_settings.load_profile("fast")
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 More income never worsens the decision, more debt never improves it, a higher score never worsens it;
 APPROVE never coexists with a FAIL, REVIEW or UNVERIFIED finding; every reason's threshold is stated in the
-passage it cites. The default run uses the "fast" profile (few examples, for `make test`); run
-`pytest tests/agents/test_properties.py --hypothesis-profile=thorough` for more.
+passage it cites. The default run uses the "fast" profile registered in tests/conftest.py (few
+examples, for `make test`); `pytest tests/agents/test_properties.py --hypothesis-profile=thorough` runs more.
 """
 
 from __future__ import annotations
@@ -12,18 +12,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from core.schemas import validate_application
 
 pytestmark = pytest.mark.integration
-
-_COMMON = dict(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
-                                                                         HealthCheck.function_scoped_fixture])
-settings.register_profile("fast", max_examples=12, **_COMMON)
-settings.register_profile("thorough", max_examples=200, **_COMMON)
-settings.load_profile("fast")  # `--hypothesis-profile=thorough` on the command line loads after this
 
 # worse outcomes rank higher; INCOMPLETE never occurs here (every field is stated)
 RANK = {"APPROVE": 0, "APPROVE_WITH_CONDITIONS": 1, "REFER": 2, "DECLINE": 3}
