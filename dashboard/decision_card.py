@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from agents.events import RunEvent, RunFinished
+from dashboard.decision_notices import render_notices
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
 from dashboard.verdict_cards import badge, citation_line, md
 
@@ -70,6 +71,7 @@ def decision_card(events: list[RunEvent], done: RunFinished) -> None:
         if report.conditions:
             st.markdown("**Conditions of approval**")
             st.markdown("\n".join(f"- {md(c)}" for c in report.conditions))
+        render_notices(report)
         gauges(events, done.run_id)
         cols = st.columns(4)
         cols[0].metric("Total latency", f"{done.latency_ms / 1000:,.2f} s")

@@ -18,6 +18,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from agents.events import RunEvent
+from dashboard.decision_notices import notice_sections
 from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline
 
 MARGIN = 0.6 * inch
@@ -121,6 +122,8 @@ def _conditions_ratios_citations(events: list[RunEvent]) -> list:
     flow: list = []
     if done and done.report.conditions:
         flow += [_p("Conditions", "h")] + [_p(f"- {c}") for c in done.report.conditions]
+    for title, lines in notice_sections(done.report) if done else []:
+        flow += [_p(title, "h")] + [_p(f"- {line}") for line in lines]
     ratios = key_ratios(events)
     if ratios:
         flow += [_p("Key ratios", "h"), _pairs(ratios)]
