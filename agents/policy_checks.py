@@ -143,22 +143,25 @@ def reserves(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
 
 
 def loan_amount(app: LoanApplication, ev: Evidences) -> list[Finding]:
-    limit_ev = ev.get("conventional.conforming_limit")
-    if not limit_ev.found:
-        return [unverified(limit_ev)]
-    limit = limit_ev.value()
     if app.loan_type == "conventional":
+        limit_ev = ev.get("conventional.conforming_limit")
+        if not limit_ev.found:
+            return [unverified(limit_ev)]
+        limit = limit_ev.value()
         if app.loan_amount <= limit:
             return [finding(limit_ev, "PASS", f"Loan amount {money(app.loan_amount)} is within the {money(limit)} conforming limit.")]
         return [finding(limit_ev, "FAIL", f"Loan amount {money(app.loan_amount)} exceeds the {money(limit)} conforming limit.",
-                        remedy="Apply under the jumbo program.")]
+                        threshold=money(limit), actual=money(app.loan_amount), remedy="Apply under the jumbo program.")]
     floor_ev, cap_ev = ev.get("jumbo.min_loan_amount"), ev.get("jumbo.max_loan_amount")
     if not (floor_ev.found and cap_ev.found):
         return [unverified(floor_ev if not floor_ev.found else cap_ev)]
-    if app.loan_amount <= limit:
-        return [finding(floor_ev, "FAIL", f"Loan amount {money(app.loan_amount)} does not exceed the {money(limit)} "
-                        "conforming limit.", remedy="Apply under the conventional program.")]
+    floor = floor_ev.value()  # the jumbo guide's own figure: the cited passage is the one compared
+    if app.loan_amount <= floor:
+        return [finding(floor_ev, "FAIL", f"Loan amount {money(app.loan_amount)} does not exceed the {money(floor)} "
+                        "conforming limit.", threshold=money(floor), actual=money(app.loan_amount),
+                        remedy="Apply under the conventional program.")]
     if app.loan_amount > cap_ev.value():
         return [finding(cap_ev, "FAIL", f"Loan amount {money(app.loan_amount)} exceeds the {money(cap_ev.value())} maximum.",
+                        threshold=money(cap_ev.value()), actual=money(app.loan_amount),
                         remedy=f"Reduce the loan amount by ${app.loan_amount - cap_ev.value():,.0f}.")]
     return [finding(cap_ev, "PASS", f"Loan amount {money(app.loan_amount)} is within the jumbo range.")]

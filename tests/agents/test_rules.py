@@ -63,7 +63,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "jumbo.investment_ineligible": ("Investment properties are ineligible for the jumbo program.", {}),
     "jumbo.min_reserves": ("A jumbo loan requires reserves of at least 12 months of PITI.", {"value": D(12)}),
     "jumbo.max_loan_amount": ("The maximum jumbo loan amount is $3,000,000.", {"value": D(3000000)}),
-    "jumbo.min_loan_amount": ("A jumbo loan amount must exceed the conforming loan limit.", {}),
+    "jumbo.min_loan_amount": ("A jumbo loan amount must exceed the conforming loan limit. For loans closing in 2026 the reference point is the 2026 one-unit baseline conforming limit of $832,750", {"year": D(2026), "value": D(832750)}),
     "atr_qm.qm_only": ("We originate qualified mortgages only.", {}),
     "atr_qm.prohibited_features": ("A qualified mortgage may not have negative amortization, interest-only payments or a balloon payment.", {}),
     "atr_qm.max_term": ("The loan term of a qualified mortgage may not exceed 30 years (360 months).", {"years": D(30), "value": D(360)}),
