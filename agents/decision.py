@@ -10,6 +10,7 @@ from agents.context import AgentContext
 from agents.findings import Evidences, finding, unverified
 from agents.node import AgentOutput
 from agents.state import LoanState
+from agents import requirements
 from agents.outcomes import credit_disclosure, importance, missing_items, required_agents
 from agents.verdicts import (
     AgentVerdict, DecisionReport, Finding, IncompletenessNotice, PrincipalReason, Recommendation,
@@ -115,7 +116,10 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
         conditions=conditions, principal_reasons=tuple(reasons),
         citations=tuple({c.chunk_id: c for f in every if (c := f.citation)}.values()),
         corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""),
-        standard_conditions=tuple(policy.facts.get("standard_conditions", ())) if policy else (), **notices,
+        standard_conditions=requirements.standard_texts(
+            policy.facts.get("standard_conditions", ()),
+            requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""))) if policy else (),
+        **notices,
     )
     verdict = AgentVerdict(agent="decision", verdict=outcome, summary=report.summary, findings=tuple(own),
                            reasoning=" ".join(f"{r.reason} ({r.detail})" for r in reasons) or report.summary,

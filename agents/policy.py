@@ -129,6 +129,6 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
                "; ".join(f.message for f in broken[:3])))
     reasoning = " ".join(f"{f.status}: {f.message}" for f in findings)
     return AgentOutput(AgentVerdict(agent="policy", verdict=verdict, summary=summary, reasoning=reasoning,
-                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_conditions)},
+                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_ids)},
                                     conditions=tuple(f.message for f in findings if f.status == "CONDITION")),
                        ev.all())

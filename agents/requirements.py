@@ -42,7 +42,7 @@ class CorpusChunk:
 @dataclass(frozen=True)
 class RequirementResult:
     findings: tuple[Finding, ...]
-    standard_conditions: tuple[str, ...]  # "sentence (citation)" for every standard condition that applies
+    standard_ids: tuple[str, ...]  # inventory ids of the standard conditions that apply (their passages found)
 
 
 def corpus_chunks(*, session: Session) -> list[CorpusChunk]:
@@ -62,10 +62,17 @@ class Locator:
 
     def __init__(self, chunks: list[CorpusChunk]):
         self._by_doc: dict[str, list[tuple[CorpusChunk, str, list[int]]]] = {}
+        self._cited: dict[str, CitedQuote | None] = {}
         for c in chunks:
             self._by_doc.setdefault(c.doc, []).append((c, *_normalise_with_offsets(c.text)))
 
     def cite(self, req: Requirement) -> CitedQuote | None:
+        """The citation of the entry's sentence (looked up once per entry: the corpus does not change)."""
+        if req.id not in self._cited:
+            self._cited[req.id] = self._find(req)
+        return self._cited[req.id]
+
+    def _find(self, req: Requirement) -> CitedQuote | None:
         for chunk, norm, offsets in self._by_doc.get(req.doc, []):
             at = norm.find(req.sentence)
             if at >= 0:
@@ -120,7 +127,7 @@ def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
              inv: Inventory | None = None) -> RequirementResult:
     inv = inv or load_inventory()
     findings: list[Finding] = []
-    standard: list[str] = []
+    standard: list[str] = []  # ids only: the state and checkpoints stay small; `standard_texts` renders them
     for req in inv.requirements:
         if req.maps_to == "rule" or not applies(req, inv, app, ratios):
             continue
@@ -128,7 +135,7 @@ def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
         if citation is None:
             findings.append(_unverified(req))
         elif req.standard:
-            standard.append(f"{req.sentence} ({citation.label()})")
+            standard.append(req.id)
         else:
             findings.append(_finding(req, citation))
     return RequirementResult(tuple(findings), tuple(standard))
@@ -150,3 +157,15 @@ def _unverified(req: Requirement) -> Finding:
 def _label(req: Requirement) -> str:
     text = req.note or req.sentence
     return text if len(text) <= 90 else text[:87].rstrip() + "..."
+
+
+def standard_texts(ids: list[str] | tuple[str, ...], locator: Locator, inv: Inventory | None = None) -> tuple[str, ...]:
+    """"sentence (citation)" for each standard condition id, for the decision report."""
+    by_id = {r.id: r for r in (inv or load_inventory()).requirements}
+    out = []
+    for rid in ids:
+        req = by_id.get(rid)
+        citation = locator.cite(req) if req else None
+        if req and citation:
+            out.append(f"{req.sentence} ({citation.label()})")
+    return tuple(out)

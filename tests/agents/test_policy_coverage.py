@@ -109,7 +109,7 @@ def test_a_requirement_whose_sentence_is_not_in_the_corpus_is_unverified_never_d
     result = evaluate(app(employment_status="self_employed", loan_type="jumbo", loan_amount=900000,
                           property_value=1500000), {"ltv": "60.00"}, Locator([]))
     assert result.findings and {f.status for f in result.findings} == {"UNVERIFIED"}
-    assert result.standard_conditions == ()
+    assert result.standard_ids == ()
 
 
 def test_a_crash_of_the_decision_agent_still_stores_a_refer_report(monkeypatch, agent_context):
