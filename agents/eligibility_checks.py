@@ -16,14 +16,16 @@ from agents.verdicts import Finding
 from core.schemas import LoanApplication
 
 KINDS = ("fixed_rate_above_ltv", "one_unit_only", "review_score_band", "review_above_ltv", "review_self_employed",
-         "ineligible_purpose")
+         "ineligible_purpose", "review_income_near_limit")
 
 
 def evaluate(app: LoanApplication, r: Ratios, ev: Evidences, applicable: list[Rule]) -> list[Finding]:
     """Findings of every applicable rule of the kinds above, plus CLTV against each applicable LTV limit."""
     out: list[Finding] = []
     for rule in applicable:
-        if rule.kind in KINDS:
+        if rule.kind == "review_income_near_limit":
+            out += income_near_limit(app, ev.get(rule.id), ev.get("usda.max_income_pct_ami"))
+        elif rule.kind in KINDS:
             out += _check(app, r, ev.get(rule.id))
     cltv_rules = [rule for rule in applicable if rule.kind == "cltv_same_limits"]
     if cltv_rules and app.subordinate_liens > 0:
@@ -103,3 +105,18 @@ def cltv(app: LoanApplication, r: Ratios, ev: Evidences, rule: Evidence, ltv_ids
                            f"the limits apply to LTV and CLTV alike).", threshold=pct(limit), actual=pct(r.cltv),
                            remedy=f"Reduce the loan or subordinate liens by ${extra:,.0f} to reach {pct(limit)} CLTV."))
     return out
+
+
+def income_near_limit(app: LoanApplication, near: Evidence, limit_ev: Evidence) -> list[Finding]:
+    """USDA 10.1: household income within 5% (of the limit, relative) below the limit -> a person signs.
+    Above the limit is the income rule's FAIL; unknown income is already that rule's REVIEW."""
+    if not (near.found and limit_ev.found):
+        return [unverified(near if not near.found else limit_ev)]
+    actual, limit, band = app.household_income_pct_ami, limit_ev.value(), near.value()
+    if actual is None or actual > limit:
+        return []
+    if actual >= limit * (100 - band) / 100:
+        return [finding(near, "REVIEW", f"Household income {pct(actual)} of area median is within {pct(band)} of the "
+                        f"{pct(limit)} limit: a human underwriter must sign.", threshold=f"within {pct(band)}",
+                        actual=pct(actual))]
+    return [finding(near, "PASS", f"Household income {pct(actual)} is not within {pct(band)} of the limit.")]

@@ -31,7 +31,7 @@ KINDS = frozenset({
     "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible", "prohibited_bases",
     # issue 9 part B: eligibility checks on existing fields (agents/eligibility_checks.py)
     "fixed_rate_above_ltv", "cltv_same_limits", "one_unit_only", "review_score_band", "review_above_ltv",
-    "review_self_employed", "ineligible_purpose",
+    "review_self_employed", "ineligible_purpose", "review_income_near_limit",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

@@ -125,3 +125,11 @@ def test_a_crash_of_the_decision_agent_still_stores_a_refer_report(monkeypatch, 
     assert final["report"].recommendation == "REFER" and "decision agent failed" in final["report"].summary
     assert final["decision"].verdict == "ERROR" and "audit_report" in final
     assert [e.agent for e in final["errors"]] == ["decision"]
+
+
+@pytest.mark.parametrize("pct_ami, referred", [(112, True), (109.25, True), (100, False)])
+def test_usda_household_income_within_5_percent_of_the_limit_goes_to_a_person(underwrite, pct_ami, referred):
+    final = underwrite(app(loan_type="usda", usda_eligible_area=True, household_income_pct_ami=pct_ami,
+                           loan_amount=250000, property_value=260000, monthly_income=9000))
+    hit = "usda.review_income_near_limit" in {f.rule_id for f in findings(final, "REVIEW")}
+    assert hit is referred

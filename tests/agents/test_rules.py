@@ -91,6 +91,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "jumbo.cash_out_ineligible": ("The following are ineligible under this guide: – Foreign nationals. – Cash-out refinances", {}),
     "fha.cash_out_not_offered": ("FHA cash-out refinances, streamline refinances, 203(k) rehabilitation loans and reverse mortgages are not offered under this guide", {}),
     "va.purchase_only": ("this guide covers purchase transactions only.", {}),
+    "usda.review_income_near_limit": ("Household income within 5% of the applicable limit.", {"value": D(5)}),
     "fair_lending.incomplete_notice_deadline": ("Overlay: the deadline we give is at least 15 calendar days.", {"value": D(15)}),
 }
 
