@@ -48,9 +48,10 @@ def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str
 
 
 def unverified(ev: Evidence) -> Finding:
+    why = (ev.trace or {}).get("unverified") or "was not found in the retrieved text"
     return Finding(
         rule_id=ev.rule.id, label=ev.rule.label, status="UNVERIFIED",
-        message=f"The policy passage stating '{ev.rule.label}' was not found in the retrieved text; "
+        message=f"The policy passage stating '{ev.rule.label}' {why}; "
                 "the rule cannot be applied, so a person must review the file.",
     )
 

@@ -15,7 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from agents.audit import audit_engine
 from agents.compliance import compliance_engine
 from agents.context import AgentContext
-from agents.decision import decision_engine
+from agents.decision import decision_engine, fail_closed_report
 from agents.intake import intake_engine
 from agents.node import agent_node
 from agents.policy import policy_engine
@@ -47,7 +47,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     g.add_node("policy", agent_node("policy", policy_engine))
     g.add_node("checks_done", checks_done)
     g.add_node("underwriting", agent_node("underwriting", underwriting_engine))
-    g.add_node("decision", agent_node("decision", decision_engine))
+    g.add_node("decision", agent_node("decision", decision_engine, on_error=fail_closed_report))
     g.add_node("audit", agent_node("audit", audit_engine))
 
     g.add_edge(START, "intake")

@@ -26,6 +26,10 @@ def check_application(app: LoanApplication) -> list[Finding]:
     if app.annual_property_tax == 0 and app.annual_insurance == 0:
         issues.append(_issue("escrow_missing", "FAIL", "Property tax and homeowners insurance are both missing: "
                              "the housing payment (PITI) cannot be computed."))
+    elif app.annual_property_tax == 0 or app.annual_insurance == 0:  # PITI would be silently understated
+        missing = "Annual property tax" if app.annual_property_tax == 0 else "Annual homeowners insurance"
+        issues.append(_issue("escrow_missing", "FAIL", f"{missing} is missing: the housing payment (PITI) "
+                             "would be understated."))
     if app.loan_amount > app.property_value:
         issues.append(_issue("loan_exceeds_value", "REVIEW", "The loan amount exceeds the property value."))
     if app.first_time_buyer and app.loan_purpose != "purchase":

@@ -8,6 +8,7 @@ outage, which interrupts the run so it can be resumed from its checkpoint.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from agents.context import AgentContext
 from agents.evidence import Evidence
+from agents.narrative_guard import contradicts
 from agents.state import LoanState
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core.errors import DatabaseUnavailable
@@ -53,8 +55,13 @@ SYSTEM = (
 )
 
 
-def agent_node(name: str, engine: Engine) -> Callable[[LoanState, Runtime[AgentContext]], dict[str, Any]]:
-    """A node that runs `engine`, lets the routed LLM narrate, and returns only the keys it owns."""
+Fallback = Callable[[LoanState, str], dict[str, Any]]
+
+
+def agent_node(name: str, engine: Engine, on_error: Fallback | None = None,
+               ) -> Callable[[LoanState, Runtime[AgentContext]], dict[str, Any]]:
+    """A node that runs `engine`, lets the routed LLM narrate, and returns only the keys it owns.
+    `on_error(state, message)` adds state keys when the engine crashes (the Decision agent's REFER report)."""
 
     def node(state: LoanState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -65,7 +72,8 @@ def agent_node(name: str, engine: Engine) -> Callable[[LoanState, Runtime[AgentC
             raise  # infrastructure, not a verdict: the run is interrupted and resumable
         except Exception as exc:  # any bug or bad data in one agent must not sink the pipeline
             log.exception("%s agent failed", name)
-            return _failed(name, exc, started)
+            failed = _failed(name, exc, started)
+            return {**(on_error(state, failed["errors"][0].message) if on_error else {}), **failed}
         verdict, usage, errors = _narrated(name, output, ctx)
         usage = usage.model_copy(update={"latency_ms": (time.perf_counter() - started) * 1000})
         retrievals = [{"agent": name, "rule_id": e.rule.id, "query": e.rule.query, "trace": e.trace}
@@ -84,13 +92,17 @@ def _narrated(name: str, output: AgentOutput, ctx: AgentContext) -> tuple[AgentV
     user = json.dumps({"verdict": verdict.verdict, "facts": verdict.facts, "passages": passages,
                        "findings": [f.message for f in verdict.findings]}, default=str)
     told = narrate(ctx.router, name, system=SYSTEM.format(agent=name), user=user, schema=Narrative, fallback=fallback)
+    contradiction = contradicts(verdict.verdict, told.value.summary, told.value.reasoning) if told.status == "ok" else None
+    if contradiction:  # the engine's verdict is authoritative: the narrative is discarded and recorded
+        told = dataclasses.replace(told, status="fallback", value=fallback, error=contradiction)
     if told.status == "ok":
         verdict = verdict.model_copy(update={
             "summary": told.value.summary, "reasoning": told.value.reasoning, "claims": tuple(told.value.quotes)})
     u = told.usage
     usage = AgentUsage(agent=name, provider=u.provider, model=u.model, status=told.status, tokens_in=u.tokens_in,
                        tokens_out=u.tokens_out, cost_usd=u.cost_usd, latency_ms=u.latency_ms)
-    errors = [AgentError(agent=name, message=told.error, kind="fallback")] if told.error else []
+    kind = "error" if contradiction else "fallback"
+    errors = [AgentError(agent=name, message=told.error, kind=kind)] if told.error else []
     return verdict, usage, errors
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents import money_checks, money_limits
+from agents import eligibility_checks, money_checks, money_limits, requirements
 from agents import policy_checks as checks
 from agents.context import AgentContext
 from agents.evidence import Evidence
@@ -69,6 +69,10 @@ def _employment(app: LoanApplication, e: Evidence) -> list[Finding]:
 
 def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Finding]:
     """Approval conditions the program attaches: mortgage insurance, premiums, fees."""
+    rule_id = {"conventional": "conventional.mi_required_above_ltv", "fha": "fha.upfront_mip",
+               "usda": "usda.guarantee_fees"}.get(app.loan_type)
+    if rule_id and not ev.get(rule_id).found:
+        return [unverified(ev.get(rule_id))]  # a condition whose passage is missing is never dropped
     if app.loan_type == "conventional":
         e = ev.get("conventional.mi_required_above_ltv")
         if e.found and r.ltv > e.value():
@@ -109,6 +113,7 @@ def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict)
         findings += checks.reserves(app, r, ev.get(rule_id))
     for rule_id in by_kind(*ELIGIBILITY_KINDS):
         findings += eligibility(app, ev.get(rule_id))
+    findings += eligibility_checks.evaluate(app, r, ev, applicable)
     return findings + money_findings(app, r, ev, rules) + conditions(app, r, ev)
 
 
@@ -128,6 +133,9 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(state, ctx)
     findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ctx.evidence.rules)
+    locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""))
+    inventory = requirements.evaluate(app, state["ratio"].facts, locator)
+    findings += inventory.findings
     status = worst(findings)
     verdict = VERDICTS.get(status, "ELIGIBLE")
     broken = [f for f in findings if f.status in ("FAIL", "REVIEW", "UNVERIFIED")]
@@ -135,6 +143,6 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
                "; ".join(f.message for f in broken[:3])))
     reasoning = " ".join(f"{f.status}: {f.message}" for f in findings)
     return AgentOutput(AgentVerdict(agent="policy", verdict=verdict, summary=summary, reasoning=reasoning,
-                                    findings=tuple(findings),
+                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_ids)},
                                     conditions=tuple(f.message for f in findings if f.status == "CONDITION")),
                        ev.all())

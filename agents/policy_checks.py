@@ -36,10 +36,11 @@ def credit(app: LoanApplication, ev: Evidences) -> list[Finding]:
     minimum, score = e.value(), Decimal(app.credit_score)
     if score >= minimum:
         return [finding(e, "PASS", f"Credit score {score} meets the {minimum} minimum.", threshold=str(minimum), actual=str(score))]
-    if app.credit_key_factors:
-        return [finding(e, "FAIL", f"Credit score {score} is below the {minimum} minimum.", threshold=str(minimum), actual=str(score))]
-    return [finding(e, "REVIEW", f"Credit score {score} is below the {minimum} minimum; the adverse action notice "
-                    "needs the bureau's key factors, which the file does not have.", threshold=str(minimum), actual=str(score))]
+    # an eligibility break is a DECLINE even without the bureau's key factors: the decision then carries
+    # a task to complete the notice (agents/outcomes.py), it is not turned into a referral
+    missing = "" if app.credit_key_factors else " The bureau's key factors must be added to the notice."
+    return [finding(e, "FAIL", f"Credit score {score} is below the {minimum} minimum.{missing}",
+                    threshold=str(minimum), actual=str(score))]
 
 
 def _max_ltv(rule_id: str, app: LoanApplication, e: Evidence) -> Decimal | None:
@@ -82,8 +83,12 @@ def dti(app: LoanApplication, r: Ratios, ev: Evidences, has_rule) -> list[Findin
         return [finding(mx, "PASS", f"DTI {pct(value)} is within the {pct(limit)} maximum.", **shown)]
     remedy = _dti_remedy(r, limit) if value is not None else None
     if has_rule(f"{p}.dti_review_above"):
-        review = ev.get(f"{p}.dti_review_above")
-        return [finding(review, "REVIEW", f"DTI {pct(value)} is above {pct(limit)}: residual income needs human review.", **shown)]
+        review = ev.get(f"{p}.dti_review_above")  # cited, so its own number is the one compared and shown
+        above = review.value() if review.found else limit
+        if value is not None and value <= above:
+            return [finding(mx, "PASS", f"DTI {pct(value)} does not exceed the {pct(above)} review point.", **shown)]
+        return [finding(review, "REVIEW", f"DTI {pct(value)} is above {pct(above)}: residual income needs human review.",
+                        threshold=pct(above), actual=pct(value))]
     if value is None or not has_rule(f"{p}.max_dti_with_review"):
         return [finding(mx, "FAIL", f"DTI {pct(value)} exceeds the {pct(limit)} maximum.", remedy=remedy, **shown)]
     band, cap = ev.get(f"{p}.max_dti_with_review"), ev.get(f"{p}.dti_ineligible_above")
@@ -138,22 +143,25 @@ def reserves(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
 
 
 def loan_amount(app: LoanApplication, ev: Evidences) -> list[Finding]:
-    limit_ev = ev.get("conventional.conforming_limit")
-    if not limit_ev.found:
-        return [unverified(limit_ev)]
-    limit = limit_ev.value()
     if app.loan_type == "conventional":
+        limit_ev = ev.get("conventional.conforming_limit")
+        if not limit_ev.found:
+            return [unverified(limit_ev)]
+        limit = limit_ev.value()
         if app.loan_amount <= limit:
             return [finding(limit_ev, "PASS", f"Loan amount {money(app.loan_amount)} is within the {money(limit)} conforming limit.")]
         return [finding(limit_ev, "FAIL", f"Loan amount {money(app.loan_amount)} exceeds the {money(limit)} conforming limit.",
-                        remedy="Apply under the jumbo program.")]
+                        threshold=money(limit), actual=money(app.loan_amount), remedy="Apply under the jumbo program.")]
     floor_ev, cap_ev = ev.get("jumbo.min_loan_amount"), ev.get("jumbo.max_loan_amount")
     if not (floor_ev.found and cap_ev.found):
         return [unverified(floor_ev if not floor_ev.found else cap_ev)]
-    if app.loan_amount <= limit:
-        return [finding(floor_ev, "FAIL", f"Loan amount {money(app.loan_amount)} does not exceed the {money(limit)} "
-                        "conforming limit.", remedy="Apply under the conventional program.")]
+    floor = floor_ev.value()  # the jumbo guide's own figure: the cited passage is the one compared
+    if app.loan_amount <= floor:
+        return [finding(floor_ev, "FAIL", f"Loan amount {money(app.loan_amount)} does not exceed the {money(floor)} "
+                        "conforming limit.", threshold=money(floor), actual=money(app.loan_amount),
+                        remedy="Apply under the conventional program.")]
     if app.loan_amount > cap_ev.value():
         return [finding(cap_ev, "FAIL", f"Loan amount {money(app.loan_amount)} exceeds the {money(cap_ev.value())} maximum.",
+                        threshold=money(cap_ev.value()), actual=money(app.loan_amount),
                         remedy=f"Reduce the loan amount by ${app.loan_amount - cap_ev.value():,.0f}.")]
     return [finding(cap_ev, "PASS", f"Loan amount {money(app.loan_amount)} is within the jumbo range.")]

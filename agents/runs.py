@@ -16,7 +16,7 @@ from core import audit
 from core.errors import LoanGraphError
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 
-DECISIONS = ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE")
+DECISIONS = ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FindingStatus = Literal["PASS", "INFO", "CONDITION", "WARN", "REVIEW", "FAIL", "UNVERIFIED"]
-Recommendation = Literal["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE"]
+# INCOMPLETE: a notice of incompleteness (Reg B 1002.9(c)) goes out instead of a decision
+Recommendation = Literal["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"]
 
 
 class _Frozen(BaseModel):
@@ -73,6 +74,26 @@ class PrincipalReason(_Frozen):
     remedy: str | None = None
 
 
+class CreditScoreDisclosure(_Frozen):
+    """FCRA credit score disclosure on an adverse action notice (fair lending policy 5.5); stated in
+    addition to the principal reasons, outside their cap. A part the file lacks reads "to be completed"."""
+
+    score: int
+    score_range: str
+    date: str
+    source: str
+    key_factors: tuple[str, ...]
+
+
+class IncompletenessNotice(_Frozen):
+    """Notice of incompleteness (Reg B 1002.9(c); fair lending policy 4.3)."""
+
+    missing_items: tuple[str, ...]
+    deadline_days: int  # the applicant has at least this many calendar days to supply them
+    send_within_days: int  # the notice goes out within this many days of receiving the application
+    citation: CitedQuote | None = None
+
+
 class DecisionReport(_Frozen):
     """The automated-underwriting findings report: a proposal a loan officer confirms or overrides."""
 
@@ -84,6 +105,11 @@ class DecisionReport(_Frozen):
     citations: tuple[CitedQuote, ...] = ()
     corpus_version: str = ""
     ruleset_version: str = ""
+    # issue 9: cited closing conditions every file of the program carries (they do not change APPROVE)
+    standard_conditions: tuple[str, ...] = ()
+    notice_tasks: tuple[str, ...] = ()  # what must be completed before the adverse action notice is sent
+    credit_score_disclosure: CreditScoreDisclosure | None = None
+    incompleteness_notice: IncompletenessNotice | None = None
 
 
 class AgentError(_Frozen):

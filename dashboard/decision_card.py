@@ -7,6 +7,7 @@ import streamlit as st
 
 from agents.events import RunEvent, RunFinished
 from dashboard.decision_figures import decision_figures
+from dashboard.decision_notices import render_notices
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
 from dashboard.verdict_cards import badge, citation_line, md
 
@@ -71,6 +72,7 @@ def decision_card(events: list[RunEvent], done: RunFinished) -> None:
         if report.conditions:
             st.markdown("**Conditions of approval**")
             st.markdown("\n".join(f"- {md(c)}" for c in report.conditions))
+        render_notices(report)
         gauges(events, done.run_id)
         decision_figures(events)
         cols = st.columns(4)

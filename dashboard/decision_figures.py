@@ -35,11 +35,11 @@ def money_rows(events: list[RunEvent]) -> list[tuple[str, str]]:
 
 
 def disclosure(events: list[RunEvent]) -> CreditScoreDisclosure | None:
-    """The structured disclosure the decision report carries (issue 9 part B), else the intake facts'."""
+    """The intake's FCRA disclosure, unless the decision report carries its own (a credit-score
+    denial): that one is shown with the decision's notices (dashboard.decision_notices), once."""
     done = finished(events)
-    carried = getattr(done.report, "credit_score_disclosure", None) if done else None
-    if isinstance(carried, CreditScoreDisclosure):
-        return carried
+    if done is not None and getattr(done.report, "credit_score_disclosure", None) is not None:
+        return None
     intake = agent_event(events, "intake")
     return disclosure_from_facts(dict(intake.verdict.facts)) if intake else None
 

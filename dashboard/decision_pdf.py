@@ -19,6 +19,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 
 from agents.events import RunEvent
 from dashboard.decision_figures import pdf_rows
+from dashboard.decision_notices import notice_sections
 from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline
 
 MARGIN = 0.6 * inch
@@ -122,6 +123,8 @@ def _conditions_ratios_citations(events: list[RunEvent]) -> list:
     flow: list = []
     if done and done.report.conditions:
         flow += [_p("Conditions", "h")] + [_p(f"- {c}") for c in done.report.conditions]
+    for title, lines in notice_sections(done.report) if done else []:
+        flow += [_p(title, "h")] + [_p(f"- {line}") for line in lines]
     ratios = key_ratios(events)
     if ratios:
         flow += [_p("Key ratios", "h"), _pairs(ratios)]

@@ -11,7 +11,7 @@ from dashboard.run_summary import format_fact
 TITLES = {"intake": "Intake", "ratio": "Ratio", "compliance": "Compliance", "policy": "Policy",
           "underwriting": "Underwriting", "decision": "Decision", "audit": "Audit"}
 GREEN = {"PROCEED", "PASS", "ELIGIBLE", "APPROVE", "VERIFIED", "COMPUTED", "A"}
-ORANGE = {"REVIEW", "WARN", "REFER", "APPROVE_WITH_CONDITIONS", "B", "C", "UNVERIFIED", "PARTIAL"}
+ORANGE = {"REVIEW", "WARN", "REFER", "APPROVE_WITH_CONDITIONS", "INCOMPLETE", "B", "C", "UNVERIFIED", "PARTIAL"}
 RED = {"FAIL", "DECLINE", "INELIGIBLE", "REJECT_INCOMPLETE", "ERROR", "D", "E", "UNSUPPORTED"}
 METRICS_PER_ROW = 3
 FINDING_ICONS = {"PASS": ":green[:material/check_circle:]", "INFO": ":blue[:material/info:]",

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings as hypothesis_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,10 +28,14 @@ from core.settings import PROJECT_ROOT, Settings, prepare_process_env
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
 
-# Hypothesis profiles: "fast" in every `make test`, "long" (10,000 cases) via `make fuzz`
+# Hypothesis profiles: "fast" in every `make test` (derandomized: the same cases every run, so CI
+# never depends on luck), "thorough" (150) for the property tests, "long" (10,000 cases) via `make fuzz`
 # (`pytest --hypothesis-profile=long`). No deadline: the pipeline shares 2 cores with other jobs.
-_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-hypothesis_settings.register_profile("fast", max_examples=40, deadline=None, suppress_health_check=_SLOW_OK)
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+            HealthCheck.function_scoped_fixture]
+hypothesis_settings.register_profile("fast", max_examples=40, deadline=None, derandomize=True,
+                                     suppress_health_check=_SLOW_OK)
+hypothesis_settings.register_profile("thorough", max_examples=150, deadline=None, suppress_health_check=_SLOW_OK)
 hypothesis_settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_SLOW_OK)
 hypothesis_settings.load_profile("fast")
 

@@ -38,10 +38,24 @@ def test_fail_declines_even_with_reviews():
     assert outcome == "DECLINE" and [d.status for d in drivers] == ["FAIL"]
 
 
-def test_incomplete_application_declines():
+def test_incomplete_application_gets_a_notice_of_incompleteness_not_a_decline():
     s = state(intake=verdict("intake", "FAIL", verdict="REJECT_INCOMPLETE"))
     for skipped in ("ratio", "compliance", "policy", "underwriting"):
         s.pop(skipped)
+    assert recommend(s)[0] == "INCOMPLETE"
+
+
+@pytest.mark.parametrize("missing", ["ratio", "compliance", "policy", "underwriting"])
+def test_a_verdict_the_route_requires_but_missing_refers(missing):
+    s = state(policy=verdict("policy", "PASS"))
+    s.pop(missing)
+    outcome, _, why = recommend(s)
+    assert outcome == "REFER" and missing in why
+
+
+def test_underwriting_is_not_required_after_a_compliance_fail():
+    s = state(compliance=verdict("compliance", "FAIL", verdict="FAIL"))
+    s.pop("underwriting")
     assert recommend(s)[0] == "DECLINE"
 
 

@@ -46,8 +46,12 @@ def test_incomplete_application_skips_to_decision(underwrite):
     final = underwrite(app(monthly_income=0))
     assert final["intake"].verdict == "REJECT_INCOMPLETE"
     assert "ratio" not in final and "policy" not in final
-    assert final["report"].recommendation == "DECLINE"
-    assert [r.reason for r in final["report"].principal_reasons] == ["Credit application incomplete"]
+    report = final["report"]
+    assert report.recommendation == "INCOMPLETE" and report.principal_reasons == ()
+    notice = report.incompleteness_notice  # Reg B 1002.9(c): the missing items and a deadline
+    assert notice.missing_items == ("Gross monthly income is not stated for an applicant who is employed: ratios "
+                                    "cannot be computed.",)
+    assert (notice.deadline_days, notice.send_within_days) == (15, 30) and "15 calendar days" in notice.citation.quote
 
 
 def test_compliance_fail_skips_underwriting(underwrite):
@@ -128,8 +132,12 @@ def test_llm_narrative_is_kept_but_cannot_change_the_verdict(underwrite, agent_c
         router = LLMRouter(settings, clients=build_clients(settings))
         ctx = AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
         final = underwrite(app(monthly_debts=1800, loan_amount=380000), ctx)
-    assert final["policy"].summary == "Looks fine to me: approve." and final["policy"].verdict == "INELIGIBLE"
-    assert final["report"].recommendation == "DECLINE"
+    # "approve" contradicts INELIGIBLE / DECLINE: that narrative is discarded and recorded as an error
+    assert final["policy"].verdict == "INELIGIBLE" and final["policy"].summary != "Looks fine to me: approve."
+    assert final["report"].recommendation == "DECLINE" and final["decision"].summary.startswith("Decline")
+    contradicted = {e.agent for e in final["errors"] if e.kind == "error" and "contradicts" in e.message}
+    assert contradicted == {"policy", "decision"}
+    assert final["underwriting"].summary == "Looks fine to me: approve."  # no outcome verdict to contradict
     assert all(u.tokens_in == 1000 and u.cost_usd > 0 for u in final["usage"])
     # the quote is real for agents citing the DTI passage, unsupported for the others: faithfulness shows it
     assert final["audit_report"].faithfulness["policy"] == 1.0

@@ -64,7 +64,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "jumbo.investment_ineligible": ("Investment properties are ineligible for the jumbo program.", {}),
     "jumbo.min_reserves": ("A jumbo loan requires reserves of at least 12 months of PITI.", {"value": D(12)}),
     "jumbo.max_loan_amount": ("The maximum jumbo loan amount is $3,000,000.", {"value": D(3000000)}),
-    "jumbo.min_loan_amount": ("A jumbo loan amount must exceed the conforming loan limit.", {}),
+    "jumbo.min_loan_amount": ("A jumbo loan amount must exceed the conforming loan limit. For loans closing in 2026 the reference point is the 2026 one-unit baseline conforming limit of $832,750", {"year": D(2026), "value": D(832750)}),
     "atr_qm.qm_only": ("We originate qualified mortgages only.", {}),
     "atr_qm.prohibited_features": ("A qualified mortgage may not have negative amortization, interest-only payments or a balloon payment.", {}),
     "atr_qm.max_term": ("The loan term of a qualified mortgage may not exceed 30 years (360 months).", {"years": D(30), "value": D(360)}),
@@ -77,6 +77,23 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "underwriting_standards.arm_qualifying_rate": ("An adjustable-rate mortgage is qualified at the note rate plus 2 percentage points.", {"value": D(2)}),
     "underwriting_standards.min_employment_years": ("A borrower must document at least 2 years of employment or self-employment history.", {"value": D(2)}),
     "underwriting_standards.unemployed_ineligible": ("An applicant who is unemployed with no other documented income is ineligible.", {}),
+    # issue 9 part B
+    "conventional.fixed_rate_above_ltv": ("Loans above 95% LTV must be fixed-rate.", {"value": D(95)}),
+    "conventional.cltv_limits": ("The limits below apply to both LTV and combined LTV.", {}),
+    "jumbo.cltv_limits": ("Combined LTV includes any subordinate lien that remains in place, and the limits below apply to both.", {}),
+    "conventional.cash_out_one_unit": ("cash-out refinances are available only on a one-unit primary residence", {}),
+    "conventional.investment_one_unit": ("investment-property loans are available only as one-unit purchases", {}),
+    "conventional.second_home_one_unit": ("A second home must be a one-unit property.", {}),
+    "jumbo.one_unit_only": ("Two- to four-unit properties, co-operative units, condotels, manufactured homes, properties with more than 10 acres and properties with any agricultural or commercial use are ineligible.", {}),
+    "usda.one_unit_only": ("The property must be a modest one-unit dwelling", {}),
+    "fha.manual_underwriting_score": ("Every file with a decision score from 500 to 579 goes to a human underwriter", {"min_score": D(500), "max_score": D(579)}),
+    "conventional.review_ltv_above": ("Any LTV above 95%.", {"value": D(95)}),
+    "conventional.review_self_employed": ("A borrower with self-employment income or rental income used to qualify.", {}),
+    "jumbo.cash_out_ineligible": ("The following are ineligible under this guide: – Foreign nationals. – Cash-out refinances", {}),
+    "fha.cash_out_not_offered": ("FHA cash-out refinances, streamline refinances, 203(k) rehabilitation loans and reverse mortgages are not offered under this guide", {}),
+    "va.purchase_only": ("this guide covers purchase transactions only.", {}),
+    "usda.review_income_near_limit": ("Household income within 5% of the applicable limit.", {"value": D(5)}),
+    "fair_lending.incomplete_notice_deadline": ("Overlay: the deadline we give is at least 15 calendar days.", {"value": D(15)}),
 }
 SENTENCES.update(MONEY_SENTENCES)  # issue 9 part A: debts, assets, funds, pricing, county, residual income, gifts
 

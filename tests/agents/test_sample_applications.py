@@ -41,6 +41,7 @@ def test_sample_matches_hand_worked_outcome(underwrite, path):
     # a finding cites one rule where the hand-worked file may name two (e.g. a DTI band and its
     # compensating-factor rule): at least one named rule must be among those that decided
     assert not expected["rules"] or set(expected["rules"]) & decided_by, (expected["rules"], decided_by)
+    assert list(report.notice_tasks) == expected.get("notice_tasks", [])
     assert final["errors"] == []
     assert_figures(final, expected)
 
@@ -72,5 +73,5 @@ def test_stated_figures_are_the_hand_worked_ones(path):
 def test_samples_cover_every_program_and_decision():
     outcomes = {(load_sample(p)[0].loan_type, load_sample(p)[1]["decision"]) for p in SAMPLES}
     assert {t for t, _ in outcomes} == {"conventional", "fha", "va", "usda", "jumbo"}
-    assert {d for _, d in outcomes} == {"APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE"}
+    assert {d for _, d in outcomes} == {"APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"}
     assert len(SAMPLES) >= 24

@@ -1,0 +1,41 @@
+"""Does an LLM narrative contradict the verdict the engine computed? Then it is discarded (agents/node.py).
+
+A narrative contradicts a verdict when it states an outcome of another family ("approved" for a DECLINE,
+"declined" for an APPROVE) and never states the verdict's own. Only verdicts with a known outcome family
+are checked (the Decision agent's recommendations and the Policy agent's eligibility verdicts).
+"""
+
+from __future__ import annotations
+
+import re
+
+_FAMILIES = {
+    "approve": r"\bapprov(?:e|ed|al|able)\b|\beligible\b",
+    "decline": r"\bdeclin(?:e|ed)\b|\bden(?:y|ied|ial)\b|\bineligible\b|\breject(?:ed)?\b",
+    "refer": r"\brefer(?:red|ral)?\b|\bhuman review\b|\bmanual review\b|\ba person must\b",
+    "incomplete": r"\bincomplete\b|\bnotice of incompleteness\b",
+}
+_VERDICT_FAMILY = {
+    "APPROVE": "approve", "APPROVE_WITH_CONDITIONS": "approve", "DECLINE": "decline", "REFER": "refer",
+    "INCOMPLETE": "incomplete", "ELIGIBLE": "approve", "INELIGIBLE": "decline",
+}
+
+
+def _states(family: str, text: str) -> bool:
+    cleaned = re.sub(r"\bnot (?:be )?(?:approved|declined|referred|eligible)\b", " ", text, flags=re.IGNORECASE)
+    if family == "approve":  # "ineligible" contains "eligible" as a word only after the prefix; keep it apart
+        cleaned = re.sub(r"\bineligible\b", " ", cleaned, flags=re.IGNORECASE)
+    return bool(re.search(_FAMILIES[family], cleaned, re.IGNORECASE))
+
+
+def contradicts(verdict: str, *texts: str) -> str | None:
+    """A one-line error when the narrative states another outcome than `verdict` and not its own."""
+    own = _VERDICT_FAMILY.get(verdict)
+    if own is None:
+        return None
+    text = " ".join(texts)
+    others = [f for f in _FAMILIES if f != own and _states(f, text)]
+    if others and not _states(own, text):
+        return (f"LLM narrative contradicts the engine's verdict {verdict} (it says {others[0]}); "
+                "the narrative was discarded and the engine's own text kept.")
+    return None
