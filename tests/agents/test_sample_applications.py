@@ -11,24 +11,8 @@ from tests.agents.hand_figures import figures
 
 pytestmark = pytest.mark.integration
 
-# Samples whose expected outcome rests on a rule issue 9 part B models (FHA 500-579 manual
-# underwriting, CLTV against the LTV limits, investment one-unit only, self-employed review). They
-# fail on the part A branch; delete this set when part B is merged and they must pass.
-PENDING_PART_B = {
-    "87_fha_score_560_manual_underwriting_refer",
-    "88_conventional_cltv_124_decline",
-    "89_conventional_investment_two_unit_decline",
-    "90_conventional_self_employed_refer",
-}
 
-
-def _outcome_param(path):
-    if path.stem in PENDING_PART_B:
-        return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(strict=True, reason="rule modelled by issue 9 part B"))
-    return pytest.param(path, id=path.stem)
-
-
-@pytest.mark.parametrize("path", [_outcome_param(p) for p in SAMPLES])
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
 def test_sample_matches_hand_worked_outcome(underwrite, path):
     app, expected = load_sample(path)
     final = underwrite(app)
