@@ -7,6 +7,7 @@ import streamlit as st
 
 from agents.events import RunEvent, RunFinished
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
+from dashboard.safe_text import plain
 from dashboard.verdict_cards import badge, citation_line, md
 
 ZONE_COLORS = ("rgba(46, 160, 67, 0.25)", "rgba(227, 160, 8, 0.3)", "rgba(218, 54, 51, 0.3)")
@@ -55,11 +56,15 @@ def _reasons(done: RunFinished) -> None:
             st.markdown(f":blue[:material/lightbulb:] **To change the outcome:** {md(r.remedy)}")
 
 
-def decision_card(events: list[RunEvent], done: RunFinished) -> None:
+def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str | None = None,
+                  application_ref: str | None = None) -> None:
     """Everything the officer needs to confirm or override the recommendation."""
     report = done.report
     with st.container(border=True, key="decision-card"):
         st.markdown(f"### Recommendation {badge(report.recommendation)}")
+        if applicant is not None:
+            ref = f" · application ID **{plain(application_ref)}**" if application_ref else ""
+            st.markdown(f"Applicant **{plain(applicant)}**{ref} · run `{done.run_id}`")
         st.markdown(md(report.summary))
         if report.principal_reasons:
             _reasons(done)
