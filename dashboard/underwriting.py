@@ -40,7 +40,9 @@ class RunResult:
 def underwriting_service():
     """The process-wide `UnderwritingService` (agents.service.get_service), built once per server."""
     from agents.service import get_service
+    from dashboard import warmup
 
+    warmup.wait()  # the Overview may already be loading it in the background
     return get_service()
 
 

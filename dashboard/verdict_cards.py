@@ -7,6 +7,7 @@ import streamlit as st
 from agents.events import AgentEvent
 from agents.verdicts import AgentVerdict, CitedQuote
 from dashboard.run_summary import format_fact
+from dashboard.safe_text import prose
 
 TITLES = {"intake": "Intake", "ratio": "Ratio", "compliance": "Compliance", "policy": "Policy",
           "underwriting": "Underwriting", "decision": "Decision", "audit": "Audit"}
@@ -21,8 +22,9 @@ FINDING_ICONS = {"PASS": ":green[:material/check_circle:]", "INFO": ":blue[:mate
 
 
 def md(text: str) -> str:
-    """Text safe in Markdown: a bare "$" would start LaTeX (two amounts on a line become a formula)."""
-    return text.replace("$", "\\$")
+    """LLM- or applicant-written text shown as text: no Markdown, HTML, LaTeX ("$") or `:directive` in it
+    takes effect (see `dashboard.safe_text.prose`)."""
+    return prose(text)
 
 
 def badge(verdict: str) -> str:

@@ -23,9 +23,10 @@ TIMEOUT = 180  # first run loads the embedding model and builds the graph
 def clear_caches() -> None:
     from agents import service
     from core import db, settings as settings_mod
-    from dashboard import resources, underwriting
+    from dashboard import resources, underwriting, warmup
     from rag.retrieval import pipeline
 
+    warmup.reset()
     for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, pipeline.get_retriever,
                    service.get_service):
         cached.cache_clear()
