@@ -87,8 +87,11 @@ def app(clone_seeded, settings):
 
 
 def choose_sample(page, title: str) -> None:
-    """Pick a sample in the form's select box and load it (waits for the form to show its applicant)."""
-    page.get_by_role("combobox", name="Start from a sample application").click()
+    """Unfold the form (it folds after a submission), pick a sample in its select box and load it."""
+    form = page.locator("details").filter(has=page.locator("summary", has_text="Application:")).first
+    if form.get_attribute("open") is None:
+        form.locator("summary").click()
+    page.locator(".st-key-na_sample").click()
     page.get_by_role("option", name=title).click()
     page.get_by_role("button", name="Load into form").click()
 
@@ -160,10 +163,11 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         expect_text(panel, "Final decision recorded for Maribel Okafor")
 
         page.get_by_role("link", name="Citation explorer").click()
-        expect(page.get_by_text("Dense").first).to_be_visible()
-        expect(page.get_by_text("Retrieval traces").first).to_be_visible()
         expect(page.get_by_text("Citations (").first).to_be_visible()
         page.locator("img").first.wait_for()  # the cited PDF page, rendered
+        expect(page.get_by_text("Retrieval traces").first).to_be_visible()
+        page.get_by_text("Stage by stage").first.click()  # the traces come last, collapsed
+        expect(page.get_by_text("Dense").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "citation_explorer.png"), full_page=True)
 
         page.get_by_role("link", name="Decisions").click()
