@@ -148,7 +148,8 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         choose_sample(page, DECLINE_TITLE)
         expect(page.locator(".st-key-decision-card")).to_have_count(0)  # the previous result is cleared
         underwrite(page, "Lucinda Ferreira-Holt", "DECLINE")
-        expect_text(page.locator("[class*='st-key-officer-panel-']"), "DECLINE (recommended)")
+        expect(page.locator("[class*='st-key-officer-panel-']").get_by_role("combobox", name="Final decision")) \
+            .to_match_aria_snapshot('- combobox "Final decision": DECLINE (recommended)')
         page.screenshot(path=str(ARTIFACTS / "new_application.png"), full_page=True)
 
         # 3rd: loaded, underwritten, decided
