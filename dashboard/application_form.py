@@ -133,7 +133,8 @@ def error_summary(errors: dict[str, str]) -> None:
         return
     labels = {f.name: f.label for f in FIELD_BY_NAME.values()}
     lines = "\n".join(f"- **{labels.get(name.split('.')[0], name)}** {plain(message)}" for name, message in errors.items())
-    st.error(f"The application was not submitted: {len(errors)} field(s) need attention.\n\n{lines}")
+    count = f"{len(errors)} fields need" if len(errors) != 1 else "1 field needs"
+    st.error(f"The application was not submitted: {count} attention.\n\n{lines}")
 
 
 def _title() -> str:

@@ -77,7 +77,7 @@ def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str |
             st.markdown("\n".join(f"- {md(c)}" for c in report.conditions))
         gauges(events, done.run_id)
         cols = st.columns(4)
-        cols[0].metric("Total latency", f"{done.latency_ms / 1000:,.2f} s")
+        cols[0].metric("Run total time", f"{done.latency_ms / 1000:,.2f} s")
         cols[1].metric("Tokens (in / out)", f"{done.tokens_in:,} / {done.tokens_out:,}")
         cols[2].metric("Cost", f"${done.cost_usd:,.4f}")
         cols[3].metric("Faithfulness", f"{done.audit.overall:.2f}" if done.audit else "n/a")

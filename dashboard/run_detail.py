@@ -34,7 +34,7 @@ def render_outcome(detail: RunDetail) -> None:
     st.caption(f"{ref}Run {detail.run_id} · started {detail.started_at:%Y-%m-%d %H:%M:%S} · status {detail.status}")
     cols = st.columns(4)
     cols[0].metric("Recommendation", detail.recommendation or "—")
-    cols[1].metric("Latency", "—" if detail.latency_ms is None else f"{detail.latency_ms / 1000:.2f} s")
+    cols[1].metric("Run total time", "—" if detail.latency_ms is None else f"{detail.latency_ms / 1000:.2f} s")
     cols[2].metric("Tokens (in / out)", f"{detail.tokens_in} / {detail.tokens_out}")
     cols[3].metric("Cost", _money(detail.cost_usd))
     if detail.summary:
@@ -81,7 +81,7 @@ def _agent_expander(run_id: str, trace: AgentTrace) -> None:
         if verdict.get("reasoning"):
             st.markdown("*Reasoning:* " + plain(verdict["reasoning"]))
         st.caption(f"{trace.provider} / {trace.model} · status {trace.status} · tokens {trace.tokens_in} in, "
-                   f"{trace.tokens_out} out · {_money(trace.cost_usd)} · {trace.latency_ms:.0f} ms · "
+                   f"{trace.tokens_out} out · {_money(trace.cost_usd)} · {trace.latency_ms:.0f} ms agent time · "
                    f"faithfulness {faith} · {len(trace.citations or [])} citations")
         for condition in verdict.get("conditions", []):
             st.markdown(f"- Condition: {plain(condition)}")

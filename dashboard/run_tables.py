@@ -18,7 +18,7 @@ from dashboard.safe_text import csv_cell
 RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Age",
                "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
 AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
-                 "Latency (ms)", "Faithfulness", "Citations"]
+                 "Agent time (ms)", "Faithfulness", "Citations"]
 
 
 def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,

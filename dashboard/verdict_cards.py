@@ -62,8 +62,10 @@ def event_line(event: AgentEvent) -> None:
     """The one-line progress entry shown inside the run's status box as each agent lands."""
     v = event.verdict
     with st.container(key=f"agent-card-{event.agent}"):  # the key is a CSS hook for the browser test
-        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} {md(v.summary)} "
-                    f":gray[({event.elapsed_ms:,.0f} ms)]")
+        # one meaning of latency: the agent's own time; the run's total is on the decision card
+        timing = (f"{event.usage.latency_ms:,.0f} ms agent time" if event.usage is not None
+                  else f"done {event.elapsed_ms / 1000:,.1f} s into the run")
+        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} {md(v.summary)} :gray[({timing})]")
         for err in event.errors:
             st.warning(f"{TITLES.get(err.agent, err.agent)}: {md(err.message)}", icon=":material/warning:")
 
@@ -82,7 +84,7 @@ def verdict_card(event: AgentEvent) -> None:
             st.warning(f"{md(err.message)} ({err.kind})", icon=":material/warning:")
         if event.usage is not None:
             u = event.usage
-            st.caption(f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms · {u.tokens_in + u.tokens_out:,} tokens "
+            st.caption(f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms agent time · {u.tokens_in + u.tokens_out:,} tokens "
                        f"· ${u.cost_usd:.4f}")
         with st.expander("Reasoning and findings"):
             if v.reasoning and v.reasoning != v.summary:

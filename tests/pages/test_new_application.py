@@ -172,7 +172,7 @@ def test_invalid_input_shows_each_message_under_its_field_and_runs_nothing(page_
     assert ":red[:material/error: SSN must be in the format ###-##-#### (or 9 digits)]" in captions
     assert ":red[:material/error: Credit score must be between 300 and 850]" in captions
     assert ":red[:material/error: State must be a 2-letter USPS state code, e.g. CA]" in captions
-    assert "4 field(s) need attention" in at.error[0].value
+    assert "4 fields need attention" in at.error[0].value
     assert "Recommendation" not in markdown(at)
     assert run_count(page_db) == before + 1  # only the prefilled sample's run
 
