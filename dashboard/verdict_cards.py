@@ -50,8 +50,10 @@ def key_numbers(verdict: AgentVerdict) -> list[tuple[str, str]]:
     if verdict.agent == "underwriting":
         return [("Risk grade", str(f.get("risk_grade", verdict.verdict))), ("Strengths", str(len(f.get("strengths", [])))),
                 ("Risks", str(len(f.get("risks", []))))]
-    if verdict.agent == "audit" and f.get("faithfulness"):
-        return [(f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in f["faithfulness"].items()]
+    if verdict.agent == "audit":  # what it checked: each agent whose cited claims it verified, and the score
+        scores = f.get("faithfulness") or {}
+        return [("Agents checked", str(len(scores)))] + [
+            (f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in scores.items()]
     if verdict.agent in ("compliance", "policy"):
         counts = {s: sum(x.status == s for x in verdict.findings) for s in ("PASS", "REVIEW", "FAIL")}
         return [("Rules checked", str(len(verdict.findings)))] + [(s.title(), str(n)) for s, n in counts.items() if n]

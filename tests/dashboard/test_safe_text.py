@@ -26,3 +26,14 @@ def test_prose_keeps_figures_readable_and_neutralises_markup():
                                                  ("\tx", "'\tx"), ("Ann", "Ann"), (-5, -5), (None, None)])
 def test_csv_cells_that_would_run_as_formulas_get_an_apostrophe(value, expected):
     assert csv_cell(value) == expected
+
+
+def test_the_audit_card_says_what_it_checked():
+    from agents.verdicts import AgentVerdict
+    from dashboard.verdict_cards import key_numbers
+
+    audit = AgentVerdict(agent="audit", verdict="VERIFIED", summary="12 cited claims checked",
+                         facts={"faithfulness": {"policy": 1.0, "compliance": 0.75}})
+    assert key_numbers(audit) == [("Agents checked", "2"), ("Policy faithfulness", "1.00"),
+                                  ("Compliance faithfulness", "0.75")]
+    assert key_numbers(AgentVerdict(agent="audit", verdict="VERIFIED", summary="none")) == [("Agents checked", "0")]
