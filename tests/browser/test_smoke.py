@@ -109,13 +109,16 @@ def choose_sample(page, title: str) -> None:
     page.get_by_role("button", name="Load into form").click()
 
 
-def underwrite(page, applicant: str, recommendation: str):
-    """Submit the loaded form and wait for the decision card naming `applicant`."""
+def underwrite(page, applicant: str, recommendation: str) -> float:
+    """Submit the loaded form, wait for the decision card naming `applicant`; seconds to the first agent card."""
     page.get_by_role("button", name="Underwrite application").click()
+    clicked = time.perf_counter()
+    page.locator(".st-key-agent-card-intake").first.wait_for(state="attached")
+    first_card_s = time.perf_counter() - clicked
     card = page.locator(".st-key-decision-card")
     expect_text(card, applicant)
     expect_text(card, recommendation)
-    return card
+    return first_card_s
 
 
 def expect_text(locator, text: str) -> None:
@@ -174,7 +177,7 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         choose_sample(page, APPROVE_TITLE)
         expect(page.locator(".st-key-decision-card")).to_have_count(0)
         expect(page.locator("[class*='st-key-officer-panel-']")).to_have_count(0)
-        underwrite(page, "Maribel Okafor", "APPROVE")
+        warm_first_card_s = underwrite(page, "Maribel Okafor", "APPROVE")
         panel = page.locator("[class*='st-key-officer-panel-']")
         expect_text(panel, "Deciding Maribel Okafor")
         panel.get_by_label("Officer name").fill("Jordan Reyes")
@@ -204,7 +207,9 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         assert conn.execute(text("SELECT final_decision FROM runs WHERE id = :r"), {"r": run_id}).scalar() == "APPROVE"
     for other in ("Lucinda Ferreira-Holt", "Priya Castellanos"):
         assert officer_records(engine, latest_run(engine, other)) == []
-    timings = {"submit_to_first_agent_card_s": round(first_card_s, 2), "submit_to_decision_card_s": round(decision_s, 2)}
+    timings = {"first_submission_to_first_agent_card_s": round(first_card_s, 2),
+               "first_submission_to_decision_card_s": round(decision_s, 2),
+               "warm_third_submission_to_first_agent_card_s": round(warm_first_card_s, 2)}
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
     print(f"browser timings: {timings}")
     assert first_card_s < decision_s
