@@ -8,7 +8,7 @@ import streamlit as st
 from agents.events import RunEvent, RunFinished
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
 from dashboard.safe_text import plain
-from dashboard.verdict_cards import badge, citation_line, md
+from dashboard.verdict_cards import badge, citation_line, explore_button, md
 
 ZONE_COLORS = ("rgba(46, 160, 67, 0.25)", "rgba(227, 160, 8, 0.3)", "rgba(218, 54, 51, 0.3)")
 
@@ -83,5 +83,7 @@ def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str |
         cols[3].metric("Faithfulness", f"{done.audit.overall:.2f}" if done.audit else "n/a")
         for err in done.errors:
             st.warning(f"{err.agent}: {md(err.message)}", icon=":material/warning:")
+        if report.citations:
+            explore_button(done.run_id, "decision", len(report.citations), key=f"explore-card-{done.run_id}")
         st.caption(f"Run `{done.run_id}` · corpus {report.corpus_version} · rules {report.ruleset_version}. "
                    "This is a proposal: a loan officer confirms or overrides it below.")

@@ -19,9 +19,10 @@ def _money(value: float) -> str:
     return f"${value:,.4f}" if 0 < value < 1 else f"${value:,.2f}"
 
 
-def open_in_explorer(run_id: str, agent: str | None = None, label: str = "Open in the citation explorer") -> None:
+def open_in_explorer(run_id: str, agent: str | None = None, label: str = "Open in the citation explorer",
+                     key: str | None = None) -> None:
     """A button that opens the citation explorer on this run (and agent)."""
-    if st.button(label, key=f"explore-{run_id}-{agent or ''}", icon=":material/travel_explore:"):
+    if st.button(label, key=key or f"explore-{run_id}-{agent or ''}", icon=":material/travel_explore:"):
         st.session_state["explorer_run_id"] = st.session_state["selected_run_id"] = run_id
         if agent:
             st.session_state["explorer_agent"] = agent

@@ -101,6 +101,14 @@ def verdict_card(event: AgentEvent) -> None:
             with st.expander(f"Citations ({len(citations)})"):
                 for c in citations:
                     st.markdown(citation_line(c))
+                explore_button(event.run_id, v.agent, len(citations))
+
+
+def explore_button(run_id: str, agent: str, count: int, key: str | None = None) -> None:
+    """Open the citation explorer on this run and agent: each passage on its highlighted page."""
+    from dashboard.run_detail import open_in_explorer  # the run detail imports this module
+
+    open_in_explorer(run_id, agent, f"Show the {count} citation{'s' if count != 1 else ''} on their PDF pages", key=key)
 
 
 def verdict_cards(events: list[AgentEvent]) -> None:

@@ -284,3 +284,20 @@ def test_an_interrupted_run_shows_the_resume_command(page_db, monkeypatch):
     assert not at.exception
     assert "python -m agents.run --resume run-x" in at.error[0].value
     assert "Recommendation" not in markdown(at)
+
+
+def test_the_decision_cards_citations_open_in_the_explorer(page_db, tmp_path):
+    """Every citation on the decision card leads to its passage in the citation explorer."""
+    (tmp_path / "pages").symlink_to(PROJECT_ROOT / "pages")
+    entry = tmp_path / "app.py"
+    entry.write_text("import streamlit as st\n"
+                     "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
+                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
+    at.session_state["prefill_sample"] = DECLINE_SAMPLE
+    at.run()
+    run_id = at.session_state["last_run_id"]
+    at.button(key=f"explore-card-{run_id}").click().run()
+    assert not at.exception and at.title[0].value == "Citation explorer"
+    assert (at.selectbox[0].value, at.selectbox[1].value) == (run_id, "decision")
+    assert at.subheader[0].value.startswith("Citations (") and at.image  # the passages, on their pages
