@@ -4,11 +4,13 @@ import logging
 
 import streamlit as st
 
-from core.settings import get_settings
+from core.settings import PROJECT_ROOT, get_settings
 from dashboard.errors import database_guard
 
+FAVICON = PROJECT_ROOT / "dashboard" / "assets" / "favicon.png"  # served by the app: no icon fetched from the internet
+
 logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-st.set_page_config(page_title="LoanGraph", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(page_title="LoanGraph", page_icon=str(FAVICON), layout="wide")
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

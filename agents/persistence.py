@@ -29,7 +29,7 @@ def corpus_version(*, session: Session) -> str:
 def save_application(app: LoanApplication, *, session: Session, application_id: str, ssn_hash: str) -> Application:
     record = Application(id=application_id, applicant_name=app.applicant_name, ssn_masked=app.ssn_masked,
                          ssn_hash=ssn_hash, loan_type=app.loan_type, loan_amount=app.loan_amount,
-                         data=application_facts(app))
+                         data=application_facts(app), application_ref=app.application_id)
     session.add(record)
     return record
 

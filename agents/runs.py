@@ -1,22 +1,22 @@
 """Reading runs back for the dashboard and recording the loan officer's final decision.
 
-Query functions take `*, session` and never commit; `record_officer_decision` is a unit of work.
+Query functions take `*, session` and never commit. The officer's decision lives in `agents.officer`
+(re-exported here for the callers that import it from this module).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit
-from core.errors import LoanGraphError
+from agents.officer import DECISIONS, record_officer_decision
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 
-DECISIONS = ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE")
+__all__ = ["DECISIONS", "RunRow", "agent_trace", "application_ref_owner", "get_run", "list_runs",
+           "record_officer_decision", "retrieval_traces"]
 
 
 @dataclass(frozen=True)
@@ -34,22 +34,43 @@ class RunRow:
     latency_ms: float | None
     cost_usd: float
     errors: int
+    application_ref: str | None = None  # the applicant's own application ID, when one was given
+
+
+def _search(text: str):
+    """Applicant name or application ID anywhere in it; run id by its start."""
+    like = f"%{text}%"
+    return (Application.applicant_name.ilike(like) | Application.data["application_id"].astext.ilike(like)
+            | Run.id.ilike(f"{text}%"))
 
 
 def list_runs(*, session: Session, limit: int = 500, loan_type: str | None = None,
-              decision: str | None = None, search: str = "") -> list[RunRow]:
-    """Most recent first, optionally filtered by loan type, recommendation and applicant name."""
+              decision: str | None = None, search: str = "", awaiting: bool = False) -> list[RunRow]:
+    """Most recent first, optionally filtered by loan type, recommendation, name / ID, or awaiting a decision.
+
+    `awaiting`: completed runs with no officer decision yet, oldest first (the officer's work queue).
+    """
     query = select(Run, Application).join(Application, Run.application_id == Application.id)
     if loan_type:
         query = query.where(Application.loan_type == loan_type)
     if decision:
         query = query.where(Run.recommendation == decision)
     if search.strip():
-        query = query.where(Application.applicant_name.ilike(f"%{search.strip()}%") | Run.id.ilike(f"{search.strip()}%"))
-    rows = session.execute(query.order_by(Run.started_at.desc()).limit(limit)).all()
+        query = query.where(_search(search.strip()))
+    if awaiting:
+        query = query.where(Run.status == "completed", Run.final_decision.is_(None)).order_by(Run.started_at.asc())
+    else:
+        query = query.order_by(Run.started_at.desc())
+    rows = session.execute(query.limit(limit)).all()
     return [RunRow(r.id, r.started_at, a.applicant_name, a.loan_type, float(a.loan_amount), r.status,
-                   r.recommendation, r.final_decision, r.latency_ms, r.cost_usd, len(r.errors or []))
+                   r.recommendation, r.final_decision, r.latency_ms, r.cost_usd, len(r.errors or []),
+                   (a.data or {}).get("application_id"))
             for r, a in rows]
+
+
+def application_ref_owner(ref: str, *, session: Session) -> str | None:
+    """The applicant already holding application ID `ref`, or None when it is free."""
+    return session.scalar(select(Application.applicant_name).where(Application.application_ref == ref).limit(1))
 
 
 def get_run(run_id: str, *, session: Session) -> Run | None:
@@ -67,24 +88,3 @@ def retrieval_traces(run_id: str, agent: str | None = None, *, session: Session)
     if agent:
         query = query.where(RetrievalTraceRecord.agent == agent)
     return list(session.scalars(query.order_by(RetrievalTraceRecord.id)))
-
-
-def record_officer_decision(run_id: str, *, session: Session, final_decision: str, officer: str,
-                            reason: str = "") -> Run:
-    """The officer confirms the recommendation or overrides it with a written reason; both are kept."""
-    run = session.get(Run, run_id)
-    if run is None or run.status != "completed":
-        raise LoanGraphError("only a completed run can be decided")
-    if final_decision not in DECISIONS:
-        raise LoanGraphError(f"decision must be one of {', '.join(DECISIONS)}")
-    override = final_decision != run.recommendation
-    if override and len(reason.strip()) < 10:
-        raise LoanGraphError("an override needs a written reason (at least a sentence)")
-    if not officer.strip():
-        raise LoanGraphError("name the officer making the decision")
-    run.final_decision, run.override_reason = final_decision, reason.strip() or None
-    run.decided_by, run.decided_at = officer.strip(), datetime.now(UTC)
-    payload: dict[str, Any] = {"recommendation": run.recommendation, "final_decision": final_decision,
-                               "override": override, "reason": reason.strip(), "officer": officer.strip()}
-    audit.append(session, event="officer_decision", run_id=run_id, payload=payload)
-    return run

@@ -97,6 +97,7 @@ class Application(Base):
     loan_type: Mapped[str] = mapped_column(String(16))
     loan_amount: Mapped[float] = mapped_column(Numeric(14, 2))
     data: Mapped[dict] = mapped_column(JSONB)  # the application without the SSN
+    application_ref: Mapped[str | None] = mapped_column(String(64), unique=True)  # the applicant's own ID (0004)
 
 
 class Run(Base):

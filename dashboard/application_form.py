@@ -7,14 +7,19 @@ Submitting validates with `core.schemas.validate_application`; a valid applicati
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import InvalidApplication
-from core.schemas import validate_application
+from agents.runs import application_ref_owner
+from core.errors import InvalidApplication, LoanGraphError
+from core.schemas import LoanApplication, validate_application
+from dashboard import resources
 from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
     FIELD_BY_NAME, SECTIONS, TRISTATE, FormField, application_from_state, default_state, list_samples, load_sample,
     state_from_application,
 )
+from dashboard.safe_text import plain
+from dashboard.underwriting import RESULT
 
 PENDING = "na_pending_application"  # a validated LoanApplication waiting to be underwritten
 ERRORS = "na_field_errors"  # {field: message} from the last submission
@@ -32,12 +37,29 @@ def _init_defaults() -> None:
         st.session_state.setdefault(key, value)
 
 
+def _id_taken(app: LoanApplication) -> None:
+    """Refuse an application ID another application already holds (the database enforces it too)."""
+    if not app.application_id:
+        return
+    try:
+        with resources.session_factory()() as session:
+            taken = application_ref_owner(app.application_id, session=session) is not None
+    except (SQLAlchemyError, LoanGraphError):
+        return  # the run's own save reports the database; uniqueness is still enforced there
+    if taken:
+        raise InvalidApplication({"application_id": f"{app.application_id!r} is already used by another application: "
+                                                    "an ID belongs to one application"})
+
+
 def submit() -> None:
     """Validate the form's current values; a callback, so the form re-renders with the messages."""
+    st.session_state.pop(RESULT, None)  # a new submission replaces the result shown under the form
     data = application_from_state({f.key: st.session_state.get(f.key) for f in FIELD_BY_NAME.values()})
     data.update(form_1003_values(st.session_state))
     try:
-        st.session_state[PENDING] = validate_application(data)
+        app = validate_application(data)
+        _id_taken(app)
+        st.session_state[PENDING] = app
         st.session_state[ERRORS] = {}
         st.session_state[OPEN] = False  # fold the form away so the run and its decision come into view
     except InvalidApplication as exc:
@@ -47,6 +69,7 @@ def submit() -> None:
 
 def _load_selected_sample() -> None:
     stem = st.session_state.get("na_sample")
+    st.session_state.pop(RESULT, None)  # the previous applicant's result must not stay under the new one
     if stem:
         _set_state(state_from_application(load_sample(stem).application))
         _set_state(form_1003_state(load_sample(stem).application, st.session_state.get(VERSION, 0)))
@@ -86,15 +109,15 @@ def sample_picker() -> None:
 def _widget(field: FormField) -> None:
     common = {"key": field.key, "help": field.help}
     if field.kind == "text":
-        st.text_input(field.label, type="password" if field.name == "ssn" else "default", **common)
+        st.text_input(field.label, type="password" if field.name == "ssn" else "default",
+                      placeholder=field.placeholder, **common)
     elif field.kind == "lines":
         st.text_area(field.label, height=90, **common)
     elif field.kind == "int":
-        st.number_input(field.label, step=1, **common)
-    elif field.kind == "decimal":
-        st.number_input(field.label, step=field.step, format=f"%.{field.decimals}f", **common)
-    elif field.kind == "optional_decimal":
-        st.number_input(field.label, value=None, step=field.step, format=f"%.{field.decimals}f", **common)
+        st.number_input(field.label, value=None, step=1, placeholder=field.placeholder, **common)
+    elif field.kind in ("decimal", "optional_decimal"):
+        st.number_input(field.label, value=None, step=field.step, format=f"%.{field.decimals}f",
+                        placeholder=field.placeholder, **common)
     elif field.kind == "choice":
         st.selectbox(field.label, field.options, format_func=lambda v: v.replace("_", " "), **common)
     elif field.kind == "tristate":
@@ -113,15 +136,17 @@ def error_summary(errors: dict[str, str]) -> None:
     if not errors:
         return
     labels = {f.name: f.label for f in FIELD_BY_NAME.values()}
-    lines = "\n".join(f"- **{labels.get(name.split('.')[0], name)}** {message}" for name, message in errors.items())
-    st.error(f"The application was not submitted: {len(errors)} field(s) need attention.\n\n{lines}")
+    lines = "\n".join(f"- **{labels.get(name.split('.')[0], name)}** {plain(message)}" for name, message in errors.items())
+    count = f"{len(errors)} fields need" if len(errors) != 1 else "1 field needs"
+    st.error(f"The application was not submitted: {count} attention.\n\n{lines}")
 
 
 def _title() -> str:
     name = st.session_state.get(FIELD_BY_NAME["applicant_name"].key) or "new applicant"
     program = str(st.session_state.get(FIELD_BY_NAME["loan_type"].key, "")).upper()
-    amount = st.session_state.get(FIELD_BY_NAME["loan_amount"].key) or 0
-    return f"Application: {name}, {program} loan of \\${amount:,.0f}"
+    amount = st.session_state.get(FIELD_BY_NAME["loan_amount"].key)
+    loan = f"loan of \\${amount:,.0f}" if amount else "loan (amount not entered)"
+    return f"Application: {plain(name)}, {program} {loan}"
 
 
 def application_form() -> None:
@@ -131,7 +156,7 @@ def application_form() -> None:
     error_summary(errors)
     with st.expander(_title(), expanded=bool(errors) or st.session_state.get(OPEN, True), icon=":material/edit_note:"):
         sample_picker()
-        with st.form("na_application_form", border=False):
+        with st.form("na_application_form", border=False, enter_to_submit=False):
             for title, fields in SECTIONS:
                 st.markdown(f"**{title}**")
                 cols = st.columns(3)

@@ -9,7 +9,8 @@ from agents.events import RunEvent, RunFinished
 from dashboard.decision_figures import decision_figures
 from dashboard.decision_notices import render_notices
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
-from dashboard.verdict_cards import badge, citation_line, md
+from dashboard.safe_text import plain
+from dashboard.verdict_cards import badge, citation_line, explore_button, md
 
 ZONE_COLORS = ("rgba(46, 160, 67, 0.25)", "rgba(227, 160, 8, 0.3)", "rgba(218, 54, 51, 0.3)")
 
@@ -57,11 +58,15 @@ def _reasons(done: RunFinished) -> None:
             st.markdown(f":blue[:material/lightbulb:] **To change the outcome:** {md(r.remedy)}")
 
 
-def decision_card(events: list[RunEvent], done: RunFinished) -> None:
+def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str | None = None,
+                  application_ref: str | None = None) -> None:
     """Everything the officer needs to confirm or override the recommendation."""
     report = done.report
     with st.container(border=True, key="decision-card"):
         st.markdown(f"### Recommendation {badge(report.recommendation)}")
+        if applicant is not None:
+            ref = f" · application ID **{plain(application_ref)}**" if application_ref else ""
+            st.markdown(f"Applicant **{plain(applicant)}**{ref} · run `{done.run_id}`")
         st.markdown(md(report.summary))
         if report.principal_reasons:
             _reasons(done)
@@ -76,11 +81,13 @@ def decision_card(events: list[RunEvent], done: RunFinished) -> None:
         gauges(events, done.run_id)
         decision_figures(events)
         cols = st.columns(4)
-        cols[0].metric("Total latency", f"{done.latency_ms / 1000:,.2f} s")
+        cols[0].metric("Run total time", f"{done.latency_ms / 1000:,.2f} s")
         cols[1].metric("Tokens (in / out)", f"{done.tokens_in:,} / {done.tokens_out:,}")
         cols[2].metric("Cost", f"${done.cost_usd:,.4f}")
         cols[3].metric("Faithfulness", f"{done.audit.overall:.2f}" if done.audit else "n/a")
         for err in done.errors:
             st.warning(f"{err.agent}: {md(err.message)}", icon=":material/warning:")
+        if report.citations:
+            explore_button(done.run_id, "decision", len(report.citations), key=f"explore-card-{done.run_id}")
         st.caption(f"Run `{done.run_id}` · corpus {report.corpus_version} · rules {report.ruleset_version}. "
                    "This is a proposal: a loan officer confirms or overrides it below.")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -20,25 +19,29 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 from agents.events import RunEvent
 from dashboard.decision_figures import pdf_rows
 from dashboard.decision_notices import notice_sections
+from dashboard.pdf_fonts import SANS, SANS_BOLD, markup, register
 from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline
 
 MARGIN = 0.6 * inch
 _BASE = getSampleStyleSheet()
+# embedded Unicode fonts (dashboard.pdf_fonts), so any applicant name prints
 STYLES = {
-    "title": ParagraphStyle("title", parent=_BASE["Title"], fontSize=15, spaceAfter=4),
-    "h": ParagraphStyle("h", parent=_BASE["Heading3"], fontSize=10.5, spaceBefore=6, spaceAfter=2),
-    "body": ParagraphStyle("body", parent=_BASE["BodyText"], fontSize=8.5, leading=10.5),
-    "small": ParagraphStyle("small", parent=_BASE["BodyText"], fontSize=7, leading=8.5, textColor=colors.HexColor("#444444")),
+    "title": ParagraphStyle("title", parent=_BASE["Title"], fontName=SANS_BOLD, fontSize=15, spaceAfter=4),
+    "h": ParagraphStyle("h", parent=_BASE["Heading3"], fontName=SANS_BOLD, fontSize=10.5, spaceBefore=6,
+                        spaceAfter=2),
+    "body": ParagraphStyle("body", parent=_BASE["BodyText"], fontName=SANS, fontSize=8.5, leading=10.5),
+    "small": ParagraphStyle("small", parent=_BASE["BodyText"], fontName=SANS, fontSize=7, leading=8.5,
+                            textColor=colors.HexColor("#444444")),
 }
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text), STYLES[style])
+    return Paragraph(markup(text), STYLES[style])
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     """Label/value rows laid out four columns wide."""
-    cells = [[escape(k), escape(v)] for k, v in rows]
+    cells = [[markup(k), markup(v)] for k, v in rows]
     grid = [sum(cells[i:i + 2], []) + [""] * (4 - 2 * len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
     table = Table([[Paragraph(c, STYLES["body"]) for c in row] for row in grid],
                   colWidths=[1.75 * inch, 1.7 * inch, 1.75 * inch, 1.7 * inch])
@@ -59,7 +62,8 @@ def _applicant_and_loan(app: dict[str, Any]) -> list:
     label = lambda key: str(app.get(key, "n/a")).replace("_", " ")  # noqa: E731
     return [
         _p("Applicant", "h"),
-        _pairs([("Name", label("applicant_name")), ("SSN", app.get("ssn_masked", "***-**-****")),
+        _pairs([("Name", label("applicant_name")), ("Application ID", str(app.get("application_id") or "none given")),
+                ("SSN", app.get("ssn_masked", "***-**-****")),
                 ("Credit score", label("credit_score")), ("Employment", f"{label('employment_status')}, "
                                                                        f"{label('employment_years')} years"),
                 ("Monthly income", _money(app.get("monthly_income"))), ("Monthly debts", _money(app.get("monthly_debts")))]),
@@ -140,6 +144,7 @@ def _conditions_ratios_citations(events: list[RunEvent]) -> list:
 def decision_pdf(events: list[RunEvent], application: dict[str, Any], final: FinalDecision | None = None,
                  *, generated_at: datetime | None = None) -> bytes:
     """The summary as PDF bytes. `application` is `core.schemas.application_facts` output (no SSN)."""
+    register()
     done = finished(events)
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     header = [_p("Underwriting decision summary", "title"),

@@ -60,9 +60,26 @@ class AgentChoice:
     agent: str
     lookups: int
     citations: int
+    verdict: str = ""
 
     def label(self) -> str:
-        return f"{self.agent} ({self.lookups} lookups, {self.citations} citations)"
+        verdict = f" {self.verdict}," if self.verdict else ""
+        return f"{self.agent} ({verdict} {self.lookups} lookups, {self.citations} citations)".replace("( ", "(")
+
+
+# how strongly a verdict drives the outcome; the auditor's first question is "which agent said no?"
+SEVERITY = {"FAIL": 3, "INELIGIBLE": 3, "REJECT_INCOMPLETE": 3, "UNSUPPORTED": 3, "ERROR": 3,
+            "REVIEW": 2, "WARN": 2, "UNVERIFIED": 2, "PARTIAL": 1}
+OUTCOME_AGENTS = ("decision", "audit")  # they report the outcome; they do not drive it
+
+
+def driving_agent(choices: Sequence[AgentChoice]) -> int:
+    """Index of the agent that drove the outcome: the most severe FAIL/REVIEW among the deciding agents,
+    else the first agent that looked policy up, else the first."""
+    ranked = [(SEVERITY.get(c.verdict, 0), -i) for i, c in enumerate(choices) if c.agent not in OUTCOME_AGENTS]
+    if ranked and max(ranked)[0] > 0:
+        return -max(ranked)[1]
+    return next((i for i, c in enumerate(choices) if c.lookups), 0)
 
 
 def recent_runs(factory: sessionmaker[Session]) -> list[RunRow]:
@@ -93,7 +110,8 @@ def run_agents(factory: sessionmaker[Session], run_id: str) -> list[AgentChoice]
         counts: dict[str, int] = {}
         for record in run.retrieval_traces:
             counts[record.agent] = counts.get(record.agent, 0) + 1
-        return [AgentChoice(t.agent, counts.get(t.agent, 0), len(t.citations or [])) for t in run.agent_traces]
+        return [AgentChoice(t.agent, counts.get(t.agent, 0), len(t.citations or []), (t.verdict or {}).get("verdict", ""))
+                for t in run.agent_traces]
 
 
 def agent_evidence(factory: sessionmaker[Session], run_id: str, agent: str) -> AgentEvidence | None:

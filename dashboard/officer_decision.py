@@ -1,81 +1,130 @@
-"""The loan officer confirms or overrides the recommendation; the stored decision and the downloads."""
+"""The loan officer confirms or overrides the recommendation; the stored decision and the downloads.
+
+The panel is keyed to the run it shows: every widget key carries the run id, so a new result starts
+with fresh choices (default: its own recommendation) and a decision can only land on the run named
+above the form. The same panel serves New application and the Decisions work queue.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from agents.officer import DECISIONS, StoredDecision, decide
 from agents.run.__main__ import summary_json
-from agents.runs import DECISIONS, get_run, record_officer_decision
-from core.db import session_scope
 from core.errors import LoanGraphError
 from dashboard.decision_pdf import decision_pdf
 from dashboard.run_summary import FinalDecision, finished
+from dashboard.safe_text import plain
 from dashboard.underwriting import RunResult
-from dashboard.verdict_cards import badge, md
-
-ERROR = "na_officer_error"  # why the last attempt to record was refused
+from dashboard.verdict_cards import badge
 
 
-def record(run_id: str, *, factory: sessionmaker[Session], decision: str, officer: str, reason: str) -> FinalDecision:
-    """Store the officer's decision (one unit of work) and read it back as stored."""
-    with session_scope(factory) as session:
-        record_officer_decision(run_id, session=session, final_decision=decision, officer=officer, reason=reason)
-    with factory() as session:
-        run = get_run(run_id, session=session)
-        if run is None or run.final_decision is None:
-            raise LoanGraphError(f"the decision on run {run_id} was not stored")
-        return FinalDecision(run.final_decision, run.decided_by or "", run.decided_at.isoformat() if run.decided_at else "",
-                             run.final_decision != run.recommendation, run.override_reason or "")
+@dataclass(frozen=True)
+class DecisionTarget:
+    """The run a decision panel decides, and who it is about."""
+
+    run_id: str
+    applicant: str
+    application_ref: str | None
+    recommendation: str
+    final: FinalDecision | None = None
 
 
-def _submit(result: RunResult, factory: sessionmaker[Session]) -> None:
-    """Form callback: record, or leave the reason it was refused for the panel to show."""
-    st.session_state[ERROR] = None
-    try:
-        result.final = record(result.run_id, factory=factory, decision=st.session_state.get("na_final_decision", ""),
-                              officer=st.session_state.get("na_officer", ""),
-                              reason=st.session_state.get("na_decision_reason", ""))
-    except LoanGraphError as exc:
-        st.session_state[ERROR] = f"The decision was not recorded: {exc}."
-    except SQLAlchemyError as exc:
-        st.session_state[ERROR] = (f"The decision was not recorded: the database is not reachable "
-                                   f"({type(exc).__name__}). Try again.")
-
-
-def stored_decision(final: FinalDecision, recommendation: str) -> None:
-    kind = f"override of {recommendation.replace('_', ' ')}" if final.override else "recommendation confirmed"
-    st.success(f"Final decision recorded: {badge(final.decision)} ({kind}) by **{md(final.officer)}** "
-               f"at {final.decided_at[:19].replace('T', ' ')} UTC.", icon=":material/verified:")
-    if final.reason:
-        st.markdown(f"**Officer's reason:** {md(final.reason)}")
-
-
-def officer_panel(result: RunResult, factory: sessionmaker[Session]) -> None:
-    """Confirm (keep the recommendation) or override (another decision with a written reason)."""
+def target_of(result: RunResult) -> DecisionTarget | None:
+    """The decision target of a finished New application result (None while it has no recommendation)."""
     done = finished(result.events)
     if done is None or result.run_id is None:
-        return
-    recommendation = done.report.recommendation
-    st.subheader("Officer decision")
-    if result.final is not None:
-        stored_decision(result.final, recommendation)
-        return
-    st.caption("The recommendation is a proposal. Keep it to confirm, or choose another decision and write why.")
-    if st.session_state.get(ERROR):
-        st.error(md(st.session_state[ERROR]))
-    with st.form("na_officer_form"):
+        return None
+    return DecisionTarget(result.run_id, str(result.application.get("applicant_name", "")),
+                          result.application.get("application_id"), done.report.recommendation, result.final)
+
+
+def final_of(stored: StoredDecision) -> FinalDecision:
+    return FinalDecision(stored.decision, stored.officer, stored.decided_at.isoformat(), stored.override, stored.reason)
+
+
+def _key(name: str, run_id: str) -> str:
+    return f"od_{name}_{run_id}"
+
+
+def stored_key(run_id: str) -> str:
+    """Session key of the decision recorded on `run_id` in this session."""
+    return _key("stored", run_id)
+
+
+def who(target: DecisionTarget) -> str:
+    """'Ana Lopez · application BR-7 · run 1a2b3c4d', escaped for Markdown."""
+    ref = f" · application {plain(target.application_ref)}" if target.application_ref else ""
+    return f"**{plain(target.applicant)}**{ref} · run `{target.run_id[:8]}`"
+
+
+def _submit(target: DecisionTarget, factory: sessionmaker[Session], redecide: bool) -> None:
+    """Form callback: record on the server (which re-checks everything), or keep why it was refused."""
+    run_id = target.run_id
+    st.session_state[_key("error", run_id)] = None
+    try:
+        stored = decide(run_id, factory=factory, redecide=redecide,
+                        final_decision=st.session_state.get(_key("decision", run_id)) or "",
+                        officer=st.session_state.get(_key("officer", run_id)) or "",
+                        reason=st.session_state.get(_key("reason", run_id)) or "")
+        st.session_state[stored_key(run_id)] = final_of(stored)
+    except LoanGraphError as exc:
+        st.session_state[_key("error", run_id)] = f"The decision was not recorded: {exc}."
+    except SQLAlchemyError as exc:
+        st.session_state[_key("error", run_id)] = (f"The decision was not recorded: the database did not accept it "
+                                                   f"({type(exc).__name__}). Nothing was saved; try again.")
+
+
+def stored_decision(final: FinalDecision, target: DecisionTarget) -> None:
+    kind = f"override of {target.recommendation.replace('_', ' ')}" if final.override else "recommendation confirmed"
+    st.success(f"Final decision recorded for {who(target)}: {badge(final.decision)} ({kind}) by "
+               f"**{plain(final.officer)}** at {final.decided_at[:19].replace('T', ' ')} UTC.",
+               icon=":material/verified:")
+    if final.reason:
+        st.markdown(f"**Officer's reason:** {plain(final.reason)}")
+
+
+def _form(target: DecisionTarget, factory: sessionmaker[Session], *, redecide: bool) -> None:
+    run_id, rec = target.run_id, target.recommendation
+    if st.session_state.get(_key("error", run_id)):
+        st.error(plain(st.session_state[_key("error", run_id)]))
+    with st.form(_key("form", run_id), enter_to_submit=False):
         cols = st.columns([1, 1])
-        cols[0].selectbox("Final decision", DECISIONS, index=DECISIONS.index(recommendation), key="na_final_decision",
-                          format_func=lambda d: d.replace("_", " ") + (" (recommended)" if d == recommendation else ""))
-        cols[1].text_input("Officer name", key="na_officer")
-        st.text_area("Reason (required to override the recommendation)", key="na_decision_reason", height=80)
-        st.form_submit_button("Record final decision", key="na_record_decision", type="primary",
-                              on_click=_submit, args=(result, factory))
+        cols[0].selectbox("Final decision", DECISIONS, index=DECISIONS.index(rec), key=_key("decision", run_id),
+                          format_func=lambda d: d.replace("_", " ") + (" (recommended)" if d == rec else ""))
+        cols[1].text_input("Officer name", key=_key("officer", run_id))
+        label = "Reason for the new decision (required)" if redecide else \
+            "Reason (required to override the recommendation)"
+        st.text_area(label, key=_key("reason", run_id), height=80)
+        st.form_submit_button("Record the new decision" if redecide else "Record final decision",
+                              key=_key("record", run_id), type="primary", on_click=_submit,
+                              args=(target, factory, redecide))
+
+
+def officer_panel(target: DecisionTarget | None, factory: sessionmaker[Session]) -> FinalDecision | None:
+    """Confirm (keep the recommendation) or override (another decision with a written reason).
+
+    Returns the final decision when the run has one (recorded now or before).
+    """
+    if target is None:
+        return None
+    final = st.session_state.get(stored_key(target.run_id)) or target.final
+    with st.container(border=True, key=f"officer-panel-{target.run_id}"):
+        st.subheader("Officer decision")
+        st.markdown(f"Deciding {who(target)}. Recommendation: {badge(target.recommendation)}")
+        if final is not None:
+            stored_decision(final, target)
+            with st.expander("Change this decision (a documented re-decision)", icon=":material/history:"):
+                _form(target, factory, redecide=True)
+            return final
+        st.caption("The recommendation is a proposal. Keep it to confirm, or choose another decision and write why.")
+        _form(target, factory, redecide=False)
+    return None
 
 
 def downloads(result: RunResult) -> None:

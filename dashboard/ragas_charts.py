@@ -14,6 +14,37 @@ import plotly.graph_objects as go
 from rag.evaluation.store import AgentFaithfulness, RunSummary, SampleRow
 
 FAITHFULNESS = "faithfulness"
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+# one line per metric, shown as the per-question table's column help
+METRIC_HELP = {
+    "recall_at": "Share of the reference policy pages found among the top-k retrieved passages.",
+    "mrr": "Mean reciprocal rank: 1 when the first retrieved passage is a reference page, 1/2 when the second is...",
+    "citation_recall": "Share of the reference pages that the answer cites.",
+    "citation_precision": "Share of the answer's citations that point to a reference page.",
+    "abstention_accuracy": "1 when the answer correctly says the policy does not cover an unanswerable question.",
+    "non_llm_context_recall": "RAGAS, no LLM: share of reference contexts matched by a retrieved passage (string match).",
+    "non_llm_context_precision": "RAGAS, no LLM: share of retrieved passages that match a reference context.",
+    "rouge_l": "Longest-common-subsequence overlap between the answer and the reference answer.",
+    "string_similarity": "Character-level similarity between the answer and the reference answer.",
+    "semantic_similarity": "Cosine similarity of the answer and reference embeddings (MiniLM).",
+    "faithfulness": "Judge: share of the answer's claims supported by the retrieved passages.",
+    "context_precision": "Judge: whether the useful passages are ranked above the useless ones.",
+    "context_recall": "Judge: share of the reference answer supported by the retrieved passages.",
+    "answer_relevancy": "Judge: how directly the answer addresses the question.",
+}
+
+
+def metric_help(key: str) -> str:
+    """The one-line explanation of a metric key ('recall_at_5', 'faithfulness__gpt-4o', ...)."""
+    return next((text for name, text in METRIC_HELP.items() if key.startswith(name)), "")
+
+
+def samples_column_config(keys: Sequence[str]) -> dict:
+    """Scores as 0.00-formatted numbers, each column explaining its metric on hover."""
+    import streamlit as st
+
+    return {k: st.column_config.NumberColumn(k, help=metric_help(k) or None, format="%.2f") for k in keys}
 
 
 def series_label(key: str, run: RunSummary) -> str:
@@ -24,17 +55,22 @@ def series_label(key: str, run: RunSummary) -> str:
 
 def trend_frame(runs: Sequence[RunSummary]) -> pd.DataFrame:
     """Long format: one row per (run, metric key) with a value."""
-    rows = [{"run": r.id, "created_at": r.created_at, "series": series_label(key, r), "key": key, "value": value}
+    rows = [{"run": r.id, "created_at": r.created_at, "series": series_label(key, r), "key": key,
+             "metric": r.metric_info.get(key, {}).get("metric", key), "value": value}
             for r in runs for key, value in r.metrics.items() if value is not None]
-    return pd.DataFrame(rows, columns=["run", "created_at", "series", "key", "value"])
+    return pd.DataFrame(rows, columns=["run", "created_at", "series", "key", "metric", "value"])
 
 
 def trend_figure(frame: pd.DataFrame, series: Sequence[str], threshold: float) -> go.Figure:
+    """Scores over time; the faithfulness alert line only when a faithfulness series is drawn."""
     shown = frame[frame["series"].isin(series)].sort_values(["created_at", "run"])
     fig = px.line(shown, x="created_at", y="value", color="series", markers=True, hover_data=["run", "key"],
-                  labels={"created_at": "run time", "value": "score", "series": "metric · judge · embeddings"})
-    fig.add_hline(y=threshold, line_dash="dash", line_color="crimson",
-                  annotation_text=f"faithfulness threshold {threshold:.2f}", annotation_position="bottom right")
+                  labels={"created_at": "run time (UTC)", "value": "score", "series": "metric · judge · embeddings"})
+    if (shown["metric"] == FAITHFULNESS).any():
+        fig.add_hline(y=threshold, line_dash="dash", line_color="crimson",
+                      annotation_text=f"faithfulness alert threshold {threshold:.2f}",
+                      annotation_position="bottom right")
+    fig.update_xaxes(type="date", tickformat=TIME_FORMAT, hoverformat=TIME_FORMAT)
     fig.update_yaxes(range=[0, 1.05])
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 30})
     return fig
@@ -98,7 +134,8 @@ def drift_frame(rows: Sequence[AgentFaithfulness]) -> pd.DataFrame:
 def drift_figure(frame: pd.DataFrame, threshold: float) -> go.Figure:
     fig = px.box(frame, x="agent", y="faithfulness", points="all", hover_data=["run", "at"],
                  labels={"faithfulness": "faithfulness (Audit agent)"})
-    fig.add_hline(y=threshold, line_dash="dash", line_color="crimson")
+    fig.add_hline(y=threshold, line_dash="dash", line_color="crimson",
+                  annotation_text=f"faithfulness alert threshold {threshold:.2f}", annotation_position="bottom right")
     fig.update_yaxes(range=[-0.05, 1.05])
     fig.update_layout(margin={"t": 30})
     return fig

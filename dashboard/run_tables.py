@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -12,30 +12,41 @@ from sqlalchemy.orm import Session, sessionmaker
 from agents.runs import RunRow, get_run, list_runs
 from core.models import AgentTrace, Run
 from dashboard.explorer import reading
+from dashboard.safe_text import csv_cell
 
-RUN_COLUMNS = ["Run", "Started", "Applicant", "Loan type", "Amount", "Status", "Recommendation",
-               "Final decision", "Latency (s)", "Cost (USD)", "Errors"]
+# who and what first; the run id (for support and search) last
+RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Age",
+               "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
 AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
-                 "Latency (ms)", "Faithfulness", "Citations"]
+                 "Agent time (ms)", "Faithfulness", "Citations"]
 
 
 def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,
-              search: str) -> list[RunRow]:
+              search: str, awaiting: bool = False) -> list[RunRow]:
     with reading(factory) as session:
-        return list_runs(session=session, loan_type=loan_type, decision=decision, search=search)
+        return list_runs(session=session, loan_type=loan_type, decision=decision, search=search, awaiting=awaiting)
 
 
-def runs_frame(rows: list[RunRow]) -> pd.DataFrame:
-    """One line per run, most recent first, as the decisions table and its CSV show it."""
-    data = [[r.run_id, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.applicant, r.loan_type, r.loan_amount,
-             r.status, r.recommendation or "", r.final_decision or "",
-             None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors]
+def age(started_at: datetime, now: datetime | None = None) -> str:
+    """How long ago a run started, as an officer reads a queue: '4 min', '3 h', '2 d'."""
+    minutes = max(0, int(((now or datetime.now(UTC)) - started_at).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // (24 * 60)} d"
+
+
+def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
+    """One line per run, in the order given, as the decisions table and its CSV show it."""
+    data = [[r.applicant, r.application_ref or "", r.loan_type, r.loan_amount, r.recommendation or "",
+             r.final_decision or "", age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
+             None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors, r.run_id]
             for r in rows]
     return pd.DataFrame(data, columns=RUN_COLUMNS)
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """The table as CSV; text cells that a spreadsheet would run as a formula are neutralised."""
+    return frame.map(csv_cell).to_csv(index=False).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class RunDetail:
 
     run_id: str
     applicant: str
+    application_ref: str | None
     loan_type: str
     loan_amount: float
     status: str
@@ -67,7 +79,8 @@ class RunDetail:
 
 
 def _detail(run: Run) -> RunDetail:
-    return RunDetail(run.id, run.application.applicant_name, run.application.loan_type,
+    return RunDetail(run.id, run.application.applicant_name, (run.application.data or {}).get("application_id"),
+                     run.application.loan_type,
                      float(run.application.loan_amount), run.status, run.started_at, run.recommendation,
                      (run.result or {}).get("summary", ""), run.final_decision, run.override_reason,
                      run.decided_by, run.decided_at, run.latency_ms, run.tokens_in, run.tokens_out, run.cost_usd,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.events import AgentEvent, RunEvent, RunFinished, RunStarted
@@ -23,7 +23,6 @@ from dashboard.verdict_cards import TITLES, event_line
 log = logging.getLogger(__name__)
 
 RESULT = "na_result"
-OFFICER_KEYS = ("na_final_decision", "na_officer", "na_decision_reason", "na_officer_error")
 
 
 @dataclass
@@ -41,7 +40,9 @@ class RunResult:
 def underwriting_service():
     """The process-wide `UnderwritingService` (agents.service.get_service), built once per server."""
     from agents.service import get_service
+    from dashboard import warmup
 
+    warmup.wait()  # the Overview may already be loading it in the background
     return get_service()
 
 
@@ -80,14 +81,19 @@ def show_event(event: RunEvent) -> None:
 def _failure_message(exc: Exception) -> str:
     if isinstance(exc, LoanGraphError):
         return f"The underwriting pipeline could not run: {exc}"
+    # last line of defence behind validation: a value the database cannot hold is not an outage
+    if isinstance(exc, DataError):
+        return ("The application was not stored: a value is outside what the database can hold "
+                "(for example an amount that is far too large). Correct the figures and submit again.")
+    if isinstance(exc, IntegrityError):
+        return ("The application was not stored: its application ID is already used by another application. "
+                "Leave the ID empty or use a new one.")
     return ("The database rejected or lost the run "
             f"({type(exc).__name__}). Check that the database is running, then submit again.")
 
 
 def underwrite(app: LoanApplication) -> RunResult:
     """Run the pipeline on a validated application, showing each agent's verdict as it lands."""
-    for key in OFFICER_KEYS:
-        st.session_state.pop(key, None)
     result = RunResult(events=[], application=application_facts(app))
     with st.status("Underwriting...", expanded=True) as status:
         try:

@@ -7,6 +7,7 @@ import streamlit as st
 from agents.events import AgentEvent
 from agents.verdicts import AgentVerdict, CitedQuote
 from dashboard.run_summary import format_fact
+from dashboard.safe_text import prose
 
 TITLES = {"intake": "Intake", "ratio": "Ratio", "compliance": "Compliance", "policy": "Policy",
           "underwriting": "Underwriting", "decision": "Decision", "audit": "Audit"}
@@ -21,8 +22,9 @@ FINDING_ICONS = {"PASS": ":green[:material/check_circle:]", "INFO": ":blue[:mate
 
 
 def md(text: str) -> str:
-    """Text safe in Markdown: a bare "$" would start LaTeX (two amounts on a line become a formula)."""
-    return text.replace("$", "\\$")
+    """LLM- or applicant-written text shown as text: no Markdown, HTML, LaTeX ("$") or `:directive` in it
+    takes effect (see `dashboard.safe_text.prose`)."""
+    return prose(text)
 
 
 def badge(verdict: str) -> str:
@@ -48,8 +50,10 @@ def key_numbers(verdict: AgentVerdict) -> list[tuple[str, str]]:
     if verdict.agent == "underwriting":
         return [("Risk grade", str(f.get("risk_grade", verdict.verdict))), ("Strengths", str(len(f.get("strengths", [])))),
                 ("Risks", str(len(f.get("risks", []))))]
-    if verdict.agent == "audit" and f.get("faithfulness"):
-        return [(f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in f["faithfulness"].items()]
+    if verdict.agent == "audit":  # what it checked: each agent whose cited claims it verified, and the score
+        scores = f.get("faithfulness") or {}
+        return [("Agents checked", str(len(scores)))] + [
+            (f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in scores.items()]
     if verdict.agent in ("compliance", "policy"):
         counts = {s: sum(x.status == s for x in verdict.findings) for s in ("PASS", "REVIEW", "FAIL")}
         return [("Rules checked", str(len(verdict.findings)))] + [(s.title(), str(n)) for s, n in counts.items() if n]
@@ -60,8 +64,10 @@ def event_line(event: AgentEvent) -> None:
     """The one-line progress entry shown inside the run's status box as each agent lands."""
     v = event.verdict
     with st.container(key=f"agent-card-{event.agent}"):  # the key is a CSS hook for the browser test
-        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} {md(v.summary)} "
-                    f":gray[({event.elapsed_ms:,.0f} ms)]")
+        # one meaning of latency: the agent's own time; the run's total is on the decision card
+        timing = (f"{event.usage.latency_ms:,.0f} ms agent time" if event.usage is not None
+                  else f"done {event.elapsed_ms / 1000:,.1f} s into the run")
+        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} {md(v.summary)} :gray[({timing})]")
         for err in event.errors:
             st.warning(f"{TITLES.get(err.agent, err.agent)}: {md(err.message)}", icon=":material/warning:")
 
@@ -80,7 +86,7 @@ def verdict_card(event: AgentEvent) -> None:
             st.warning(f"{md(err.message)} ({err.kind})", icon=":material/warning:")
         if event.usage is not None:
             u = event.usage
-            st.caption(f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms · {u.tokens_in + u.tokens_out:,} tokens "
+            st.caption(f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms agent time · {u.tokens_in + u.tokens_out:,} tokens "
                        f"· ${u.cost_usd:.4f}")
         with st.expander("Reasoning and findings"):
             if v.reasoning and v.reasoning != v.summary:
@@ -95,6 +101,14 @@ def verdict_card(event: AgentEvent) -> None:
             with st.expander(f"Citations ({len(citations)})"):
                 for c in citations:
                     st.markdown(citation_line(c))
+                explore_button(event.run_id, v.agent, len(citations))
+
+
+def explore_button(run_id: str, agent: str, count: int, key: str | None = None) -> None:
+    """Open the citation explorer on this run and agent: each passage on its highlighted page."""
+    from dashboard.run_detail import open_in_explorer  # the run detail imports this module
+
+    open_in_explorer(run_id, agent, f"Show the {count} citation{'s' if count != 1 else ''} on their PDF pages", key=key)
 
 
 def verdict_cards(events: list[AgentEvent]) -> None:

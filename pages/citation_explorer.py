@@ -6,6 +6,7 @@ from core.errors import DatabaseUnavailable, LoanGraphError
 from dashboard import explorer, resources
 from dashboard.citation_cards import citation_card
 from dashboard.retrieval_trace import render_trace
+from dashboard.verdict_cards import badge, md
 from dashboard.version_filter import version_filter
 
 settings = resources.settings()
@@ -29,16 +30,18 @@ def show_run_evidence(factory) -> None:
         st.info("This run has no agent results yet (it may have been interrupted before the first agent finished).")
         return
     names = [c.agent for c in choices]
-    first_with_lookups = next((i for i, c in enumerate(choices) if c.lookups), 0)
-    agent = st.selectbox("Agent", names, format_func={c.agent: c.label() for c in choices}.get,
-                         index=explorer.preselect(names, st.session_state, "explorer_agent", default=first_with_lookups))
+    driver = explorer.driving_agent(choices)
+    agent = st.selectbox("Agent (the one that drove the outcome comes first)", names,
+                         format_func={c.agent: c.label() for c in choices}.get,
+                         index=explorer.preselect(names, st.session_state, "explorer_agent", default=driver))
     evidence = explorer.agent_evidence(factory, run_id, agent)
     if evidence is None:
         st.warning("That agent's result is no longer stored for this run.")
         return
-    st.markdown(f"**{evidence.agent}**: {evidence.verdict} — {evidence.summary}")
-    show_lookups(evidence)
+    # the auditor's order: who decided and why, the passages it cited, and only then how they were found
+    st.markdown(f"**{evidence.agent}** {badge(evidence.verdict)} {md(evidence.summary)}")
     show_citations(evidence)
+    show_lookups(evidence)
 
 
 def show_lookups(evidence) -> None:
@@ -47,9 +50,10 @@ def show_lookups(evidence) -> None:
         st.info(f"The {evidence.agent} agent made no policy lookups in this run: it works from the "
                 "application's numbers and the other agents' verdicts.")
         return
-    index = st.selectbox("Rule lookup", range(len(evidence.lookups)),
-                         format_func=lambda i: evidence.lookups[i].label())
-    render_trace(evidence.lookups[index].trace, evidence.chunks)
+    with st.expander(f"Stage by stage, for each of the {len(evidence.lookups)} rule lookup(s)", expanded=False):
+        index = st.selectbox("Rule lookup", range(len(evidence.lookups)),
+                             format_func=lambda i: evidence.lookups[i].label())
+        render_trace(evidence.lookups[index].trace, evidence.chunks)
 
 
 def show_citations(evidence) -> None:

@@ -1,48 +1,52 @@
-"""Decisions: every run, searchable and filterable, exportable as CSV; open one for its full trace."""
+"""Decisions: the officer's work queue (runs awaiting a decision) and every run, searchable and exportable."""
 
 import streamlit as st
 
 from agents.runs import DECISIONS
 from core.errors import LoanGraphError
 from dashboard import explorer, resources, run_tables
+from dashboard.decisions_view import AWAITING, VIEWS, open_run_options, run_table
 from dashboard.run_detail import render_run_detail
 from rag.types import PROGRAMS
 
 ALL = "All"
 
 st.title("Decisions")
-st.caption("Every underwriting run, most recent first. Open one to see what each agent concluded.")
+view = st.segmented_control("View", VIEWS, default=AWAITING, key="dec_view", label_visibility="collapsed") or AWAITING
+awaiting = view == AWAITING
+st.caption("Completed runs with no officer decision yet, oldest first: open one to confirm or override it."
+           if awaiting else "Every underwriting run, most recent first. Open one to see what each agent concluded.")
 
 cols = st.columns([1, 1, 2])
 loan_type = cols[0].selectbox("Loan type", [ALL, *PROGRAMS])
 decision = cols[1].selectbox("Recommendation", [ALL, *DECISIONS])
-search = cols[2].text_input("Search", placeholder="Applicant name or run id")
+search = cols[2].text_input("Search", placeholder="Applicant name, application ID or run id")
 filtered = loan_type != ALL or decision != ALL or bool(search.strip())
 
 try:
     factory = resources.session_factory()
     rows = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
-                                decision=None if decision == ALL else decision, search=search)
+                                decision=None if decision == ALL else decision, search=search, awaiting=awaiting)
 except LoanGraphError as exc:
     st.error(f"**The decisions cannot be read from the database.** {exc}")
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
     st.stop()
 
+ids = open_run_options(rows)
 if not rows:
     st.info("No runs match these filters. Clear the search or choose All." if filtered else
+            "Nothing is waiting for a decision. Choose **All runs** to see decided runs." if awaiting else
             "No runs yet. Underwrite an application on the **New application** page and it will be listed here.")
+else:
+    frame = run_table(rows)
+    st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
+                       mime="text/csv", icon=":material/download:")
+if not ids:
     st.stop()
 
-frame = run_tables.runs_frame(rows)
-st.dataframe(frame, hide_index=True)
-st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
-                   mime="text/csv", icon=":material/download:")
-
-ids = frame["Run"].tolist()
 labels = {r.run_id: explorer.run_label(r) for r in rows}
-selected = st.session_state.get("selected_run_id")
-run_id = st.selectbox("Open a run", ids, index=ids.index(selected) if selected in ids else None,
-                      format_func=labels.get, placeholder="Choose a run to see its full trace")
+run_id = st.selectbox("Open a run", ids, key="dec_open", format_func=lambda i: labels.get(i, i),
+                      placeholder="Choose a run (or click its row) to decide it or see its full trace")
 if run_id is None:
     st.stop()
 
@@ -56,4 +60,4 @@ if detail is None:
     st.stop()
 
 st.divider()
-render_run_detail(detail)
+render_run_detail(detail, factory)

@@ -6,7 +6,7 @@ from core.errors import LoanGraphError
 from dashboard import resources
 from dashboard.application_form import PENDING, application_form, apply_prefill
 from dashboard.decision_card import decision_card
-from dashboard.officer_decision import downloads, officer_panel
+from dashboard.officer_decision import downloads, officer_panel, target_of
 from dashboard.run_summary import agent_events, finished
 from dashboard.underwriting import RESULT, policy_chunks, replay, run_problems, underwrite
 from dashboard.verdict_cards import verdict_cards
@@ -47,8 +47,9 @@ else:
 
 if run_problems(result):
     st.stop()
-decision_card(result.events, finished(result.events))
-officer_panel(result, factory)
+decision_card(result.events, finished(result.events), applicant=result.application.get("applicant_name"),
+              application_ref=result.application.get("application_id"))
+result.final = officer_panel(target_of(result), factory) or result.final
 downloads(result)
 st.subheader("Agent verdicts")
 verdict_cards(agent_events(result.events))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from agents.runs import list_runs
 from core.errors import LoanGraphError
-from dashboard import overview, resources
+from dashboard import overview, resources, warmup
 from dashboard.knowledge_base import documents_frame, ensure_seed_corpus
 
 settings = resources.settings()
@@ -29,6 +29,8 @@ except LoanGraphError as exc:
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
     st.stop()
 
+warmup.start()  # models and the pipeline load in the background while this page renders
+
 st.subheader("Knowledge base")
 kb = st.columns(3)
 kb[0].metric("Documents", stats["documents"])
@@ -38,18 +40,18 @@ if not stats["chunks"]:
     st.info(f"No policy documents yet. Put PDFs in `{settings.policy_dir}` and run `python -m rag.ingest`.")
 else:
     with factory() as session:
-        st.dataframe(documents_frame(session), hide_index=True, use_container_width=True)
+        st.dataframe(documents_frame(session), hide_index=True, width="stretch")
     overview.try_sample_button()
 
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Agents")
-    st.dataframe(overview.routes_frame(routes), hide_index=True, use_container_width=True)
+    st.dataframe(overview.routes_frame(routes), hide_index=True, width="stretch")
 with right:
     st.subheader("Recent decisions")
     with factory() as session:
         recent = list_runs(session=session, limit=10)
     if recent:
-        st.dataframe(overview.recent_frame(recent), hide_index=True, use_container_width=True)
+        st.dataframe(overview.recent_frame(recent), hide_index=True, width="stretch")
     else:
         st.info("No decisions yet. Submit an application on the **New application** page, or try a sample.")

@@ -95,7 +95,10 @@ with trend:
 with drill:
     run = by_label[st.selectbox("Run", list(by_label), key="drill_run")]
     samples = samples_of(run.id)
-    st.dataframe(charts.samples_frame(samples, list(run.metrics)), hide_index=True, width="stretch")
+    st.dataframe(charts.samples_frame(samples, list(run.metrics)), hide_index=True, width="stretch",
+                 column_config=charts.samples_column_config(list(run.metrics)))
+    with st.expander("What each score measures"):
+        st.markdown("\n".join(f"- **{k}**: {charts.metric_help(k)}" for k in run.metrics if charts.metric_help(k)))
     index = st.selectbox("Question", range(len(samples)),
                          format_func=lambda i: f"{samples[i].question_id}: {samples[i].question}")
     if index is not None:

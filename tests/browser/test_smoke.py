@@ -1,9 +1,10 @@
 """Browser smoke test: the real app in headless Debian Chromium, driven by Playwright.
 
 Starts `streamlit run app.py` on a free localhost port against a copy of the seeded test
-database, submits a sample application from the Overview, waits for the decision card, opens
-the citation explorer for that run and the decisions table, and saves screenshots (and the
-submit-to-card timings) under test-artifacts/browser/.
+database, underwrites two applications in a row, loads a third, underwrites and decides it, checks in
+the audit log that the decision landed on that run and applicant, opens the citation explorer and the
+decisions table, and saves screenshots (and the submit-to-card timings) under test-artifacts/browser/.
+Every wait is on a condition (an element or a text), never a fixed sleep.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from core.settings import PROJECT_ROOT
 
@@ -26,9 +28,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+WAIT_MS = 180_000  # the longest any condition may take on a loaded 2-core machine; waits end as soon as it holds
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 DB = "lg_browser"
+DECLINE_TITLE = ("Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
+                 "(expected: DECLINE)")
+APPROVE_TITLE = "Conventional purchase at exactly 80% LTV, 30.44% DTI: clean approval (expected: APPROVE)"
 
 
 def free_port() -> int:
@@ -52,10 +58,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None
 
 
 @pytest.fixture(scope="module")
-def app_url(clone_seeded, settings):
+def app(clone_seeded, settings):
+    """(url, engine) of a real `streamlit run app.py` on a copy of the seeded database."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser-deps installs it)")
-    clone_seeded(DB).dispose()
+        pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -r requirements.txt)")
+    engine = clone_seeded(DB)
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
@@ -67,7 +75,7 @@ def app_url(clone_seeded, settings):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
-        yield url
+        yield url, engine
     finally:
         proc.terminate()
         try:
@@ -75,41 +83,133 @@ def app_url(clone_seeded, settings):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        engine.dispose()
 
 
-def test_submit_sample_see_decision_then_explore_citations(app_url):
+def unfold(page, label: str) -> None:
+    """Open the expander whose label contains `label`, clicking again if a rerun redrew it folded."""
+    from playwright.sync_api import expect
+
+    details = page.locator("details").filter(has=page.locator("summary", has_text=label)).first
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while details.get_attribute("open") is None:
+        details.locator("summary").click()
+        try:
+            expect(details).to_have_attribute("open", "", timeout=10_000)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
+def choose_sample(page, title: str) -> None:
+    """Unfold the form (it folds after a submission), pick a sample in its select box and load it."""
+    unfold(page, "Application:")
+    page.locator(".st-key-na_sample").click()
+    page.get_by_role("option", name=title).click()
+    page.get_by_role("button", name="Load into form").click()
+
+
+def underwrite(page, applicant: str, recommendation: str) -> float:
+    """Submit the loaded form, wait for the decision card naming `applicant`; seconds to the first agent card."""
+    page.get_by_role("button", name="Underwrite application").click()
+    clicked = time.perf_counter()
+    page.locator(".st-key-agent-card-intake").first.wait_for(state="attached")
+    first_card_s = time.perf_counter() - clicked
+    card = page.locator(".st-key-decision-card")
+    expect_text(card, applicant)
+    expect_text(card, recommendation)
+    return first_card_s
+
+
+def expect_text(locator, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator.first).to_contain_text(text)
+
+
+def latest_run(engine, applicant: str) -> str:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT r.id FROM runs r JOIN applications p ON p.id = r.application_id "
+                                 "WHERE p.applicant_name = :n ORDER BY r.started_at DESC LIMIT 1"),
+                            {"n": applicant}).scalar_one()
+
+
+def officer_records(engine, run_id: str) -> list[tuple[str, dict]]:
+    """(event, payload) of the officer's audit records on one run."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT event, payload FROM audit_log WHERE run_id = :r AND event LIKE 'officer%' "
+                                 "ORDER BY id"), {"r": run_id}).all()
+    return [tuple(r) for r in rows]
+
+
+def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run(app):
     from playwright.sync_api import expect, sync_playwright
 
+    url, engine = app
+    expect.set_options(timeout=WAIT_MS)  # expect() otherwise gives up after a fixed 5 s
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(120_000)
-        page.goto(app_url)
+        page.set_default_timeout(WAIT_MS)
+        page.goto(url)
         expect(page.get_by_text("Knowledge base")).to_be_visible()
         expect(page.get_by_text("Recent decisions")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
 
+        # 1st: the Overview's sample, streamed
         page.get_by_role("button", name="Try a sample application").click()
         clicked = time.perf_counter()
         page.locator(".st-key-agent-card-intake").first.wait_for(state="attached")
         first_card_s = time.perf_counter() - clicked
-        page.locator(".st-key-decision-card").first.wait_for()
+        expect_text(page.locator(".st-key-decision-card"), "Priya Castellanos")
         decision_s = time.perf_counter() - clicked
-        expect(page.locator(".st-key-decision-card").first).to_contain_text("APPROVE")
+        expect_text(page.locator(".st-key-decision-card"), "APPROVE")
+
+        # 2nd: a decline; its panel defaults to its own recommendation
+        choose_sample(page, DECLINE_TITLE)
+        expect(page.locator(".st-key-decision-card")).to_have_count(0)  # the previous result is cleared
+        underwrite(page, "Lucinda Ferreira-Holt", "DECLINE")
+        expect(page.locator("[class*='st-key-officer-panel-']").get_by_role("combobox", name="Final decision")) \
+            .to_match_aria_snapshot('- combobox "Final decision": DECLINE (recommended)')
         page.screenshot(path=str(ARTIFACTS / "new_application.png"), full_page=True)
 
+        # 3rd: loaded, underwritten, decided
+        choose_sample(page, APPROVE_TITLE)
+        expect(page.locator(".st-key-decision-card")).to_have_count(0)
+        expect(page.locator("[class*='st-key-officer-panel-']")).to_have_count(0)
+        warm_first_card_s = underwrite(page, "Maribel Okafor", "APPROVE")
+        panel = page.locator("[class*='st-key-officer-panel-']")
+        expect_text(panel, "Deciding Maribel Okafor")
+        panel.get_by_label("Officer name").fill("Jordan Reyes")
+        panel.get_by_role("button", name="Record final decision").click()
+        expect_text(panel, "Final decision recorded for Maribel Okafor")
+
         page.get_by_role("link", name="Citation explorer").click()
-        expect(page.get_by_text("Dense").first).to_be_visible()
-        expect(page.get_by_text("Retrieval traces").first).to_be_visible()
         expect(page.get_by_text("Citations (").first).to_be_visible()
         page.locator("img").first.wait_for()  # the cited PDF page, rendered
+        expect(page.get_by_text("Retrieval traces").first).to_be_visible()
+        unfold(page, "Stage by stage")  # the traces come last, collapsed
+        expect(page.get_by_text("Dense").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "citation_explorer.png"), full_page=True)
 
         page.get_by_role("link", name="Decisions").click()
         expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+        expect(page.get_by_text("Awaiting officer decision").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "decisions.png"), full_page=True)
         browser.close()
-    timings = {"submit_to_first_agent_card_s": round(first_card_s, 2), "submit_to_decision_card_s": round(decision_s, 2)}
+
+    # the decision is on the third run, with its applicant, and on no other run of this session
+    run_id = latest_run(engine, "Maribel Okafor")
+    ((event, payload),) = officer_records(engine, run_id)
+    assert (event, payload["applicant"], payload["final_decision"], payload["officer"]) == \
+        ("officer_decision", "Maribel Okafor", "APPROVE", "Jordan Reyes")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT final_decision FROM runs WHERE id = :r"), {"r": run_id}).scalar() == "APPROVE"
+    for other in ("Lucinda Ferreira-Holt", "Priya Castellanos"):
+        assert officer_records(engine, latest_run(engine, other)) == []
+    timings = {"first_submission_to_first_agent_card_s": round(first_card_s, 2),
+               "first_submission_to_decision_card_s": round(decision_s, 2),
+               "warm_third_submission_to_first_agent_card_s": round(warm_first_card_s, 2)}
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
     print(f"browser timings: {timings}")
     assert first_card_s < decision_s

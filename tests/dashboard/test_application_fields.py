@@ -39,11 +39,18 @@ def test_optional_fields_left_empty_are_not_sent():
     assert data["credit_key_factors"] == []
 
 
-def test_a_blank_form_is_refused_for_the_applicant_fields_only():
+def test_a_blank_form_invents_nothing_every_figure_is_required():
+    """Blank means blank: no believable figure is pre-filled, so every required amount is refused."""
     with pytest.raises(InvalidApplication) as err:
         validate_application(application_from_state(default_state()))
-    assert err.value.field_errors == {"applicant_name": "must not be empty",
-                                      "ssn": "must be in the format ###-##-#### (or 9 digits)"}
+    errors = err.value.field_errors
+    assert errors["applicant_name"] == "must not be empty"
+    assert errors["ssn"] == "must be in the format ###-##-#### (or 9 digits)"
+    assert errors["property_state"] == "must be a 2-letter USPS state code, e.g. CA"
+    required = {"credit_score", "employment_years", "monthly_income", "monthly_debts", "liquid_assets", "loan_amount",
+                "property_value", "interest_rate", "term_months", "property_units", "annual_property_tax",
+                "annual_insurance"}
+    assert {name for name, message in errors.items() if message == "is required"} == required
 
 
 def test_samples_load_without_their_application_id_so_each_submission_is_new():

@@ -108,3 +108,23 @@ def test_many_citations_still_fit_on_one_page():
     evs[-1] = RunFinished(RUN, long_report, None, 1.0, 0, 0, 0.0)
     pages, text = text_of(decision_pdf(evs, application()))
     assert pages == 1 and "Adverse action - principal reasons" in text
+
+
+def test_a_chinese_or_emoji_name_prints_with_the_embedded_unicode_fonts():
+    """Bug: a name with Chinese characters or emoji printed as black boxes (Helvetica has no such glyphs)."""
+    app = {**application(), "applicant_name": "李明 Zoë Ωmega 😀", "application_id": "BR-7-0001"}
+    pdf = decision_pdf(events("APPROVE"), app)
+    _, text = text_of(pdf)
+    assert "Name 李明 Zoë Ωmega" in text and "Application ID BR-7-0001" in text
+    # the emoji is drawn from DejaVu (pypdf cannot map astral glyphs back to text, so check the markup)
+    from dashboard.pdf_fonts import markup
+    assert markup("😀") == "😀"
+    fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in f for f in fonts) and any("DroidSansFallback" in f for f in fonts)
+
+
+def test_a_character_no_font_has_prints_as_a_visible_replacement_mark():
+    from dashboard.pdf_fonts import REPLACEMENT, markup
+
+    assert markup("A🏠<b>") == f"A{REPLACEMENT}&lt;b&gt;"

@@ -46,10 +46,11 @@ def point_app_at(monkeypatch, settings, database: str, policy_dir=SEED_POLICIES)
 def clear_caches() -> None:
     from agents import service
     from core import db, settings as settings_mod
-    from dashboard import explorer, pdf_preview, resources
+    from dashboard import explorer, pdf_preview, resources, warmup
     from rag import embeddings
     from rag.retrieval import pipeline
 
+    warmup.reset()  # a background load started by the Overview finishes before its caches are cleared
     for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, embeddings.get_embedder,
                    pipeline.get_retriever, service.get_service):
         cached.cache_clear()

@@ -61,7 +61,30 @@ def test_a_runs_agent_shows_every_stage_and_highlighted_citations(use_db, run_id
     assert len(highlighted) == cited, [w.value for w in at.warning] + [i.value for i in at.info]
     assert "conventional.pdf" in highlighted[0]
     assert len(at.image) == 2 * cited  # the highlighted strip and the whole page, per citation
-    assert len(at.expander) == cited and at.expander[0].label.startswith("Open page")
+    assert len(at.expander) == cited + 1 and at.expander[0].label.startswith("Open page")
+    # the auditor's order: the cited passages first, the stage-by-stage traces after them, collapsed
+    assert at.expander[-1].label.startswith("Stage by stage") and not at.expander[-1].proto.expanded
+
+
+def test_a_run_opens_on_the_agent_that_drove_the_outcome(use_db, run_ids):
+    """The decline was driven by the policy agent (INELIGIBLE): the auditor lands there, not on intake."""
+    use_db(DB)
+    at = open_page(explorer_run_id=run_ids["Lucinda Ferreira-Holt"])
+    assert not at.exception
+    assert at.selectbox[1].value == "policy", at.selectbox[1].options
+    assert "INELIGIBLE" in at.selectbox[1].format_func("policy")
+
+
+@pytest.mark.unit
+def test_the_driving_agent_is_the_most_severe_deciding_agent():
+    from dashboard.explorer import AgentChoice, driving_agent
+
+    choices = [AgentChoice("intake", 0, 0, "PROCEED"), AgentChoice("ratio", 0, 0, "COMPUTED"),
+               AgentChoice("compliance", 3, 2, "WARN"), AgentChoice("policy", 5, 3, "FAIL"),
+               AgentChoice("decision", 0, 1, "DECLINE"), AgentChoice("audit", 0, 0, "UNSUPPORTED")]
+    assert driving_agent(choices) == 3
+    assert driving_agent(choices[:3]) == 2
+    assert driving_agent([AgentChoice("intake", 0, 0, "PROCEED"), AgentChoice("policy", 2, 1, "PASS")]) == 1
 
 
 def test_choosing_another_lookup_shows_its_trace(use_db, run_ids):

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from agents.officer import decide
 from agents.runs import RunRow
+from core.models import AuditRecord
 from core.settings import PROJECT_ROOT
 from tests.pages.run_fixtures import clear_caches
-from dashboard.run_tables import RUN_COLUMNS, frame_csv, runs_frame
+from dashboard.run_tables import RUN_COLUMNS, age, frame_csv, runs_frame
+
+
+def resources_factory():
+    from core.db import get_sessionmaker
+
+    return get_sessionmaker()
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
@@ -32,19 +41,26 @@ def test_no_runs_yet_is_explained(use_db, empty_engine):
     use_db("lg_empty")
     at = open_page()
     assert not at.exception
+    assert "Nothing is waiting for a decision" in at.info[0].value and not at.dataframe
+    at.segmented_control(key="dec_view").set_value("All runs").run()
     assert "No runs yet" in at.info[0].value and not at.dataframe
 
 
-def test_the_table_lists_every_run_and_filters(use_db, run_ids):
+def test_the_work_queue_is_the_default_view_and_all_runs_filter(use_db, run_ids):
     use_db(DB)
     at = open_page()
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns) == RUN_COLUMNS
+    assert applicants(at) == ["Maribel Okafor", "Dominique Hargreave"]  # awaiting a decision, oldest first
+    assert set(table["Final decision"]) == {""}
+
+    at.segmented_control(key="dec_view").set_value("All runs").run()
+    table = at.dataframe[0].value
     assert applicants(at) == ["Dominique Hargreave", "Lucinda Ferreira-Holt", "Maribel Okafor"]  # newest first
     assert table.set_index("Applicant").loc["Lucinda Ferreira-Holt", ["Recommendation", "Final decision"]].tolist() \
         == ["DECLINE", "REFER"]
-    assert (table["Latency (s)"] > 0).all() and (table["Errors"] == 0).all()
+    assert (table["Run total (s)"] > 0).all() and (table["Errors"] == 0).all()
 
     at.selectbox[0].set_value("fha").run()
     assert applicants(at) == ["Dominique Hargreave"]
@@ -55,17 +71,28 @@ def test_the_table_lists_every_run_and_filters(use_db, run_ids):
     at.text_input[0].set_value("okafor").run()
     assert applicants(at) == ["Maribel Okafor"]
     at.selectbox[0].set_value("va").run()
-    assert not at.exception and not at.dataframe
+    assert not at.exception and not at.dataframe, (at.info, at.dataframe[0].value)
     assert "No runs match these filters" in at.info[0].value
 
 
 @pytest.mark.unit
-def test_the_csv_export_is_the_table():
-    row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Ann Lee", "va", 250000.0, "completed",
-                 "APPROVE", None, 1234.0, 0.0021, 1)
-    lines = frame_csv(runs_frame([row])).decode().splitlines()
+def test_the_csv_export_is_the_table_with_formulas_neutralised():
+    """Bug: a name starting with = went into the CSV export unescaped (spreadsheet formula injection)."""
+    row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "=HYPERLINK(\"x\")", "va", 250000.0, "completed",
+                 "APPROVE", None, 1234.0, 0.0021, 1, "@BR-1")
+    frame = runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+    lines = frame_csv(frame).decode().splitlines()
     assert lines[0] == ",".join(RUN_COLUMNS)
-    assert lines[1] == "r-1,2026-11-02 09:30:00,Ann Lee,va,250000.0,completed,APPROVE,,1.23,0.0021,1"
+    assert lines[1] == \
+        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
+    assert frame.loc[0, "Applicant"] == "=HYPERLINK(\"x\")"  # the page shows the name as typed
+
+
+@pytest.mark.unit
+def test_ages_read_as_an_officer_reads_a_queue():
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    assert [age(start, start + delta) for delta in (timedelta(minutes=4), timedelta(hours=3), timedelta(days=3))] \
+        == ["4 min", "3 h", "3 d"]
 
 
 def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_ids):
@@ -75,12 +102,14 @@ def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_id
     assert not at.exception
     assert at.get("download_button")  # the CSV export is offered with the table
     assert at.selectbox[2].value == run_id
-    assert at.subheader[0].value == "Lucinda Ferreira-Holt · conventional · $400,000"
+    assert at.subheader[0].value == "Lucinda Ferreira\\-Holt · conventional · \\$400,000"
     assert at.metric[0].value == "DECLINE"
     text = "\n".join(m.value for m in at.markdown)
-    assert "**REFER** by R. Alvarez" in text and "- `offline / policy-engine`: intake, ratio" in text
-    assert at.warning[0].value == ("Override of the recommendation DECLINE. Reason: Verified a pending raise; "
-                                   "refer for manual review.")
+    assert "- `offline / policy-engine`: intake, ratio" in text
+    success = at.success[0].value
+    assert "Final decision recorded for **Lucinda Ferreira\\-Holt**" in success
+    assert ":red-badge[REFER]" not in success and "(override of DECLINE) by **R. Alvarez**" in success
+    assert "**Officer's reason:** Verified a pending raise; refer for manual review." in text
     agents = at.dataframe[1].value
     assert agents["Agent"].tolist()[:2] == ["intake", "ratio"] and agents["Agent"].tolist()[-1] == "audit"
     assert agents.set_index("Agent").loc["policy", "Faithfulness"] == 1.0
@@ -88,14 +117,40 @@ def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_id
     assert [e.label for e in at.expander][-2:] == ["6. decision — DECLINE", "7. audit — VERIFIED"]
 
 
-def test_a_run_without_an_officer_decision_says_so(use_db, run_ids):
+def test_an_undecided_run_is_decided_from_the_work_queue(use_db, run_ids):
+    """Bug: a run not decided before a reload could never be decided (Decisions sent the officer back)."""
     use_db(DB)
+    run_id = run_ids["Maribel Okafor"]
     at = open_page()
-    assert at.selectbox[2].value is None  # nothing opened until chosen
-    at.selectbox[2].set_value(run_ids["Maribel Okafor"]).run()
+    at.selectbox(key="dec_open").set_value(run_id).run()
     assert not at.exception
     assert at.metric[0].value == "APPROVE"
-    assert any("No final decision recorded yet" in i.value for i in at.info)
+    assert at.selectbox(key=f"od_decision_{run_id}").value == "APPROVE"
+    at.text_input(key=f"od_officer_{run_id}").input("Jordan Reyes")
+    at.button(key=f"od_record_{run_id}").click().run()
+    assert not at.exception and not at.error
+    assert "Final decision recorded for **Maribel Okafor**" in at.success[0].value
+    assert applicants(at) == ["Dominique Hargreave"]  # it has left the queue, its confirmation stays open
+    with resources_factory()() as s:
+        (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_decision",
+                                                        AuditRecord.run_id == run_id))
+        assert (record.payload["applicant"], record.payload["final_decision"]) == ("Maribel Okafor", "APPROVE")
+
+
+def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use_db, run_ids):
+    use_db(DB)
+    run_id = run_ids["Dominique Hargreave"]
+    at = open_page()
+    at.selectbox(key="dec_open").set_value(run_id).run()
+    decide(run_id, factory=resources_factory(), final_decision="REFER", officer="Other Officer",
+           reason="Decided in another browser tab first.")
+    at.text_input(key=f"od_officer_{run_id}").input("Jordan Reyes")
+    at.button(key=f"od_record_{run_id}").click().run()
+    assert not at.exception
+    assert f"run {run_id} was already decided (REFER by Other Officer" in at.error[0].value.replace("\\", "")
+    with resources_factory()() as s:
+        assert len(s.scalars(select(AuditRecord).where(AuditRecord.run_id == run_id,
+                                                       AuditRecord.event.like("officer%"))).all()) == 1
 
 
 @pytest.mark.parametrize(("button", "agent"), [("Open in the citation explorer", "ratio"),

@@ -23,9 +23,10 @@ TIMEOUT = 180  # first run loads the embedding model and builds the graph
 def clear_caches() -> None:
     from agents import service
     from core import db, settings as settings_mod
-    from dashboard import resources, underwriting
+    from dashboard import resources, underwriting, warmup
     from rag.retrieval import pipeline
 
+    warmup.reset()
     for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, pipeline.get_retriever,
                    service.get_service):
         cached.cache_clear()
@@ -108,7 +109,7 @@ def test_a_prefilled_decline_sample_is_underwritten_once(page_db):
     run_id = at.session_state["last_run_id"]
     with page_db() as s:
         assert s.get(Run, run_id).recommendation == "DECLINE"
-    at.text_input(key="na_officer").input("R. Alvarez").run()  # a rerun shows the kept result
+    at.text_input(key=f"od_officer_{run_id}").input("R. Alvarez").run()  # a rerun shows the kept result
     assert "### Recommendation :red-badge[DECLINE]" in markdown(at)
     assert run_count(page_db) == before + 1
 
@@ -122,11 +123,12 @@ def test_a_sample_loaded_from_the_picker_is_approved_and_confirmed(page_db):
     at.button(key="na_submit").click().run()
     assert not at.exception and not at.error
     assert "### Recommendation :green-badge[APPROVE]" in markdown(at)
-    assert at.selectbox(key="na_final_decision").value == "APPROVE"
-    at.text_input(key="na_officer").input("Jordan Reyes")
-    at.button(key="na_record_decision").click().run()
-    assert "Final decision recorded: :green-badge[APPROVE] (recommendation confirmed) by **Jordan Reyes**" \
-        in at.success[0].value
+    run_id = at.session_state["last_run_id"]
+    assert at.selectbox(key=f"od_decision_{run_id}").value == "APPROVE"
+    at.text_input(key=f"od_officer_{run_id}").input("Jordan Reyes")
+    at.button(key=f"od_record_{run_id}").click().run()
+    assert "Final decision recorded for **Maribel Okafor** · run" in at.success[0].value
+    assert ":green-badge[APPROVE] (recommendation confirmed) by **Jordan Reyes**" in at.success[0].value
     with page_db() as s:
         run = s.get(Run, at.session_state["last_run_id"])
         assert (run.final_decision, run.decided_by, run.override_reason) == ("APPROVE", "Jordan Reyes", None)
@@ -135,14 +137,14 @@ def test_a_sample_loaded_from_the_picker_is_approved_and_confirmed(page_db):
 def test_an_override_needs_a_written_reason(page_db):
     at = open_page(prefill_sample=APPROVE_SAMPLE)
     run_id = at.session_state["last_run_id"]
-    at.selectbox(key="na_final_decision").select("REFER")
-    at.text_input(key="na_officer").input("Jordan Reyes")
-    at.button(key="na_record_decision").click().run()
+    at.selectbox(key=f"od_decision_{run_id}").select("REFER")
+    at.text_input(key=f"od_officer_{run_id}").input("Jordan Reyes")
+    at.button(key=f"od_record_{run_id}").click().run()
     assert "an override needs a written reason" in at.error[0].value
     with page_db() as s:
         assert s.get(Run, run_id).final_decision is None
-    at.text_area(key="na_decision_reason").input("Paystubs show a pay cut since the application date.")
-    at.button(key="na_record_decision").click().run()
+    at.text_area(key=f"od_reason_{run_id}").input("Paystubs show a pay cut since the application date.")
+    at.button(key=f"od_record_{run_id}").click().run()
     assert "(override of APPROVE) by **Jordan Reyes**" in at.success[0].value
     with page_db() as s:
         run = s.get(Run, run_id)
@@ -150,9 +152,16 @@ def test_an_override_needs_a_written_reason(page_db):
         assert run.override_reason == "Paystubs show a pay cut since the application date."
 
 
+def fill_minimum(at: AppTest, name: str = "Ann Lee") -> AppTest:
+    at.text_input(key="na_f_applicant_name").input(name)
+    at.text_input(key="na_f_ssn").input("123-45-6789")
+    return at
+
+
 def test_invalid_input_shows_each_message_under_its_field_and_runs_nothing(page_db):
     before = run_count(page_db)
-    at = open_page()
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    at.text_input(key="na_f_applicant_name").input("")
     at.text_input(key="na_f_ssn").input("12-345")
     at.number_input(key="na_f_credit_score").set_value(900)
     at.text_input(key="na_f_property_state").input("ZZ")
@@ -163,19 +172,99 @@ def test_invalid_input_shows_each_message_under_its_field_and_runs_nothing(page_
     assert ":red[:material/error: SSN must be in the format ###-##-#### (or 9 digits)]" in captions
     assert ":red[:material/error: Credit score must be between 300 and 850]" in captions
     assert ":red[:material/error: State must be a 2-letter USPS state code, e.g. CA]" in captions
-    assert "4 field(s) need attention" in at.error[0].value
+    assert "4 fields need attention" in at.error[0].value
+    assert "Recommendation" not in markdown(at)
+    assert run_count(page_db) == before + 1  # only the prefilled sample's run
+
+
+def test_a_blank_form_is_blank_and_a_name_and_ssn_alone_underwrite_nothing(page_db):
+    """Bug: the blank form carried believable figures, so name + SSN + submit gave an APPROVE."""
+    before = run_count(page_db)
+    at = open_page()
+    for key in ("credit_score", "monthly_income", "monthly_debts", "liquid_assets", "loan_amount", "property_value",
+                "interest_rate", "term_months", "annual_property_tax", "annual_insurance", "property_units"):
+        assert at.number_input(key=f"na_f_{key}").value is None, key
+    assert at.text_input(key="na_f_property_state").value == ""
+    fill_minimum(at).button(key="na_submit").click().run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    for label in ("Credit score", "Gross monthly income ($)", "Loan amount ($)", "Property value ($)"):
+        assert f":red[:material/error: {label} is required]" in captions
     assert "Recommendation" not in markdown(at) and "last_run_id" not in at.session_state
     assert run_count(page_db) == before
 
 
-def test_resubmitting_the_same_application_id_makes_a_new_run(page_db):
+def test_neither_form_submits_on_enter():
+    """Bug: Enter in any field submitted the application (or the officer's decision)."""
+    from dashboard import application_form, officer_decision
+
+    for module in (application_form, officer_decision):
+        assert "enter_to_submit=False" in open(module.__file__).read()
+
+
+def test_an_amount_the_database_cannot_hold_never_shows_a_database_error(page_db):
+    """Bug: a loan amount of 1e15 reported "The database rejected or lost the run (DataError)"."""
+    before = run_count(page_db)
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    at.number_input(key="na_f_loan_amount").set_value(1e15)
+    at.button(key="na_submit").click().run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error) + " ".join(c.value for c in at.caption)
+    assert "DataError" not in shown and "database is running" not in shown
+    assert "Loan amount" in shown or "outside what the database can hold" in shown
+    assert run_count(page_db) == before + 1  # only the prefilled sample's run
+
+
+def test_a_second_use_of_an_application_id_is_refused_and_the_id_is_shown(page_db):
+    """Bug: the help said an ID can be used once, yet the same ID was accepted twice and shown nowhere."""
     at = open_page(prefill_sample=APPROVE_SAMPLE)
     at.text_input(key="na_f_application_id").input("BRANCH-7-0001")
+    at.button(key="na_submit").click().run()
+    assert "application ID **BRANCH\\-7\\-0001**" in markdown(at)
     before = run_count(page_db)
     at.button(key="na_submit").click().run()
-    assert "### Recommendation :green-badge[APPROVE]" in markdown(at)
+    assert not at.exception and run_count(page_db) == before
+    assert any("'BRANCH-7-0001' is already used by another application" in c.value for c in at.caption)
+
+
+def test_a_second_application_gets_its_own_decision_panel(page_db):
+    """Bug: after a second run the Final decision box kept the first run's recommendation."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    first = at.session_state["last_run_id"]
+    at.selectbox(key="na_sample").select(DECLINE_SAMPLE).run()
+    at.button(key="na_load_sample").click().run()
     at.button(key="na_submit").click().run()
-    assert not at.error and run_count(page_db) == before + 2
+    second = at.session_state["last_run_id"]
+    assert second != first
+    assert at.selectbox(key=f"od_decision_{second}").value == "DECLINE"
+    assert "Deciding **Lucinda Ferreira\\-Holt** · run" in markdown(at)
+    at.text_input(key=f"od_officer_{second}").input("R. Alvarez")
+    at.button(key=f"od_record_{second}").click().run()  # one click records the right value
+    assert not at.error
+    with page_db() as s:
+        assert (s.get(Run, second).final_decision, s.get(Run, first).final_decision) == ("DECLINE", None)
+
+
+def test_loading_another_sample_clears_the_previous_result(page_db):
+    """Bug: after Load into form the old card and officer form stayed under the new applicant's name."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    run_id = at.session_state["last_run_id"]
+    assert at.get("form") and "Maribel Okafor" in markdown(at)
+    at.selectbox(key="na_sample").select(DECLINE_SAMPLE).run()
+    at.button(key="na_load_sample").click().run()
+    assert not at.exception
+    assert "Recommendation" not in markdown(at) and f"od_record_{run_id}" not in [b.key for b in at.button]
+    assert at.text_input(key="na_f_applicant_name").value == "Lucinda Ferreira-Holt"
+
+
+def test_applicant_text_is_shown_as_plain_text(page_db):
+    """Bug: names were rendered as Markdown (`**x**` bold, `$x$` maths)."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    at.text_input(key="na_f_applicant_name").input("**Bold** $x$ <b>Ann</b>")
+    at.button(key="na_submit").click().run()
+    assert not at.exception
+    assert "Applicant **\\*\\*Bold\\*\\* \\$x\\$ \\<b\\>Ann\\</b\\>**" in markdown(at)
+    assert "**Bold**" not in markdown(at).replace("\\*", "")
 
 
 class InterruptedService:
@@ -195,3 +284,20 @@ def test_an_interrupted_run_shows_the_resume_command(page_db, monkeypatch):
     assert not at.exception
     assert "python -m agents.run --resume run-x" in at.error[0].value
     assert "Recommendation" not in markdown(at)
+
+
+def test_the_decision_cards_citations_open_in_the_explorer(page_db, tmp_path):
+    """Every citation on the decision card leads to its passage in the citation explorer."""
+    (tmp_path / "pages").symlink_to(PROJECT_ROOT / "pages")
+    entry = tmp_path / "app.py"
+    entry.write_text("import streamlit as st\n"
+                     "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
+                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
+    at.session_state["prefill_sample"] = DECLINE_SAMPLE
+    at.run()
+    run_id = at.session_state["last_run_id"]
+    at.button(key=f"explore-card-{run_id}").click().run()
+    assert not at.exception and at.title[0].value == "Citation explorer"
+    assert (at.selectbox[0].value, at.selectbox[1].value) == (run_id, "decision")
+    assert at.subheader[0].value.startswith("Citations (") and at.image  # the passages, on their pages

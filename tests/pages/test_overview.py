@@ -27,9 +27,9 @@ def app_env(monkeypatch, settings, tmp_path):
 
     yield use
     from dashboard import resources
+    from tests.pages.run_fixtures import clear_caches
 
-    resources.session_factory.clear()
-    resources.embedder.clear()
+    clear_caches()  # also waits for the pipeline the page began loading in the background
     resources.router.clear()
 
 

@@ -4,7 +4,7 @@ Tables created later by the migrating role are granted by default privileges; co
 also re-runs the grants after every upgrade (tables another role created, new append-only tables).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ from alembic import op
 from core.db_roles import APP_ROLE, ensure_app_role, grant_app_privileges, set_default_privileges
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,53 @@
+"""The Decisions page's table: the work-queue view, money and age columns, and a row click that opens the run.
+
+The "Open a run" select box (key `OPEN`) is the one source of truth for the run shown; clicking a table
+row sets it, and so do other pages through `selected_run_id`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from agents.runs import RunRow
+from dashboard.run_tables import runs_frame
+
+AWAITING, ALL_RUNS = "Awaiting officer decision", "All runs"
+VIEWS = (AWAITING, ALL_RUNS)
+OPEN = "dec_open"
+TABLE = "dec_table"
+
+COLUMN_CONFIG = {
+    "Amount": st.column_config.NumberColumn("Amount", format="dollar"),
+    "Cost (USD)": st.column_config.NumberColumn("Cost (USD)", format="$%.4f"),
+    "Run total (s)": st.column_config.NumberColumn("Run total (s)", help="The whole run, start to decision",
+                                                   format="%.2f"),
+    "Age": st.column_config.TextColumn("Age", help="Time since the run started"),
+}
+
+
+def open_run_options(rows: list[RunRow]) -> list[str]:
+    """Run ids the select box offers: the rows, plus the run already open (it stays open while filters change)."""
+    ids = [r.run_id for r in rows]
+    current = st.session_state.get(OPEN) or st.session_state.get("selected_run_id")
+    if current and current not in ids:
+        ids.append(current)
+    st.session_state.setdefault(OPEN, None)  # nothing is opened until chosen
+    if current and st.session_state.get(OPEN) is None:
+        st.session_state[OPEN] = current
+    return ids
+
+
+def _row_clicked(ids: list[str]) -> None:
+    rows = st.session_state[TABLE]["selection"]["rows"]
+    if rows:
+        st.session_state[OPEN] = ids[rows[0]]
+
+
+def run_table(rows: list[RunRow]) -> pd.DataFrame:
+    """The runs as a table whose row click opens the run below it; returns the frame (for the CSV)."""
+    frame = runs_frame(rows)
+    ids = frame["Run"].tolist()
+    st.dataframe(frame, hide_index=True, column_config=COLUMN_CONFIG, key=TABLE,
+                 on_select=lambda: _row_clicked(ids), selection_mode="single-row")
+    return frame

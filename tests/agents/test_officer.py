@@ -1,0 +1,93 @@
+"""The officer's decision service: server-side checks, one transaction with the audit record, re-decisions."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from agents.officer import DecisionRefused, decide
+from agents.runs import application_ref_owner, list_runs
+from core.audit import verify_chain
+from core.models import Application, AuditRecord, Run
+
+pytestmark = pytest.mark.integration
+
+
+def _app(s, app_id: str, name: str, ref: str | None = None) -> None:
+    s.add(Application(id=app_id, applicant_name=name, ssn_masked="***-**-0001", ssn_hash="0" * 64, loan_type="fha",
+                      loan_amount=250000, data={"application_id": ref} if ref else {}, application_ref=ref))
+    s.flush()
+
+
+@pytest.fixture
+def runs(empty_db):
+    with empty_db() as s:
+        _app(s, "a1", "Ana Lopez", "BR-1")
+        s.add(Run(id="done", application_id="a1", status="completed", recommendation="REFER", errors=[]))
+        s.add(Run(id="busy", application_id="a1", status="running", errors=[]))
+        s.commit()
+    return empty_db
+
+
+def audit_count(factory) -> int:
+    with factory() as s:
+        return s.scalar(select(func.count()).select_from(AuditRecord))
+
+
+@pytest.mark.parametrize(("run_id", "message"), [("nope", "run nope does not exist"),
+                                                 ("busy", "run busy is not finished")])
+def test_unknown_or_unfinished_runs_are_refused_and_nothing_is_written(runs, run_id, message):
+    before = audit_count(runs)
+    with pytest.raises(DecisionRefused, match=message):
+        decide(run_id, factory=runs, final_decision="REFER", officer="J. Park")
+    assert audit_count(runs) == before
+
+
+def test_a_decision_names_the_applicant_in_its_audit_record_and_a_second_one_is_refused(runs):
+    stored = decide("done", factory=runs, final_decision="REFER", officer="J. Park")
+    assert (stored.applicant, stored.application_ref, stored.override) == ("Ana Lopez", "BR-1", False)
+    before = audit_count(runs)
+    with pytest.raises(DecisionRefused, match=r"already decided \(REFER by J. Park"):
+        decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee",
+               reason="Second officer disagrees with the first.")
+    assert audit_count(runs) == before
+    with runs() as s:
+        run = s.get(Run, "done")
+        assert (run.final_decision, run.decided_by) == ("REFER", "J. Park")
+        (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_decision"))
+        assert (record.run_id, record.payload["applicant"], record.payload["application_id"]) == \
+            ("done", "Ana Lopez", "BR-1")
+
+
+def test_a_redecision_needs_a_reason_and_keeps_the_previous_decision_in_the_audit_log(runs):
+    decide("done", factory=runs, final_decision="REFER", officer="J. Park")
+    with pytest.raises(DecisionRefused, match="re-decision needs a written reason"):
+        decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True)
+    stored = decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True,
+                    reason="Verified the missing pay stubs; the file now qualifies.")
+    assert (stored.decision, stored.redecided_from, stored.override) == ("APPROVE", "REFER", True)
+    with runs() as s:
+        (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_redecision"))
+        assert record.payload["previous_decision"] == "REFER" and verify_chain(s).ok
+
+
+def test_redeciding_an_undecided_run_is_refused(runs):
+    with pytest.raises(DecisionRefused, match="no decision yet"):
+        decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True,
+               reason="Nothing to change here at all.")
+
+
+def test_the_work_queue_lists_completed_undecided_runs_and_search_finds_the_application_id(runs):
+    with runs() as s:
+        assert [r.run_id for r in list_runs(session=s, awaiting=True)] == ["done"]
+        assert [r.application_ref for r in list_runs(session=s, search="br-1")] == ["BR-1", "BR-1"]
+    decide("done", factory=runs, final_decision="REFER", officer="J. Park")
+    with runs() as s:
+        assert list_runs(session=s, awaiting=True) == []
+
+
+def test_an_application_id_belongs_to_one_application(runs):
+    with runs() as s:
+        assert application_ref_owner("BR-1", session=s) == "Ana Lopez"
+        assert application_ref_owner("BR-2", session=s) is None
+        with pytest.raises(IntegrityError):
+            _app(s, "a2", "Ben Ode", "BR-1")
