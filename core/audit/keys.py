@@ -6,8 +6,10 @@ re-chain edited records. Production refuses to run without a configured key (cor
 
 from __future__ import annotations
 
-from core.keys import key_bytes
+from core.keys import KEYS, key_bytes
 from core.settings import Settings
+
+DEV_KEY_FILE = KEYS["AUDIT_HMAC_KEY"]  # under DATA_DIR, development only
 
 
 def audit_key(settings: Settings) -> bytes:
