@@ -23,7 +23,7 @@ from core.settings import PROJECT_ROOT, get_settings
 
 HMDA_SLICE = PROJECT_ROOT / "seed_data" / "hmda" / "hmda_2022_slice.csv"
 ALLOWED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjson.gz")
-DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE"]
+DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"]
 
 
 def batches_dir() -> Path:

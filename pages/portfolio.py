@@ -90,4 +90,4 @@ run_id = st.selectbox("Run", results["run_id"].tolist(), index=None, placeholder
 if run_id:
     detail = load_run(factory, run_id)
     if detail is not None:
-        render_run_detail(detail)
+        render_run_detail(detail, factory)

@@ -91,9 +91,10 @@ def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str
     valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit)
     plan = Plan(store.batch_id_of(path), source, total, refused=refused)
     with sessions.begin() as session:
-        store.open_batch(session=session, batch_id=plan.batch_id, file_name=path.name, source=source,
-                         total_rows=total, refused=refused[:MAX_REFUSED_LISTED * 20])
         states = store.item_states(session=session, batch_id=plan.batch_id)
+        valid = _refuse_taken_ids(valid, states, plan, session)
+        store.open_batch(session=session, batch_id=plan.batch_id, file_name=path.name, source=source,
+                         total_rows=total, refused=plan.refused[:MAX_REFUSED_LISTED * 20])
         new = [(n, monitoring) for n, _, monitoring in valid if n not in states]
         assigned = store.assign_runs(session=session, batch_id=plan.batch_id, rows=new)
     for n, application, _ in valid:
@@ -104,6 +105,23 @@ def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str
         run_id = state.run_id if state is not None else assigned[n]
         plan.tasks.append(Task(n, run_id, application, resume=state is not None and state.run_status is not None))
     return plan
+
+
+def _refuse_taken_ids(valid: list, states: dict, plan: Plan, session: Session) -> list:
+    """Rows not yet assigned whose application ID is already held, or repeated in the file, are refused."""
+    fresh = [(n, app) for n, app, _ in valid if n not in states and app.get("application_id")]
+    taken = store.taken_application_ids(session=session, ids={app["application_id"] for _, app in fresh})
+    seen: set[str] = set()
+    refused: dict[int, str] = {}
+    for n, app in fresh:
+        ref = app["application_id"]
+        if ref in taken or ref in seen:
+            refused[n] = ("is already used by another application: an ID belongs to one application"
+                          if ref in taken else "repeats an earlier row's application ID")
+        seen.add(ref)
+    plan.refused += [{"row": n, "errors": {"application_id": message}} for n, message in refused.items()]
+    plan.refused.sort(key=lambda r: r["row"])
+    return [row for row in valid if row[0] not in refused]
 
 
 def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],

@@ -65,6 +65,13 @@ def assign_runs(*, session: Session, batch_id: str, rows: list[tuple[int, dict[s
     return assigned
 
 
+def taken_application_ids(*, session: Session, ids: set[str]) -> set[str]:
+    """Which of these application IDs an application already holds (an ID belongs to one application)."""
+    if not ids:
+        return set()
+    return set(session.scalars(select(Application.application_ref).where(Application.application_ref.in_(ids))))
+
+
 def close_batch(*, session: Session, batch_id: str, status: str, summary: dict[str, Any]) -> None:
     batch = session.get(Batch, batch_id)
     batch.status, batch.summary, batch.updated_at = status, summary, datetime.now(UTC)

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.fuzz]
 
 FIELDS = set(LoanApplication.model_fields)
 INTS = {"credit_score", "term_months", "property_units"}
-DECISIONS = {"APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE"}
+DECISIONS = {"APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"}  # INCOMPLETE: issue 9
 FIGURES: Counter[str] = Counter()
 
 nasty_numbers = st.one_of(

@@ -81,8 +81,9 @@ def test_fha_score_in_the_manual_band_is_referred_and_outside_it_is_not(underwri
 
 
 def test_jumbo_second_signature_is_a_condition_only_where_it_applies(underwrite):
+    # $600,000 down plus 12 months of reserves after closing (issue 9's funds-to-close rules)
     jumbo = dict(loan_type="jumbo", loan_amount=900000, property_value=1500000, monthly_income=40000,
-                 liquid_assets=200000, credit_score=760)
+                 liquid_assets=800000, credit_score=760)
     salaried = underwrite(app(**jumbo))
     assert not [f for f in findings(salaried, "CONDITION") if "second signature" in f.message.lower()]
     self_employed = underwrite(app(**jumbo, employment_status="self_employed"))

@@ -21,11 +21,12 @@ def refused(**fields) -> dict[str, str]:
 
 def test_lists_and_new_fields_parse_exactly_and_survive_the_pipeline_facts():
     app = validate_application(application(
-        liabilities=[{"kind": "student_loan", "balance": "42000.10", "deferred": True},
+        liabilities=[{"kind": "student_loan", "balance": Decimal("42000.10"), "deferred": True},
                      {"kind": "auto_loan", "monthly_payment": 410, "balance": 3900, "months_remaining": 9}],
         assets=[{"kind": "retirement", "value": 80000, "vested_pct": 60, "source": "401(k)"},
                 {"kind": "gift", "value": 15000, "donor": "relative"}],
-        closing_costs=6000, prepaid_items=1500, closing_credits=2000, apr="6.711", apor="6.32", county_fips=" 08031",
+        closing_costs=6000, prepaid_items=1500, closing_credits=2000, apr=Decimal("6.711"), apor=Decimal("6.32"),
+        county_fips=" 08031",
         household_size=4, monthly_income_taxes=1400, living_area_sqft=1850, credit_report_date="2026-09-30",
         credit_score_source="equifax"))
     assert app.liabilities[0].balance == Decimal("42000.10") and app.liabilities[1].months_remaining == 9

@@ -81,7 +81,8 @@ def test_bedrock_in_the_configured_region_passes(no_clients):
 
 
 def test_production_requires_both_keys_from_the_environment(tmp_path):
-    settings = Settings(_env_file=None, app_env="production", data_dir=tmp_path)
+    # no key at all (the test session itself sets AUDIT_HMAC_KEY in the environment, so say so explicitly)
+    settings = Settings(_env_file=None, app_env="production", data_dir=tmp_path, ssn_hash_key="", audit_hmac_key="")
     with pytest.raises(ConfigurationError) as info:
         require_production_keys(settings)
     assert "SSN_HASH_KEY" in str(info.value) and "AUDIT_HMAC_KEY" in str(info.value)

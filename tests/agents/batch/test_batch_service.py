@@ -69,7 +69,8 @@ def _decisions_per_run(session, run_ids):
 
 def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(tmp_path, service, sessions):
     samples = _samples()
-    rows = [{**a, "monitoring": CANARIES} for a, _ in samples] + [{**samples[0][0], "credit_score": "junk"}]
+    rows = [{**a, "application_id": f"BATCH-1-{i}", "monitoring": CANARIES} for i, (a, _) in enumerate(samples)]
+    rows.append({**samples[0][0], "application_id": "BATCH-1-junk", "credit_score": "junk"})
     path = _write_batch(tmp_path / "first.jsonl", rows)
     plan = plan_batch(path, sessions=sessions)
     assert len(plan.tasks) == 4 and plan.refused == [{"row": 5, "errors": {"credit_score": plan.refused[0]["errors"]["credit_score"]}}]
@@ -101,7 +102,7 @@ def test_protected_attributes_never_reach_state_traces_or_queries(batch_engine):
 
 def test_a_run_cut_off_mid_row_is_resumed_not_started_again(tmp_path, service, sessions):
     application, expected = _samples()[1]
-    path = _write_batch(tmp_path / "cut.jsonl", [{**application, "applicant_name": "Cut Off"}])
+    path = _write_batch(tmp_path / "cut.jsonl", [{**application, "application_id": "BATCH-CUT", "applicant_name": "Cut Off"}])
     plan = plan_batch(path, sessions=sessions)
     (task,) = plan.tasks
     stream = service.run(validate_application(task.application), run_id=task.run_id)
@@ -145,7 +146,8 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
                                                                                   settings, owner_engine):
     from agents.batch.store import batch_id_of
 
-    rows = [{**a, "applicant_name": f"Kill test {i}"} for i in range(3) for a, _ in _samples()]
+    rows = [{**a, "application_id": f"KILL-{i}-{j}", "applicant_name": f"Kill test {i}"}
+            for i in range(3) for j, (a, _) in enumerate(_samples())]
     path = _write_batch(tmp_path / "kill.jsonl", rows)
     url = owner_engine(DB).url.render_as_string(hide_password=False)  # as DATABASE_URL: the owner's
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": url, "TORCH_THREADS": "1"}
@@ -180,7 +182,7 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
 
 def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions, spawnable_main):
     samples = _samples()[:3]
-    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "applicant_name": "On Dask"} for a, _ in samples])
+    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "application_id": f"DASK-{i}", "applicant_name": "On Dask"} for i, (a, _) in enumerate(samples)])
     plan = plan_batch(path, sessions=sessions)
     engine = DaskEngine(1, owner_engine(DB).url.render_as_string(hide_password=False))
     summary = execute(plan, engine, sessions=sessions)
@@ -190,9 +192,22 @@ def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, 
         assert s.get(Batch, plan.batch_id).summary["decided"] == 3 and verify_chain(s).ok
 
 
+def test_an_application_id_already_held_or_repeated_is_refused_by_row(service, sessions, tmp_path):
+    application, _ = _samples()[0]
+    path = _write_batch(tmp_path / "ids.jsonl", [
+        {**application, "application_id": "BATCH-1-0"},  # held by the first test's application
+        {**application, "application_id": "BATCH-IDS-NEW"},
+        {**application, "application_id": "BATCH-IDS-NEW"}])
+    plan = plan_batch(path, sessions=sessions)
+    assert [t.row_number for t in plan.tasks] == [2]
+    assert {r["row"]: r["errors"] for r in plan.refused} == {
+        1: {"application_id": "is already used by another application: an ID belongs to one application"},
+        3: {"application_id": "repeats an earlier row's application ID"}}
+
+
 def test_runs_from_a_batch_are_ordinary_runs(service, sessions, tmp_path):
     application, expected = _samples()[0]
-    path = _write_batch(tmp_path / "ordinary.jsonl", [{**application, "applicant_name": "Ordinary"}])
+    path = _write_batch(tmp_path / "ordinary.jsonl", [{**application, "application_id": "BATCH-ORDINARY", "applicant_name": "Ordinary"}])
     plan = plan_batch(path, sessions=sessions)
     execute(plan, InlineEngine(service), sessions=sessions)
     finished = list(service.resume(plan.tasks[0].run_id))  # a finished run reports again, like any run
