@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from core import json_input
+from core.errors import InvalidApplication
+
 MAX_LINE_BYTES = 1_000_000  # one application is a few KB; a 100 MB line is junk, not a file
-MAX_JSON_DEPTH = 8
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -129,25 +130,13 @@ def _jsonl_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: f
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
-            yield RawRow(n, errors={"row": "is not valid JSON"})
+            data = json_input.loads(text)  # exact Decimals, no NaN, size and nesting caps
+        except InvalidApplication as exc:
+            yield RawRow(n, errors={"row": exc.field_errors["application"]})
             continue
         if not isinstance(data, dict):
             yield RawRow(n, errors={"row": "must be a JSON object of field names and values"})
             continue
-        if _depth(data) > MAX_JSON_DEPTH:
-            yield RawRow(n, errors={"row": f"is nested deeper than {MAX_JSON_DEPTH} levels"})
-            continue
         data = data.get("application", data) if isinstance(data.get("application"), dict) else data
         yield RawRow(n, data={mapping.get(k, k): v for k, v in data.items()})
 
-
-def _depth(value: Any, level: int = 1) -> int:
-    if level > MAX_JSON_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level)
-    return level

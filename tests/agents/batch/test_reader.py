@@ -41,17 +41,17 @@ def test_junk_rows_are_refused_with_row_and_field_and_good_rows_still_parse(tmp_
         [1, 2, 3],
         {**BASE, "credit_score": 9000},
         {**BASE, "loan_amount": "lots"},
-        {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": 1}}}}}}}}},
+        json.loads("[" * 20 + "1" + "]" * 20),
         {**BASE, "applicant_name": "Second good row"},
     ])
     valid, refused, total = parse_rows(path, source="application")
     assert total == 7 and [n for n, _, _ in valid] == [1, 7]
     errors = {r["row"]: r["errors"] for r in refused}
-    assert errors[2] == {"row": "is not valid JSON"}
+    assert errors[2]["row"].startswith("is not valid JSON")
     assert errors[3] == {"row": "must be a JSON object of field names and values"}
     assert set(errors[4]) == {"credit_score"} and "between 300 and 850" in errors[4]["credit_score"]
     assert set(errors[5]) == {"loan_amount"}
-    assert "nested deeper" in errors[6]["row"]
+    assert "nested more than" in errors[6]["row"]
 
 
 def test_a_100_mb_line_is_refused_alone_without_being_held_in_memory(tmp_path):
