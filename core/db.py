@@ -66,7 +66,16 @@ def recreate_database(admin_url: str, name: str, *, template: str | None = None)
             conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     finally:
         admin.dispose()
+    _forget_audit_anchor(name)
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _forget_audit_anchor(database: str) -> None:
+    """A recreated database starts a new audit chain: the old chain's exported head no longer applies
+    (left in place, every append would report the new chain as a truncation of the old one)."""
+    from core.audit.anchor import anchor_path
+
+    anchor_path(get_settings().audit_anchor_path, database).unlink(missing_ok=True)
 
 
 def resolve_database_url(settings: Settings) -> str:

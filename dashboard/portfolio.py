@@ -45,7 +45,9 @@ def save_upload(name: str, data: bytes) -> Path:
 
 def file_for(batch: Batch) -> Path | None:
     """The stored file of a batch (uploads) or the committed HMDA slice, if it is still there."""
-    candidates = [p for p in batches_dir().glob(f"{batch.id}*")] + ([HMDA_SLICE] if HMDA_SLICE.name == batch.file_name else [])
+    candidates = list(batches_dir().glob(f"{batch.id}*"))
+    if HMDA_SLICE.name == batch.file_name:
+        candidates.append(HMDA_SLICE)
     return next((p for p in candidates if p.is_file() and store.batch_id_of(p) == batch.id), None)
 
 

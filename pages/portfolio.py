@@ -38,9 +38,11 @@ def run_batch(path, rows: int) -> None:
         st.error(f"The batch could not run: {exc}")
 
 
-if st.button("Run batch", type="primary", icon=":material/play_arrow:", disabled=source == "Upload a file" and not upload):
+needs_file = source == "Upload a file" and not upload
+if st.button("Run batch", type="primary", icon=":material/play_arrow:", disabled=needs_file):
     try:
-        run_batch(portfolio.save_upload(upload.name, upload.getvalue()) if upload else portfolio.HMDA_SLICE, int(limit))
+        path = portfolio.save_upload(upload.name, upload.getvalue()) if upload else portfolio.HMDA_SLICE
+        run_batch(path, int(limit))
     except ValueError as exc:
         st.error(str(exc))
 

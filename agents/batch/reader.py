@@ -95,6 +95,16 @@ def read_rows(path: Path, *, required: frozenset[str] = frozenset(),
         yield from reader(_lines(stream), required=required, mapping=mapping or {})
 
 
+def _texts(lines: Iterator[tuple[bytes | None, str | None]]) -> Iterator[tuple[int, str | RawRow]]:
+    """(row number, the line's text) for each non-blank line, or a refused RawRow for an unreadable one."""
+    for n, (line, problem) in enumerate(lines, start=1):
+        text = _decode(line) if line is not None else None
+        if text is None:
+            yield n, RawRow(n, errors={"row": problem or "not UTF-8 text, or contains NUL characters"})
+        elif text.strip():
+            yield n, text
+
+
 def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str],
               mapping: dict[str, str]) -> Iterator[RawRow]:
     header_line, problem = next(lines, (None, "empty file"))
@@ -106,12 +116,9 @@ def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: fro
     if missing:
         raise BatchFileError(f"missing column(s): {', '.join(missing)} (give a --mapping file if your "
                              "columns have other names)")
-    for n, (line, problem) in enumerate(lines, start=1):
-        text = _decode(line) if line is not None else None
-        if text is None:
-            yield RawRow(n, errors={"row": problem or "not UTF-8 text, or contains NUL characters"})
-            continue
-        if not text.strip():
+    for n, text in _texts(lines):
+        if isinstance(text, RawRow):
+            yield text
             continue
         cells = next(csv.reader(io.StringIO(text)), [])
         if len(cells) != len(header):
@@ -122,12 +129,9 @@ def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: fro
 
 def _jsonl_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str],
                 mapping: dict[str, str]) -> Iterator[RawRow]:
-    for n, (line, problem) in enumerate(lines, start=1):
-        text = _decode(line) if line is not None else None
-        if text is None:
-            yield RawRow(n, errors={"row": problem or "not UTF-8 text, or contains NUL characters"})
-            continue
-        if not text.strip():
+    for n, text in _texts(lines):
+        if isinstance(text, RawRow):
+            yield text
             continue
         try:
             data = json_input.loads(text)  # exact Decimals, no NaN, size and nesting caps

@@ -102,7 +102,8 @@ def test_protected_attributes_never_reach_state_traces_or_queries(batch_engine):
 
 def test_a_run_cut_off_mid_row_is_resumed_not_started_again(tmp_path, service, sessions):
     application, expected = _samples()[1]
-    path = _write_batch(tmp_path / "cut.jsonl", [{**application, "application_id": "BATCH-CUT", "applicant_name": "Cut Off"}])
+    path = _write_batch(tmp_path / "cut.jsonl",
+                        [{**application, "application_id": "BATCH-CUT", "applicant_name": "Cut Off"}])
     plan = plan_batch(path, sessions=sessions)
     (task,) = plan.tasks
     stream = service.run(validate_application(task.application), run_id=task.run_id)
@@ -182,7 +183,8 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
 
 def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions, spawnable_main):
     samples = _samples()[:3]
-    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "application_id": f"DASK-{i}", "applicant_name": "On Dask"} for i, (a, _) in enumerate(samples)])
+    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "application_id": f"DASK-{i}", "applicant_name": "On Dask"}
+                                                  for i, (a, _) in enumerate(samples)])
     plan = plan_batch(path, sessions=sessions)
     engine = DaskEngine(1, owner_engine(DB).url.render_as_string(hide_password=False))
     summary = execute(plan, engine, sessions=sessions)
@@ -207,7 +209,8 @@ def test_an_application_id_already_held_or_repeated_is_refused_by_row(service, s
 
 def test_runs_from_a_batch_are_ordinary_runs(service, sessions, tmp_path):
     application, expected = _samples()[0]
-    path = _write_batch(tmp_path / "ordinary.jsonl", [{**application, "application_id": "BATCH-ORDINARY", "applicant_name": "Ordinary"}])
+    path = _write_batch(tmp_path / "ordinary.jsonl",
+                        [{**application, "application_id": "BATCH-ORDINARY", "applicant_name": "Ordinary"}])
     plan = plan_batch(path, sessions=sessions)
     execute(plan, InlineEngine(service), sessions=sessions)
     finished = list(service.resume(plan.tasks[0].run_id))  # a finished run reports again, like any run
