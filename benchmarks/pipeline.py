@@ -77,7 +77,9 @@ def main() -> None:
     for round_no in range(1, args.rounds + 1):
         totals, firsts = [], []
         for app in apps:
-            total, first, _ = timed_run(service, app)
+            # an application ID belongs to one application: each round submits its own copy
+            ref = f"{app.application_id}-R{round_no}" if app.application_id else None
+            total, first, _ = timed_run(service, app.model_copy(update={"application_id": ref}))
             totals.append(total)
             firsts.append(first)
             peak = max(peak, rss_mb())
