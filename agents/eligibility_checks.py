@@ -10,7 +10,7 @@ from __future__ import annotations
 from agents.evidence import Evidence
 from agents.findings import Evidences, finding, pct, unverified
 from agents.formulas import extra_down_payment_to_reach_ltv
-from agents.policy_checks import Ratios, _max_ltv
+from agents.policy_checks import Ratios, ltv_limits
 from agents.rules import Rule
 from agents.verdicts import Finding
 from core.schemas import LoanApplication
@@ -85,15 +85,8 @@ def cltv(app: LoanApplication, r: Ratios, ev: Evidences, rule: Evidence, ltv_ids
     """The program's LTV limits tested against CLTV (the sentence saying they apply to both is cited)."""
     if not rule.found:
         return [unverified(rule)]
-    out = []
-    for rule_id in ltv_ids:
-        e = ev.get(rule_id)
-        if not e.found:
-            out.append(unverified(e))
-            continue
-        limit = _max_ltv(rule_id, app, e)
-        if limit is None:
-            continue
+    out, limits = ltv_limits(app, ev, ltv_ids)
+    for e, limit in limits:
         # cited: the passage whose number is compared; the "apply to both" sentence is required above
         if r.cltv <= limit:
             out.append(finding(e, "PASS", f"CLTV {pct(r.cltv)} is within the {pct(limit)} maximum ({e.rule.label}).",

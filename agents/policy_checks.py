@@ -53,16 +53,25 @@ def _max_ltv(rule_id: str, app: LoanApplication, e: Evidence) -> Decimal | None:
     return e.value()
 
 
-def ltv(app: LoanApplication, r: Ratios, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
-    out = []
+def ltv_limits(app: LoanApplication, ev: Evidences, rule_ids: list[str]) -> tuple[list[Finding], list[tuple[Evidence, Decimal]]]:
+    """The LTV limits that apply to this borrower, each with its passage; a rule not found is an UNVERIFIED finding.
+    A score tier that does not apply to the borrower gives neither."""
+    missing: list[Finding] = []
+    limits: list[tuple[Evidence, Decimal]] = []
     for rule_id in rule_ids:
         e = ev.get(rule_id)
         if not e.found:
-            out.append(unverified(e))
+            missing.append(unverified(e))
             continue
         limit = _max_ltv(rule_id, app, e)
-        if limit is None:
-            continue  # a score tier that does not apply to this borrower
+        if limit is not None:
+            limits.append((e, limit))
+    return missing, limits
+
+
+def ltv(app: LoanApplication, r: Ratios, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
+    out, limits = ltv_limits(app, ev, rule_ids)
+    for e, limit in limits:
         if r.ltv <= limit:
             out.append(finding(e, "PASS", f"LTV {pct(r.ltv)} is within the {pct(limit)} maximum.", threshold=pct(limit), actual=pct(r.ltv)))
         else:

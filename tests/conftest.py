@@ -119,6 +119,19 @@ def clone_seeded(server_url: str, seeded_engine: Engine):
     return clone
 
 
+def seeded_clone(name: str):
+    """A module-scoped fixture: an engine on a fresh copy of `lg_seeded` called `name`, disposed after the module.
+    Use as `my_engine = seeded_clone("lg_mine")` in a test module."""
+
+    @pytest.fixture(scope="module")
+    def engine(clone_seeded) -> Iterator[Engine]:
+        cloned = clone_seeded(name)
+        yield cloned
+        cloned.dispose()
+
+    return engine
+
+
 def _rolled_back(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """A session factory whose commits only release savepoints; everything is undone after the test."""
     conn = engine.connect()

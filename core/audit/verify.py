@@ -70,15 +70,31 @@ def _guard_problems(session: Session) -> list[str]:
     return problems
 
 
-def _decision_problems(session: Session) -> list[str]:
-    recorded = {r.run_id: r.payload for r in session.scalars(
-        select(AuditRecord).where(AuditRecord.event == "decision_recommended").order_by(AuditRecord.id))}
-    problems = []
-    for run in session.scalars(select(Run).where(Run.recommendation.is_not(None)).order_by(Run.started_at)):
+def _latest_payloads(session: Session, event: str) -> dict[str | None, dict]:
+    """The payload of the latest audit record of `event` for each run."""
+    return {r.run_id: r.payload for r in session.scalars(
+        select(AuditRecord).where(AuditRecord.event == event).order_by(AuditRecord.id))}
+
+
+def _recorded_runs(session: Session, column, event: str, missing: str) -> tuple[list[str], list[tuple[Run, dict]]]:
+    """Runs whose `column` is set, each paired with its latest `event` payload; a run without one is a problem."""
+    recorded = _latest_payloads(session, event)
+    problems: list[str] = []
+    pairs: list[tuple[Run, dict]] = []
+    for run in session.scalars(select(Run).where(column.is_not(None)).order_by(Run.started_at)):
         payload = recorded.get(run.id)
         if payload is None:
-            problems.append(f"run {run.id}: recommendation {run.recommendation} has no audit record")
-        elif payload.get("recommendation") != run.recommendation:
+            problems.append(missing.format(run=run))
+        else:
+            pairs.append((run, payload))
+    return problems, pairs
+
+
+def _decision_problems(session: Session) -> list[str]:
+    problems, pairs = _recorded_runs(session, Run.recommendation, "decision_recommended",
+                                     "run {run.id}: recommendation {run.recommendation} has no audit record")
+    for run, payload in pairs:
+        if payload.get("recommendation") != run.recommendation:
             problems.append(f"run {run.id}: runs.recommendation is {run.recommendation} but the audit log "
                             f"recorded {payload.get('recommendation')}")
         elif "result_digest" in payload and digest(run.result) != payload["result_digest"]:
@@ -88,14 +104,10 @@ def _decision_problems(session: Session) -> list[str]:
 
 def _officer_problems(session: Session) -> list[str]:
     """runs.final_decision must be the latest officer decision the log recorded for that run."""
-    recorded = {r.run_id: r.payload for r in session.scalars(
-        select(AuditRecord).where(AuditRecord.event == "officer_decision").order_by(AuditRecord.id))}
-    problems = []
-    for run in session.scalars(select(Run).where(Run.final_decision.is_not(None)).order_by(Run.started_at)):
-        payload = recorded.get(run.id)
-        if payload is None:
-            problems.append(f"run {run.id}: final decision {run.final_decision} has no officer-decision record")
-        elif payload.get("final_decision") != run.final_decision:
+    problems, pairs = _recorded_runs(session, Run.final_decision, "officer_decision",
+                                     "run {run.id}: final decision {run.final_decision} has no officer-decision record")
+    for run, payload in pairs:
+        if payload.get("final_decision") != run.final_decision:
             problems.append(f"run {run.id}: runs.final_decision is {run.final_decision} but the officer "
                             f"decided {payload.get('final_decision')}")
     return problems

@@ -25,16 +25,13 @@ from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES, load_sample
 from tests.agents.test_pipeline import app
 from tests.agents.test_service import make_service
+from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_resume"
 
 
-@pytest.fixture(scope="module")
-def resume_engine(clone_seeded):
-    engine = clone_seeded(DB)
-    yield engine
-    engine.dispose()
+resume_engine = seeded_clone(DB)
 
 
 @pytest.fixture(scope="module")

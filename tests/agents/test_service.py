@@ -25,16 +25,13 @@ from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
 from tests.agents.conftest import SAMPLES, load_sample
 from tests.agents.test_pipeline import app
+from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_service"
 
 
-@pytest.fixture(scope="module")
-def service_engine(clone_seeded):
-    engine = clone_seeded(DB)
-    yield engine
-    engine.dispose()
+service_engine = seeded_clone(DB)
 
 
 def make_service(engine, embedder, settings, resolver_cls=EvidenceResolver) -> UnderwritingService:

@@ -6,17 +6,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
+from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "portfolio.py")
 DB = "lg_pages_portfolio"
 
 
+portfolio_engine = seeded_clone(DB)
+
+
 @pytest.fixture(scope="module")
-def portfolio_db(clone_seeded):
-    engine = clone_seeded(DB)
-    yield DB
-    engine.dispose()
+def portfolio_db(portfolio_engine):
+    return DB
 
 
 def test_no_batches_yet_is_explained(use_db, empty_engine):

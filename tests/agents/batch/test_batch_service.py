@@ -22,6 +22,7 @@ from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES
 from tests.agents.test_service import make_service
+from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_batch"
@@ -44,11 +45,7 @@ def _write_batch(path, rows):
     return path
 
 
-@pytest.fixture(scope="module")
-def batch_engine(clone_seeded):
-    engine = clone_seeded(DB)
-    yield engine
-    engine.dispose()
+batch_engine = seeded_clone(DB)
 
 
 @pytest.fixture(scope="module")
