@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from agents.inventory import (
     DEFAULT_INVENTORY_PATH, coverage_gaps, document_text, load_inventory, stale_entries,
 )
+from agents.rules import compile_pattern, load_rules
 from agents.sentences import is_obligation, obligation_sentences, split_sentences
 from core.errors import ConfigurationError
 from core.models import PolicyChunk, PolicyDocument
@@ -85,6 +86,17 @@ def test_inventory_maps_each_sentence_once_and_every_number_comes_from_its_sente
         for number in _numbers(req.applies_when):
             shown = f"{number:,}" if number >= 10000 else str(number)
             assert number == 0 or shown in req.sentence, (req.id, number)
+
+
+def test_a_sentence_a_rule_states_is_mapped_to_that_rule():
+    """A sentence the engine evaluates must not be carried only as a condition (or as another rule)."""
+    rules = [r for r in load_rules() if r.pattern]
+    wrong = []
+    for req in load_inventory().requirements:
+        stated = {r.id for r in rules if r.doc_id == req.doc and compile_pattern(r.pattern).search(req.sentence)}
+        if stated - set(req.rules):
+            wrong.append((req.id, req.maps_to, sorted(stated - set(req.rules))))
+    assert wrong == []
 
 
 def _numbers(when) -> list:
