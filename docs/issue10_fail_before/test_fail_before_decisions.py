@@ -1,4 +1,4 @@
-"""Issue 10, bugs (c) and (f) driven through the Decisions page
+"""Issue 10, bugs (c), (f) and (g) driven through the Decisions page
 by labels and public names that the old and the new code share (see docs/issue10-fail-before.md).
 
 Not collected by `make test`: `docs/issue10_fail_before/run.sh` copies it into tests/pages/ of a checkout.
@@ -52,3 +52,13 @@ def test_an_undecided_run_can_be_decided_from_the_decisions_page(use_db, run_ids
     labelled(at.text_input, "Officer name").input("Jordan Reyes")
     labelled(at.button, "Record final decision").click().run()
     assert not at.exception and not at.error
+
+
+def test_a_run_heading_is_plain_text(use_db, run_ids):
+    """(g) Names and amounts reached Markdown as typed: "$400,000 ... $" would be set as maths."""
+    use_db(DB)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["selected_run_id"] = run_ids["Lucinda Ferreira-Holt"]  # decided: not in the new work queue
+    at.run()
+    heading = at.subheader[0].value
+    assert heading == "Lucinda Ferreira\\-Holt · conventional · \\$400,000", f"heading sent as Markdown: {heading!r}"
