@@ -19,6 +19,7 @@ from core.errors import DatabaseUnavailable, LoanGraphError
 from core.schemas import LoanApplication, application_facts
 from dashboard.run_summary import FinalDecision, finished, interrupted
 from dashboard.verdict_cards import TITLES, event_line
+from dashboard.warmup_status import wait_for_warmup
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def underwrite(app: LoanApplication) -> RunResult:
     """Run the pipeline on a validated application, showing each agent's verdict as it lands."""
     result = RunResult(events=[], application=application_facts(app))
     with st.status("Underwriting...", expanded=True) as status:
+        wait_for_warmup(status)  # right after a cold start the pipeline may still be loading in the background
         try:
             for event in underwriting_service().run(app):
                 result.events.append(event)

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from core.errors import LoanGraphError
-from dashboard import resources
+from dashboard import resources, warmup
 from dashboard.application_form import PENDING, application_form, apply_prefill
 from dashboard.decision_card import decision_card
 from dashboard.officer_decision import downloads, officer_panel, target_of
 from dashboard.run_summary import agent_events, finished
 from dashboard.underwriting import RESULT, policy_chunks, replay, run_problems, underwrite
 from dashboard.verdict_cards import verdict_cards
+from dashboard.warmup_status import warmup_notice
 
 st.title("New application")
 st.caption("Enter a mortgage application or start from a sample. Seven agents underwrite it, each verdict "
@@ -31,8 +32,11 @@ if not chunks:
         st.switch_page("pages/overview.py")
     st.stop()
 
+warmup.start()  # no-op when the Overview began it; a page opened first begins loading the pipeline here
 if apply_prefill():
     st.toast("Sample application loaded and submitted.", icon=":material/play_arrow:")
+if PENDING not in st.session_state:
+    warmup_notice()  # a submission shows the load in its own status box instead
 application_form()
 
 pending = st.session_state.pop(PENDING, None)

@@ -12,6 +12,7 @@ from agents.events import AgentEvent, RunFinished, RunStarted
 from agents.verdicts import AgentVerdict, CitedQuote, DecisionReport, Finding, PrincipalReason
 from core.schemas import application_facts, validate_application
 from dashboard.decision_pdf import decision_pdf
+from dashboard.pdf_fonts import REPLACEMENT, markup
 from dashboard.run_summary import FinalDecision
 
 pytestmark = pytest.mark.unit
@@ -110,21 +111,48 @@ def test_many_citations_still_fit_on_one_page():
     assert pages == 1 and "Adverse action - principal reasons" in text
 
 
+def embedded_fonts(pdf: bytes) -> set[str]:
+    return {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages
+            for f in page["/Resources"]["/Font"].values()}
+
+
 def test_a_chinese_or_emoji_name_prints_with_the_embedded_unicode_fonts():
     """Bug: a name with Chinese characters or emoji printed as black boxes (Helvetica has no such glyphs)."""
     app = {**application(), "applicant_name": "李明 Zoë Ωmega 😀", "application_id": "BR-7-0001"}
     pdf = decision_pdf(events("APPROVE"), app)
     _, text = text_of(pdf)
     assert "Name 李明 Zoë Ωmega" in text and "Application ID BR-7-0001" in text
-    # the emoji is drawn from DejaVu (pypdf cannot map astral glyphs back to text, so check the markup)
-    from dashboard.pdf_fonts import markup
-    assert markup("😀") == "😀"
-    fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages
-             for f in page["/Resources"]["/Font"].values()}
+    fonts = embedded_fonts(pdf)
     assert any("DejaVuSans" in f for f in fonts) and any("DroidSansFallback" in f for f in fonts)
 
 
-def test_a_character_no_font_has_prints_as_a_visible_replacement_mark():
-    from dashboard.pdf_fonts import REPLACEMENT, markup
+NAME = "José 王小明 😀🏠 محمد عبد الله अमित शर्मा"
 
-    assert markup("A🏠<b>") == f"A{REPLACEMENT}&lt;b&gt;"
+
+def test_any_name_prints_each_character_in_a_font_that_has_it():
+    """Latin accents, CJK, emoji, Arabic and Devanagari: no replacement mark, and each script's font embedded."""
+    assert REPLACEMENT not in markup(NAME)
+    assert '<font name="LG-Emoji">🏠</font>' in markup(NAME) and '<font name="LG-CJK">王小明</font>' in markup(NAME)
+    pdf = decision_pdf(events("APPROVE"), {**application(), "applicant_name": NAME})
+    _, text = text_of(pdf)
+    assert "José 王小明" in text and "अमित" in text  # pypdf cannot map astral code points (the emoji) back to text
+    assert set("محمد عبد الله") <= set(text)  # unshaped, laid out left to right: pypdf's bidi reading reorders it
+    fonts = embedded_fonts(pdf)
+    for family in ("DejaVuSans", "DroidSansFallback", "NotoEmoji-Regular", "NotoSansDevanagari-Regular"):
+        assert any(family in f for f in fonts), (family, fonts)
+
+
+SEQUENCES_AND_SCRIPTS = ["👩🏽\u200d⚕️", "1️⃣", "👍🏿", "🇺🇸", "שלום", "สมชาย", "ሰላም", "ქეთი", "Արամ", "ស៊ុន", "ဝင်း",
+                         "ਸਿੰਘ", "ગીતા", "তানিয়া", "முருகன்", "రాము", "ಕಾವ್ಯ", "ആതിര", "සුනිල්", "ଓଡ଼ିଆ", "ລາວ",
+                         "★ ☎ ♞ ⚖"]
+
+
+@pytest.mark.parametrize("text", SEQUENCES_AND_SCRIPTS)
+def test_scripts_symbols_and_emoji_sequences_have_a_glyph(text):
+    """ZWJ sequences, keycaps, skin tones and flags print as their component glyphs; scripts print unshaped."""
+    assert REPLACEMENT not in markup(text)
+
+
+def test_a_character_no_font_has_prints_as_a_visible_replacement_mark():
+    assert markup("A\u0378<b>") == f"A{REPLACEMENT}&lt;b&gt;"  # U+0378: unassigned
+    assert markup("\U000E0001x") == "x"  # an invisible tag character no font has is dropped, not marked

@@ -1,5 +1,5 @@
-"""Web layer: the dashboard listens on localhost unless opened, the eval-set box reads only the
-datasets folder, and docker-compose holds no credentials of its own."""
+"""Web layer: the dashboard listens on localhost unless opened, its favicon is a file it serves, the eval-set
+box reads only the datasets folder, and docker-compose holds no credentials of its own."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import subprocess
 import tomllib
 
 import pytest
+import streamlit as st
 import yaml
+from streamlit.testing.v1 import AppTest
 
 from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT, Settings
@@ -25,6 +27,25 @@ def test_the_dashboard_binds_to_localhost_unless_opened():
     assert opened[opened.index("--server.address") + 1] == "0.0.0.0" and "9000" in opened
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"  # also for a bare `streamlit run app.py`
+
+
+class _PageConfigSeen(Exception):
+    pass
+
+
+@pytest.mark.unit
+def test_the_favicon_is_a_file_the_app_serves(monkeypatch):
+    """Bug: the page icon was a Material symbol, which the browser fetched from the internet."""
+    seen: dict = {}
+
+    def capture(**kwargs):
+        seen.update(kwargs)
+        raise _PageConfigSeen  # nothing after the page config is needed
+
+    monkeypatch.setattr(st, "set_page_config", capture)
+    AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    icon = str(seen["page_icon"])
+    assert icon == str(PROJECT_ROOT / "dashboard" / "assets" / "favicon.png") and os.path.isfile(icon)
 
 
 @pytest.mark.unit
