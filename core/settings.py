@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # Defaults chosen by benchmarks/retrieval_quality.py (README): on the held-out set, glossary
     # rewriting and MMR each cost recall@5 (paraphrases), so both are off unless switched on.
     query_rewrite: bool = False  # on: also retrieve with up to 3 glossary variants
+    # on: a query in everyday words ("stops paying") is also searched with the documents' terms
+    # ("delinquency"), from seed_data/lay_terms.json (rag/retrieval/paraphrase.py)
+    lay_term_expansion: bool = False
+    lay_term_mode: Literal["add", "replace"] = "add"
     rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
     dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
     bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")
