@@ -91,6 +91,19 @@ def test_rewriting_off_uses_the_original_query_only(seeded_db, embedder, setting
     assert [st.stage for st in trace.stages] == ["rewrite", "dense", "bm25", "rrf", "mmr", "rerank"]
 
 
+def test_everyday_words_are_searched_with_the_documents_terms(seeded_db, embedder, settings):
+    lay = settings.model_copy(update={"query_rewrite": False, "lay_term_expansion": True, "lay_term_mode": "replace"})
+    retriever = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(), settings=lay)
+    trace = retriever.retrieve("How much savings must a homeowner keep?", k=3).trace
+    assert trace.stages[0].variants == ("How much savings must a homeowner keep? reserves borrower",)
+    assert trace.stage("dense")[0].query == "How much savings must a homeowner keep? reserves borrower"
+    added = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(),
+                      settings=lay.model_copy(update={"lay_term_mode": "add"}))
+    assert len(added.retrieve("How much savings must a homeowner keep?", k=3).trace.stage("dense")) == 2
+    plain = retriever.retrieve("maximum DTI ratio", k=3).trace
+    assert plain.stages[0].variants == ("maximum DTI ratio",)
+
+
 def test_a_new_document_is_found_without_restarting(retriever: Retriever, seeded_db, embedder, settings, tiny_pdf):
     from rag.ingest import ingest_paths
 
