@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # replace: the expanded query (original words + formal terms) is searched instead of the original
     # (dev set: paraphrase recall@5 0.38 -> 0.75); add: as one more variant, fused by RRF (0.38)
     lay_term_mode: Literal["add", "replace"] = "replace"
+    # also append the glossary's spelled-out form of each abbreviation (dev: acronym recall 0.50 -> 1.00)
+    lay_term_acronyms: bool = True
     rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
     dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
     bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")
@@ -93,9 +95,10 @@ class Settings(BaseSettings):
     reranker_max_length: int = Field(256, ge=16, description="tokens per (query, chunk) pair; bounds rerank latency")
     # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question (or to a
     # retrieval variant of it) reaches this. Chosen on the development set by benchmarks/abstention_sweep.py:
-    # the most unanswerable questions declined (0.62) while answering no fewer answerable ones than
-    # the old 0.50 did (0.95 vs 0.90). Off-topic questions ("capital of France") score 0.16-0.25.
-    answer_min_score: float = Field(0.55, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
+    # the most unanswerable questions declined (0.75) while answering no fewer answerable ones than
+    # the old 0.50 did (0.90). On the held-out set it answers fewer (README: Retrieval quality).
+    # Off-topic questions ("capital of France") score 0.16-0.25.
+    answer_min_score: float = Field(0.61, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
     answer_max_sentences: int = Field(3, ge=1)
 
     # LLM routing: one default provider, optionally overridden per agent with a JSON object,

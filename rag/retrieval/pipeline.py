@@ -50,6 +50,7 @@ class Retriever:
         self.settings = settings
         self.rewriter = rewriter or GlossaryRewriter(Glossary.load(), settings.rewrite_max_variants)
         self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
+        self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
         self.bm25 = BM25Cache(settings.bm25_backend)
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
@@ -82,6 +83,8 @@ class Retriever:
         """The original query, the rewriter's variants (when on), then the lay-term variant (when any)."""
         variants = self.rewriter.variants(query) if self.settings.query_rewrite else [query]
         formal = self.lay_terms.formal_terms(query) if self.lay_terms is not None else []
+        if self._glossary is not None:  # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio")
+            formal += [t.expansion for t in dict.fromkeys(self._glossary.expand(query)[1])]
         if not formal:
             return variants
         expanded = f"{query} {' '.join(formal)}"
