@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
     embedding_backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
-        "torch", description="onnx: ONNX Runtime on a local export of the bundled model; onnx-int8: its int8 copy")
+        "torch-bf16", description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
+        "(float32 elsewhere; same retrieval results, README: Benchmarks); onnx: ONNX Runtime on a local "
+        "export of the bundled model; onnx-int8: its int8 copy")
     ingest_threads: int = Field(1, ge=1, description="embedding threads while ingesting (queries keep torch_threads)")
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
