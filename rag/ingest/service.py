@@ -100,10 +100,10 @@ def ingest_file(
         raise IngestError(f"cannot read file: {exc.strerror}") from exc
     digest = ingest_key(data, settings)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
+    if existing is not None and existing.superseded_at is None:
+        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
     if existing is not None:
-        note = (f"identical to superseded version {existing.version or '?'}; the current version stays current"
-                if existing.superseded_at is not None else "")
-        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks), reason=note)
+        return _restore(path, existing, session=session, started=started)
 
     doc = parse_pdf(data, fallback_name=path.stem)
     meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
@@ -123,6 +123,20 @@ def ingest_file(
         notes.insert(0, f"a different document from the current {path.name} ({other}); both kept")
     status: Status = "new version" if previous is not None else "ingested"
     return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started, "; ".join(notes))
+
+
+def _restore(path: Path, existing: PolicyDocument, *, session: Session, started: float) -> IngestReport:
+    """The file is byte-identical to a superseded version: that version (and its chunks) becomes
+    current again and the version current until now is superseded. Nothing is re-embedded or deleted."""
+    previous = _supersede(session, existing.doc_key)
+    existing.superseded_at = None
+    session.execute(update(PolicyChunk).where(PolicyChunk.document_id == existing.id).values(superseded_at=None))
+    session.flush()
+    note = f"restores version {existing.version or '?'} (identical file)"
+    if previous is not None:
+        note += f"; supersedes version {previous.version or '?'} of {previous.file_name}"
+    return IngestReport(path, "new version", existing.page_count, len(existing.chunks),
+                        time.perf_counter() - started, note)
 
 
 def _supersede(session: Session, key: str) -> PolicyDocument | None:
