@@ -75,10 +75,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     results = {key: best_scores(key, args.reuse) for key in ("dev", "heldout")}
-    rows = [[f"{BASELINE:.2f} (old: question only)",
-             *(f"{v:.2f}" for scores in results.values() for v in rates([(a, alone) for a, _, alone in scores], BASELINE))]]
-    rows += [[f"{t:.2f}", *(f"{v:.2f}" for scores in results.values() for v in rates([(a, b) for a, b, _ in scores], t))]
-             for t in THRESHOLDS]
+    old = [rates([(a, alone) for a, _, alone in scores], BASELINE) for scores in results.values()]
+    rows = [[f"{BASELINE:.2f} (old: question only)", *(f"{v:.2f}" for pair in old for v in pair)]]
+    for t in THRESHOLDS:
+        now = [rates([(a, b) for a, b, _ in scores], t) for scores in results.values()]
+        rows.append([f"{t:.2f}", *(f"{v:.2f}" for pair in now for v in pair)])
     print(machine_line())
     print_table(["threshold", "dev declined (unanswerable)", "dev answered (answerable)",
                  "held-out declined (unanswerable)", "held-out answered (answerable)"], rows)

@@ -140,7 +140,9 @@ def answer_queries(question: str, result: RetrievalResult) -> list[str]:
     return dedupe([question, *variants])
 
 
-def _score(queries: Sequence[str], candidates: list[tuple[Chunk, int, int]], embedder: Embedder) -> list[AnswerSentence]:
+def _score(
+    queries: Sequence[str], candidates: list[tuple[Chunk, int, int]], embedder: Embedder
+) -> list[AnswerSentence]:
     if not candidates:
         return []
     vectors = embedder.embed_documents([c.text[s:e] for c, s, e in candidates])

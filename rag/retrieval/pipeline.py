@@ -80,15 +80,19 @@ class Retriever:
         return RetrievalResult(query, tuple(final), trace)
 
     def _variants(self, query: str) -> list[str]:
-        """The original query, the rewriter's variants (when on), then the lay-term variant (when any)."""
+        """The original query (or, in replace mode, its lay-term expansion), then the rewriter's variants
+        when on, then (in add mode) the lay-term variant."""
         variants = self.rewriter.variants(query) if self.settings.query_rewrite else [query]
         formal = self.lay_terms.formal_terms(query) if self.lay_terms is not None else []
-        if self._glossary is not None:  # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio")
+        if self._glossary is not None and not self.settings.query_rewrite:
+            # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio"); with glossary
+            # rewriting on, its own variants already carry them
             formal += [t.expansion for t in dict.fromkeys(self._glossary.expand(query)[1])]
         if not formal:
             return variants
         expanded = f"{query} {' '.join(formal)}"
-        return [expanded, *variants[1:]] if self.settings.lay_term_mode == "replace" else dedupe([*variants, expanded])
+        replace = self.settings.lay_term_mode == "replace"
+        return dedupe([expanded, *variants[1:]] if replace else [*variants, expanded])
 
     def _first_stage(
         self, session: Session, variants: list[str], filters: Filters, stages: list[StageTrace]

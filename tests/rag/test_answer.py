@@ -100,7 +100,8 @@ def test_a_sentence_keeps_its_best_score_over_the_retrieval_variants():
     # the question alone matches nothing; the variant retrieval searched with (a lay-term expansion) does
     result = make_result()
     stages = (StageTrace("rewrite", 0.1, variants=("zoning homeowners", "zoning homeowners borrowers")),)
-    result = RetrievalResult("zoning homeowners", result.chunks, RetrievalTrace("q", Filters(), 1, stages, result.chunks, 1.0))
+    trace = RetrievalTrace("q", Filters(), 1, stages, result.chunks, 1.0)
+    result = RetrievalResult("zoning homeowners", result.chunks, trace)
     assert answer_queries("zoning homeowners", result) == ["zoning homeowners", "zoning homeowners borrowers"]
     ans = compose_answer("zoning homeowners", result, embedder=KeywordEmbedder(), min_score=0.9, max_sentences=3)
     assert [s.text[:9] for s in ans.sentences] == ["Borrowers"]
