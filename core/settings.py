@@ -206,6 +206,11 @@ class Settings(BaseSettings):
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
 
+    @property
+    def document_archive_dir(self) -> Path:
+        """Each ingested version's PDF, named by its content hash, so a superseded citation's page can be shown."""
+        return self.data_dir / "documents"
+
 
 def prepare_process_env(settings: Settings) -> None:
     """Set the process-wide variables our libraries read, before any of them is used.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -116,6 +117,7 @@ def ingest_file(
     record = _record(path, digest, key, meta, doc, drafts, vectors)
     session.add(record)
     session.flush()
+    archive_pdf(data, digest, settings)
     notes = [doc.boilerplate_note] if doc.boilerplate_note else []
     if previous is not None:
         notes.insert(0, f"supersedes version {previous.version or '?'} of {previous.file_name}")
@@ -123,6 +125,23 @@ def ingest_file(
         notes.insert(0, f"a different document from the current {path.name} ({other}); both kept")
     status: Status = "new version" if previous is not None else "ingested"
     return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started, "; ".join(notes))
+
+
+def archive_pdf(data: bytes, digest: str, settings: Settings) -> Path | None:
+    """Keep this version's PDF under DATA_DIR/documents/<content hash>.pdf (written once, atomically),
+    so the page preview of a citation shows the version it cites even after the file changes."""
+    target = settings.document_archive_dir / f"{digest}.pdf"
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:  # the chunks are stored regardless; only the preview falls back to POLICY_DIR
+        log.warning("could not archive %s: %s", target.name, exc)
+        return None
+    return target
 
 
 def _restore(path: Path, existing: PolicyDocument, *, session: Session, started: float) -> IngestReport:

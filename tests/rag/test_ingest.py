@@ -75,6 +75,10 @@ def test_a_file_identical_to_a_superseded_version_makes_that_version_current_aga
     run_ingest([path], empty_db, embedder, settings)
     path.write_bytes(original)
     (report,) = run_ingest([path], empty_db, embedder, settings)
+    with empty_db() as s:  # each version's PDF is archived under its content hash for the page preview
+        hashes = s.scalars(select(PolicyDocument.content_hash).order_by(PolicyDocument.id)).all()
+    assert (settings.document_archive_dir / f"{hashes[0]}.pdf").read_bytes() == original
+    assert (settings.document_archive_dir / f"{hashes[1]}.pdf").read_bytes() != original
     assert report.status == "new version"
     assert "restores version 1.0" in report.reason and "supersedes version 1.1" in report.reason
     with empty_db() as s:
