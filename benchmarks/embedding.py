@@ -1,7 +1,7 @@
 """Embedding throughput per backend and thread count on the seed corpus's chunks, and how close each
 backend's vectors are to the torch reference.
 
-    python benchmarks/embedding.py [--backends torch,onnx,onnx-int8] [--threads 1,2]
+    python benchmarks/embedding.py [--backends torch,torch-bf16,onnx,onnx-int8] [--threads 1,2]
 
 The chunks are embedded as ingestion embeds them (contextual header + text). Backends run back to
 back in one process, so they see the same machine load; compare ratios, not absolute numbers.
@@ -38,7 +38,7 @@ def seed_texts() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backends", default="torch,onnx,onnx-int8")
+    parser.add_argument("--backends", default="torch,torch-bf16,onnx,onnx-int8")
     parser.add_argument("--threads", default="1,2")
     args = parser.parse_args()
     settings = get_settings()

@@ -4,9 +4,10 @@
     python benchmarks/ingest.py [--pages 1000] [--corpora seed,generated,regulations] [--after onnx]
 
 Runs in its own database (`lg_bench_ingest`) on the configured server; the app's data is untouched.
-"before" = page text from pypdf (the old parser) + the torch embedder; "after" = pypdfium2 + the
-embedding backend given by --after (default: the configured one). Both use the same chunker and
-threads (TORCH_THREADS), back to back in one process, so they see the same machine load.
+"before" = page text from pypdf (the old parser) + the torch embedder; "today" = pypdfium2 + the torch
+embedder; "after" = pypdfium2 + the embedding backend given by --after (default: the configured one)
+with INGEST_THREADS threads. All use the same chunker, back to back in one process, so they see the
+same machine load.
 The generated corpus reuses the seed corpus's own sentences, laid out as numbered sections on
 pages with running headers, so parsing and chunking see realistic text.
 """
@@ -40,6 +41,10 @@ from rag.types import ParsedDocument  # noqa: E402
 from tests.pdf_factory import write_policy_pdf  # noqa: E402
 
 REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
+# run -> parser. before: as ingestion was before issue 12 (pypdf, torch float32, TORCH_THREADS);
+# today: the new parser with that embedder; after: the new parser, EMBEDDING_BACKEND (or --after)
+# with INGEST_THREADS.
+RUNS = {"before": "pypdf", "today": "pypdfium2", "after": "pypdfium2"}
 
 
 def pypdf_parse(data: bytes, *, fallback_name: str) -> ParsedDocument:
@@ -115,18 +120,19 @@ def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser_.add_argument("--pages", type=int, default=1000, help="pages in the generated corpus")
     parser_.add_argument("--corpora", default="seed,generated,regulations", help="comma-separated subset")
-    parser_.add_argument("--after", choices=["torch", "onnx", "onnx-int8"], help="embedding backend for 'after'")
-    parser_.add_argument("--runs", default="before,after", help="which of before,after to run")
+    parser_.add_argument("--after", choices=["torch", "torch-bf16", "onnx", "onnx-int8"], help="embedding backend for 'after'")
+    parser_.add_argument("--runs", default="before,today,after", help="which of before,today,after to run")
     parser_.add_argument("--parse-only", action="store_true", help="parse and chunk only (no embedding, no database)")
     args = parser_.parse_args()
     settings = get_settings()
     after_backend = args.after or settings.embedding_backend
-    embedders: dict[str, Embedder | None] = {"before": None, "after": None}
+    runs = {when: run for when, run in RUNS.items() if when in args.runs.split(",")}
+    backends = {"before": "torch", "today": "torch", "after": after_backend}
+    threads = {"before": settings.torch_threads, "today": settings.torch_threads, "after": settings.ingest_threads}
+    embedders: dict[str, Embedder | None] = {when: None for when in runs}
     if not args.parse_only:
-        embedders = {"before": build_embedder(settings.model_copy(update={"embedding_backend": "torch"}),
-                                              threads=settings.ingest_threads),
-                     "after": build_embedder(settings.model_copy(update={"embedding_backend": after_backend}),
-                                             threads=settings.ingest_threads)}
+        embedders = {when: build_embedder(settings.model_copy(update={"embedding_backend": backends[when]}),
+                                          threads=threads[when]) for when in runs}
         for embedder in embedders.values():
             embedder.embed_documents(["warm up"])  # model load (and a first ONNX export) is not ingestion throughput
     wanted = set(args.corpora.split(","))
@@ -141,11 +147,9 @@ def main() -> None:
             corpora[f"generated ({args.pages} pages)"] = generate_corpus(
                 Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir), args.pages)
         for label, paths in corpora.items():
-            for when, parser_name in (("before", "pypdf"), ("after", "pypdfium2")):
-                if when not in args.runs.split(","):
-                    continue
+            for when, parser_name in runs.items():
                 pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest", parser_name, embedders[when])
-                backend = "-" if args.parse_only else ("torch" if when == "before" else after_backend)
+                backend = "-" if args.parse_only else f"{backends[when]}, {threads[when]} thread(s)"
                 rows.append([label, f"{when}: {parser_name} + {backend}", len(paths), pages, chunks,
                              f"{pages / parse_s:.1f}", f"{pages / total_s:.1f}", f"{chunks / total_s:.1f}",
                              f"{total_s:.1f}"])

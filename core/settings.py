@@ -56,8 +56,10 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 32
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="onnx: ONNX Runtime on a local export of the bundled model; onnx-int8: its int8 copy")
+    embedding_backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
+        "torch-bf16", description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
+        "(float32 elsewhere; same retrieval results, README: Benchmarks); onnx: ONNX Runtime on a local "
+        "export of the bundled model; onnx-int8: its int8 copy")
     ingest_threads: int = Field(1, ge=1, description="embedding threads while ingesting (queries keep torch_threads)")
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
@@ -65,6 +67,14 @@ class Settings(BaseSettings):
     # Defaults chosen by benchmarks/retrieval_quality.py (README): on the held-out set, glossary
     # rewriting and MMR each cost recall@5 (paraphrases), so both are off unless switched on.
     query_rewrite: bool = False  # on: also retrieve with up to 3 glossary variants
+    # on: a query in everyday words ("stops paying") is also searched with the documents' terms
+    # ("delinquency"), from seed_data/lay_terms.json (rag/retrieval/paraphrase.py)
+    lay_term_expansion: bool = True
+    # replace: the expanded query (original words + formal terms) is searched instead of the original
+    # (dev set: paraphrase recall@5 0.38 -> 0.75); add: as one more variant, fused by RRF (0.38)
+    lay_term_mode: Literal["add", "replace"] = "replace"
+    # also append the glossary's spelled-out form of each abbreviation (dev: acronym recall 0.50 -> 1.00)
+    lay_term_acronyms: bool = True
     rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
     dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
     bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")
@@ -72,7 +82,9 @@ class Settings(BaseSettings):
     # document per query (24 ms at 20k chunks, growing linearly), too slow for 4 variants.
     bm25_backend: Literal["bm25s", "rank_bm25"] = "bm25s"
     hnsw_ef_search: int = Field(100, ge=1, description="pgvector HNSW search breadth; >= dense_candidates")
-    rrf_k: int = Field(60, ge=1, description="RRF damping constant; 60 is Cormack et al. (2009)")
+    # 60 is Cormack et al. (2009); on the development set 10-30 all gave recall@5 0.69 against 0.67
+    # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.
+    rrf_k: int = Field(20, ge=1, description="RRF damping constant")
     fused_candidates: int = Field(40, ge=1, description="RRF list length handed to MMR")
     mmr_lambda: float = Field(1.0, ge=0.0, le=1.0, description="1.0 = pure relevance (MMR off), 0.7 = the classic mix")
     rerank_candidates: int = Field(20, ge=1, description="MMR picks handed to the reranker")
@@ -83,10 +95,12 @@ class Settings(BaseSettings):
     # the max length it was trained with (its metadata), not reranker_max_length.
     reranker_model: str = ""
     reranker_max_length: int = Field(256, ge=16, description="tokens per (query, chunk) pair; bounds rerank latency")
-    # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question reaches
-    # this. Measured on the seed corpus with all-MiniLM-L6-v2: answering sentences score 0.53-0.88,
-    # the best sentence for off-topic questions ("capital of France", "sourdough") 0.16-0.25.
-    answer_min_score: float = Field(0.5, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
+    # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question (or to a
+    # retrieval variant of it) reaches this. Chosen on the development set by benchmarks/abstention_sweep.py:
+    # the most unanswerable questions declined (0.75) while answering no fewer answerable ones than
+    # the old 0.50 did (0.90). On the held-out set it answers fewer (README: Retrieval quality).
+    # Off-topic questions ("capital of France") score 0.16-0.25.
+    answer_min_score: float = Field(0.61, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
     answer_max_sentences: int = Field(3, ge=1)
 
     # LLM routing: one default provider, optionally overridden per agent with a JSON object,
@@ -191,6 +205,11 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def document_archive_dir(self) -> Path:
+        """Each ingested version's PDF, named by its content hash, so a superseded citation's page can be shown."""
+        return self.data_dir / "documents"
 
 
 def prepare_process_env(settings: Settings) -> None:

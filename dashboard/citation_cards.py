@@ -28,8 +28,17 @@ def verified_quote(quote: str, detail: ChunkDetail | None) -> bool:
     return ok
 
 
+def preview_source(detail: ChunkDetail, policy_dir: Path, archive_dir: Path | None) -> Path:
+    """The PDF of the version the chunk came from when it was archived at ingestion, else today's file."""
+    if archive_dir is not None and detail.content_hash:
+        archived = archive_dir / f"{detail.content_hash}.pdf"
+        if archived.is_file():
+            return archived
+    return policy_dir / detail.file_name
+
+
 def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: str, detail: ChunkDetail | None,
-                  policy_dir: Path) -> None:
+                  policy_dir: Path, archive_dir: Path | None = None) -> None:
     """Render one citation; the page preview says plainly when the quote could not be highlighted."""
     with st.container(border=True):
         st.markdown(citation_heading(doc_name, page_num, section))
@@ -43,7 +52,8 @@ def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: s
                        f"{detail.superseded_at:%Y-%m-%d %H:%M}; the passage is kept so this citation still resolves.")
         verified = verified_quote(quote, detail)
         try:
-            preview = page_preview(policy_dir / detail.file_name, page_num, quote if verified else None)
+            preview = page_preview(preview_source(detail, policy_dir, archive_dir), page_num,
+                                   quote if verified else None)
         except PreviewUnavailable as exc:
             st.warning(f"Page preview unavailable: {exc}.")
             return

@@ -62,7 +62,8 @@ def show_citations(evidence) -> None:
         st.info(f"The {evidence.agent} agent cited no policy passages in this run.")
     for cited in evidence.citations:
         citation_card(doc_name=cited.doc_name, page_num=cited.page_num, section=cited.subsection or cited.section,
-                      quote=cited.quote, detail=evidence.chunks.get(cited.chunk_id), policy_dir=settings.policy_dir)
+                      quote=cited.quote, detail=evidence.chunks.get(cited.chunk_id), policy_dir=settings.policy_dir,
+                      archive_dir=settings.document_archive_dir)
 
 
 def show_question(factory) -> None:
@@ -85,7 +86,8 @@ def show_question(factory) -> None:
     for sentence in result.sentences:
         c = sentence.citation
         citation_card(doc_name=c.doc_name, page_num=c.page_num, section=c.subsection or c.section,
-                      quote=sentence.text, detail=chunks.get(sentence.chunk_id), policy_dir=settings.policy_dir)
+                      quote=sentence.text, detail=chunks.get(sentence.chunk_id), policy_dir=settings.policy_dir,
+                      archive_dir=settings.document_archive_dir)
     if result.trace is not None:
         st.subheader("Retrieval trace")
         render_trace(result.trace.to_dict(), chunks)

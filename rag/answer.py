@@ -5,6 +5,7 @@ with its citation, or a plain "insufficient context" answer when no sentence mat
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from rag.embeddings import Embedder
 from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever, get_retriever
+from rag.retrieval.rewrite import dedupe
 from rag.retrieval.types import Chunk, Citation, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
 
 INSUFFICIENT_CONTEXT = "Insufficient context: no passage in the policy library answers this question closely enough."
@@ -110,7 +112,7 @@ def compose_answer(
 ) -> Answer:
     """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
     candidates = _candidates(result.chunks)
-    chosen = _select(_score(question, candidates, embedder), min_score, max_sentences)
+    chosen = _select(_score(answer_queries(question, result), candidates, embedder), min_score, max_sentences)
     text = " ".join(" ".join(s.text.split()) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
     return Answer(question, text, tuple(chosen), result.chunks, result.trace)
 
@@ -127,11 +129,25 @@ def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int]]
     return out
 
 
-def _score(question: str, candidates: list[tuple[Chunk, int, int]], embedder: Embedder) -> list[AnswerSentence]:
+def answer_queries(question: str, result: RetrievalResult) -> list[str]:
+    """The question and the variants retrieval searched with (a lay-term expansion, glossary forms).
+
+    A sentence is scored against each and keeps its best cosine: a question in everyday words
+    ("stops paying") matches the regulation's sentence ("delinquency") through its expansion.
+    """
+    stages = result.trace.stages if result.trace is not None else ()
+    variants = next((stage.variants for stage in stages if stage.stage == "rewrite"), ())
+    return dedupe([question, *variants])
+
+
+def _score(
+    queries: Sequence[str], candidates: list[tuple[Chunk, int, int]], embedder: Embedder
+) -> list[AnswerSentence]:
     if not candidates:
         return []
     vectors = embedder.embed_documents([c.text[s:e] for c, s, e in candidates])
-    scores = vectors @ embedder.embed_query(question)  # both unit length: dot product is cosine
+    # both unit length: dot product is cosine; each sentence keeps its best over the queries
+    scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
     return [
         AnswerSentence(chunk.text[s:e], float(score), chunk.id, s, e, _sentence_citation(chunk, s, e))
         for (chunk, s, e), score in zip(candidates, np.asarray(scores))

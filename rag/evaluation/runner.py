@@ -34,10 +34,11 @@ from rag.retrieval.pipeline import Retriever
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-SETTINGS_SNAPSHOT = ("query_rewrite", "rewrite_max_variants", "dense_candidates", "bm25_candidates", "bm25_backend",
+SETTINGS_SNAPSHOT = ("query_rewrite", "rewrite_max_variants", "lay_term_expansion", "lay_term_mode",
+                     "lay_term_acronyms", "dense_candidates", "bm25_candidates", "bm25_backend",
                      "hnsw_ef_search", "rrf_k", "fused_candidates", "mmr_lambda", "rerank_candidates",
                      "reranker_model", "chunk_size", "chunk_overlap", "answer_min_score", "answer_max_sentences",
-                     "embedding_model")
+                     "embedding_model", "embedding_backend")
 
 
 def metric_keys(k: int, judge: Judge | None) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -100,10 +101,10 @@ def ingest_file(
         raise IngestError(f"cannot read file: {exc.strerror}") from exc
     digest = ingest_key(data, settings)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
+    if existing is not None and existing.superseded_at is None:
+        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
     if existing is not None:
-        note = (f"identical to superseded version {existing.version or '?'}; the current version stays current"
-                if existing.superseded_at is not None else "")
-        return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks), reason=note)
+        return _restore(path, existing, session=session, started=started)
 
     doc = parse_pdf(data, fallback_name=path.stem)
     meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
@@ -116,6 +117,7 @@ def ingest_file(
     record = _record(path, digest, key, meta, doc, drafts, vectors)
     session.add(record)
     session.flush()
+    archive_pdf(data, digest, settings)
     notes = [doc.boilerplate_note] if doc.boilerplate_note else []
     if previous is not None:
         notes.insert(0, f"supersedes version {previous.version or '?'} of {previous.file_name}")
@@ -123,6 +125,37 @@ def ingest_file(
         notes.insert(0, f"a different document from the current {path.name} ({other}); both kept")
     status: Status = "new version" if previous is not None else "ingested"
     return IngestReport(path, status, len(doc.pages), len(drafts), time.perf_counter() - started, "; ".join(notes))
+
+
+def archive_pdf(data: bytes, digest: str, settings: Settings) -> Path | None:
+    """Keep this version's PDF under DATA_DIR/documents/<content hash>.pdf (written once, atomically),
+    so the page preview of a citation shows the version it cites even after the file changes."""
+    target = settings.document_archive_dir / f"{digest}.pdf"
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:  # the chunks are stored regardless; only the preview falls back to POLICY_DIR
+        log.warning("could not archive %s: %s", target.name, exc)
+        return None
+    return target
+
+
+def _restore(path: Path, existing: PolicyDocument, *, session: Session, started: float) -> IngestReport:
+    """The file is byte-identical to a superseded version: that version (and its chunks) becomes
+    current again and the version current until now is superseded. Nothing is re-embedded or deleted."""
+    previous = _supersede(session, existing.doc_key)
+    existing.superseded_at = None
+    session.execute(update(PolicyChunk).where(PolicyChunk.document_id == existing.id).values(superseded_at=None))
+    session.flush()
+    note = f"restores version {existing.version or '?'} (identical file)"
+    if previous is not None:
+        note += f"; supersedes version {previous.version or '?'} of {previous.file_name}"
+    return IngestReport(path, "new version", existing.page_count, len(existing.chunks),
+                        time.perf_counter() - started, note)
 
 
 def _supersede(session: Session, key: str) -> PolicyDocument | None:

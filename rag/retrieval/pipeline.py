@@ -16,8 +16,9 @@ from rag.retrieval.bm25 import BM25Cache, bm25_search
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.fusion import rrf
 from rag.retrieval.mmr import mmr
+from rag.retrieval.paraphrase import LayTerms
 from rag.retrieval.rerank import Reranker
-from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter
+from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter, dedupe
 from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class Retriever:
         self.reranker = reranker
         self.settings = settings
         self.rewriter = rewriter or GlossaryRewriter(Glossary.load(), settings.rewrite_max_variants)
+        self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
+        self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
         self.bm25 = BM25Cache(settings.bm25_backend)
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
@@ -77,7 +80,19 @@ class Retriever:
         return RetrievalResult(query, tuple(final), trace)
 
     def _variants(self, query: str) -> list[str]:
-        return self.rewriter.variants(query) if self.settings.query_rewrite else [query]
+        """The original query (or, in replace mode, its lay-term expansion), then the rewriter's variants
+        when on, then (in add mode) the lay-term variant."""
+        variants = self.rewriter.variants(query) if self.settings.query_rewrite else [query]
+        formal = self.lay_terms.formal_terms(query) if self.lay_terms is not None else []
+        if self._glossary is not None and not self.settings.query_rewrite:
+            # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio"); with glossary
+            # rewriting on, its own variants already carry them
+            formal += [t.expansion for t in dict.fromkeys(self._glossary.expand(query)[1])]
+        if not formal:
+            return variants
+        expanded = f"{query} {' '.join(formal)}"
+        replace = self.settings.lay_term_mode == "replace"
+        return dedupe([expanded, *variants[1:]] if replace else [*variants, expanded])
 
     def _first_stage(
         self, session: Session, variants: list[str], filters: Filters, stages: list[StageTrace]

@@ -40,6 +40,7 @@ class ChunkDetail:
     text: str
     version: str | None = None
     superseded_at: datetime | None = None  # set when a newer version of the document replaced this one
+    content_hash: str | None = None  # names the version's archived PDF (Settings.document_archive_dir)
 
     @property
     def where(self) -> str:
@@ -100,7 +101,7 @@ def chunk_details(*, session: Session, ids: Iterable[int]) -> dict[int, ChunkDet
     rows = session.execute(
         select(PolicyChunk.id, PolicyChunk.doc_name, PolicyDocument.file_name, PolicyChunk.page_num,
                PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text,
-               PolicyChunk.version, PolicyChunk.superseded_at)
+               PolicyChunk.version, PolicyChunk.superseded_at, PolicyDocument.content_hash)
         .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
         .where(PolicyChunk.id.in_(wanted))
     )

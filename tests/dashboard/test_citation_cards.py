@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.citation_cards import preview_source
 from rag.retrieval.store import ChunkDetail
 from tests.conftest import SEED_POLICIES
 
@@ -14,15 +15,15 @@ CHUNK = ChunkDetail(7, "Conventional Loan Program Guide", "conventional.pdf", 3,
                     "3.1 Minimum Credit Score", f"3.1 Minimum Credit Score\n{SENTENCE} The representative score")
 
 
-def card_app(quote: str, detail, policy_dir) -> AppTest:
-    def script(quote, detail, policy_dir):
+def card_app(quote: str, detail, policy_dir, archive_dir=None) -> AppTest:
+    def script(quote, detail, policy_dir, archive_dir):
         from dashboard.citation_cards import citation_card
 
         citation_card(doc_name="Conventional Loan Program Guide", page_num=3, section="3.1 Minimum Credit Score",
-                      quote=quote, detail=detail, policy_dir=policy_dir)
+                      quote=quote, detail=detail, policy_dir=policy_dir, archive_dir=archive_dir)
 
-    return AppTest.from_function(script, kwargs={"quote": quote, "detail": detail, "policy_dir": policy_dir},
-                                 default_timeout=60).run()
+    kwargs = {"quote": quote, "detail": detail, "policy_dir": policy_dir, "archive_dir": archive_dir}
+    return AppTest.from_function(script, kwargs=kwargs, default_timeout=60).run()
 
 
 def test_a_verified_quote_is_highlighted_with_the_whole_page_behind_an_expander():
@@ -47,6 +48,20 @@ def test_a_missing_policy_file_is_reported(tmp_path):
     at = card_app(SENTENCE, CHUNK, tmp_path)
     assert not at.exception and not at.image
     assert at.warning[0].value.startswith("Page preview unavailable: the policy file conventional.pdf is not in")
+
+
+def test_a_superseded_version_is_previewed_from_its_archived_pdf(tmp_path):
+    # today's file is gone (or changed); the version the chunk came from was archived at ingestion
+    archive = tmp_path / "documents"
+    archive.mkdir()
+    (archive / "abc123.pdf").write_bytes((SEED_POLICIES / "conventional.pdf").read_bytes())
+    old = ChunkDetail(**{**CHUNK.__dict__, "content_hash": "abc123"})
+    assert preview_source(old, tmp_path, archive) == archive / "abc123.pdf"
+    assert preview_source(CHUNK, tmp_path, archive) == tmp_path / "conventional.pdf"
+    assert preview_source(old, tmp_path, None) == tmp_path / "conventional.pdf"
+    at = card_app(SENTENCE, old, tmp_path / "nowhere", archive)
+    assert not at.exception and not at.warning
+    assert at.caption[0].value == "Highlighted on page 3 of conventional.pdf." and len(at.image) == 2
 
 
 def test_a_chunk_gone_from_the_corpus_is_reported():

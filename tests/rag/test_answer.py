@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.answer import INSUFFICIENT_CONTEXT, answer, compose_answer, split_sentences
-from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.answer import INSUFFICIENT_CONTEXT, answer, answer_queries, compose_answer, split_sentences
+from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
 
 TEXT = (
     "5.2 Debt-to-Income Limits\n"
@@ -93,6 +93,19 @@ def test_sentences_far_below_the_best_are_left_out():
 def test_nothing_above_the_threshold_is_insufficient_context():
     ans = compose_answer("zoning", make_result(), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
     assert ans.text == INSUFFICIENT_CONTEXT and ans.sentences == () and not ans.sufficient
+
+
+@pytest.mark.unit
+def test_a_sentence_keeps_its_best_score_over_the_retrieval_variants():
+    # the question alone matches nothing; the variant retrieval searched with (a lay-term expansion) does
+    result = make_result()
+    stages = (StageTrace("rewrite", 0.1, variants=("zoning homeowners", "zoning homeowners borrowers")),)
+    trace = RetrievalTrace("q", Filters(), 1, stages, result.chunks, 1.0)
+    result = RetrievalResult("zoning homeowners", result.chunks, trace)
+    assert answer_queries("zoning homeowners", result) == ["zoning homeowners", "zoning homeowners borrowers"]
+    ans = compose_answer("zoning homeowners", result, embedder=KeywordEmbedder(), min_score=0.9, max_sentences=3)
+    assert [s.text[:9] for s in ans.sentences] == ["Borrowers"]
+    assert answer_queries("q", make_result()) == ["q"]
 
 
 @pytest.mark.integration

@@ -66,6 +66,31 @@ def test_changed_file_adds_a_version_and_keeps_the_old_chunks(tiny_pdf, empty_db
         assert corpus_stats(session=s)["superseded_versions"] == 1
 
 
+def test_a_file_identical_to_a_superseded_version_makes_that_version_current_again(
+        tiny_pdf, empty_db, embedder, settings):
+    path = tiny_pdf("guide.pdf")
+    original = path.read_bytes()
+    run_ingest([path], empty_db, embedder, settings)
+    tiny_pdf("guide.pdf", version="1.1", extra=" Revised in version 1.1.")
+    run_ingest([path], empty_db, embedder, settings)
+    path.write_bytes(original)
+    (report,) = run_ingest([path], empty_db, embedder, settings)
+    with empty_db() as s:  # each version's PDF is archived under its content hash for the page preview
+        hashes = s.scalars(select(PolicyDocument.content_hash).order_by(PolicyDocument.id)).all()
+    assert (settings.document_archive_dir / f"{hashes[0]}.pdf").read_bytes() == original
+    assert (settings.document_archive_dir / f"{hashes[1]}.pdf").read_bytes() != original
+    assert report.status == "new version"
+    assert "restores version 1.0" in report.reason and "supersedes version 1.1" in report.reason
+    with empty_db() as s:
+        docs = s.scalars(select(PolicyDocument).order_by(PolicyDocument.id)).all()
+        assert [(d.version, d.superseded_at is not None) for d in docs] == [("1.0", False), ("1.1", True)]
+        current = s.scalars(select(PolicyChunk).where(PolicyChunk.superseded_at.is_(None))).all()
+        assert {c.document_id for c in current} == {docs[0].id}
+        assert not any("Revised in version 1.1" in c.text for c in current)
+    (again,) = run_ingest([path], empty_db, embedder, settings)
+    assert again.status == "unchanged"
+
+
 def test_a_different_document_under_a_known_file_name_is_a_new_document(tiny_pdf, empty_db, embedder, settings):
     path = tiny_pdf("conventional.pdf", title="Conventional Program Guide")
     run_ingest([path], empty_db, embedder, settings)

@@ -34,7 +34,7 @@ def test_an_offline_run_is_stored_with_every_metric_and_sample(small_dataset, re
         run = runs[0]
         assert (run.n_questions, run.judge, run.dataset) == (3, "none", str(small_dataset))
         assert run.metrics == pytest.approx(outcome.metrics)
-        assert len(run.corpus_version) == 16 and run.config["k"] == 5 and run.config["rrf_k"] == 60
+        assert len(run.corpus_version) == 16 and run.config["k"] == 5 and run.config["rrf_k"] == 20
         assert run.config["reranker"] == "none" and len(run.config["dataset_sha256"]) == 16
         samples = store.run_samples(run.id, session=session)
         assert [s.question_id for s in samples] == ["q001", "q003", "q046"]

@@ -84,11 +84,26 @@ def test_trace_records_every_stage_in_order(all_stages_retriever: Retriever):
 
 
 def test_rewriting_off_uses_the_original_query_only(seeded_db, embedder, settings):
-    no_rewrite = settings.model_copy(update={"query_rewrite": False})
+    no_rewrite = settings.model_copy(update={"query_rewrite": False, "lay_term_expansion": False})
     retriever = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(), settings=no_rewrite)
     trace = retriever.retrieve("max DTI for an FHA loan", k=3).trace
     assert trace.stages[0].variants == ("max DTI for an FHA loan",)
     assert [st.stage for st in trace.stages] == ["rewrite", "dense", "bm25", "rrf", "mmr", "rerank"]
+
+
+def test_everyday_words_are_searched_with_the_documents_terms(seeded_db, embedder, settings):
+    lay = settings.model_copy(update={"query_rewrite": False, "lay_term_expansion": True, "lay_term_mode": "replace"})
+    retriever = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(), settings=lay)
+    trace = retriever.retrieve("How much savings must a homeowner keep?", k=3).trace
+    assert trace.stages[0].variants == ("How much savings must a homeowner keep? reserves borrower",)
+    assert trace.stage("dense")[0].query == "How much savings must a homeowner keep? reserves borrower"
+    added = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(),
+                      settings=lay.model_copy(update={"lay_term_mode": "add"}))
+    assert len(added.retrieve("How much savings must a homeowner keep?", k=3).trace.stage("dense")) == 2
+    plain = retriever.retrieve("maximum loan amount", k=3).trace
+    assert plain.stages[0].variants == ("maximum loan amount",)
+    spelled = retriever.retrieve("max CLTV for a homeowner", k=3).trace
+    assert spelled.stages[0].variants == ("max CLTV for a homeowner borrower combined loan-to-value ratio",)
 
 
 def test_a_new_document_is_found_without_restarting(retriever: Retriever, seeded_db, embedder, settings, tiny_pdf):
