@@ -24,7 +24,8 @@ def load_results(data_dir: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["models"].items()
     except (json.JSONDecodeError, KeyError, AttributeError, TypeError) as err:
-        raise ValueError(f"{path} is not a distillation evaluation ({type(err).__name__}); rerun `make distill`") from err
+        raise ValueError(f"{path} is not a distillation evaluation ({type(err).__name__}); "
+                         "rerun `make distill`") from err
     return data
 
 

@@ -80,7 +80,8 @@ def split(examples: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
     random.Random(f"split-{seed}").shuffle(order)
     n_test = max(1, round(len(examples) * TEST_SHARE)) if len(examples) > 1 else 0
     test_ids = set(order[:n_test])
-    return ([e for i, e in enumerate(examples) if i not in test_ids], [e for i, e in enumerate(examples) if i in test_ids])
+    train = [e for i, e in enumerate(examples) if i not in test_ids]
+    return train, [e for i, e in enumerate(examples) if i in test_ids]
 
 
 def _lines(rows: list[dict]) -> bytes:

@@ -15,9 +15,12 @@ NAMES = {"conventional": "conventional", "fha": "FHA", "va": "VA", "usda": "USDA
 
 _LEAD = {
     "PASS": (
-        "The file is within the {name} limits and eligible on these ratios: DTI {dti} is at or under {max_dti} and LTV {ltv} at or under {max_ltv}.",
-        "Ratios pass, so the loan is approvable on ratios: DTI {dti} against a {name} maximum of {max_dti}, LTV {ltv} against {max_ltv}.",
-        "DTI {dti} and LTV {ltv} are inside the {name} limits of {max_dti} and {max_ltv}; the file is eligible on ratios.",
+        "The file is within the {name} limits and eligible on these ratios: "
+        "DTI {dti} is at or under {max_dti} and LTV {ltv} at or under {max_ltv}.",
+        "Ratios pass, so the loan is approvable on ratios: "
+        "DTI {dti} against a {name} maximum of {max_dti}, LTV {ltv} against {max_ltv}.",
+        "DTI {dti} and LTV {ltv} are inside the {name} limits of {max_dti} and {max_ltv}; "
+        "the file is eligible on ratios.",
     ),
     "REVIEW": (
         "DTI {dti} is above the {name} maximum of {max_dti}{band}, so the file needs human review.",
@@ -61,7 +64,7 @@ def _slots(case: RatioCase) -> dict[str, str]:
 
 
 def narrate_offline(case: RatioCase, rng: random.Random) -> str:
-    """Two sentences: the verdict with the limit that decides it (figures only when COMPUTED), then the payment."""
+    """Two sentences: the verdict and the limit deciding it (figures only when COMPUTED), then the payment."""
     s = _slots(case)
     payment = rng.choice(_PAYMENT)
     if case.verdict == "COMPUTED":
