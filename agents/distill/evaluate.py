@@ -123,8 +123,9 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
         if judged is not None:
             row["judged_quality"] = judged
         results[key] = row
+        summary = _summary(results, tests, out, models_dir)  # written after each row: a long run keeps its rows
+        path.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = _summary(results, tests, out, models_dir)
-    path.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return summary["models"] | {"headline": summary["headline"]}
 
 
