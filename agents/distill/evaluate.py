@@ -119,6 +119,7 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
                                  threads=settings.torch_threads)
             key, outs = name, _local_outputs(client, tests, settings.llm_timeout_s)
         row = score(tests, outs, _similarity(settings, tests, outs))
+        _dump(out / f"narratives_{key}.jsonl", tests, outs)
         judged = judge_scores(settings, tests, outs)
         if judged is not None:
             row["judged_quality"] = judged
@@ -127,6 +128,12 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
         path.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = _summary(results, tests, out, models_dir)
     return summary["models"] | {"headline": summary["headline"]}
+
+
+def _dump(path: Path, tests: list[dict], outs: list[dict]) -> None:
+    """Every narrative next to its target, for reading what a score hides."""
+    rows = [{"id": e["id"], "verdict": e["case"]["verdict"], "target": e["target"], **o} for e, o in zip(tests, outs)]
+    path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
 
 
 def raise_distill(err: LLMError) -> None:
