@@ -39,3 +39,8 @@ def contradicts(verdict: str, *texts: str) -> str | None:
         return (f"LLM narrative contradicts the engine's verdict {verdict} (it says {others[0]}); "
                 "the narrative was discarded and the engine's own text kept.")
     return None
+
+
+def outcome_families(text: str) -> list[str]:
+    """The outcome families a narrative states ("approve", "decline", "refer", "incomplete"), in order."""
+    return [f for f in _FAMILIES if _states(f, text)]

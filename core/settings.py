@@ -17,7 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 AGENTS = ("intake", "ratio", "compliance", "policy", "underwriting", "decision", "audit")
-Provider = Literal["offline", "openai", "ollama", "bedrock"]
+# "local": the small in-process narrator (SmolLM2 + the LoRA adapter `make distill` trains).
+Provider = Literal["offline", "openai", "ollama", "bedrock", "local"]
 
 
 class Settings(BaseSettings):
@@ -115,6 +116,14 @@ class Settings(BaseSettings):
     bedrock_region: str = "us-east-1"
     bedrock_model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
     llm_timeout_s: float = 30.0
+    # The local narrator (core/llm/local.py): base model and adapter folders under DATA_DIR/models,
+    # and a cap on its reply (a narrative is ~60 tokens; ~10 tokens/s on one CPU thread).
+    local_base_model: str = "smollm2-135m-instruct"
+    local_adapter: str = "ratio-narrator-lora"
+    local_max_new_tokens: int = Field(96, ge=8, le=512)
+    # The teacher `python -m agents.distill make-data` asks for target narratives; offline = the
+    # deterministic narrator in several phrasings.
+    distill_teacher: Literal["offline", "openai", "ollama", "bedrock"] = "offline"
 
     # Evaluation (rag/evaluation, `python -m rag.evaluate`, the RAGAS page). Offline metrics always run;
     # a judge adds ragas's LLM metrics (faithfulness, context precision/recall, answer relevancy). The

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT
+from dashboard import distill_view
 from dashboard import ragas_charts as charts
 from dashboard import resources
 from rag.evaluation import store
@@ -64,6 +65,18 @@ with drift_tab:
         st.caption(f"{len(frame)} scores from {frame['run'].nunique()} pipeline runs; "
                    "the dashed line is the threshold.")
         st.plotly_chart(charts.drift_figure(frame, threshold), width="stretch")
+    st.subheader("Local Ratio narrator")
+    try:
+        distilled = distill_view.load_results(settings.data_dir)
+    except ValueError as exc:
+        st.warning(str(exc))
+        distilled = None
+    if distilled is None:
+        st.info("No local narrator evaluation yet: `make distill` trains the Ratio agent's local narrator "
+                "(SmolLM2-135M + LoRA) and measures it against its teacher.")
+    else:
+        st.caption(distill_view.headline(distilled))
+        st.dataframe(distill_view.results_frame(distilled), hide_index=True, width="stretch")
 
 if not runs:
     for tab in (trend, drill, compare):

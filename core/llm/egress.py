@@ -63,7 +63,7 @@ def egress_violations(settings: Settings, routes: dict[str, str], pii_agents: fr
         return {}
     out = {}
     for agent, provider in routes.items():
-        if agent in pii_agents and provider != "offline":
+        if agent in pii_agents and provider not in ("offline", "local"):  # both run in this process
             host, source = endpoint(provider, settings)
             if not host_allowed(host, settings):
                 out[agent] = f"{host or '(no host)'} ({provider}, {source})"

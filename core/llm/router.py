@@ -37,6 +37,11 @@ def build_clients(settings: Settings) -> dict[str, LLMClient]:
     return {provider: _build_client(provider, settings) for provider in needed}
 
 
+def build_client(provider: str, settings: Settings) -> LLMClient:
+    """The client for one provider, outside any route (the distillation teacher)."""
+    return _build_client(provider, settings)
+
+
 def _build_client(provider: str, settings: Settings) -> LLMClient:
     # Imported here so the default offline mode never loads the openai and boto3 SDKs.
     from core.llm.providers import BedrockClient, OpenAICompatibleClient
@@ -61,7 +66,11 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
         )
     if provider == "bedrock":
         return BedrockClient(model_id=settings.bedrock_model_id, region=settings.bedrock_region, timeout_s=timeout_s)
-    raise ConfigurationError(f"unknown LLM provider {provider!r}; expected offline, openai, ollama or bedrock")
+    if provider == "local":
+        from core.llm.local import LocalClient
+
+        return LocalClient.from_settings(settings)
+    raise ConfigurationError(f"unknown LLM provider {provider!r}; expected offline, openai, ollama, bedrock or local")
 
 
 class LLMRouter:

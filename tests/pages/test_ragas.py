@@ -95,7 +95,29 @@ def test_no_runs_yet_explains_how_to_start(app_env, empty_engine):
     assert not at.exception
     assert any("No evaluation runs yet" in i.value for i in at.info)
     assert any("No Audit faithfulness scores yet" in i.value for i in at.info)
+    assert any("`make distill`" in i.value for i in at.info)  # the local narrator's empty state
     assert at.button[0].label == "Run evaluation"
+
+
+def test_the_local_narrators_evaluation_is_shown(app_env, empty_engine, settings):
+    stored = {"n": 90, "evaluated_at": "2026-11-29T14:00:00Z", "headline": {"student_share_of_teacher": 0.87},
+              "training": {"wall_s": 2400.0, "steps": 128, "device": "cpu"},
+              "models": {"base": {"n": 90, "number_faithfulness": 0.4, "rouge_l": 0.2, "quality": 0.3},
+                         "student": {"n": 90, "number_faithfulness": 0.95, "rouge_l": 0.8, "quality": 0.87},
+                         "offline_narrator": {"n": 90, "number_faithfulness": 1.0, "rouge_l": 1.0, "quality": 1.0}}}
+    path = settings.data_dir / "distill" / "evaluation.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored))
+    try:
+        app_env("lg_empty")
+        at = AppTest.from_file(PAGE, default_timeout=120).run()
+    finally:
+        path.unlink()
+    assert not at.exception
+    assert any("Student quality is **87%** of the teacher's" in c.value for c in at.caption)
+    table = at.dataframe[-1].value
+    assert list(table["Model"]) == ["Base (SmolLM2-135M)", "Student (+ LoRA)", "Teacher (offline narrator)"]
+    assert list(table["Number faithfulness"]) == [0.4, 0.95, 1.0]
 
 
 def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, with_runs_db):
