@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from core.errors import LLMInvalidOutput, LLMProviderError
 from core.llm.local_prompt import SYSTEM, prompt_from_agent_input
-from core.llm.numbers import unsupported_numbers
+from core.llm.numbers import false_comparisons, unsupported_numbers
 from core.llm.types import LLMResult, LLMUsage
 from core.settings import Settings
 
@@ -140,6 +140,9 @@ class LocalClient:
         if invented:
             raise LLMInvalidOutput(f"local narrative states {', '.join(map(str, invented[:3]))}, which the engine "
                                    "did not compute; discarded", usage=usage)
+        if wrong := false_comparisons(text):
+            raise LLMInvalidOutput(f"local narrative claims {wrong[0]!r}, which its own figures contradict; discarded",
+                                   usage=usage)
         if not text:
             raise LLMInvalidOutput("local narrator returned an empty reply", usage=usage)
         summary = _SENTENCE_END.split(text, maxsplit=1)[0]

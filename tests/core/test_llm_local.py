@@ -14,7 +14,7 @@ from core.errors import LLMInvalidOutput, LLMProviderError
 from core.llm import LLMRouter, narrate
 from core.llm.local import LocalClient, LocalModelPaths, check_paths
 from core.llm.local_prompt import build_prompt, prompt_from_agent_input
-from core.llm.numbers import numbers_in, unsupported_numbers
+from core.llm.numbers import false_comparisons, numbers_in, unsupported_numbers
 from core.llm.router import build_clients, pii_violations
 from tests.core.llm_helpers import llm_settings
 
@@ -73,6 +73,29 @@ def test_guard_discards_a_narrative_with_a_wrong_number(tmp_path):
     assert told.status == "fallback" and told.value == FALLBACK
     assert "47.5" in told.error and "did not compute" in told.error
     assert told.usage.tokens_out == 12  # the discarded reply's tokens are still recorded
+
+
+def test_guard_discards_a_comparison_its_own_figures_contradict(tmp_path):
+    """Both numbers are computed figures, yet "24.79% is above ... 30.44%" is false: discarded (the student's
+    LTV-as-DTI mistake, README "Where the student is wrong")."""
+    client = _client("The DTI 24.79% is above the most the program allows, 30.44%.", tmp_path)
+    with pytest.raises(LLMInvalidOutput, match="contradict"):
+        client.complete_json(system="s", user=USER, schema=Narrative, timeout_s=5)
+    told = narrate(_router(client), "ratio", system="s", user=USER, schema=Narrative, fallback=FALLBACK)
+    assert told.status == "fallback" and told.value == FALLBACK and "24.79% is above" in told.error
+
+
+@pytest.mark.parametrize(("text", "false"), [
+    ("DTI 33.79% is above the most the USDA program allows, 41%.", ["33.79% is above the most the USDA program allows, 41%"]),
+    ("LTV 98% is within the 97% limit.", ["98% is within the 97%"]),
+    ("DTI 45.2% exceeds the 43% maximum.", []),
+    ("LTV 80% is within the 97% limit; DTI 30.44% is below 43%.", []),
+    ("PITI $2,850.44 is 30.44% of income $9,365.", []),  # no comparison word
+    ("Reserves of 2 months are below the 6 months required.", []),
+    ("Income $9,000 is above 43%.", []),  # a dollar figure and a percentage are not compared
+])
+def test_false_comparisons(text, false):
+    assert false_comparisons(text) == false
 
 
 def test_missing_base_model_says_what_to_run(tmp_path):
