@@ -17,8 +17,9 @@ LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def streamlit_argv(settings: Settings) -> list[str]:
-    """The `python -m streamlit run` command line for these settings."""
-    return [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+    """The `streamlit run` command line for these settings (through dashboard.streamlit_main: deep links work
+    from the first request)."""
+    return [sys.executable, "-m", "dashboard.streamlit_main", "run", str(PROJECT_ROOT / "app.py"),
             "--server.address", settings.dashboard_address, "--server.port", str(settings.dashboard_port)]
 
 

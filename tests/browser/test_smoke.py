@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -69,8 +70,9 @@ def app(clone_seeded, settings):
            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / "streamlit.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+    # started as `make run` starts it (dashboard.streamlit_main), so the first request's deep link is tested too
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
+                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -151,6 +153,14 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(WAIT_MS)
+        # a deep link as the fresh server's very first request: app.py's navigation routes it (bug: the
+        # legacy pages/ mode ran the file alone, with raw file names such as "app" in the sidebar)
+        page.goto(f"{url}/decisions")
+        expect(page.get_by_role("heading", name="Decisions")).to_be_visible()
+        nav = page.locator('[data-testid="stSidebarNavLink"]')
+        expect(nav).to_have_count(6)  # the six st.Page entries, not the seven files ("app", "overview", ...)
+        expect(nav.first).to_contain_text(re.compile("Overview"))  # the page's title, not its file name
+
         page.goto(url)
         expect(page.get_by_text("Knowledge base")).to_be_visible()
         expect(page.get_by_text("Recent decisions")).to_be_visible()
