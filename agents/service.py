@@ -196,6 +196,17 @@ def get_service() -> UnderwritingService:
     return UnderwritingService(graph=graph, context=context, session_factory=get_sessionmaker(), settings=settings)
 
 
+def close_service() -> None:
+    """Forget the process-wide service and close its checkpointer's connection pool, so no pool is left
+    to be collected later by one of its own worker threads (tests and settings reloads)."""
+    if get_service.cache_info().currsize:
+        pool = getattr(getattr(get_service().graph, "checkpointer", None), "conn", None)
+        close = getattr(pool, "close", None)
+        if callable(close):
+            close()
+    get_service.cache_clear()
+
+
 def mark_run_failed(run_id: str, reason: str) -> None:
     """Close an unfinished run for good with the process-wide database (no models or graph needed)."""
     from core.db import get_sessionmaker

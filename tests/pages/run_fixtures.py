@@ -51,8 +51,9 @@ def clear_caches() -> None:
     from rag.retrieval import pipeline
 
     warmup.reset()  # a background load started by the Overview finishes before its caches are cleared
+    service.close_service()
     for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, embeddings.get_embedder,
-                   pipeline.get_retriever, service.get_service):
+                   pipeline.get_retriever):
         cached.cache_clear()
     for st_cached in (resources.session_factory, resources.embedder, explorer.retriever, pdf_preview.cached_preview):
         st_cached.clear()
