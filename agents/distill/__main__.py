@@ -69,10 +69,10 @@ def _run(args: argparse.Namespace, settings) -> int:
         return 0
     if args.command == "train":
         return _train(args, settings, models, out)
-    from agents.distill.evaluate import evaluate, print_table
+    from agents.distill.evaluate import evaluate, format_table
 
     results = evaluate(settings, out, limit=args.limit, models=args.models.split(","))
-    print_table(results)
+    print(format_table(results))
     if args.json:
         print(json.dumps(results, sort_keys=True))
     return 0

@@ -162,12 +162,12 @@ def _summary(results: dict, tests: list[dict], out: Path, models_dir: Path) -> d
             "base_model": base_dir(models_dir).name, "evaluated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
-def print_table(results: dict) -> None:
+def format_table(results: dict) -> str:
+    """The evaluation as a Markdown table with the headline line under it (the CLI prints it)."""
     cols = ("n", "number_faithfulness", "verdict_agreement", "limit_coverage", "rouge_l", "semantic_similarity",
             "tokens_per_s", "latency_ms_mean", "quality")
-    print("| model | " + " | ".join(cols) + " |")
-    print("|---" * (len(cols) + 1) + "|")
-    for name, row in results.items():
-        if name != "headline":
-            print(f"| {name} | " + " | ".join(str(row.get(c)) for c in cols) + " |")
-    print(f"student quality as a share of the teacher's: {results['headline']['student_share_of_teacher']}")
+    lines = ["| model | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(str(row.get(c)) for c in cols) + " |"
+              for name, row in results.items() if name != "headline"]
+    lines.append(f"student quality as a share of the teacher's: {results['headline']['student_share_of_teacher']}")
+    return "\n".join(lines)

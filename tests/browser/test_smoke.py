@@ -47,14 +47,17 @@ def free_port() -> int:
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            pass
+        try:  # between polls, wait on the other condition that ends the wait: the server exiting
+            proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"streamlit exited with {proc.returncode}")
     raise TimeoutError("streamlit did not become healthy")
 
 
