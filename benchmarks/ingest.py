@@ -1,7 +1,9 @@
 """Ingestion throughput, before and after: pages/s and chunks/s for the seed corpus, a generated
-1,000-page corpus and the rendered regulations (Reg X + Reg C, real structure, seed_data/regulations).
+1,000-page corpus, the rendered regulations (Reg X + Reg C, real structure, seed_data/regulations) and
+one real document of about 800 dense pages (both regulations with the Bureau's section-by-section
+analysis, 3.9 million characters: more text than a 1,182-page agency guide).
 
-    python benchmarks/ingest.py [--pages 1000] [--corpora seed,generated,regulations] [--after onnx]
+    python benchmarks/ingest.py [--pages 1000] [--corpora seed,generated,regulations,long] [--after onnx]
 
 Runs in its own database (`lg_bench_ingest`) on the configured server; the app's data is untouched.
 "before" = page text from pypdf (the old parser) + the torch embedder; "today" = pypdfium2 + the torch
@@ -41,6 +43,7 @@ from rag.types import ParsedDocument  # noqa: E402
 from tests.pdf_factory import write_policy_pdf  # noqa: E402
 
 REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
+REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 # run -> parser. before: as ingestion was before issue 12 (pypdf, torch float32, TORCH_THREADS);
 # today: the new parser with that embedder; after: the new parser, EMBEDDING_BACKEND (or --after)
 # with INGEST_THREADS.
@@ -119,7 +122,8 @@ def measure(paths: list[Path], db_name: str, parser_name: str, embedder: Embedde
 def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser_.add_argument("--pages", type=int, default=1000, help="pages in the generated corpus")
-    parser_.add_argument("--corpora", default="seed,generated,regulations", help="comma-separated subset")
+    parser_.add_argument("--corpora", default="seed,generated,regulations,long", help="comma-separated subset")
+    parser_.add_argument("--realdocs", type=Path, default=REALDOCS, help="the RegML XML the long document is rendered from")
     parser_.add_argument("--after", choices=["torch", "torch-bf16", "onnx", "onnx-int8"], help="embedding backend for 'after'")
     parser_.add_argument("--runs", default="before,today,after", help="which of before,today,after to run")
     parser_.add_argument("--parse-only", action="store_true", help="parse and chunk only (no embedding, no database)")
@@ -143,6 +147,13 @@ def main() -> None:
             corpora["seed corpus"] = expand_paths([settings.policy_dir])
         if "regulations" in wanted:
             corpora["regulations (Reg X + Reg C)"] = expand_paths([REGULATIONS])
+        if "long" in wanted:
+            from seed_data.regulations.render import COMPILATION, render_compilation
+
+            started = time.perf_counter()
+            long_pdf = render_compilation(args.realdocs, Path(tmp) / COMPILATION.pdf)
+            print(f"rendered the long document in {time.perf_counter() - started:.1f} s (not counted)", flush=True)
+            corpora["real long document (Reg X + C + analysis)"] = [long_pdf]
         if "generated" in wanted:
             corpora[f"generated ({args.pages} pages)"] = generate_corpus(
                 Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir), args.pages)

@@ -7,6 +7,12 @@ its paragraphs printed with their own markers ((a), (1), (i), (A)), the appendic
 official interpretations, a running header and a page-number footer. Regulation X also carries a
 PDF outline (bookmarks) per subpart, section and interpretation; Regulation C has none, so its
 structure has to come from the CFR heading scheme. The output is deterministic (invariant=1).
+
+    python seed_data/regulations/render.py --compilation OUT.pdf
+
+writes instead one real document of about 1,000 pages for the ingest benchmark: both regulations
+followed by the Bureau's section-by-section analysis of each (the Federal Register text the XML
+carries), with an outline. It is not part of the development corpus.
 """
 
 from __future__ import annotations
@@ -60,6 +66,12 @@ def _text(elem: ET.Element | None) -> str:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+COMPILATION = Source("", "regulations_x_c_with_analysis.pdf",
+                     "Regulations X and C with the Bureau's Section-by-Section Analysis (12 CFR 1024, 1003)",
+                     "12 CFR 1024 and 1003 with analysis", True)
+NOTE = ParagraphStyle("note", parent=BODY, fontSize=8, leading=10, leftIndent=12)
 
 
 class Heading(Paragraph):
@@ -160,6 +172,51 @@ def story_for(root: ET.Element, source: Source) -> list:
     return story
 
 
+def _analysis(elem: ET.Element, depth: int) -> list:
+    """The section-by-section analysis: each top-level section a heading (outline entry), nested
+    sections as bold run-in titles, paragraphs and footnotes as printed."""
+    out = []
+    for child in elem:
+        tag = child.tag.removeprefix(NS)
+        if tag == "analysisSection":
+            title = _text(child.find(f"{NS}title"))
+            if title:
+                out.append(Heading(title, 1) if depth == 0 else Paragraph(f"<b>{_esc(title)}</b>", BODY))
+            out += _analysis(child, depth + 1)
+        elif tag == "analysisParagraph" and (text := _text(child)):
+            out.append(Paragraph(_esc(text), BODY))
+        elif tag == "footnote" and (text := _text(child)):
+            out.append(Paragraph(_esc(f"Footnote {child.get('ref', '')}: {text}"), NOTE))
+    return out
+
+
+def compilation_story(src_dir: Path) -> list:
+    """Both regulations, then each one's section-by-section analysis, under one title and contents."""
+    story: list = [Paragraph(_esc(COMPILATION.title), H0), Paragraph("Programs covered: All", BODY),
+                   Paragraph("Compiled from the CFPB RegML text of each regulation and of its final rule's "
+                             "section-by-section analysis; public domain.", BODY),
+                   PageBreak(), Paragraph("Table of Contents", H0),
+                   TableOfContents(levelStyles=TOC_STYLES, dotsMinLevel=0), PageBreak()]
+    roots = []
+    for source in SOURCES:
+        with gzip.open(src_dir / source.xml) as fh:
+            roots.append((source, ET.parse(fh).getroot()))
+    order = {"subpart": 0, "appendix": 1, "interpretations": 2}
+    for source, root in roots:
+        story += [PageBreak(), Heading(source.title, 0)]
+        for child in sorted(root.find(f"{NS}part").find(f"{NS}content"), key=lambda c: order.get(c.tag.removeprefix(NS), 3)):
+            story += _block(child)
+    for source, root in roots:
+        story += [PageBreak(), Heading(f"Section-by-Section Analysis: {source.short}", 0),
+                  *_analysis(root.find(f"{NS}analysis"), 0)]
+    return story
+
+
+def render_compilation(src_dir: Path, out: Path) -> Path:
+    RegDoc(out, COMPILATION).build_with_toc(compilation_story(src_dir))
+    return out
+
+
 def render(source: Source, src_dir: Path, out_dir: Path) -> Path:
     with gzip.open(src_dir / source.xml) as fh:
         root = ET.parse(fh).getroot()
@@ -172,7 +229,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=HERE.parents[1].parent / "shared" / "realdocs")
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--compilation", type=Path, help="write the ~1,000-page benchmark document here instead")
     args = parser.parse_args()
+    if args.compilation:
+        path = render_compilation(args.src, args.compilation)
+        print(f"{path}: {path.stat().st_size // 1024} KiB")
+        return
     for source in SOURCES:
         path = render(source, args.src, args.out)
         print(f"{path}: {path.stat().st_size // 1024} KiB")

@@ -26,7 +26,7 @@ from core.settings import PROJECT_ROOT
 from rag.chunking import chunk_document
 from rag.pdf import parse_pdf
 
-REALDOCS = Path("/work/shared/realdocs")
+REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # ../shared beside the checkout, as in CI
 ADDED = "Overlay: every borrower must hold a valid passport issued at least six months before closing."
 
 

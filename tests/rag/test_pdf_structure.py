@@ -10,6 +10,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject
 
 from core.errors import IngestError
+from core.settings import PROJECT_ROOT
 from rag.chunking import chunk_document
 from rag.pdf import parse_pdf
 from tests.pdf_factory import write_pages_pdf, write_scanned_pdf
@@ -112,3 +113,24 @@ def test_header_filter_that_would_eat_body_text_is_not_applied(tmp_path):
     doc = parse_pdf(path.read_bytes(), fallback_name="r")
     assert "not applied" in doc.boilerplate_note
     assert all("long repeated paragraph" in p.text for p in doc.pages)
+
+
+REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # ../shared beside the checkout, as in CI
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REALDOCS.exists(), reason="the shared real-regulation corpus is not on this machine")
+def test_the_long_real_document_keeps_its_structure(tmp_path):
+    """The ingest benchmark's real document (both regulations and their section-by-section analysis,
+    ~800 pages): one title, sections from its outline on every body chunk, contents pages kept out."""
+    from seed_data.regulations.render import COMPILATION, render_compilation  # noqa: PLC0415  (a script)
+
+    path = render_compilation(REALDOCS, tmp_path / COMPILATION.pdf)
+    doc, chunks = chunks_of(path, size=512, overlap=50)
+    assert len(doc.pages) > 700 and len(doc.text) > 3_500_000
+    assert doc.meta.doc_name == COMPILATION.title
+    assert len(doc.headings) > 400  # subparts, sections, interpretations and analysed paragraphs
+    assert sum(doc.kind_of(i) == "contents" for i in range(len(doc.pages))) >= 5
+    assert [c for c in chunks if c.section is None and c.page_num > 2] == []
+    analysed = [c for c in chunks if c.section == "Section-by-Section Analysis: 12 CFR Part 1024 (Regulation X)"]
+    assert len(analysed) > 100 and all(c.subsection for c in analysed)
