@@ -45,12 +45,16 @@ def _search(text: str):
 
 
 def list_runs(*, session: Session, limit: int = 500, loan_type: str | None = None,
-              decision: str | None = None, search: str = "", awaiting: bool = False) -> list[RunRow]:
+              decision: str | None = None, search: str = "", awaiting: bool = False,
+              run_id: str | None = None) -> list[RunRow]:
     """Most recent first, optionally filtered by loan type, recommendation, name / ID, or awaiting a decision.
 
     `awaiting`: completed runs with no officer decision yet, oldest first (the officer's work queue).
+    `run_id`: that run only (its whole id).
     """
     query = select(Run, Application).join(Application, Run.application_id == Application.id)
+    if run_id is not None:
+        query = query.where(Run.id == run_id)
     if loan_type:
         query = query.where(Application.loan_type == loan_type)
     if decision:

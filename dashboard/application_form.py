@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from agents.runs import application_ref_owner
 from core.errors import InvalidApplication, LoanGraphError
 from core.schemas import LoanApplication, validate_application
-from dashboard import resources
+from dashboard import resources, run_links
 from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
     FIELD_BY_NAME, SECTIONS, TRISTATE, FormField, application_from_state, default_state, list_samples, load_sample,
@@ -54,6 +54,7 @@ def _id_taken(app: LoanApplication) -> None:
 def submit() -> None:
     """Validate the form's current values; a callback, so the form re-renders with the messages."""
     st.session_state.pop(RESULT, None)  # a new submission replaces the result shown under the form
+    run_links.keep_in_url(st.query_params, None)
     data = application_from_state({f.key: st.session_state.get(f.key) for f in FIELD_BY_NAME.values()})
     data.update(form_1003_values(st.session_state))
     try:
@@ -70,6 +71,7 @@ def submit() -> None:
 def _load_selected_sample() -> None:
     stem = st.session_state.get("na_sample")
     st.session_state.pop(RESULT, None)  # the previous applicant's result must not stay under the new one
+    run_links.keep_in_url(st.query_params, None)
     if stem:
         _set_state(state_from_application(load_sample(stem).application))
         _set_state(form_1003_state(load_sample(stem).application, st.session_state.get(VERSION, 0)))

@@ -1,7 +1,7 @@
 """The Decisions page's table: the work-queue view, money and age columns, and a row click that opens the run.
 
 The "Open a run" select box (key `OPEN`) is the one source of truth for the run shown; clicking a table
-row sets it, and so do other pages through `selected_run_id`.
+row sets it, and so do other pages through `selected_run_id`, and the address (`?run=`) after a reload.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ COLUMN_CONFIG = {
 }
 
 
-def open_run_options(rows: list[RunRow]) -> list[str]:
-    """Run ids the select box offers: the rows, plus the run already open (it stays open while filters change)."""
+def open_run_options(rows: list[RunRow], linked: str | None = None) -> list[str]:
+    """Run ids the select box offers: the rows, plus the run already open (it stays open while filters change)
+    or, in a new session (a reload, a shared link), the run `linked` from the address."""
     ids = [r.run_id for r in rows]
-    current = st.session_state.get(OPEN) or st.session_state.get("selected_run_id")
+    current = st.session_state.get(OPEN) or st.session_state.get("selected_run_id") or linked
     if current and current not in ids:
         ids.append(current)
     st.session_state.setdefault(OPEN, None)  # nothing is opened until chosen

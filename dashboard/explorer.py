@@ -87,6 +87,13 @@ def recent_runs(factory: sessionmaker[Session]) -> list[RunRow]:
         return list_runs(session=session, limit=RUN_CHOICES)
 
 
+def find_run(factory: sessionmaker[Session], run_id: str) -> RunRow | None:
+    """The run with this id (for a run opened by its address that is not among the recent ones), or None."""
+    with reading(factory) as session:
+        rows = list_runs(session=session, run_id=run_id, limit=1)
+    return rows[0] if rows else None
+
+
 def run_label(row: RunRow) -> str:
     when = row.started_at.strftime("%Y-%m-%d %H:%M")
     outcome = row.recommendation or row.status

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.errors import DatabaseUnavailable, LoanGraphError
-from dashboard import explorer, resources
+from dashboard import explorer, resources, run_links
 from dashboard.citation_cards import citation_card
 from dashboard.retrieval_trace import render_trace
 from dashboard.verdict_cards import badge, md
@@ -17,14 +17,25 @@ st.caption("Replay how the policy passages behind a decision were found, stage b
 
 def show_run_evidence(factory) -> None:
     runs = explorer.recent_runs(factory)
+    linked = run_links.url_run(st.query_params)
+    if linked and linked not in {r.run_id for r in runs}:
+        older = explorer.find_run(factory, linked)
+        if older is None:
+            st.warning(f"Run {md(linked[:40])} from the address is not stored; showing the most recent runs instead.")
+            run_links.keep_in_url(st.query_params, None)
+        else:
+            runs = [older, *runs]
     if not runs:
         st.info("No runs yet. Underwrite an application on the **New application** page, then come back here "
                 "to trace its citations, or ask the policy library a free question.")
         return
     ids = [r.run_id for r in runs]
     labels = {r.run_id: explorer.run_label(r) for r in runs}
-    run_id = st.selectbox("Run", ids, index=explorer.preselect(ids, st.session_state, "explorer_run_id", "last_run_id"),
-                          format_func=labels.get)
+    # a run picked in this session wins; else the address's (a reload, a shared link); else the last underwritten
+    state = {**st.session_state.to_dict(), "url_run": linked}
+    run_id = st.selectbox("Run", ids, format_func=labels.get,
+                          index=explorer.preselect(ids, state, "explorer_run_id", "url_run", "last_run_id"))
+    run_links.keep_in_url(st.query_params, run_id)
     choices = explorer.run_agents(factory, run_id)
     if not choices:
         st.info("This run has no agent results yet (it may have been interrupted before the first agent finished).")
@@ -95,6 +106,8 @@ def show_question(factory) -> None:
 
 MODES = ["A past run", "A free question"]
 mode = st.radio("Explore", MODES, horizontal=True, index=1 if "explorer_question" in st.session_state else 0)
+if mode != MODES[0]:
+    run_links.keep_in_url(st.query_params, None)  # a free question is not about a run
 try:
     factory = resources.session_factory()
     if mode == "A past run":

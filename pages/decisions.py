@@ -4,7 +4,7 @@ import streamlit as st
 
 from agents.runs import DECISIONS
 from core.errors import LoanGraphError
-from dashboard import explorer, resources, run_tables
+from dashboard import explorer, resources, run_links, run_tables
 from dashboard.decisions_view import AWAITING, VIEWS, open_run_options, run_table
 from dashboard.run_detail import render_run_detail
 from rag.types import PROGRAMS
@@ -32,7 +32,7 @@ except LoanGraphError as exc:
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
     st.stop()
 
-ids = open_run_options(rows)
+ids = open_run_options(rows, run_links.url_run(st.query_params))
 if not rows:
     st.info("No runs match these filters. Clear the search or choose All." if filtered else
             "Nothing is waiting for a decision. Choose **All runs** to see decided runs." if awaiting else
@@ -45,8 +45,15 @@ if not ids:
     st.stop()
 
 labels = {r.run_id: explorer.run_label(r) for r in rows}
+for other in (i for i in ids if i not in labels):  # a run kept open (or opened by its address) outside the filters
+    try:
+        if (row := explorer.find_run(factory, other)) is not None:
+            labels[other] = explorer.run_label(row)
+    except LoanGraphError:
+        pass  # shown by its id; loading it below reports the database error
 run_id = st.selectbox("Open a run", ids, key="dec_open", format_func=lambda i: labels.get(i, i),
                       placeholder="Choose a run (or click its row) to decide it or see its full trace")
+run_links.keep_in_url(st.query_params, run_id)
 if run_id is None:
     st.stop()
 

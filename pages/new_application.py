@@ -3,14 +3,34 @@
 import streamlit as st
 
 from core.errors import LoanGraphError
-from dashboard import resources, warmup
+from dashboard import explorer, resources, run_links, warmup
 from dashboard.application_form import PENDING, application_form, apply_prefill
 from dashboard.decision_card import decision_card
 from dashboard.officer_decision import downloads, officer_panel, target_of
 from dashboard.run_summary import agent_events, finished
 from dashboard.underwriting import RESULT, policy_chunks, replay, run_problems, underwrite
-from dashboard.verdict_cards import verdict_cards
+from dashboard.verdict_cards import md, verdict_cards
 from dashboard.warmup_status import warmup_notice
+
+def saved_run_notice(factory) -> None:
+    """After a reload the form starts empty; the run the address names is saved: say so and link to it."""
+    linked = run_links.url_run(st.query_params)
+    if linked is None:
+        return
+    row = explorer.find_run(factory, linked)
+    if row is None:
+        st.warning(f"Run {md(linked[:40])} from the address is not stored.")
+        run_links.keep_in_url(st.query_params, None)
+        return
+    outcome = row.final_decision or row.recommendation or row.status
+    st.success(f"**{md(row.applicant)}**'s run is saved ({md(outcome)}). Reloading the page clears the form, "
+               "never a run: open it to decide it or to trace its citations.", icon=":material/task_alt:")
+    cols = st.columns(2)
+    cols[0].page_link("pages/decisions.py", label="Open in Decisions", icon=":material/fact_check:",
+                      query_params={run_links.RUN_PARAM: linked})
+    cols[1].page_link("pages/citation_explorer.py", label="Open in the citation explorer",
+                      icon=":material/travel_explore:", query_params={run_links.RUN_PARAM: linked})
+
 
 st.title("New application")
 st.caption("Enter a mortgage application or start from a sample. Seven agents underwrite it, each verdict "
@@ -45,9 +65,11 @@ if pending is not None:
 else:
     result = st.session_state.get(RESULT)
     if result is None:
+        saved_run_notice(factory)
         st.info("Submit the form to underwrite the application.", icon=":material/arrow_upward:")
         st.stop()
     replay(result)
+run_links.keep_in_url(st.query_params, result.run_id)  # a reload then offers this run again
 
 if run_problems(result):
     st.stop()

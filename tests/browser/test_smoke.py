@@ -1,9 +1,10 @@
 """Browser smoke test: the real app in headless Debian Chromium, driven by Playwright.
 
 Starts `streamlit run app.py` on a free localhost port against a copy of the seeded test
-database, underwrites two applications in a row, loads a third, underwrites and decides it, checks in
-the audit log that the decision landed on that run and applicant, opens the citation explorer and the
-decisions table, and saves screenshots (and the submit-to-card timings) under test-artifacts/browser/.
+database, underwrites two applications in a row, loads a third, underwrites and decides it, reloads the
+page (the run stays reachable from its address), follows the link to Decisions, reloads there and goes
+back, checks in the audit log that the decision landed on that run and applicant, opens the citation
+explorer and the decisions table, and saves screenshots (and the submit-to-card timings) under test-artifacts/browser/.
 Every wait is on a condition (an element or a text), never a fixed sleep.
 """
 
@@ -196,6 +197,22 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         panel.get_by_label("Officer name").fill("Jordan Reyes")
         panel.get_by_role("button", name="Record final decision").click()
         expect_text(panel, "Final decision recorded for Maribel Okafor")
+
+        # a reload forgets the session, never the run: the address names it, and the page links to it
+        expect(page).to_have_url(re.compile(r"/new_application\?run="))
+        page.reload()
+        saved = page.locator('[data-testid="stAlert"]').filter(has_text="run is saved")
+        expect_text(saved, "Maribel Okafor")
+        expect_text(saved, "APPROVE")  # the officer's final decision
+        page.get_by_role("link", name="Open in Decisions").click()
+        opened = page.get_by_role("heading", name=re.compile("Maribel Okafor"))
+        expect(opened).to_be_visible()
+        page.reload()  # Decisions reopens the same run from its address
+        expect(opened).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/decisions\?run="))
+        page.go_back()  # and the back button returns to the notice on New application
+        expect(page.get_by_role("heading", name="New application")).to_be_visible()
+        expect_text(page.locator('[data-testid="stAlert"]').filter(has_text="run is saved"), "Maribel Okafor")
 
         page.get_by_role("link", name="Citation explorer").click()
         expect(page.get_by_text("Citations (").first).to_be_visible()
