@@ -214,7 +214,10 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         expect(page.get_by_role("heading", name="New application")).to_be_visible()
         expect_text(page.locator('[data-testid="stAlert"]').filter(has_text="run is saved"), "Maribel Okafor")
 
-        page.get_by_role("link", name="Citation explorer").click()
+        page.get_by_role("link", name="Open in the citation explorer").click()  # the notice's own link
+        expect(page).to_have_url(re.compile(r"/citation_explorer\?run="))
+        expect(page.get_by_role("combobox", name="Run", exact=True)) \
+            .to_match_aria_snapshot('- combobox "Run": /Maribel Okafor · conventional · APPROVE .*/')
         expect(page.get_by_text("Citations (").first).to_be_visible()
         page.locator("img").first.wait_for()  # the cited PDF page, rendered
         expect(page.get_by_text("Retrieval traces").first).to_be_visible()
@@ -222,7 +225,7 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         expect(page.get_by_text("Dense").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "citation_explorer.png"), full_page=True)
 
-        page.get_by_role("link", name="Decisions").click()
+        page.get_by_role("link", name="Decisions", exact=True).click()
         expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
         expect(page.get_by_text("Awaiting officer decision").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "decisions.png"), full_page=True)
