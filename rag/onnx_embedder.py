@@ -118,7 +118,8 @@ class OnnxEmbedder:
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         with self._tokenizer_lock:
-            enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens, return_tensors="np")
+            enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
+                                  return_tensors="np")
         feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
         if "token_type_ids" not in feeds:
             feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
