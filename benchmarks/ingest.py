@@ -8,8 +8,8 @@ analysis, 3.9 million characters: more text than a 1,182-page agency guide).
 Runs in its own database (`lg_bench_ingest`) on the configured server; the app's data is untouched.
 "before" = page text from pypdf (the old parser) + the torch embedder; "today" = pypdfium2 + the torch
 embedder; "after" = pypdfium2 + the embedding backend given by --after (default: the configured one)
-with INGEST_THREADS threads. All use the same chunker, back to back in one process, so they see the
-same machine load.
+as ingestion runs it (INGEST_THREADS workers of one thread each). All use the same chunker, back to
+back in one process, so they see the same machine load.
 The generated corpus reuses the seed corpus's own sentences, laid out as numbered sections on
 pages with running headers, so parsing and chunking see realistic text.
 """
@@ -36,7 +36,7 @@ import rag.ingest.service as ingest_service  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
 from core.settings import PROJECT_ROOT, get_settings  # noqa: E402
 from rag.chunking import chunk_document  # noqa: E402
-from rag.embeddings import Embedder, build_embedder  # noqa: E402
+from rag.embeddings import Embedder, build_embedder, build_ingest_embedder  # noqa: E402
 from rag.ingest import expand_paths, ingest_paths  # noqa: E402
 from rag.pdf import RawPdf, build_document, parse_pdf  # noqa: E402
 from rag.types import ParsedDocument  # noqa: E402
@@ -46,7 +46,7 @@ REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 # run -> parser. before: as ingestion was before issue 12 (pypdf, torch float32, TORCH_THREADS);
 # today: the new parser with that embedder; after: the new parser, EMBEDDING_BACKEND (or --after)
-# with INGEST_THREADS.
+# with INGEST_THREADS workers.
 RUNS = {"before": "pypdf", "today": "pypdfium2", "after": "pypdfium2"}
 
 
@@ -132,11 +132,13 @@ def main() -> None:
     after_backend = args.after or settings.embedding_backend
     runs = {when: run for when, run in RUNS.items() if when in args.runs.split(",")}
     backends = {"before": "torch", "today": "torch", "after": after_backend}
-    threads = {"before": settings.torch_threads, "today": settings.torch_threads, "after": settings.ingest_threads}
+    threads = {"before": f"{settings.torch_threads} thread(s)", "today": f"{settings.torch_threads} thread(s)",
+               "after": f"{settings.ingest_threads} worker(s)"}
     embedders: dict[str, Embedder | None] = {when: None for when in runs}
     if not args.parse_only:
-        embedders = {when: build_embedder(settings.model_copy(update={"embedding_backend": backends[when]}),
-                                          threads=threads[when]) for when in runs}
+        build = {"before": build_embedder, "today": build_embedder, "after": build_ingest_embedder}
+        embedders = {when: build[when](settings.model_copy(update={"embedding_backend": backends[when]}))
+                     for when in runs}
         for embedder in embedders.values():
             embedder.embed_documents(["warm up"])  # model load (and a first ONNX export) is not ingestion throughput
     wanted = set(args.corpora.split(","))
@@ -160,12 +162,12 @@ def main() -> None:
         for label, paths in corpora.items():
             for when, parser_name in runs.items():
                 pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest", parser_name, embedders[when])
-                backend = "-" if args.parse_only else f"{backends[when]}, {threads[when]} thread(s)"
+                backend = "-" if args.parse_only else f"{backends[when]}, {threads[when]}"
                 rows.append([label, f"{when}: {parser_name} + {backend}", len(paths), pages, chunks,
                              f"{pages / parse_s:.1f}", f"{pages / total_s:.1f}", f"{chunks / total_s:.1f}",
                              f"{total_s:.1f}"])
                 print(" | ".join(map(str, rows[-1])), flush=True)  # progress: a long run can be cut short
-    print(machine_line() + f", ingest threads {settings.ingest_threads}")
+    print(machine_line() + f", ingest workers {settings.ingest_threads}")
     print_table(["corpus", "run", "files", "pages", "chunks", "parse+chunk pages/s", "ingest pages/s",
                  "ingest chunks/s", "ingest s"], rows)
 

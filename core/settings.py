@@ -61,7 +61,10 @@ class Settings(BaseSettings):
         "torch-bf16", description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
         "(float32 elsewhere; same retrieval results, README: Benchmarks); onnx: ONNX Runtime on a local "
         "export of the bundled model; onnx-int8: its int8 copy")
-    ingest_threads: int = Field(1, ge=1, description="embedding threads while ingesting (queries keep torch_threads)")
+    # Ingestion (python -m rag.ingest) embeds on this many worker threads of one torch thread each:
+    # 1.9x one thread on an idle 2-core machine, and no loss on a busy one, where torch's own
+    # threads thrash (README: Ingestion). Queries keep torch_threads.
+    ingest_threads: int = Field(2, ge=1, le=64, description="embedding workers while ingesting, one torch thread each")
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
     # Pool sizes trade recall for latency; the targets are in issue 3 (p95 < 150 ms at 100k chunks).

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -44,6 +46,36 @@ def resolve_model_path(name: str, *, allow_download: bool) -> str:
     )
 
 
+def length_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+    """Indices of `texts`, longest first, cut into an even number of even batches of at most
+    `batch_size` (little padding; two workers, the default on two cores, finish together).
+
+    The plan depends on the texts only, never on how many workers run it: a batch's vectors depend
+    (in the last bits) on which texts share it, so the same texts always get the same vectors.
+    """
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    count = max(2, 2 * -(-len(texts) // (2 * batch_size)))
+    return [batch for batch in np.array_split(order, count) if len(batch)]
+
+
+def embed_in_batches(texts: Sequence[str], embed_batch: Callable[[list[str]], np.ndarray], *, dim: int,
+                     batch_size: int, workers: int = 1) -> np.ndarray:
+    """Vectors for `texts` in input order; with `workers` > 1 the batches run on that many threads
+    (the models release the GIL while they compute, and each batch's result does not depend on the
+    thread that ran it)."""
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    batches = length_batches(texts, batch_size)
+    jobs = [[texts[i] for i in batch] for batch in batches]
+    if workers > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(min(workers, len(jobs)), thread_name_prefix="embed") as pool:
+            results = list(pool.map(embed_batch, jobs))
+    else:
+        results = [embed_batch(job) for job in jobs]
+    for batch, vectors in zip(batches, results):
+        out[batch] = vectors
+    return out
+
+
 def cpu_has_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX); elsewhere bf16 is emulated and slow."""
     import torch
@@ -60,37 +92,44 @@ class SentenceTransformerEmbedder:
     `bf16`: matrix products in bfloat16 under torch autocast (layer norms, softmax and pooling stay
     float32). On a CPU with native bf16 it is about twice as fast, and its vectors agree with float32
     to cosine 0.9999 (benchmarks/embedding.py); where the CPU lacks bf16 it runs float32.
+    `workers` > 1 (ingestion): document batches run on that many threads of one torch thread each,
+    which scales better on few cores than torch's own threads. Queries always run on the caller's
+    thread with `threads` torch threads.
     """
 
     def __init__(self, model_name: str, *, threads: int, batch_size: int, allow_download: bool = False,
-                 bf16: bool = False):
+                 bf16: bool = False, workers: int = 1):
         import torch
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(threads)
         self._threads = threads
+        self._workers = workers
         self.name = model_name
         self._batch_size = batch_size
         self._model = SentenceTransformer(resolve_model_path(model_name, allow_download=allow_download), device="cpu")
+        self._model.eval()
         self.dim = int(self._model.get_embedding_dimension())
         self._bf16 = bf16 and cpu_has_bf16()
         if bf16 and not self._bf16:
             log.info("this CPU has no native bfloat16; embedding in float32")
+        self._tokenizer_lock = threading.Lock()
         self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
-        torch.set_num_threads(self._threads)  # process-wide in torch: an ingest embedder may use more
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
-            vectors = self._model.encode(
-                list(texts), batch_size=self._batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
-            )
-        vectors = vectors.astype(np.float32)
-        if self._bf16:  # renormalise in float32: the model normalised in reduced precision
-            vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
-        return vectors
+        if self._workers == 1:
+            torch.set_num_threads(self._threads)  # process-wide in torch: an ingest embedder may use more
+            return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size)
+        # Each new thread takes torch's process-wide count when it first computes: one per worker.
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size,
+                                    workers=self._workers)
+        finally:
+            torch.set_num_threads(previous)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Cached per process: the same query (or rewrite) is embedded once."""
@@ -101,9 +140,25 @@ class SentenceTransformerEmbedder:
         vec.setflags(write=False)
         return vec
 
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """What SentenceTransformer.encode does for one batch, safe to call from several threads
+        (encode itself is not: the fast tokenizer must not be entered by two threads at once)."""
+        import torch
 
-def build_embedder(settings: Settings, *, threads: int | None = None) -> Embedder:
-    """The configured embedder; `threads` overrides the thread count (ingest uses settings.ingest_threads)."""
+        with self._tokenizer_lock:
+            features = self._model.preprocess(texts)
+        # autocast and inference mode are per thread: each worker enters its own
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+            pooled = self._model(features)["sentence_embedding"]
+            vectors = torch.nn.functional.normalize(pooled, p=2, dim=1).float().numpy()
+        if self._bf16:  # renormalise in float32: the model normalised in reduced precision
+            vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        return vectors
+
+
+def build_embedder(settings: Settings, *, threads: int | None = None, workers: int = 1) -> Embedder:
+    """The configured embedder; `threads` overrides TORCH_THREADS, `workers` > 1 embeds document
+    batches on that many threads of one thread each (build_ingest_embedder)."""
     threads = threads or settings.torch_threads
     if settings.embedding_backend in ("onnx", "onnx-int8"):
         from rag.onnx_embedder import OnnxEmbedder
@@ -111,11 +166,12 @@ def build_embedder(settings: Settings, *, threads: int | None = None) -> Embedde
         path = resolve_model_path(settings.embedding_model, allow_download=False)
         embedder: Embedder = OnnxEmbedder(settings.embedding_model, path, cache_dir=settings.model_cache_dir,
                                           threads=threads, batch_size=settings.embedding_batch_size,
-                                          quantized=settings.embedding_backend == "onnx-int8")
+                                          quantized=settings.embedding_backend == "onnx-int8", workers=workers)
     else:
         embedder = SentenceTransformerEmbedder(
             settings.embedding_model, threads=threads, batch_size=settings.embedding_batch_size,
             allow_download=settings.allow_model_downloads, bf16=settings.embedding_backend == "torch-bf16",
+            workers=workers,
         )
     if embedder.dim != settings.embedding_dim:
         raise ModelUnavailable(
@@ -123,6 +179,11 @@ def build_embedder(settings: Settings, *, threads: int | None = None) -> Embedde
             f"{settings.embedding_dim}-d; a different embedder needs its own migration"
         )
     return embedder
+
+
+def build_ingest_embedder(settings: Settings) -> Embedder:
+    """The embedder ingestion uses: INGEST_THREADS workers of one thread each (queries keep TORCH_THREADS)."""
+    return build_embedder(settings, threads=1, workers=settings.ingest_threads)
 
 
 @lru_cache(maxsize=1)

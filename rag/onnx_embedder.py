@@ -11,11 +11,14 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from rag.embeddings import embed_in_batches
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +75,14 @@ def max_tokens(model_path: str) -> int:
 
 
 class OnnxEmbedder:
-    """Same protocol as SentenceTransformerEmbedder; batches are formed by text length to cut padding."""
+    """Same protocol as SentenceTransformerEmbedder; batches are formed by text length to cut padding.
+
+    `workers` > 1: document batches run on that many threads, each session run on one thread
+    (InferenceSession.run is thread-safe); `threads` is the session's own thread count otherwise.
+    """
 
     def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
-                 quantized: bool = False):
+                 quantized: bool = False, workers: int = 1):
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -85,25 +92,21 @@ class OnnxEmbedder:
         if quantized:
             target = quantize(target)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1 if workers > 1 else threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
         self._tokenizer = AutoTokenizer.from_pretrained(model_path)
+        self._tokenizer_lock = threading.Lock()  # a fast tokenizer must not be entered by two threads at once
         self._max_tokens = max_tokens(model_path)
         self._batch_size = batch_size
+        self._workers = workers
         self.name = model_name
         self.dim = int(self._embed_batch(["dimension probe"]).shape[1])
         self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self._batch_size):
-            picked = order[start : start + self._batch_size]
-            out[picked] = self._embed_batch([texts[i] for i in picked])
-        return out
+        return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size,
+                                workers=self._workers)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_cache(text)
@@ -114,7 +117,9 @@ class OnnxEmbedder:
         return vec
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens, return_tensors="np")
+        with self._tokenizer_lock:
+            enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
+                                  return_tensors="np")
         feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
         if "token_type_ids" not in feeds:
             feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])

@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tqdm import tqdm
 
     from core.db import get_sessionmaker
-    from rag.embeddings import build_embedder
+    from rag.embeddings import build_ingest_embedder
 
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m rag.ingest", description="Ingest policy PDFs into the knowledge base.")
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     try:
-        factory, embedder = get_sessionmaker(), build_embedder(settings, threads=settings.ingest_threads)
+        factory, embedder = get_sessionmaker(), build_ingest_embedder(settings)
     except LoanGraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

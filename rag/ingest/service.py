@@ -62,15 +62,20 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 # Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
 EMBEDDING_RECIPE = "contextual-header-v1"
+# Backends whose vectors differ from the others' get their own suffix in the ingest key, so a
+# corpus embedded by one is re-embedded for another. torch, torch-bf16 and onnx give the same
+# vectors (cosine 0.9999+) and keep the key they always had; onnx-int8's differ (cosine 0.989).
+VECTOR_FAMILY = {"torch": "", "torch-bf16": "", "onnx": "", "onnx-int8": "|int8"}
 
 
 def ingest_key(data: bytes, settings: Settings) -> str:
     """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
 
     Re-ingesting the same file with the same settings adds nothing; changing the chunk size, the
-    embedder or the recipe re-chunks and re-embeds it on the next ingest.
+    embedder, its vector family or the recipe re-chunks and re-embeds it on the next ingest.
     """
     recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
+    recipe += VECTOR_FAMILY[settings.embedding_backend]
     return hashlib.sha256(data + recipe.encode()).hexdigest()
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.embeddings import SentenceTransformerEmbedder, build_embedder, cpu_has_bf16
+from rag.embeddings import (
+    SentenceTransformerEmbedder,
+    build_embedder,
+    cpu_has_bf16,
+    embed_in_batches,
+    length_batches,
+)
 
 TEXTS = [
     "Conventional Guide / 5. Qualifying Ratios\nThe maximum back-end DTI ratio for a conventional loan is 45%.",
@@ -26,3 +32,48 @@ def test_bf16_vectors_match_float32_and_load_offline(settings, monkeypatch):
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
     assert np.min(np.sum(a * b, axis=1)) > 0.999
     assert np.allclose(bf16.embed_query(TEXTS[0]), b[0], atol=1e-6)
+
+
+def _fingerprint_batch(texts: list[str]) -> np.ndarray:
+    """A stand-in model: each text's vector records its length and first character."""
+    return np.array([[len(t), ord(t[0]), len(texts)] for t in texts], dtype=np.float32)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_batches_come_back_in_input_order_whatever_the_workers(workers):
+    texts = [chr(97 + i % 26) * (1 + (i * 7) % 40) for i in range(53)]
+    vectors = embed_in_batches(texts, _fingerprint_batch, dim=3, batch_size=8, workers=workers)
+    assert vectors[:, :2].tolist() == [[len(t), ord(t[0])] for t in texts]
+    assert embed_in_batches([], _fingerprint_batch, dim=3, batch_size=8, workers=workers).shape == (0, 3)
+
+
+@pytest.mark.unit
+def test_the_batch_plan_depends_on_the_texts_only():
+    texts = [f"text {'x' * (i % 17)}" for i in range(70)]
+    batches = length_batches(texts, 16)
+    assert len(batches) % 2 == 0 and max(map(len, batches)) <= 16
+    assert sorted(int(i) for batch in batches for i in batch) == list(range(70))
+    lengths = [len(texts[i]) for batch in batches for i in batch]
+    assert lengths == sorted(lengths, reverse=True)  # similar lengths share a batch: little padding
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_two_workers_give_exactly_the_one_worker_vectors(settings):
+    import torch
+
+    small = settings.model_copy(update={"embedding_batch_size": 4})  # 11 texts -> 4 batches
+    texts = [*TEXTS, *(f"{t} Section {i}." for i, t in enumerate(TEXTS * 2)), "escrow", "a " * 300]
+    one = build_embedder(small, threads=1)
+    two = build_embedder(small, threads=1, workers=2)
+    a = one.embed_documents(texts)
+    torch.set_num_threads(2)
+    try:
+        b = two.embed_documents(texts)
+        assert torch.get_num_threads() == 2  # the workers' one thread each does not outlive the call
+    finally:
+        torch.set_num_threads(settings.torch_threads)
+    assert np.array_equal(a, b)
+    for i in (0, 4, len(texts) - 1):  # in input order
+        assert float(a[i] @ one.embed_query(texts[i])) > 0.9999

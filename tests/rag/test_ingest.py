@@ -91,6 +91,20 @@ def test_a_file_identical_to_a_superseded_version_makes_that_version_current_aga
     assert again.status == "unchanged"
 
 
+def test_switching_to_int8_vectors_re_embeds_and_switching_back_restores(tiny_pdf, empty_db, embedder, settings):
+    # the key follows the configured backend; the stand-in embedder keeps the test free of ONNX
+    int8 = settings.model_copy(update={"embedding_backend": "onnx-int8"})
+    path = tiny_pdf()
+    run_ingest([path], empty_db, embedder, settings)
+    (report,) = ingest_paths([path], session_factory=empty_db, embedder=embedder, settings=int8)
+    assert report.status == "new version" and "supersedes version 1.0" in report.reason
+    (back,) = run_ingest([path], empty_db, embedder, settings.model_copy(update={"embedding_backend": "torch"}))
+    assert back.status == "new version" and "restores version 1.0" in back.reason
+    with empty_db() as s:
+        current = [d.superseded_at is None for d in s.scalars(select(PolicyDocument).order_by(PolicyDocument.id))]
+    assert current == [True, False]  # the int8 copy stays, superseded, for its stored citations
+
+
 def test_a_different_document_under_a_known_file_name_is_a_new_document(tiny_pdf, empty_db, embedder, settings):
     path = tiny_pdf("conventional.pdf", title="Conventional Program Guide")
     run_ingest([path], empty_db, embedder, settings)

@@ -1,0 +1,29 @@
+"""Settings validation for the ingestion thread scheme."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+
+def test_ingest_embeds_on_two_workers_by_default_and_queries_on_one_thread(monkeypatch):
+    monkeypatch.delenv("INGEST_THREADS", raising=False)
+    monkeypatch.delenv("TORCH_THREADS", raising=False)
+    settings = Settings(_env_file=None)
+    assert (settings.ingest_threads, settings.torch_threads) == (2, 1)
+
+
+def test_ingest_threads_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INGEST_THREADS", "3")
+    assert Settings(_env_file=None).ingest_threads == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "65", "two"])
+def test_ingest_threads_out_of_range_are_refused(monkeypatch, value):
+    monkeypatch.setenv("INGEST_THREADS", value)
+    with pytest.raises(ValidationError, match="ingest_threads"):
+        Settings(_env_file=None)
