@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from core.models import PolicyChunk, PolicyDocument
+from rag.embeddings import with_workers
 from rag.ingest import corpus_stats, expand_paths, ingest_paths, stale_files
 
 
@@ -39,8 +40,8 @@ def ensure_seed_corpus(factory, embedder_factory, settings) -> dict[str, int]:
     def progress(done: int, total: int, path: Path) -> None:
         bar.progress(done / max(total, 1), text=f"Ingesting {path.name} ({done}/{total})")
 
-    reports = ingest_paths(stale or [settings.policy_dir], session_factory=factory, embedder=embedder_factory(),
-                           settings=settings, progress=progress)
+    reports = ingest_paths(stale or [settings.policy_dir], session_factory=factory, settings=settings,
+                           embedder=with_workers(embedder_factory(), settings.ingest_threads), progress=progress)
     bar.empty()
     failed = [r.line() for r in reports if r.status == "failed"]
     if failed:

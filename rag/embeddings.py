@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -179,6 +180,17 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
             f"{settings.embedding_dim}-d; a different embedder needs its own migration"
         )
     return embedder
+
+
+def with_workers(embedder: Embedder, workers: int) -> Embedder:
+    """The same loaded model (weights, tokenizer lock and query cache shared) embedding documents on
+    `workers` threads: the dashboard's first-start ingest uses its query embedder this way instead of
+    loading a second copy. An embedder without workers (a test double) is returned as it is."""
+    if getattr(embedder, "_workers", workers) == workers:
+        return embedder
+    view = copy.copy(embedder)
+    view._workers = workers  # type: ignore[attr-defined]
+    return view
 
 
 def build_ingest_embedder(settings: Settings) -> Embedder:

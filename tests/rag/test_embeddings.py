@@ -11,6 +11,7 @@ from rag.embeddings import (
     cpu_has_bf16,
     embed_in_batches,
     length_batches,
+    with_workers,
 )
 
 TEXTS = [
@@ -77,3 +78,7 @@ def test_two_workers_give_exactly_the_one_worker_vectors(settings):
     assert np.array_equal(a, b)
     for i in (0, 4, len(texts) - 1):  # in input order
         assert float(a[i] @ one.embed_query(texts[i])) > 0.9999
+    view = with_workers(one, 2)  # the dashboard's ingest: the query embedder's model on two workers
+    assert view is not one and view._model is one._model and one._workers == 1
+    assert np.array_equal(view.embed_documents(texts), a)
+    assert with_workers(one, 1) is one
