@@ -22,7 +22,8 @@ def saved_run_notice(factory) -> None:
         st.warning(f"Run {md(linked[:40])} from the address is not stored.")
         run_links.keep_in_url(st.query_params, None)
         return
-    outcome = row.final_decision or row.recommendation or row.status
+    outcome = (f"final decision {row.final_decision}" if row.final_decision
+               else f"recommended {row.recommendation}" if row.recommendation else row.status).replace("_", " ")
     st.success(f"**{md(row.applicant)}**'s run is saved ({md(outcome)}). Reloading the page clears the form, "
                "never a run: open it to decide it or to trace its citations.", icon=":material/task_alt:")
     cols = st.columns(2)

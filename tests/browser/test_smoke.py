@@ -203,7 +203,7 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         page.reload()
         saved = page.locator('[data-testid="stAlert"]').filter(has_text="run is saved")
         expect_text(saved, "Maribel Okafor")
-        expect_text(saved, "APPROVE")  # the officer's final decision
+        expect_text(saved, "final decision APPROVE")  # the officer's, not the recommendation
         page.get_by_role("link", name="Open in Decisions").click()
         opened = page.get_by_role("heading", name=re.compile("Maribel Okafor"))
         expect(opened).to_be_visible()

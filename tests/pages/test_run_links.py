@@ -96,6 +96,7 @@ def test_new_application_after_a_reload_says_the_run_is_saved_and_links_to_it(us
     at = reloaded("new_application.py", run_id, entry=entry)
     assert not at.exception
     assert "Maribel Okafor" in at.success[0].value and "is saved" in at.success[0].value
+    assert "recommended APPROVE" in at.success[0].value  # undecided: the recommendation, in words
     links = [el for el in at.main if el.type == "page_link"]
     assert [link.proto.query_string for link in links] == [f"{RUN_PARAM}={run_id}"] * 2
 
