@@ -25,8 +25,3 @@ def keep_in_url(params: MutableMapping[str, str], run_id: str | None) -> None:
             del params[RUN_PARAM]
     elif params.get(RUN_PARAM) != run_id:
         params[RUN_PARAM] = run_id
-
-
-def with_run(options: list[str], run_id: str | None) -> list[str]:
-    """`options` with `run_id` first when it is not already offered (an older run opened by its address)."""
-    return options if run_id is None or run_id in options else [run_id, *options]

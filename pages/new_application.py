@@ -12,12 +12,17 @@ from dashboard.underwriting import RESULT, policy_chunks, replay, run_problems, 
 from dashboard.verdict_cards import md, verdict_cards
 from dashboard.warmup_status import warmup_notice
 
+
 def saved_run_notice(factory) -> None:
     """After a reload the form starts empty; the run the address names is saved: say so and link to it."""
     linked = run_links.url_run(st.query_params)
     if linked is None:
         return
-    row = explorer.find_run(factory, linked)
+    try:
+        row = explorer.find_run(factory, linked)
+    except LoanGraphError as exc:
+        st.warning(f"The run in the address cannot be read now: {exc}")
+        return
     if row is None:
         st.warning(f"Run {md(linked[:40])} from the address is not stored.")
         run_links.keep_in_url(st.query_params, None)

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
-from dashboard.run_links import RUN_PARAM, keep_in_url, url_run, with_run
+from dashboard.run_links import RUN_PARAM, keep_in_url, url_run
 
 pytestmark = pytest.mark.integration
 DB = "lg_pages_run_links"
@@ -37,7 +37,6 @@ def test_the_address_helpers():
     keep_in_url(params, None)
     assert params == {} and url_run(params) is None
     assert url_run({RUN_PARAM: "  "}) is None
-    assert with_run(["a", "b"], "c") == ["c", "a", "b"] and with_run(["a", "b"], "b") == ["a", "b"]
 
 
 def test_the_explorer_reopens_an_older_run_from_its_address(use_db, run_ids):
