@@ -40,10 +40,10 @@ from rag.embeddings import Embedder, build_embedder, build_ingest_embedder  # no
 from rag.ingest import expand_paths, ingest_paths  # noqa: E402
 from rag.pdf import RawPdf, build_document, parse_pdf  # noqa: E402
 from rag.types import ParsedDocument  # noqa: E402
+from seed_data.regulations.render import COMPILATION, REALDOCS, render_compilation  # noqa: E402
 from tests.pdf_factory import write_policy_pdf  # noqa: E402
 
 REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
-REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 # run -> parser. before: as ingestion was before issue 12 (pypdf, torch float32, TORCH_THREADS);
 # today: the new parser with that embedder; after: the new parser, EMBEDDING_BACKEND (or --after)
 # with INGEST_THREADS workers.
@@ -150,8 +150,6 @@ def main() -> None:
         if "regulations" in wanted:
             corpora["regulations (Reg X + Reg C)"] = expand_paths([REGULATIONS])
         if "long" in wanted:
-            from seed_data.regulations.render import COMPILATION, render_compilation
-
             started = time.perf_counter()
             long_pdf = render_compilation(args.realdocs, Path(tmp) / COMPILATION.pdf)
             print(f"rendered the long document in {time.perf_counter() - started:.1f} s (not counted)", flush=True)

@@ -1,5 +1,7 @@
 """Citation explorer: every retrieval stage behind an agent's citations, or behind a free question."""
 
+from collections import ChainMap
+
 import streamlit as st
 
 from core.errors import DatabaseUnavailable, LoanGraphError
@@ -32,7 +34,7 @@ def show_run_evidence(factory) -> None:
     ids = [r.run_id for r in runs]
     labels = {r.run_id: explorer.run_label(r) for r in runs}
     # a run picked in this session wins; else the address's (a reload, a shared link); else the last underwritten
-    state = {**st.session_state.to_dict(), "url_run": linked}
+    state = ChainMap(st.session_state, {"url_run": linked})
     run_id = st.selectbox("Run", ids, format_func=labels.get,
                           index=explorer.preselect(ids, state, "explorer_run_id", "url_run", "last_run_id"))
     run_links.keep_in_url(st.query_params, run_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from agents.distill.programs import LIMITS, Limits, limit_lines, mi_rate, outcome
 from agents.formulas import compute_ratios, ltv as ltv_pct
@@ -92,10 +92,9 @@ def make_case(rng: random.Random, index: int) -> RatioCase:
     app, driver = _application(rng, program, want)
     lim = LIMITS[program]
     r = compute_ratios(app, mi_annual_rate_pct=mi_rate(program, ltv_pct(app.loan_amount, app.property_value)))
-    reserves = (app.liquid_assets / r.piti).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
     figures = {"piti": str(r.piti), "monthly_income": str(r.monthly_income), "monthly_debts": str(r.monthly_debts),
                "front_end_dti": str(r.front_end_dti), "back_end_dti": str(r.back_end_dti), "ltv": str(r.ltv),
-               "reserves_months": str(reserves)}
+               "reserves_months": str(r.reserves_months)}
     got = outcome(lim, r.back_end_dti, r.ltv)
     driver = "ltv" if r.ltv > lim.max_ltv else ("dti" if got != "PASS" else "")
     computed = index % COMPUTED_EVERY == COMPUTED_EVERY - 1

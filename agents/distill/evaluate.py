@@ -86,14 +86,10 @@ def _mean(values: list) -> float:
     return round(float(statistics.fmean(float(v) for v in values)), 4) if values else 0.0
 
 
-def _similarity(settings: Settings, tests: list[dict], outs: list[dict]) -> list[float]:
-    """Cosine between each narrative and the teacher's target, with the project's bundled MiniLM."""
-    from rag.embeddings import build_embedder
-
-    embedder = build_embedder(settings)
-    a = embedder.embed_documents([e["target"] for e in tests])
+def _similarity(embedder, targets: np.ndarray, outs: list[dict]) -> list[float]:
+    """Cosine between each narrative and its teacher target (`targets`: the targets' vectors)."""
     b = embedder.embed_documents([o["text"] or " " for o in outs])
-    return [float(x) for x in np.sum(a * b, axis=1)]
+    return [float(x) for x in np.sum(targets * b, axis=1)]
 
 
 def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
@@ -105,6 +101,10 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
     keep = previous.get("n") == len(tests) and previous.get("data_hash") == _manifest(out).get("data_hash")
     results = {k: v for k, v in previous.get("models", {}).items() if keep}
     models_dir = settings.model_cache_dir
+    from rag.embeddings import build_embedder  # the project's bundled MiniLM, loaded once for every row
+
+    embedder = build_embedder(settings)
+    targets = embedder.embed_documents([e["target"] for e in tests])
     for name in models:
         if name == "teacher":
             key, outs = _teacher_outputs(settings, tests)
@@ -118,7 +118,7 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
             client = LocalClient(paths=paths, max_new_tokens=settings.local_max_new_tokens,
                                  threads=settings.torch_threads)
             key, outs = name, _local_outputs(client, tests, settings.llm_timeout_s)
-        row = score(tests, outs, _similarity(settings, tests, outs))
+        row = score(tests, outs, _similarity(embedder, targets, outs))
         _dump(out / f"narratives_{key}.jsonl", tests, outs)
         judged = judge_scores(settings, tests, outs)
         if judged is not None:

@@ -24,7 +24,7 @@ def verdict_agrees(text: str, verdict: str) -> bool:
     stated = outcome_families(text)
     if verdict not in FAMILY:
         return not stated
-    return stated == [FAMILY[verdict]] or (FAMILY[verdict] in stated and len(set(stated)) == 1)
+    return stated == [FAMILY[verdict]]  # outcome_families names each family once
 
 
 def decisive_limits(case: dict) -> list[Decimal]:

@@ -27,7 +27,6 @@ LIMITS = {
     "usda": Limits("usda", Decimal(41), Decimal(44), Decimal(100), "FAIL"),
     "jumbo": Limits("jumbo", Decimal(43), None, Decimal(80), "FAIL"),
 }
-OUTCOMES = ("PASS", "REVIEW", "FAIL")
 # Annual mortgage insurance (or guarantee fee) % on the loan, as agents/README.md lists it.
 MI_RATES = {"conventional": Decimal("0.50"), "fha": Decimal("0.55"), "usda": Decimal("0.35")}
 

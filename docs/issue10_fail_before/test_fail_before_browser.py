@@ -7,7 +7,6 @@ Not collected by `make test`: `docs/issue10_fail_before/run.sh` copies it into t
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,12 +29,14 @@ def url(clone_seeded, settings, tmp_path_factory):
         pytest.skip("Debian chromium is not installed")
     clone_seeded(DB).dispose()
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
-           "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
     log = (tmp_path_factory.mktemp("browser") / "streamlit.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with pytest.MonkeyPatch.context() as mp:  # the server inherits this process's environment, plus these
+        for name, value in {"DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
+                            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}.items():
+            mp.setenv(name, value)
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         yield f"http://127.0.0.1:{port}"

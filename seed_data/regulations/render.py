@@ -33,6 +33,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 NS = "{eregs}"
 HERE = Path(__file__).resolve().parent
+REALDOCS = HERE.parents[1].parent / "shared" / "realdocs"  # ../shared beside the checkout, as in CI
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def render(source: Source, src_dir: Path, out_dir: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--src", type=Path, default=HERE.parents[1].parent / "shared" / "realdocs")
+    parser.add_argument("--src", type=Path, default=REALDOCS)
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--compilation", type=Path, help="write the ~1,000-page benchmark document here instead")
     args = parser.parse_args()

@@ -25,8 +25,8 @@ from core.models import PolicyChunk, PolicyDocument
 from core.settings import PROJECT_ROOT
 from rag.chunking import chunk_document
 from rag.pdf import parse_pdf
+from seed_data.regulations.render import REALDOCS
 
-REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # ../shared beside the checkout, as in CI
 ADDED = "Overlay: every borrower must hold a valid passport issued at least six months before closing."
 
 

@@ -10,9 +10,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject
 
 from core.errors import IngestError
-from core.settings import PROJECT_ROOT
 from rag.chunking import chunk_document
 from rag.pdf import parse_pdf
+from seed_data.regulations.render import COMPILATION, REALDOCS, render_compilation
 from tests.pdf_factory import write_pages_pdf, write_scanned_pdf
 
 pytestmark = pytest.mark.unit
@@ -115,16 +115,12 @@ def test_header_filter_that_would_eat_body_text_is_not_applied(tmp_path):
     assert all("long repeated paragraph" in p.text for p in doc.pages)
 
 
-REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # ../shared beside the checkout, as in CI
-
 
 @pytest.mark.slow
 @pytest.mark.skipif(not REALDOCS.exists(), reason="the shared real-regulation corpus is not on this machine")
 def test_the_long_real_document_keeps_its_structure(tmp_path):
     """The ingest benchmark's real document (both regulations and their section-by-section analysis,
     ~800 pages): one title, sections from its outline on every body chunk, contents pages kept out."""
-    from seed_data.regulations.render import COMPILATION, render_compilation  # noqa: PLC0415  (a script)
-
     path = render_compilation(REALDOCS, tmp_path / COMPILATION.pdf)
     doc, chunks = chunks_of(path, size=512, overlap=50)
     assert len(doc.pages) > 700 and len(doc.text) > 3_500_000
