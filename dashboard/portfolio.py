@@ -60,12 +60,13 @@ def resumable_file(sessions: sessionmaker[Session], batch_id: str) -> tuple[Path
 
 
 def run_file(path: Path, *, service: Any, sessions: sessionmaker[Session], limit: int | None,
-             on_progress: Callable[[int, int], None]) -> dict[str, Any]:
-    """Plan and underwrite `path` in this process; `on_progress(done, total)` after each row."""
+             on_progress: Callable[[int, int], None], file_name: str | None = None) -> dict[str, Any]:
+    """Plan and underwrite `path` in this process; `on_progress(done, total)` after each row.
+    `file_name`: the name the officer uploaded it under (it is stored under its content hash)."""
     from agents.batch.engines import InlineEngine
     from agents.batch.runner import execute, plan_batch
 
-    plan = plan_batch(path, sessions=sessions, limit=limit)
+    plan = plan_batch(path, sessions=sessions, limit=limit, file_name=file_name)
     total, done = len(plan.tasks), [0]
 
     def step(_outcome) -> None:

@@ -21,10 +21,11 @@ limit = st.number_input("Rows to underwrite (from the top of the file)", min_val
 
 
 
-def run_batch(path, rows: int) -> None:
+def run_batch(path, rows: int, file_name: str | None = None) -> None:
     try:
         bar = st.progress(0.0, text="Reading and checking every row...")
         summary = portfolio.run_file(path, service=underwriting_service(), sessions=factory, limit=rows,
+                                     file_name=file_name,
                                      on_progress=lambda done, total: bar.progress(
                                          done / total if total else 1.0, text=f"{done} of {total} underwritten"))
         st.session_state["portfolio_batch"] = summary["batch_id"]
@@ -42,7 +43,7 @@ needs_file = source == "Upload a file" and not upload
 if st.button("Run batch", type="primary", icon=":material/play_arrow:", disabled=needs_file):
     try:
         path = portfolio.save_upload(upload.name, upload.getvalue()) if upload else portfolio.HMDA_SLICE
-        run_batch(path, int(limit))
+        run_batch(path, int(limit), file_name=upload.name if upload else None)
     except ValueError as exc:
         st.error(str(exc))
 

@@ -85,15 +85,17 @@ def _parse(raw: RawRow, *, source: str, csv_text: bool) -> tuple[dict[str, Any],
 
 
 def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str, str] | None = None,
-               limit: int | None = None) -> Plan:
-    """Validate every row, open (or reopen) the batch and give each undecided row its run id."""
+               limit: int | None = None, file_name: str | None = None) -> Plan:
+    """Validate every row, open (or reopen) the batch and give each undecided row its run id.
+
+    `file_name`: the name the batch is listed under (an upload's own name; default the file's)."""
     source = detect_source(path)
     valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit)
     plan = Plan(store.batch_id_of(path), source, total, refused=refused)
     with sessions.begin() as session:
         states = store.item_states(session=session, batch_id=plan.batch_id)
         valid = _refuse_taken_ids(valid, states, plan, session)
-        store.open_batch(session=session, batch_id=plan.batch_id, file_name=path.name, source=source,
+        store.open_batch(session=session, batch_id=plan.batch_id, file_name=file_name or path.name, source=source,
                          total_rows=total, refused=plan.refused[:MAX_REFUSED_LISTED * 20])
         new = [(n, monitoring) for n, _, monitoring in valid if n not in states]
         assigned = store.assign_runs(session=session, batch_id=plan.batch_id, rows=new)

@@ -215,3 +215,24 @@ def test_runs_from_a_batch_are_ordinary_runs(service, sessions, tmp_path):
     with sessions() as s:
         run = s.get(Run, plan.tasks[0].run_id)
         assert run.final_decision is None and run.application.applicant_name == "Ordinary"  # in the officer queue
+
+
+def test_an_upload_is_listed_under_the_name_the_officer_gave_it(tmp_path, service, sessions):
+    """Uploads are stored under their content hash; the Batches table shows the officer's file name,
+    and a later upload of the same content under another name resumes the batch without renaming it."""
+    from dashboard import portfolio
+
+    application = {**_samples()[0][0], "application_id": "BATCH-NAMED-1"}
+    data = json.dumps(application).encode() + b"\n"
+    stored = portfolio.save_upload("march pipeline.jsonl", data)
+    assert stored.name != "march pipeline.jsonl"
+    progress = []
+    summary = portfolio.run_file(stored, service=service, sessions=sessions, limit=None,
+                                 on_progress=lambda done, total: progress.append((done, total)),
+                                 file_name="march pipeline.jsonl")
+    assert summary["decided"] == 1 and progress[-1] == (1, 1)
+    again = portfolio.run_file(portfolio.save_upload("copy.jsonl", data), service=service, sessions=sessions,
+                               limit=None, on_progress=lambda *_: None, file_name="copy.jsonl")
+    assert again["batch_id"] == summary["batch_id"] and again["skipped"] == 1
+    listed = portfolio.batches_frame(sessions).set_index("Batch").loc[summary["batch_id"], "File"]
+    assert listed == "march pipeline.jsonl"
