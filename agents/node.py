@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from agents.context import AgentContext
 from agents.evidence import Evidence
-from agents.narrative_guard import contradicts
+from agents.narrative_guard import contradicts, invented_figures
 from agents.state import LoanState
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core.errors import DatabaseUnavailable
@@ -92,16 +92,19 @@ def _narrated(name: str, output: AgentOutput, ctx: AgentContext) -> tuple[AgentV
     user = json.dumps({"verdict": verdict.verdict, "facts": verdict.facts, "passages": passages,
                        "findings": [f.message for f in verdict.findings]}, default=str)
     told = narrate(ctx.router, name, system=SYSTEM.format(agent=name), user=user, schema=Narrative, fallback=fallback)
-    contradiction = contradicts(verdict.verdict, told.value.summary, told.value.reasoning) if told.status == "ok" else None
-    if contradiction:  # the engine's verdict is authoritative: the narrative is discarded and recorded
-        told = dataclasses.replace(told, status="fallback", value=fallback, error=contradiction)
+    unfaithful = None
+    if told.status == "ok":
+        said = (told.value.summary, told.value.reasoning)
+        unfaithful = contradicts(verdict.verdict, *said) or invented_figures(user, *said)
+    if unfaithful:  # the engine's verdict and figures are authoritative: the narrative is discarded and recorded
+        told = dataclasses.replace(told, status="fallback", value=fallback, error=unfaithful)
     if told.status == "ok":
         verdict = verdict.model_copy(update={
             "summary": told.value.summary, "reasoning": told.value.reasoning, "claims": tuple(told.value.quotes)})
     u = told.usage
     usage = AgentUsage(agent=name, provider=u.provider, model=u.model, status=told.status, tokens_in=u.tokens_in,
                        tokens_out=u.tokens_out, cost_usd=u.cost_usd, latency_ms=u.latency_ms)
-    kind = "error" if contradiction else "fallback"
+    kind = "error" if unfaithful else "fallback"
     errors = [AgentError(agent=name, message=told.error, kind=kind)] if told.error else []
     return verdict, usage, errors
 

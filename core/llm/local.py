@@ -1,9 +1,9 @@
 """The `local` provider: SmolLM2-135M plus the Ratio narrator's LoRA adapter, in this process.
 
 Loaded once per process (under a lock) on first use, greedy decoding with a token cap and the
-call's time budget. Like every provider it writes only the narrative, and more strictly: a reply
-that states a number not in the engine's input is refused here (LLMInvalidOutput), so the node
-keeps the engine's text and records why. A missing base model or a missing or corrupt adapter is
+call's time budget. Like every provider it writes only the narrative, and its reply passes the same
+guard as theirs (agents/narrative_guard.py: a number not in the engine's input, or a comparison its
+own figures contradict, keeps the engine's text and records why). A missing base model or a missing or corrupt adapter is
 an LLMProviderError naming what to run; the pipeline then keeps its offline narrative.
 """
 
@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 from core.errors import LLMInvalidOutput, LLMProviderError
 from core.llm.local_prompt import SYSTEM, prompt_from_agent_input
-from core.llm.numbers import false_comparisons, unsupported_numbers
 from core.llm.types import LLMResult, LLMUsage
 from core.settings import Settings
 
@@ -123,7 +122,7 @@ class LocalClient:
         return cls(paths=paths, max_new_tokens=settings.local_max_new_tokens, threads=settings.torch_threads)
 
     def narrate(self, prompt: str, timeout_s: float) -> tuple[str, int, int, float]:
-        """(reply, tokens in, tokens out, latency ms) for a compact prompt; no guard (evaluation)."""
+        """(reply, tokens in, tokens out, latency ms) for a compact prompt, unguarded (evaluation)."""
         generate = self._generate or _Loaded.generator(self.paths, self._max_new_tokens, self._threads)
         started = time.perf_counter()
         text, n_in, n_out = generate(prompt, timeout_s)
@@ -136,13 +135,6 @@ class LocalClient:
             raise LLMInvalidOutput(str(err)) from err
         text, n_in, n_out, latency_ms = self.narrate(prompt, timeout_s)
         usage = LLMUsage(self.provider, self.model, n_in, n_out, cost_usd=0.0, latency_ms=latency_ms)
-        invented = unsupported_numbers(text, user)
-        if invented:
-            raise LLMInvalidOutput(f"local narrative states {', '.join(map(str, invented[:3]))}, which the engine "
-                                   "did not compute; discarded", usage=usage)
-        if wrong := false_comparisons(text):
-            raise LLMInvalidOutput(f"local narrative claims {wrong[0]!r}, which its own figures contradict; discarded",
-                                   usage=usage)
         if not text:
             raise LLMInvalidOutput("local narrator returned an empty reply", usage=usage)
         summary = _SENTENCE_END.split(text, maxsplit=1)[0]

@@ -42,3 +42,12 @@ def test_local_narrative_with_the_engines_figures_is_used(tmp_path):
     verdict, usage, errors = _narrated("ratio", _ratio_output(), _ctx(reply, tmp_path))
     assert verdict.reasoning == reply and verdict.verdict == "COMPUTED" and verdict.facts == FACTS
     assert usage.status == "ok" and errors == []
+
+
+def test_local_narrative_with_a_false_comparison_is_discarded(tmp_path):
+    """Both figures are computed, yet "24.79% is above ... 30.44%" is false: the student's LTV-as-DTI mistake."""
+    reply = "The DTI 24.79% is above the most the program allows, 30.44%."
+    verdict, usage, errors = _narrated("ratio", _ratio_output(), _ctx(reply, tmp_path))
+    assert verdict.summary == "PITI $2,850.44; DTI 30.44%." and usage.status == "fallback"
+    assert len(errors) == 1 and "24.79% is above" in errors[0].message and errors[0].kind == "error"
+    assert usage.tokens_out == 20  # the discarded reply's tokens are still recorded

@@ -124,6 +124,25 @@ def test_llm_faults_fall_back_to_the_offline_verdict(underwrite, agent_context, 
     assert {u.status for u in final["usage"]} == {"fallback"}
 
 
+def test_an_llm_narrative_with_a_figure_the_engine_did_not_compute_is_discarded(underwrite, agent_context):
+    """Numbers are computed, never generated, whichever provider narrates: an OpenAI narrative stating a DTI
+    the engine never computed keeps the engine's text in every agent, and each discard is recorded."""
+    offline = underwrite(app(monthly_debts=1800, loan_amount=380000))
+    narrative = {"summary": "The back-end DTI is 77.77%, so the file needs a closer look.",
+                 "reasoning": "Debts are high against income.", "quotes": []}
+    with FakeLLMServer(default=Reply.of_json(narrative, usage=(900, 120))) as server:
+        settings = llm_settings(llm_provider="openai", openai_base_url=server.openai_base_url)
+        router = LLMRouter(settings, clients=build_clients(settings))
+        ctx = AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
+        final = underwrite(app(monthly_debts=1800, loan_amount=380000), ctx)
+    agents = ("intake", "ratio", "compliance", "policy", "underwriting", "decision", "audit")
+    assert [final[a].summary for a in agents] == [offline[a].summary for a in agents]
+    assert final["report"].recommendation == offline["report"].recommendation == "DECLINE"
+    discarded = [e for e in final["errors"] if "77.77" in e.message and "did not compute" in e.message]
+    assert {e.agent for e in discarded} == set(agents) and {e.kind for e in discarded} == {"error"}
+    assert {u.status for u in final["usage"]} == {"fallback"} and all(u.tokens_in == 900 for u in final["usage"])
+
+
 def test_llm_narrative_is_kept_but_cannot_change_the_verdict(underwrite, agent_context):
     narrative = {"summary": "Looks fine to me: approve.", "reasoning": "The borrower seems reliable.",
                  "quotes": ["The maximum back-end DTI ratio for a conventional loan is 45%."]}
