@@ -31,7 +31,7 @@ from benchmarks.retrieval_quality import SETS  # noqa: E402
 from core.db import resolve_database_url  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from rag.answer import _candidates, _score, answer_queries  # noqa: E402
-from rag.embeddings import get_embedder  # noqa: E402
+from rag.embeddings import build_ingest_embedder, get_embedder  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
 from rag.retrieval import Retriever  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker  # noqa: E402
@@ -49,8 +49,8 @@ def best_scores(key: str, reuse: bool) -> list[tuple[bool, float, float]]:
         engine = create_engine(_url_for(settings, name))
     else:
         engine = bench_engine(name)
-        ingest_paths([corpus or settings.policy_dir], session_factory=sessionmaker(bind=engine), embedder=embedder,
-                     settings=settings)
+        ingest_paths([corpus or settings.policy_dir], session_factory=sessionmaker(bind=engine),
+                     embedder=build_ingest_embedder(settings), settings=settings)
     retriever = Retriever(session_factory=sessionmaker(bind=engine), embedder=embedder, reranker=NoOpReranker(),
                           settings=settings)
     out = []

@@ -3,12 +3,13 @@
 one real document of about 800 dense pages (both regulations with the Bureau's section-by-section
 analysis, 3.9 million characters: more text than a 1,182-page agency guide).
 
-    python benchmarks/ingest.py [--pages 1000] [--corpora seed,generated,regulations,long] [--after onnx]
+    python benchmarks/ingest.py [--pages 1000] [--corpora seed,generated,regulations,long] [--runs today,bf16,after]
 
 Runs in its own database (`lg_bench_ingest`) on the configured server; the app's data is untouched.
 "before" = page text from pypdf (the old parser) + the torch embedder; "today" = pypdfium2 + the torch
-embedder; "after" = pypdfium2 + the embedding backend given by --after (default: the configured one)
-as ingestion runs it (INGEST_THREADS workers of one thread each). All use the same chunker, back to
+embedder; "bf16" = pypdfium2 + torch-bf16 on INGEST_THREADS workers (the ingest default before
+OpenVINO); "after" = pypdfium2 + the ingest backend given by --after (default: INGEST_BACKEND) as
+ingestion runs it (INGEST_THREADS workers of one thread each). All use the same chunker, back to
 back in one process, so they see the same machine load.
 The generated corpus reuses the seed corpus's own sentences, laid out as numbered sections on
 pages with running headers, so parsing and chunking see realistic text.
@@ -36,7 +37,7 @@ import rag.ingest.service as ingest_service  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
 from core.settings import PROJECT_ROOT, get_settings  # noqa: E402
 from rag.chunking import chunk_document  # noqa: E402
-from rag.embeddings import Embedder, build_embedder, build_ingest_embedder  # noqa: E402
+from rag.embeddings import Embedder, build_embedder, build_ingest_embedder, ingest_backend  # noqa: E402
 from rag.ingest import expand_paths, ingest_paths  # noqa: E402
 from rag.pdf import RawPdf, build_document, parse_pdf  # noqa: E402
 from rag.types import ParsedDocument  # noqa: E402
@@ -47,7 +48,7 @@ REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
 # run -> parser. before: as ingestion was before issue 12 (pypdf, torch float32, TORCH_THREADS);
 # today: the new parser with that embedder; after: the new parser, EMBEDDING_BACKEND (or --after)
 # with INGEST_THREADS workers.
-RUNS = {"before": "pypdf", "today": "pypdfium2", "after": "pypdfium2"}
+RUNS = {"before": "pypdf", "today": "pypdfium2", "bf16": "pypdfium2", "after": "pypdfium2"}
 
 
 def pypdf_parse(data: bytes, *, fallback_name: str) -> ParsedDocument:
@@ -124,23 +125,27 @@ def main() -> None:
     parser_.add_argument("--pages", type=int, default=1000, help="pages in the generated corpus")
     parser_.add_argument("--corpora", default="seed,generated,regulations,long", help="comma-separated subset")
     parser_.add_argument("--realdocs", type=Path, default=REALDOCS, help="the RegML XML the long document is rendered from")
-    parser_.add_argument("--after", choices=["torch", "torch-bf16", "onnx", "onnx-int8"], help="embedding backend for 'after'")
-    parser_.add_argument("--runs", default="before,today,after", help="which of before,today,after to run")
+    parser_.add_argument("--after", choices=["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"],
+                         help="ingest backend for 'after' (default: INGEST_BACKEND)")
+    parser_.add_argument("--runs", default="before,today,after", help="which of before,today,bf16,after to run")
     parser_.add_argument("--parse-only", action="store_true", help="parse and chunk only (no embedding, no database)")
     args = parser_.parse_args()
     settings = get_settings()
-    after_backend = args.after or settings.embedding_backend
+    after_backend = args.after or ingest_backend(settings)
     runs = {when: run for when, run in RUNS.items() if when in args.runs.split(",")}
-    backends = {"before": "torch", "today": "torch", "after": after_backend}
+    backends = {"before": "torch", "today": "torch", "bf16": "torch-bf16", "after": after_backend}
+    workers = f"{settings.ingest_threads} worker(s)"
     threads = {"before": f"{settings.torch_threads} thread(s)", "today": f"{settings.torch_threads} thread(s)",
-               "after": f"{settings.ingest_threads} worker(s)"}
+               "bf16": workers, "after": workers}
     embedders: dict[str, Embedder | None] = {when: None for when in runs}
     if not args.parse_only:
-        build = {"before": build_embedder, "today": build_embedder, "after": build_ingest_embedder}
-        embedders = {when: build[when](settings.model_copy(update={"embedding_backend": backends[when]}))
+        build = {"before": build_embedder, "today": build_embedder, "bf16": build_ingest_embedder,
+                 "after": build_ingest_embedder}
+        embedders = {when: build[when](settings.model_copy(update={"embedding_backend": backends[when],
+                                                                   "ingest_backend": backends[when]}))
                      for when in runs}
         for embedder in embedders.values():
-            embedder.embed_documents(["warm up"])  # model load (and a first ONNX export) is not ingestion throughput
+            embedder.embed_documents(["warm up"])  # model load (and a first export) is not ingestion throughput
     wanted = set(args.corpora.split(","))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
 from core.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
-from rag.embeddings import Embedder, get_embedder  # noqa: E402
+from rag.embeddings import Embedder, build_ingest_embedder, get_embedder, ingest_backend  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
 from rag.retrieval import Chunk, Retriever, RetrievalTrace  # noqa: E402
 from rag.retrieval.bm25 import BM25Cache, bm25_search  # noqa: E402
@@ -196,12 +196,13 @@ class SetResult:
 
 
 def run_set(key: str, settings: Settings, embedder: Embedder, reranker: Reranker, *, only_default: bool,
-            misses: bool) -> SetResult:
+            misses: bool, ingest_embedder: Embedder | None = None) -> SetResult:
+    """`ingest_embedder` embeds the corpus (default: the query `embedder`), as `python -m rag.ingest` would."""
     label, corpus, path = SETS[key]
     engine = bench_engine(f"lg_bench_rq_{key}")
     session_factory = sessionmaker(bind=engine)
-    reports = ingest_paths([corpus or settings.policy_dir], session_factory=session_factory, embedder=embedder,
-                           settings=settings)
+    reports = ingest_paths([corpus or settings.policy_dir], session_factory=session_factory,
+                           embedder=ingest_embedder or embedder, settings=settings)
     failed = [r.line() for r in reports if r.status == "failed"]
     if failed:
         raise SystemExit("ingest failed: " + "; ".join(failed))
@@ -235,7 +236,8 @@ def _cell(value: list[float] | str | None, i: int) -> str:
 
 def print_report(results: list[SetResult], settings: Settings, reranker: Reranker) -> None:
     print(machine_line())
-    print(f"embedder {settings.embedding_model} ({settings.embedding_backend}); reranker {reranker.name}; "
+    print(f"embedder {settings.embedding_model} (queries {settings.embedding_backend}, documents "
+          f"{ingest_backend(settings)}); reranker {reranker.name}; "
           + "; ".join(f"{r.label}: {r.chunks} chunks, {len(r.questions)} answerable questions" for r in results))
     names = list(dict.fromkeys(name for r in results for name in r.scores))
     headers = ["configuration"] + [f"{metric} {r.label}" for metric in ("recall@5", "MRR@10", "nDCG@10") for r in results]
@@ -262,10 +264,10 @@ def main() -> None:
     parser.add_argument("--configs", choices=["all", "default"], default="all")
     args = parser.parse_args()
     settings = get_settings()
-    embedder = get_embedder()
+    embedder, documents = get_embedder(), build_ingest_embedder(settings)
     reranker = build_reranker(settings)
-    results = [run_set(key, settings, embedder, reranker, only_default=args.configs == "default", misses=args.misses)
-               for key in args.sets.split(",")]
+    results = [run_set(key, settings, embedder, reranker, only_default=args.configs == "default", misses=args.misses,
+                       ingest_embedder=documents) for key in args.sets.split(",")]
     print_report(results, settings, reranker)
 
 

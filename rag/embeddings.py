@@ -19,6 +19,21 @@ from core.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+# Bump when the int8 OpenVINO copy's quantization recipe or calibration texts change: a new copy
+# under DATA_DIR/models and a new vector family (rag/openvino_embedder.py).
+INT8_RECIPE = "nncf-int8-transformer-seed-v1"
+
+
+def backend_family(backend: str) -> str:
+    """The ingest-key suffix of the vectors `backend` makes. torch, torch-bf16, onnx and openvino give
+    the same vectors (cosine 0.9999+) and share the empty suffix every corpus was ingested under
+    before; each int8 copy's vectors differ a little (cosine 0.99), each in its own way."""
+    return {"onnx-int8": "|int8", "openvino-int8": f"|ov-int8|{INT8_RECIPE}"}.get(backend, "")
+
+
+def vector_family(embedder: Embedder) -> str:
+    """The family of the vectors `embedder` makes (a test double without one: the torch family)."""
+    return getattr(embedder, "family", "")
 
 
 class Embedder(Protocol):
@@ -111,6 +126,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(resolve_model_path(model_name, allow_download=allow_download), device="cpu")
         self._model.eval()
         self.dim = int(self._model.get_embedding_dimension())
+        self.family = backend_family("torch")
         self._bf16 = bf16 and cpu_has_bf16()
         if bf16 and not self._bf16:
             log.info("this CPU has no native bfloat16; embedding in float32")
@@ -161,13 +177,27 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
     """The configured embedder; `threads` overrides TORCH_THREADS, `workers` > 1 embeds document
     batches on that many threads of one thread each (build_ingest_embedder)."""
     threads = threads or settings.torch_threads
-    if settings.embedding_backend in ("onnx", "onnx-int8"):
+    if settings.embedding_backend in ("openvino", "openvino-int8"):
+        try:
+            from rag.openvino_embedder import OpenVinoEmbedder
+
+            path = resolve_model_path(settings.embedding_model, allow_download=False)
+            embedder: Embedder = OpenVinoEmbedder(
+                settings.embedding_model, path, cache_dir=settings.model_cache_dir, threads=threads,
+                batch_size=settings.embedding_batch_size, quantized=settings.embedding_backend == "openvino-int8",
+                workers=workers)
+        except ImportError as exc:
+            raise ModelUnavailable(
+                f"the {settings.embedding_backend} backend needs openvino and nncf ({exc}); install "
+                "requirements.txt, or set INGEST_BACKEND=torch-bf16 (and EMBEDDING_BACKEND) to embed with torch"
+            ) from exc
+    elif settings.embedding_backend in ("onnx", "onnx-int8"):
         from rag.onnx_embedder import OnnxEmbedder
 
         path = resolve_model_path(settings.embedding_model, allow_download=False)
-        embedder: Embedder = OnnxEmbedder(settings.embedding_model, path, cache_dir=settings.model_cache_dir,
-                                          threads=threads, batch_size=settings.embedding_batch_size,
-                                          quantized=settings.embedding_backend == "onnx-int8", workers=workers)
+        embedder = OnnxEmbedder(settings.embedding_model, path, cache_dir=settings.model_cache_dir,
+                                threads=threads, batch_size=settings.embedding_batch_size,
+                                quantized=settings.embedding_backend == "onnx-int8", workers=workers)
     else:
         embedder = SentenceTransformerEmbedder(
             settings.embedding_model, threads=threads, batch_size=settings.embedding_batch_size,
@@ -188,14 +218,23 @@ def with_workers(embedder: Embedder, workers: int) -> Embedder:
     loading a second copy. An embedder without workers (a test double) is returned as it is."""
     if getattr(embedder, "_workers", workers) == workers:
         return embedder
+    if hasattr(embedder, "for_workers"):  # OpenVINO compiles the number of parallel requests in
+        return embedder.for_workers(workers)
     view = copy.copy(embedder)
     view._workers = workers  # type: ignore[attr-defined]
     return view
 
 
+def ingest_backend(settings: Settings) -> str:
+    """The backend that embeds documents at ingestion (INGEST_BACKEND, else EMBEDDING_BACKEND)."""
+    return settings.ingest_backend or settings.embedding_backend
+
+
 def build_ingest_embedder(settings: Settings) -> Embedder:
-    """The embedder ingestion uses: INGEST_THREADS workers of one thread each (queries keep TORCH_THREADS)."""
-    return build_embedder(settings, threads=1, workers=settings.ingest_threads)
+    """The embedder ingestion uses: INGEST_BACKEND on INGEST_THREADS workers of one thread each
+    (queries keep EMBEDDING_BACKEND and TORCH_THREADS)."""
+    return build_embedder(settings.model_copy(update={"embedding_backend": ingest_backend(settings)}),
+                          threads=1, workers=settings.ingest_threads)
 
 
 @lru_cache(maxsize=1)

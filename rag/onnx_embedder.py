@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embeddings import embed_in_batches
+from rag.embeddings import backend_family, embed_in_batches
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class OnnxEmbedder:
         self._batch_size = batch_size
         self._workers = workers
         self.name = model_name
+        self.family = backend_family("onnx-int8" if quantized else "onnx")
         self.dim = int(self._embed_batch(["dimension probe"]).shape[1])
         self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
 

@@ -38,7 +38,7 @@ SETTINGS_SNAPSHOT = ("query_rewrite", "rewrite_max_variants", "lay_term_expansio
                      "lay_term_acronyms", "dense_candidates", "bm25_candidates", "bm25_backend",
                      "hnsw_ef_search", "rrf_k", "fused_candidates", "mmr_lambda", "rerank_candidates",
                      "reranker_model", "chunk_size", "chunk_overlap", "answer_min_score", "answer_max_sentences",
-                     "embedding_model", "embedding_backend")
+                     "embedding_model", "embedding_backend", "ingest_backend")
 
 
 def metric_keys(k: int, judge: Judge | None) -> list[str]:

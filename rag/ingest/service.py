@@ -26,7 +26,7 @@ from core.errors import IngestError
 from core.models import PolicyChunk, PolicyDocument, PolicyPage
 from core.settings import Settings
 from rag.chunking import chunk_document, contextual_text
-from rag.embeddings import Embedder
+from rag.embeddings import Embedder, backend_family, ingest_backend, vector_family
 from rag.pdf import parse_pdf
 from rag.types import ChunkDraft, DocumentMeta, ParsedDocument
 
@@ -62,28 +62,32 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 # Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
 EMBEDDING_RECIPE = "contextual-header-v1"
-# Backends whose vectors differ from the others' get their own suffix in the ingest key, so a
-# corpus embedded by one is re-embedded for another. torch, torch-bf16 and onnx give the same
-# vectors (cosine 0.9999+) and keep the key they always had; onnx-int8's differ (cosine 0.989).
-VECTOR_FAMILY = {"torch": "", "torch-bf16": "", "onnx": "", "onnx-int8": "|int8"}
-
-
-def ingest_key(data: bytes, settings: Settings) -> str:
+def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
 
-    Re-ingesting the same file with the same settings adds nothing; changing the chunk size, the
-    embedder, its vector family or the recipe re-chunks and re-embeds it on the next ingest.
+    `family` is the vector family of the embedder (rag.embeddings.backend_family). Re-ingesting the
+    same file with the same settings adds nothing; changing the chunk size, the embedding model,
+    the vector family or the recipe re-chunks and re-embeds it on the next ingest.
     """
     recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
-    recipe += VECTOR_FAMILY[settings.embedding_backend]
-    return hashlib.sha256(data + recipe.encode()).hexdigest()
+    return hashlib.sha256(data + (recipe + family).encode()).hexdigest()
+
+
+def accepted_families(settings: Settings) -> list[str]:
+    """Vector families a stored document may have and still count as current: those of the query
+    backend and of the ingest backend (the default ingests int8 vectors that torch queries search).
+    A corpus embedded by a backend no longer configured is re-embedded."""
+    return list(dict.fromkeys([backend_family(ingest_backend(settings)), backend_family(settings.embedding_backend)]))
 
 
 def stale_files(paths: Sequence[Path], settings: Settings, *, session: Session) -> list[Path]:
-    """The files whose current ingest key is not in the knowledge base (new, changed or re-recipe'd)."""
-    keys = {path: ingest_key(path.read_bytes(), settings) for path in paths if path.is_file()}
-    known = set(session.scalars(select(PolicyDocument.content_hash).where(PolicyDocument.content_hash.in_(keys.values()))))
-    return [path for path, key in keys.items() if key not in known]
+    """The files with no ingest key of an accepted family in the knowledge base (new, changed or
+    re-recipe'd)."""
+    keys = {path: [ingest_key(path.read_bytes(), settings, f) for f in accepted_families(settings)]
+            for path in paths if path.is_file()}
+    wanted = [k for ks in keys.values() for k in ks]
+    known = set(session.scalars(select(PolicyDocument.content_hash).where(PolicyDocument.content_hash.in_(wanted))))
+    return [path for path, ks in keys.items() if known.isdisjoint(ks)]
 
 
 def document_key(meta: DocumentMeta) -> str:
@@ -104,10 +108,16 @@ def ingest_file(
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}") from exc
-    digest = ingest_key(data, settings)
+    family = vector_family(embedder)
+    digest = ingest_key(data, settings, family)
     existing = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash == digest))
     if existing is not None and existing.superseded_at is None:
         return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
+    others = [ingest_key(data, settings, f) for f in accepted_families(settings) if f != family]
+    current = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash.in_(others),
+                                                          PolicyDocument.superseded_at.is_(None))) if others else None
+    if current is not None:  # already embedded by the other configured backend: its vectors serve
+        return IngestReport(path, "unchanged", current.page_count, len(current.chunks))
     if existing is not None:
         return _restore(path, existing, session=session, started=started)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import subprocess
@@ -91,18 +92,45 @@ def test_a_file_identical_to_a_superseded_version_makes_that_version_current_aga
     assert again.status == "unchanged"
 
 
+def _family(embedder, backend: str):
+    """The session's torch embedder standing in for `backend` (keeps these tests free of ONNX and OpenVINO)."""
+    from rag.embeddings import backend_family
+
+    stand_in = copy.copy(embedder)
+    stand_in.family = backend_family(backend)
+    return stand_in
+
+
 def test_switching_to_int8_vectors_re_embeds_and_switching_back_restores(tiny_pdf, empty_db, embedder, settings):
-    # the key follows the configured backend; the stand-in embedder keeps the test free of ONNX
-    int8 = settings.model_copy(update={"embedding_backend": "onnx-int8"})
+    only = {"ingest_backend": ""}  # one backend for ingestion and queries
+    int8 = settings.model_copy(update={**only, "embedding_backend": "onnx-int8"})
     path = tiny_pdf()
-    run_ingest([path], empty_db, embedder, settings)
-    (report,) = ingest_paths([path], session_factory=empty_db, embedder=embedder, settings=int8)
+    run_ingest([path], empty_db, embedder, settings.model_copy(update=only))
+    (report,) = ingest_paths([path], session_factory=empty_db, embedder=_family(embedder, "onnx-int8"), settings=int8)
     assert report.status == "new version" and "supersedes version 1.0" in report.reason
-    (back,) = run_ingest([path], empty_db, embedder, settings.model_copy(update={"embedding_backend": "torch"}))
+    (back,) = run_ingest([path], empty_db, embedder, settings.model_copy(update={**only, "embedding_backend": "torch"}))
     assert back.status == "new version" and "restores version 1.0" in back.reason
     with empty_db() as s:
         current = [d.superseded_at is None for d in s.scalars(select(PolicyDocument).order_by(PolicyDocument.id))]
     assert current == [True, False]  # the int8 copy stays, superseded, for its stored citations
+
+
+def test_vectors_of_either_configured_backend_are_current(tiny_pdf, empty_db, embedder, settings):
+    """By default documents are ingested int8 and searched by torch queries: a file embedded by either
+    counts as ingested, so the dashboard (query model) and `python -m rag.ingest` (int8) never undo
+    each other's work; a backend no longer configured is re-embedded."""
+    from rag.ingest import stale_files
+
+    path = tiny_pdf()
+    (first,) = ingest_paths([path], session_factory=empty_db, embedder=_family(embedder, "openvino-int8"),
+                            settings=settings)
+    assert first.status == "ingested"
+    (again,) = run_ingest([path], empty_db, embedder, settings)  # the torch query model: same file, accepted
+    assert again.status == "unchanged"
+    with empty_db() as s:
+        assert stale_files([path], settings, session=s) == []
+        onnx_only = settings.model_copy(update={"ingest_backend": "", "embedding_backend": "onnx-int8"})
+        assert stale_files([path], onnx_only, session=s) == [path]
 
 
 def test_a_different_document_under_a_known_file_name_is_a_new_document(tiny_pdf, empty_db, embedder, settings):

@@ -7,23 +7,33 @@ import hashlib
 import pytest
 
 from core.settings import Settings
-from rag.ingest.service import ingest_key
+from rag.embeddings import backend_family, ingest_backend
+from rag.ingest.service import accepted_families, ingest_key
 
 pytestmark = pytest.mark.unit
 
 DATA = b"%PDF-1.7 a policy guide"
 # The key every corpus was ingested under before the backend became part of it.
 TODAY = hashlib.sha256(DATA + b"contextual-header-v1|all-MiniLM-L6-v2|512|50").hexdigest()
+SETTINGS = Settings(_env_file=None)
 
 
 def _key(backend: str) -> str:
-    return ingest_key(DATA, Settings(_env_file=None, embedding_backend=backend))
+    return ingest_key(DATA, SETTINGS, backend_family(backend))
 
 
-@pytest.mark.parametrize("backend", ["torch", "torch-bf16", "onnx"])
+@pytest.mark.parametrize("backend", ["torch", "torch-bf16", "onnx", "openvino"])
 def test_backends_with_the_same_vectors_keep_todays_key(backend):
     assert _key(backend) == TODAY
 
 
-def test_int8_vectors_get_their_own_key():
-    assert _key("onnx-int8") not in {TODAY, _key("torch-bf16")}
+def test_each_int8_copy_gets_its_own_key():
+    keys = {_key("onnx-int8"), _key("openvino-int8")}
+    assert len(keys) == 2 and TODAY not in keys
+
+
+def test_documents_are_ingested_int8_by_default_and_searched_by_the_query_backend():
+    assert (ingest_backend(SETTINGS), SETTINGS.embedding_backend) == ("openvino-int8", "torch-bf16")
+    assert accepted_families(SETTINGS) == [backend_family("openvino-int8"), ""]
+    same = Settings(_env_file=None, ingest_backend="", embedding_backend="onnx-int8")
+    assert ingest_backend(same) == "onnx-int8" and accepted_families(same) == ["|int8"]
