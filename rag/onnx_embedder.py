@@ -74,34 +74,24 @@ def max_tokens(model_path: str) -> int:
     return int(json.loads(config.read_text()).get("max_seq_length", 256)) if config.is_file() else 256
 
 
-class OnnxEmbedder:
-    """Same protocol as SentenceTransformerEmbedder; batches are formed by text length to cut padding.
+class ExportedEmbedder:
+    """What the ONNX and OpenVINO embedders share: the bundled tokenizer, batches formed by text length
+    to cut padding, mean pooling over the last hidden state and L2 normalisation (as
+    sentence-transformers does). A subclass runs the model in `_hidden`."""
 
-    `workers` > 1: document batches run on that many threads, each session run on one thread
-    (InferenceSession.run is thread-safe); `threads` is the session's own thread count otherwise.
-    """
-
-    def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
-                 quantized: bool = False, workers: int = 1):
-        import onnxruntime as ort
+    def __init__(self, model_name: str, model_path: str, *, batch_size: int, workers: int, family: str):
         from transformers import AutoTokenizer
 
-        target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
-        if not target.is_file():
-            export_onnx(model_path, target)
-        if quantized:
-            target = quantize(target)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1 if workers > 1 else threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
         self._tokenizer = AutoTokenizer.from_pretrained(model_path)
         self._tokenizer_lock = threading.Lock()  # a fast tokenizer must not be entered by two threads at once
         self._max_tokens = max_tokens(model_path)
         self._batch_size = batch_size
         self._workers = workers
         self.name = model_name
-        self.family = backend_family("onnx-int8" if quantized else "onnx")
+        self.family = family
+
+    def _ready(self) -> None:
+        """Call once the model is loaded: probes the dimension and starts the query cache."""
         self.dim = int(self._embed_batch(["dimension probe"]).shape[1])
         self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
 
@@ -117,14 +107,48 @@ class OnnxEmbedder:
         vec.setflags(write=False)
         return vec
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+    def _feeds(self, texts: list[str]) -> dict[str, np.ndarray]:
         with self._tokenizer_lock:
             enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
                                   return_tensors="np")
         feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
-        if "token_type_ids" not in feeds:
-            feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
-        hidden = self._session.run(None, feeds)[0]
-        mask = enc["attention_mask"][..., None].astype(np.float32)
+        feeds.setdefault("token_type_ids", np.zeros_like(feeds["input_ids"]))
+        return feeds
+
+    def _hidden(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        feeds = self._feeds(texts)
+        hidden = self._hidden(feeds)
+        mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+class OnnxEmbedder(ExportedEmbedder):
+    """Same protocol as SentenceTransformerEmbedder, run by ONNX Runtime.
+
+    `workers` > 1: document batches run on that many threads, each session run on one thread
+    (InferenceSession.run is thread-safe); `threads` is the session's own thread count otherwise.
+    """
+
+    def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
+                 quantized: bool = False, workers: int = 1):
+        import onnxruntime as ort
+
+        super().__init__(model_name, model_path, batch_size=batch_size, workers=workers,
+                         family=backend_family("onnx-int8" if quantized else "onnx"))
+        target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
+        if not target.is_file():
+            export_onnx(model_path, target)
+        if quantized:
+            target = quantize(target)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1 if workers > 1 else threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
+        self._ready()
+
+    def _hidden(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        return self._session.run(None, feeds)[0]

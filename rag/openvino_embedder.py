@@ -21,13 +21,12 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from rag.embeddings import INT8_RECIPE, backend_family, cpu_has_bf16, embed_in_batches
-from rag.onnx_embedder import INPUTS, OPSET, export_onnx, max_tokens
+from rag.embeddings import INT8_RECIPE, backend_family, cpu_has_bf16
+from rag.onnx_embedder import OPSET, ExportedEmbedder, export_onnx
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +78,8 @@ def quantize_int8(onnx_path: Path, target_dir: Path, *, tokenize, texts: Sequenc
     return target
 
 
-class OpenVinoEmbedder:
-    """Same protocol as SentenceTransformerEmbedder and OnnxEmbedder; batches formed by text length.
+class OpenVinoEmbedder(ExportedEmbedder):
+    """Same protocol as SentenceTransformerEmbedder and OnnxEmbedder, run by OpenVINO.
 
     `workers` > 1: document batches run on that many threads, each with its own infer request on
     one OpenVINO thread; otherwise `threads` OpenVINO threads.
@@ -88,16 +87,13 @@ class OpenVinoEmbedder:
 
     def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
                  quantized: bool = False, workers: int = 1):
-        from transformers import AutoTokenizer
-
-        self._tokenizer = AutoTokenizer.from_pretrained(model_path)
-        self._tokenizer_lock = threading.Lock()  # a fast tokenizer must not be entered by two threads at once
-        self._max_tokens = max_tokens(model_path)
-        folder = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}"
-        source = folder / "model.onnx"
+        super().__init__(model_name, model_path, batch_size=batch_size, workers=workers,
+                         family=backend_family("openvino-int8" if quantized else "openvino"))
+        self._threads = threads
+        source = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
         if not source.is_file():
             export_onnx(model_path, source)
-        self._threads, self._workers = threads, workers
+        self._source = source
         if quantized:
             target_dir = cache_dir / f"{Path(model_path).name or 'model'}-openvino-{INT8_RECIPE}"
             self._source = quantize_int8(source, target_dir, tokenize=self._feeds, texts=calibration_texts())
@@ -109,14 +105,9 @@ class OpenVinoEmbedder:
                 self._source = quantize_int8(source, target_dir, tokenize=self._feeds, texts=calibration_texts())
                 self._compiled = self._compile()
         else:
-            self._source = source
             self._compiled = self._compile()
         self._local = threading.local()
-        self._batch_size = batch_size
-        self.name = model_name
-        self.family = backend_family("openvino-int8" if quantized else "openvino")
-        self.dim = int(self._embed_batch(["dimension probe"]).shape[1])
-        self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
+        self._ready()
 
     def _compile(self):
         import openvino as ov
@@ -134,32 +125,8 @@ class OpenVinoEmbedder:
         view._local = threading.local()
         return view
 
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size,
-                                workers=self._workers)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._query_cache(text)
-
-    def _embed_one(self, text: str) -> np.ndarray:
-        vec = self._embed_batch([text])[0]
-        vec.setflags(write=False)
-        return vec
-
-    def _feeds(self, texts: list[str]) -> dict[str, np.ndarray]:
-        with self._tokenizer_lock:
-            enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
-                                  return_tensors="np")
-        feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
-        feeds.setdefault("token_type_ids", np.zeros_like(feeds["input_ids"]))
-        return feeds
-
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+    def _hidden(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         request = getattr(self._local, "request", None)
         if request is None:  # an infer request is not to be shared between threads
             request = self._local.request = self._compiled.create_infer_request()
-        feeds = self._feeds(texts)
-        hidden = request.infer(feeds)[0]
-        mask = feeds["attention_mask"][..., None].astype(np.float32)
-        pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+        return request.infer(feeds)[0]
