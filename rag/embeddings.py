@@ -24,6 +24,11 @@ BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 INT8_RECIPE = "nncf-int8-transformer-seed-v1"
 
 
+# OpenVINO's int8 kernels are as efficient on small batches, and small batches of similar lengths
+# pad less: batches of 8 embedded 7-10% more chunks/s than 32 on this machine (2 workers).
+OPENVINO_BATCH = 8
+
+
 def backend_family(backend: str) -> str:
     """The ingest-key suffix of the vectors `backend` makes. torch, torch-bf16, onnx and openvino give
     the same vectors (cosine 0.9999+) and share the empty suffix every corpus was ingested under
@@ -184,8 +189,8 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
             path = resolve_model_path(settings.embedding_model, allow_download=False)
             embedder: Embedder = OpenVinoEmbedder(
                 settings.embedding_model, path, cache_dir=settings.model_cache_dir, threads=threads,
-                batch_size=settings.embedding_batch_size, quantized=settings.embedding_backend == "openvino-int8",
-                workers=workers)
+                batch_size=min(settings.embedding_batch_size, OPENVINO_BATCH),
+                quantized=settings.embedding_backend == "openvino-int8", workers=workers)
         except ImportError as exc:
             raise ModelUnavailable(
                 f"the {settings.embedding_backend} backend needs openvino and nncf ({exc}); install "
