@@ -236,12 +236,14 @@ def prepare_process_env(settings: Settings) -> None:
 
     - HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE: models load from site-packages or DATA_DIR, never a hub.
     - RAGAS_DO_NOT_TRACK: ragas otherwise looks up its telemetry host on every run.
+    - NNCF_CI: NNCF's own switch for its usage telemetry (it quantizes the int8 ingest copy).
     - XDG_RUNTIME_DIR: pgserver (running as root) needs a writable 0700 runtime dir.
     """
     if not settings.allow_model_downloads:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["RAGAS_DO_NOT_TRACK"] = "true"
+    os.environ.setdefault("NNCF_CI", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no weight-loading bars in CLI output
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -67,7 +67,8 @@ def event_line(event: AgentEvent) -> None:
         # one meaning of latency: the agent's own time; the run's total is on the decision card
         timing = (f"{event.usage.latency_ms:,.0f} ms agent time" if event.usage is not None
                   else f"done {event.elapsed_ms / 1000:,.1f} s into the run")
-        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} {md(v.summary)} :gray[({timing})]")
+        st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} :gray[({timing})]")
+        st.text(v.summary)  # the agent's (or a model's) words, shown as written, never as Markdown
         for err in event.errors:
             st.warning(f"{TITLES.get(err.agent, err.agent)}: {md(err.message)}", icon=":material/warning:")
 

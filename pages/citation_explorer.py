@@ -52,7 +52,8 @@ def show_run_evidence(factory) -> None:
         st.warning("That agent's result is no longer stored for this run.")
         return
     # the auditor's order: who decided and why, the passages it cited, and only then how they were found
-    st.markdown(f"**{evidence.agent}** {badge(evidence.verdict)} {md(evidence.summary)}")
+    st.markdown(f"**{evidence.agent}** {badge(evidence.verdict)}")
+    st.text(evidence.summary)  # the agent's (or a model's) words, shown as written, never as Markdown
     show_citations(evidence)
     show_lookups(evidence)
 

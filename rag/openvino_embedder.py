@@ -55,7 +55,6 @@ def quantize_int8(onnx_path: Path, target_dir: Path, *, tokenize, texts: Sequenc
     target = target_dir / "model.xml"
     if target.is_file():
         return target
-    os.environ.setdefault("NNCF_CI", "1")  # NNCF's own switch for its usage telemetry: nothing leaves this machine
     import nncf
     import openvino as ov
 

@@ -83,8 +83,9 @@ def accepted_families(settings: Settings) -> list[str]:
 def stale_files(paths: Sequence[Path], settings: Settings, *, session: Session) -> list[Path]:
     """The files with no ingest key of an accepted family in the knowledge base (new, changed or
     re-recipe'd)."""
-    keys = {path: [ingest_key(path.read_bytes(), settings, f) for f in accepted_families(settings)]
-            for path in paths if path.is_file()}
+    families = accepted_families(settings)
+    keys = {path: [ingest_key(data, settings, f) for f in families]
+            for path in paths if path.is_file() for data in [path.read_bytes()]}
     wanted = [k for ks in keys.values() for k in ks]
     known = set(session.scalars(select(PolicyDocument.content_hash).where(PolicyDocument.content_hash.in_(wanted))))
     return [path for path, ks in keys.items() if known.isdisjoint(ks)]
