@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from core.llm import LLMRouter
 
 

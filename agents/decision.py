@@ -7,11 +7,11 @@ a rule that could not be verified sends the file to a person, never to an approv
 from __future__ import annotations
 
 from agents.context import AgentContext
-from agents.findings import Evidences, finding, unverified
+from policy.findings import Evidences, finding, unverified
 from agents.node import AgentOutput
 from agents.state import LoanState
-from agents import requirements
-from agents.outcomes import credit_disclosure, importance, missing_items, required_agents
+from policy.inventory import requirements
+from policy.outcomes import credit_disclosure, importance, missing_items, required_agents
 from agents.verdicts import (
     AgentVerdict, DecisionReport, Finding, IncompletenessNotice, PrincipalReason, Recommendation,
 )
@@ -87,7 +87,7 @@ def _notices(outcome: Recommendation, drivers: list[Finding], state: LoanState, 
 
 
 def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    ev = Evidences(state, ctx)
+    ev = Evidences(ctx.evidence, state.get("corpus_version", ""))
     outcome, drivers, why = recommend(state)
     max_reasons = ev.get("fair_lending.max_adverse_reasons")
     notice = ev.get("fair_lending.notice_days")

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from agents import money, money_checks, reference
+from policy import money
+
+from policy.checks import money as money_checks
+
+from policy import reference
 from agents.context import AgentContext
-from agents.evidence import Evidence
-from agents.findings import Evidences, finding, pct, unverified
-from agents.formulas import RatioResult, compute_ratios
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, pct, unverified
+from policy.formulas import RatioResult, compute_ratios
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
@@ -96,7 +100,7 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
 
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(state, ctx)
+    ev = Evidences(ctx.evidence, state.get("corpus_version", ""))
     r, facts, found = compute_all(app, ev, ctx.evidence.rules)
     findings = tuple(found)
     summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "

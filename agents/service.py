@@ -24,7 +24,7 @@ from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
-from agents.rules import DEFAULT_RULES_PATH
+from policy.rules import DEFAULT_RULES_PATH
 from agents.verdicts import AgentUsage
 from core.errors import DatabaseUnavailable, LoanGraphError
 from core.models import Run
@@ -179,7 +179,7 @@ def _finished_from(run: Run) -> RunFinished:
 def get_service() -> UnderwritingService:
     """The process-wide service: database, retriever, LLM router, checkpointer and graph, built once."""
     from agents.checkpoint import build_checkpointer
-    from agents.evidence import EvidenceResolver
+    from policy.evidence import EvidenceResolver
     from agents.graph import build_graph
     from core.db import get_engine, get_sessionmaker
     from core.keys import require_production_keys

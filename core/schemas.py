@@ -91,7 +91,7 @@ class LoanApplication(BaseModel):
     # adverse action for a low score must state these, never "credit score too low"
     credit_key_factors: tuple[NonEmptyText, ...] = Field((), max_length=4)
     # Form 1003 detail (issue 9). A flat `monthly_debts` / `liquid_assets` is read as one more
-    # liability / checking-savings asset on top of these lists (agents/money.py).
+    # liability / checking-savings asset on top of these lists (policy/money.py).
     liabilities: tuple[Liability, ...] = Field((), max_length=60)
     assets: tuple[Asset, ...] = Field((), max_length=60)
     closing_costs: ClosingMoney = Decimal(0)

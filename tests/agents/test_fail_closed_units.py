@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.narrative_guard import contradicts
-from agents.outcomes import importance, shortfall
-from agents.rules import load_rules
+from policy.outcomes import importance, shortfall
+from policy.rules import load_rules
 from agents.verdicts import Finding
 from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from agents.context import AgentContext
-from agents.evidence import EvidenceResolver
-from agents.rules import normalise_whitespace, quote_in_text
+from policy.evidence import EvidenceResolver
+from policy.rules import normalise_whitespace, quote_in_text
 from core.llm import LLMRouter, build_clients
 from core.models import PolicyChunk
 from core.schemas import validate_application

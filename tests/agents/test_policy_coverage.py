@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents import graph as graph_module
-from agents.requirements import Locator, evaluate
+from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
 from tests.agents.test_pipeline import BASE
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from agents.checkpoint import build_checkpointer
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from agents.service import UnderwritingService
 from core.audit import verify_chain

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from agents.rules import (
+from policy.rules import (
     Rule, Threshold, compile_pattern, extract, load_rules, normalise_whitespace, quote_in_text, rule_applies,
 )
 from core.errors import ConfigurationError

@@ -1,15 +1,15 @@
 """Limits that need the Form 1003 money fields: the General QM APR-APOR spread, the FHA county
 loan limit and VA residual income. Each cites the policy sentence; the published figures come from
-seed_data/reference (agents/reference.py) and the finding names their source.
+seed_data/reference (policy/reference.py) and the finding names their source.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from agents import reference
-from agents.findings import Evidences, finding, money as fmt, pct, unverified
-from agents.verdicts import Finding
+from policy import reference
+from policy.findings import Evidences, finding, money as fmt, pct, unverified
+from policy.types import Finding
 from core.schemas import LoanApplication
 
 SPECIAL_EXCEPTION_STATES = frozenset({"AK", "HI", "GU", "VI"})  # FHA limits above the ceiling there

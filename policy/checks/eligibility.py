@@ -7,12 +7,12 @@ that goes to a human underwriter, and the conventional human-review triggers (LT
 
 from __future__ import annotations
 
-from agents.evidence import Evidence
-from agents.findings import Evidences, finding, pct, unverified
-from agents.formulas import extra_down_payment_to_reach_ltv
-from agents.policy_checks import Ratios, ltv_limits
-from agents.rules import Rule
-from agents.verdicts import Finding
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, pct, unverified
+from policy.formulas import extra_down_payment_to_reach_ltv
+from policy.checks.program import Ratios, ltv_limits
+from policy.rules import Rule
+from policy.types import Finding
 from core.schemas import LoanApplication
 
 KINDS = ("fixed_rate_above_ltv", "one_unit_only", "review_score_band", "review_above_ltv", "review_self_employed",

@@ -92,7 +92,7 @@ def _tail_lines(lines: list[str], start: int) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """Whitespace runs as one space (the form `agents.rules.quote_in_text` verifies quotes in)."""
+    """Whitespace runs as one space (the form `policy.rules.quote_in_text` verifies quotes in)."""
     return " ".join(_TOKEN.findall(text))
 
 

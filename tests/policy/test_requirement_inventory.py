@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agents.inventory import (
+from policy.inventory.entries import (
     DEFAULT_INVENTORY_PATH, coverage_gaps, document_text, load_inventory, stale_entries,
 )
-from agents.rules import compile_pattern, load_rules
-from agents.sentences import is_obligation, obligation_sentences, split_sentences
+from policy.rules import compile_pattern, load_rules
+from policy.sentences import is_obligation, obligation_sentences, split_sentences
 from core.errors import ConfigurationError
 from core.models import PolicyChunk, PolicyDocument
 from core.settings import PROJECT_ROOT
@@ -51,7 +51,7 @@ def test_every_obligation_sentence_of_the_ingested_corpus_is_mapped(corpus):
     inv = load_inventory()
     assert set(corpus) == set(inv.doc_programs)
     gaps = coverage_gaps(corpus, inv)
-    assert gaps == [], "unmapped obligation sentences (run `python -m agents.inventory --draft`):\n" + "\n".join(
+    assert gaps == [], "unmapped obligation sentences (run `python -m policy.inventory.entries --draft`):\n" + "\n".join(
         f"{doc}: {s}" for doc, s in gaps)
     assert stale_entries(corpus, inv) == []
     assert len(inv.requirements) > 400  # the whole corpus, not a sample

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from agents.rules import Rule, Threshold, extract, load_rules
-from agents.verdicts import CitedQuote
+from policy.rules import Rule, Threshold, extract, load_rules
+from policy.types import CitedQuote
 from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever
 from rag.retrieval.types import Filters

@@ -1,4 +1,4 @@
-"""Conditions and human-review triggers from the requirement inventory (agents/inventory.py), cited.
+"""Conditions and human-review triggers from the requirement inventory (policy/inventory/entries.py), cited.
 
 For one application: every inventory entry of its program (or of an all-program document) that maps to
 a condition or a review trigger and whose `applies_when` holds. A review trigger gives a REVIEW finding;
@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.inventory import RATIO_FIELDS, Inventory, Requirement, load_inventory
-from agents.rules import _normalise_with_offsets
-from agents.verdicts import CitedQuote, Finding
+from policy.inventory.entries import RATIO_FIELDS, Inventory, Requirement, load_inventory
+from policy.rules import _normalise_with_offsets
+from policy.types import CitedQuote, Finding
 from core.models import PolicyChunk, PolicyDocument
 from core.schemas import LoanApplication
 from rag.pdf import PAGE_SEPARATOR

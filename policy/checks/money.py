@@ -1,6 +1,6 @@
 """Findings for the Form 1003 money: debt treatment, gifts, funds to close, reserves after closing,
 the FHA county limit and VA residual income. Thresholds come from the cited policy sentence or a
-published table (agents/reference.py); a passage not found makes the finding UNVERIFIED.
+published table (policy/reference.py); a passage not found makes the finding UNVERIFIED.
 """
 
 from __future__ import annotations
@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from agents import money, reference
-from agents.evidence import Evidence
-from agents.findings import Evidences, finding, money as fmt, pct, unverified
-from agents.rules import Rule, rule_applies
-from agents.verdicts import Finding
+from policy import money
+
+from policy import reference
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, money as fmt, pct, unverified
+from policy.rules import Rule, rule_applies
+from policy.types import Finding
 from core.schemas import LoanApplication
 
 GIFT_KINDS = ("gift_donors", "gift_ineligible_occupancy", "gift_min_contribution")

@@ -34,7 +34,7 @@ KINDS = frozenset({
     "reserves_after_closing", "funds_to_close", "apr_apor_spread", "higher_priced_review", "county_loan_limit",
     "min_residual_income", "residual_income_review", "gift_donors", "gift_ineligible_occupancy", "gift_min_contribution",
     "reserves_other_properties", "va_funding_fee",
-    # issue 9 part B: eligibility checks on existing fields (agents/eligibility_checks.py)
+    # issue 9 part B: eligibility checks on existing fields (policy/checks/eligibility.py)
     "fixed_rate_above_ltv", "cltv_same_limits", "one_unit_only", "review_score_band", "review_above_ltv",
     "review_self_employed", "ineligible_purpose", "review_income_near_limit",
 })

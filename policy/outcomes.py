@@ -7,17 +7,18 @@ Pure functions over the state and the application; the Decision agent cites the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from decimal import Decimal, InvalidOperation
 
-from agents.state import LoanState
-from agents.verdicts import CreditScoreDisclosure, Finding
+from policy.types import CreditScoreDisclosure, Finding
 from core.schemas import RANGES, LoanApplication
 
 TO_COMPLETE = "to be completed before the notice is sent"
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
-def required_agents(state: LoanState) -> tuple[str, ...]:
+def required_agents(state: Mapping[str, Any]) -> tuple[str, ...]:
     """The agents whose verdicts the route taken needs: Intake; then Ratio, Compliance and Policy unless
     Intake found the application incomplete; then Underwriting unless Compliance failed the loan."""
     required = ["intake"]

@@ -11,7 +11,7 @@ normalised) with exactly one mapping:
 `todo_rule` names a rule part A of issue 9 models from new application data; until then the sentence
 is a condition or review trigger. `coverage_gaps` is what the inventory test runs over the DB corpus.
 
-    python -m agents.inventory --draft   # print entries for unmapped sentences of seed_data/policies
+    python -m policy.inventory.entries --draft   # print entries for unmapped sentences of seed_data/policies
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agents.rules import compile_pattern, load_rules
-from agents.sentences import obligation_sentences
+from policy.rules import compile_pattern, load_rules
+from policy.sentences import obligation_sentences
 from core.errors import ConfigurationError
 from core.settings import PROJECT_ROOT
 
@@ -166,9 +166,3 @@ def draft_entries() -> list[dict]:
         counts[doc] = counts.get(doc, 0) + 1
         out.append(draft_entry(doc, sentence, counts[doc]))
     return out
-
-
-if __name__ == "__main__":
-    from agents.inventory_cli import main  # the command line prints; this module does not
-
-    sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from agents.formulas import (
+from policy.formulas import (
     RatioResult, back_end_dti, cltv, compute_ratios, debt_reduction_to_reach_dti,
     extra_down_payment_to_reach_ltv, front_end_dti, income_needed_for_dti, ltv,
     monthly_mortgage_insurance, monthly_principal_interest, piti, reserves_months,

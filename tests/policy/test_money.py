@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from agents import money, reference
-from agents.money_limits import spread_margin
+from policy import money
+
+from policy import reference
+from policy.checks.limits import spread_margin
 from core.schemas import validate_application
 from tests.agents.hand_figures import figures
 from tests.core.test_schemas import application
@@ -119,7 +121,7 @@ def test_the_hand_calculator_reproduces_the_policy_worked_example():
     ({"loan_amount": 270000, "property_value": 300000, "va_subsequent_use": True}, "1.25"),
     ({"loan_amount": 300000, "property_value": 300000, "va_funding_fee_exempt": True}, "0")])
 def test_va_funding_fee_tiers(changes, fee_pct):
-    from agents.money_checks import va_funding_fee_pct
+    from policy.checks.money import va_funding_fee_pct
     values = {"first_low": Decimal("2.15"), "low_dp": Decimal(5), "first_mid": Decimal("1.50"), "mid_dp": Decimal(10),
               "first_high": Decimal("1.25"), "subsequent_low": Decimal("3.30")}
     assert va_funding_fee_pct(app(loan_type="va", **changes), values) == Decimal(fee_pct)

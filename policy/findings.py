@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from agents.context import AgentContext
-from agents.evidence import Evidence
-from agents.state import LoanState
-from agents.verdicts import Finding, FindingStatus
+from policy.evidence import Evidence, EvidenceResolver
+from policy.types import Finding, FindingStatus
 
 
 class Evidences:
     """The evidence one agent looked up during a run, by rule id, in lookup order."""
 
-    def __init__(self, state: LoanState, ctx: AgentContext):
-        self._ctx = ctx
-        self._corpus = state.get("corpus_version", "")
+    def __init__(self, resolver: EvidenceResolver, corpus_version: str):
+        self._resolver = resolver
+        self._corpus = corpus_version
         self.used: dict[str, Evidence] = {}
 
     def get(self, rule_id: str) -> Evidence:
         if rule_id not in self.used:
-            self.used[rule_id] = self._ctx.evidence.resolve(rule_id, corpus_version=self._corpus)
+            self.used[rule_id] = self._resolver.resolve(rule_id, corpus_version=self._corpus)
         return self.used[rule_id]
 
     def all(self) -> list[Evidence]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from agents.evidence import Evidence
-from agents.findings import Evidences, finding, money, pct, unverified
-from agents.formulas import debt_reduction_to_reach_dti, extra_down_payment_to_reach_ltv, income_needed_for_dti
-from agents.verdicts import Finding
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, money, pct, unverified
+from policy.formulas import debt_reduction_to_reach_dti, extra_down_payment_to_reach_ltv, income_needed_for_dti
+from policy.types import Finding
 from core.schemas import LoanApplication
 
 
@@ -37,7 +37,7 @@ def credit(app: LoanApplication, ev: Evidences) -> list[Finding]:
     if score >= minimum:
         return [finding(e, "PASS", f"Credit score {score} meets the {minimum} minimum.", threshold=str(minimum), actual=str(score))]
     # an eligibility break is a DECLINE even without the bureau's key factors: the decision then carries
-    # a task to complete the notice (agents/outcomes.py), it is not turned into a referral
+    # a task to complete the notice (policy/outcomes.py), it is not turned into a referral
     missing = "" if app.credit_key_factors else " The bureau's key factors must be added to the notice."
     return [finding(e, "FAIL", f"Credit score {score} is below the {minimum} minimum.{missing}",
                     threshold=str(minimum), actual=str(score))]

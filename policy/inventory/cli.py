@@ -1,10 +1,10 @@
-"""`python -m agents.inventory --draft`: print drafted inventory entries for unmapped obligation sentences."""
+"""`python -m policy.inventory.entries --draft`: print drafted inventory entries for unmapped obligation sentences."""
 
 from __future__ import annotations
 
 import json
 
-from agents import inventory
+from policy.inventory import entries as inventory
 
 
 def main(argv: list[str]) -> int:
