@@ -71,7 +71,7 @@ def fair_lending(ev: Evidences) -> list[Finding]:
 
 def compliance_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(ctx.evidence, state.get("corpus_version", ""))
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
     findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev), *apr_spread(app, ev),
                 *atr_dti(Ratios(state["ratio"].facts), ev), *fair_lending(ev)]
     status = worst(findings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.context import AgentContext
+from agents.context import AgentContext, pinned_documents
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict
@@ -17,10 +17,12 @@ VERDICTS = {"FAIL": "INELIGIBLE", "REVIEW": "REVIEW", "UNVERIFIED": "UNVERIFIED"
 
 def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(ctx.evidence, state.get("corpus_version", ""))
-    findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ctx.evidence.rules)
-    locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""))
-    inventory = requirements.evaluate(app, state["ratio"].facts, locator)
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
+    findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ev.rules)
+    locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
+                                       pinned_documents(ctx, state))
+    inventory = (requirements.evaluate(app, state["ratio"].facts, locator) if requirements.describes(locator)
+                 else requirements.RequirementResult((), ()))
     findings += inventory.findings
     status = worst(findings)
     verdict = VERDICTS.get(status, "ELIGIBLE")

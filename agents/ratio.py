@@ -100,8 +100,8 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
 
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(ctx.evidence, state.get("corpus_version", ""))
-    r, facts, found = compute_all(app, ev, ctx.evidence.rules)
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
+    r, facts, found = compute_all(app, ev, ev.rules)
     findings = tuple(found)
     summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
                f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "

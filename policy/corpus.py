@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import select
@@ -65,9 +66,18 @@ class PolicyText:
     def text(self) -> str:
         return PAGE_BREAK.join(text for _, text in self.pages)
 
-    def units(self) -> list[Unit]:
-        """Sentences and table rows in reading order (cached per instance by `units_of`)."""
+    @cached_property
+    def flat(self) -> str:
+        """The whole text, whitespace-normalised (what a quote is looked up in)."""
+        return normalise(self.text)
+
+    @cached_property
+    def _units(self) -> list[Unit]:
         return units_of(self)
+
+    def units(self) -> list[Unit]:
+        """Sentences and table rows in reading order (worked out once per instance)."""
+        return self._units
 
     def cite(self, sentence: str, page: int | None = None) -> CitedQuote | None:
         """The citation of a normalised sentence: the chunk that holds it (the one on `page` first)."""
@@ -82,15 +92,11 @@ class PolicyText:
                           subsection=c.subsection, quote=sentence)
 
 
-_UNITS_CACHE: dict[int, list[Unit]] = {}
 _ROW = re.compile(r"\d")
 
 
 def units_of(doc: PolicyText) -> list[Unit]:
-    """Every sentence and table row of `doc`, with its page and section (memoised per document version)."""
-    cached = _UNITS_CACHE.get(doc.document_id)
-    if cached is not None:
-        return cached
+    """Every sentence and table row of `doc`, with its page and section."""
     norm, offsets = normalise_with_offsets(doc.text)
     page_starts, page_nums, at = [], [], 0
     for page_num, text in doc.pages:  # where each page starts in the original text
@@ -115,7 +121,6 @@ def units_of(doc: PolicyText) -> list[Unit]:
             header = sentence if not re.search(r"[.?!]$", sentence) else ""
         elif not header:
             header = ""
-    _UNITS_CACHE[doc.document_id] = out
     return out
 
 

@@ -1,26 +1,25 @@
-"""Find the policy passage that states a rule, read its threshold, and cite it.
+"""Evidence for a rule: its value from the published rulebook, its citation where that value was verified
+against the policy text, and the retrieval trace an auditor inspects.
 
-A rule's sentence is searched for in the chunks the retrieval pipeline returns for the rule's
-query (filtered by loan program). Found: the numbers come from that text and the citation is
-that chunk. Not found: the evidence is empty and the finding is UNVERIFIED (the file is referred).
+A rule's value never comes from a search: it is the rulebook's, verified against the full text of the
+pinned document versions when the rulebook was published (`policy.publication`). A rule that was not
+verified (a gap the approver accepted), a rule the rulebook lacks, or no published rulebook at all gives
+no evidence: the finding is UNVERIFIED and the file is referred (fail closed).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from policy.rules import Rule, Threshold, extract, load_rules
+from policy.publication import NO_RULEBOOK, PublishedPolicy, get, latest_id
+from policy.rules import Rule, Threshold, load_rules
 from policy.types import CitedQuote
-from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever
 from rag.retrieval.types import Filters
 
-SCAN_DEPTH = 8  # retrieved chunks searched for the rule's sentence, best first
+SCAN_DEPTH = 8  # passages the auditor's retrieval trace lists for a rule's query, best first
 
 
 @dataclass(frozen=True)
@@ -28,86 +27,103 @@ class Evidence:
     rule: Rule
     threshold: Threshold | None
     citation: CitedQuote | None
-    trace: dict[str, Any]  # the retrieval trace that found (or failed to find) the passage
+    trace: dict[str, Any]  # the retrieval trace for the rule's query, and why the rule is unverified if it is
 
     @property
     def found(self) -> bool:
         return self.threshold is not None
 
     def value(self, name: str = "value"):
-        """A number read from the passage (Decimal); KeyError if the rule's sentence lacks it."""
+        """A number of the rule (Decimal); KeyError if the rule has no number of that name."""
         if self.threshold is None:
             raise LookupError(f"{self.rule.id}: passage not found")
         return self.threshold.value if name == "value" else self.threshold.values[name]
 
 
 class EvidenceResolver:
-    """Resolves rules to evidence; results are cached per corpus version, since the same corpus
-    always yields the same passage for the same rule query."""
+    """Resolves rule ids to evidence under one publication: the one a run pinned, the `pinned` one given
+    (a candidate under impact analysis, a replay), or the newest. Cached per publication."""
 
-    def __init__(self, retriever: Retriever, rules: tuple[Rule, ...] | None = None):
+    def __init__(self, retriever: Retriever, *, session_factory: Any = None, pinned: PublishedPolicy | None = None):
         self.retriever = retriever
-        self.rules = {r.id: r for r in (rules or load_rules())}
-        self._cache: dict[tuple[str, str], Evidence] = {}
+        self.sessions = session_factory if session_factory is not None else getattr(retriever, "_session_factory", None)
+        self.pinned = pinned
+        # the engine's slots: every rule id the checks can ask for, with its label for an UNVERIFIED message
+        self.slots = {r.id: r for r in load_rules()}
+        self._cache: dict[tuple[str, int | None], Evidence] = {}
+        self._publications: dict[int, PublishedPolicy | None] = {}
         self._lock = threading.Lock()
-        self._docs: dict[str, str] | None = None
 
-    def rules_for(self, program: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.program == program]
+    def current_id(self) -> int | None:
+        """The publication a new run decides under."""
+        if self.pinned is not None:
+            return self.pinned.id
+        if self.sessions is None:
+            return None
+        with self.sessions() as session:
+            return latest_id(session=session)
 
-    def resolve(self, rule_id: str, *, corpus_version: str) -> Evidence:
-        key = (rule_id, corpus_version)
+    def publication(self, publication_id: int | None) -> PublishedPolicy | None:
+        if self.pinned is not None and publication_id in (None, self.pinned.id):
+            return self.pinned
+        if publication_id is None:
+            publication_id = self.current_id()
+            if publication_id is None:
+                return None
+        with self._lock:
+            if publication_id in self._publications:
+                return self._publications[publication_id]
+        found = None
+        if self.sessions is not None:
+            with self.sessions() as session:
+                found = get(publication_id, session=session)
+        with self._lock:
+            self._publications[publication_id] = found
+        return found
+
+    def rules_of(self, publication_id: int | None) -> dict[str, Rule]:
+        """The rules a run evaluates: the publication's, else the engine's slots (each then unverified)."""
+        pub = self.publication(publication_id)
+        return {r.id: r for r in pub.rules} if pub is not None else dict(self.slots)
+
+    def resolve(self, rule_id: str, *, publication: int | None) -> Evidence:
+        pub = self.publication(publication)
+        key = (rule_id, pub.id if pub is not None else None)
         with self._lock:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        evidence = self._search(self.rules[rule_id])
+        evidence = self._evidence(rule_id, pub)
         with self._lock:
             self._cache[key] = evidence
         return evidence
 
-    def _search(self, rule: Rule) -> Evidence:
-        """The rule's sentence in the retrieved chunks of ITS document. A match only in another document,
-        or matches in its document that state different numbers, leave the rule unverified."""
+    def _evidence(self, rule_id: str, pub: PublishedPolicy | None) -> Evidence:
+        if pub is None:
+            return Evidence(self._slot(rule_id), None, None, {"unverified": NO_RULEBOOK, "no_rulebook": True})
+        rule = pub.rule(rule_id)
+        if rule is None:
+            return Evidence(self._slot(rule_id), None, None,
+                            {"unverified": "is not in the published rulebook (no rule for it was published)"})
+        trace = self._trace(rule)
+        gap = pub.gap(rule_id)
+        citation = pub.citation(rule_id)
+        if gap is not None or citation is None:
+            return Evidence(rule, None, None, {**trace, "unverified": f"was not verified against the policy text "
+                                               f"when the rulebook was published ({gap or 'no citation'})"})
+        values = {name: v.number for name, v in rule.values.items()}
+        threshold = Threshold(rule_id=rule.id, values=values, quote=citation.quote)
+        return Evidence(rule, threshold, citation, {**trace, "publication": pub.id, "policy_version": pub.policy_version})
+
+    def _slot(self, rule_id: str) -> Rule:
+        slot = self.slots.get(rule_id)
+        if slot is None:
+            raise KeyError(f"no rule slot {rule_id!r} in the engine's rulebook")
+        return slot
+
+    def _trace(self, rule: Rule) -> dict[str, Any]:
+        """The retrieval trace for the rule's query (what an auditor sees searched), with the cited chunk's rank."""
+        if self.retriever is None:
+            return {}
         filters = Filters(programs=(rule.program,)) if rule.program != "all" else None
-        result = self.retriever.retrieve(rule.query, filters, k=SCAN_DEPTH)
-        trace = result.trace.to_dict()
-        found: list[tuple[Any, Threshold]] = []
-        wrong_doc = False
-        for scored in result.chunks:
-            threshold = extract(rule, scored.chunk.text)
-            if threshold is None:
-                continue
-            if self._document_of(scored.chunk) not in (rule.doc_id, None):
-                wrong_doc = True
-                continue
-            found.append((scored.chunk, threshold))
-        if len({tuple(sorted(t.values.items())) for _, t in found}) > 1:
-            return Evidence(rule, None, None, {**trace, "unverified": "was found in passages of its document that disagree"})
-        if not found:
-            why = {"unverified": "was found only in another document"} if wrong_doc else {}
-            return Evidence(rule, None, None, {**trace, **why})
-        chunk, threshold = found[0]
-        # pages are joined by a blank line and pages hold none: count them to find the quote's page
-        page = chunk.page_num + chunk.text[: threshold.span[0]].count(PAGE_SEPARATOR)
-        citation = CitedQuote(chunk_id=chunk.id, doc_name=chunk.doc_name, page_num=page,
-                              section=chunk.section, subsection=chunk.subsection, quote=threshold.quote)
-        return Evidence(rule, threshold, citation, trace)
-
-    def _document_of(self, chunk: Any) -> str | None:
-        """The file stem (rule `doc_id`) of the chunk's document; None when it cannot be looked up."""
-        with self._lock:
-            if self._docs is None:
-                self._docs = _document_ids(getattr(self.retriever, "_session_factory", None))
-        return self._docs.get(chunk.doc_name)
-
-
-def _document_ids(session_factory: Any) -> dict[str, str]:
-    """Document title -> file stem, from the ingested documents (empty without a database)."""
-    if session_factory is None:
-        return {}
-    from core.models import PolicyDocument  # noqa: PLC0415  (only this lookup needs the ORM)
-
-    with session_factory() as session:
-        rows = session.execute(select(PolicyDocument.doc_name, PolicyDocument.file_name)).all()
-    return {name: Path(file_name).stem for name, file_name in rows}
+        return self.retriever.retrieve(rule.query, filters, k=SCAN_DEPTH).trace.to_dict()

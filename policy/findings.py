@@ -5,20 +5,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 from policy.evidence import Evidence, EvidenceResolver
+from policy.rules import Rule
 from policy.types import Finding, FindingStatus
 
 
 class Evidences:
     """The evidence one agent looked up during a run, by rule id, in lookup order."""
 
-    def __init__(self, resolver: EvidenceResolver, corpus_version: str):
+    def __init__(self, resolver: EvidenceResolver, publication: int | None):
         self._resolver = resolver
-        self._corpus = corpus_version
+        self._publication = publication
         self.used: dict[str, Evidence] = {}
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        """The rules this run evaluates (its publication's)."""
+        return self._resolver.rules_of(self._publication)
 
     def get(self, rule_id: str) -> Evidence:
         if rule_id not in self.used:
-            self.used[rule_id] = self._resolver.resolve(rule_id, corpus_version=self._corpus)
+            self.used[rule_id] = self._resolver.resolve(rule_id, publication=self._publication)
         return self.used[rule_id]
 
     def all(self) -> list[Evidence]:

@@ -100,8 +100,6 @@ def quantities(text: str) -> list[Quantity]:
             value = word_number(raw)
             if value is None:
                 continue
-            if not m.group("unit") and not m.group("usd") and value < 13:
-                continue  # "one borrower", "two appraisals": a word number is a quantity only with a unit
         unit = "usd" if m.group("usd") else next((n for n, _ in _UNIT_AFTER if m.group(n)), "count")
         if unit == "usd":
             value *= _scale(m.group(0))

@@ -1,25 +1,28 @@
-"""Policy rules whose thresholds are read from the policy TEXT, never written into code.
+"""The rulebook: the rules the engine applies, as data a credit-policy person can read, diff and edit.
 
-`extract(rule, passage)` matches a rule's regex against the whitespace-normalised passage and returns
-the numbers with the sentence quoted in that normalised form; verify quotes with `quote_in_text`.
+Each rule has its value(s) with their unit, the files it applies to (`conditions`) and its citation: the
+document, page, section and the sentence or table row of the policy that states it. The value lives
+here and is VERIFIED against the cited text of the policy version in force (`policy.verify`), never
+extracted by one corpus's sentence pattern; `policy draft` proposes a rulebook from any lender's guide.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigurationError
 from core.schemas import LoanApplication
 from core.settings import PROJECT_ROOT
+from policy.text import normalise
 from rag.types import PROGRAMS
 
-DEFAULT_RULES_PATH = PROJECT_ROOT / "seed_data" / "rules.json"
+DEFAULT_RULES_PATH = PROJECT_ROOT / "seed_data" / "rulebook.json"
+UNITS = ("percent", "usd", "months", "years", "days", "units", "score", "count")
 
 KINDS = frozenset({
     "min_credit_score", "max_dti", "max_dti_with_review", "compensating_factors", "dti_ineligible_above",
@@ -49,62 +52,57 @@ REASON_FAMILIES = frozenset({
     "employment", "income", "none",
 })
 
-_WORD_NUMBERS = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
-}
-# Pattern placeholders, expanded before compiling; every captured number is parsed to Decimal.
-#   {pct:name}    45% / 96.5% / 0.55 percent -> 45 / 96.5 / 0.55 (percentage points); {pct} captures nothing
-#   {money:name}  $832,750 / $3,000,000.00   -> 832750 / 3000000.00
-#   {int:name}    620;  {count:name}  12 / twelve / four -> 12 / 12 / 4
-# Patterns match text whose whitespace runs (PDF line breaks) are collapsed to one space, so a space
-# in a pattern is one space. Hyphenated words are written `back- ?end`: a break after the hyphen
-# leaves "back- end". The quote keeps that normalised form; whoever verifies it against a chunk
-# must normalise the chunk the same way (`quote_in_text`).
-_PLACEHOLDERS = {
-    "pct": r"(?P<{g}>\d{{1,3}}(?:\.\d+)?) ?(?:%|percent)",
-    "money": r"\$ ?(?P<{g}>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{2}})?)",
-    "int": r"(?P<{g}>\d+)",
-    "count": r"(?P<{g}>\d+|" + "|".join(_WORD_NUMBERS) + ")",
-}
-_PLACEHOLDER = re.compile(r"\{(pct|money|int|count)(?::(\w+))?\}")
-_TOKEN = re.compile(r"\S+")
+
+@dataclass(frozen=True)
+class Value:
+    """A number the policy states, in its unit (percent points for a percent: 45 means 45%)."""
+
+    number: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class RuleCitation:
+    """Where the policy states the rule: a document (file stem), 1-based page, section, and the sentence
+    or table row, whitespace-normalised."""
+
+    document: str
+    sentence: str
+    page: int | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One policy sentence to find and read. `applies_when`: application fields -> allowed values
-    (all must match) saying which files the sentence speaks to; empty means every file of `program`."""
+    """One rule of the rulebook. `applies_when` (the file's `conditions`): application fields -> allowed
+    values (all must match) saying which files the rule speaks to; empty means every file of `program`."""
 
     id: str
     program: str  # a loan type, or "all"
-    doc_id: str  # the policy document that states the rule
+    doc_id: str  # the policy document that states the rule (the citation's document)
     kind: str
     label: str
-    query: str
-    pattern: str
+    query: str  # what the retrieval trace shown to an auditor searches for
     reason_family: str
     adverse_reason: str | None
+    values: dict[str, Value] = field(default_factory=dict, hash=False)
+    citation: RuleCitation | None = field(default=None, hash=False)
     applies_when: dict[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """Numbers read from one passage, with the sentence they came from.
-
-    `quote` is whitespace-normalised; `span` indexes the ORIGINAL passage, so
-    `normalise_whitespace(passage[span[0]:span[1]]) == quote`.
-    """
+    """The rule's numbers with the policy sentence that states them (`quote`, normalised), as verified."""
 
     rule_id: str
-    values: dict[str, Decimal] = field(hash=False)  # group name -> number; empty for a rule without one
+    values: dict[str, Decimal] = field(hash=False)  # value name -> number; empty for a rule without one
     quote: str
-    span: tuple[int, int]
+    span: tuple[int, int] = (0, 0)
 
     @property
     def value(self) -> Decimal | None:
-        """The group named "value", else the only group, else None."""
+        """The number named "value", else the only number, else None."""
         if "value" in self.values:
             return self.values["value"]
         return next(iter(self.values.values())) if len(self.values) == 1 else None
@@ -112,55 +110,13 @@ class Threshold:
 
 def normalise_whitespace(text: str) -> str:
     """Every run of whitespace (line breaks included) as one space, trimmed."""
-    return " ".join(_TOKEN.findall(text))
+    return normalise(text)
 
 
 def quote_in_text(quote: str, text: str) -> bool:
     """Whether `quote` appears in `text` once both are whitespace-normalised."""
-    needle = normalise_whitespace(quote)
-    return bool(needle) and needle in normalise_whitespace(text)
-
-
-@lru_cache(maxsize=256)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """The rule pattern with placeholders expanded, case-insensitive, never starting mid-word."""
-    def expand(m: re.Match[str]) -> str:
-        template = _PLACEHOLDERS[m.group(1)]
-        if m.group(2) is None:
-            return "(?:" + re.sub(r"\(\?P<\{g\}>", "(?:", template).replace("{{", "{").replace("}}", "}") + ")"
-        return template.format(g=m.group(2))
-
-    # (?<!\w): "A total DTI ..." must not start at the last letter of "USDA total DTI ..."
-    return re.compile(r"(?<!\w)" + _PLACEHOLDER.sub(expand, pattern), re.IGNORECASE)
-
-
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the index of that character in `text`."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    for m in _TOKEN.finditer(text):
-        if parts:
-            parts.append(" ")
-            offsets.append(offsets[-1] + 1)  # the first whitespace character after the previous token
-        parts.append(m.group())
-        offsets.extend(range(m.start(), m.end()))
-    return "".join(parts), offsets
-
-
-def _number(raw: str) -> Decimal:
-    word = raw.lower()
-    return Decimal(_WORD_NUMBERS[word]) if word in _WORD_NUMBERS else Decimal(raw.replace(",", ""))
-
-
-def extract(rule: Rule, text: str) -> Threshold | None:
-    """The rule's numbers and quoted sentence from the first match in `text`, or None."""
-    normalised, offsets = _normalise_with_offsets(text)
-    match = compile_pattern(rule.pattern).search(normalised)
-    if match is None:
-        return None
-    values = {name: _number(raw) for name, raw in match.groupdict().items() if raw is not None}
-    start, end = match.span()
-    return Threshold(rule_id=rule.id, values=values, quote=match.group(0), span=(offsets[start], offsets[end - 1] + 1))
+    needle = normalise(quote)
+    return bool(needle) and needle in normalise(text)
 
 
 def rule_applies(rule: Rule, app: LoanApplication) -> bool:
@@ -171,29 +127,85 @@ def rule_applies(rule: Rule, app: LoanApplication) -> bool:
 
 
 def load_rules(path: Path | str = DEFAULT_RULES_PATH) -> tuple[Rule, ...]:
-    """Every rule in the file, checked; ConfigurationError names the first bad rule."""
+    """Every rule of the rulebook, checked; ConfigurationError names the first bad rule."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))["rules"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigurationError(f"{path}: cannot read rules ({type(exc).__name__}: {exc})") from exc
-    rules = tuple(_rule(item, path) for item in raw)
+        raise ConfigurationError(f"{path}: cannot read the rulebook ({type(exc).__name__}: {exc})") from exc
+    return rules_from_data(raw, source=str(path))
+
+
+def rules_from_data(raw: list[dict[str, Any]], *, source: str = "rulebook") -> tuple[Rule, ...]:
+    """Rules from the rulebook's JSON list (a file, or a publication stored in the database)."""
+    if not isinstance(raw, list):
+        raise ConfigurationError(f"{source}: 'rules' must be a list")
+    rules = tuple(_rule(item, source) for item in raw)
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise ConfigurationError(f"{path}: duplicate rule id {rule.id!r}")
+            raise ConfigurationError(f"{source}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
     return rules
 
 
-def _rule(item: dict[str, Any], path: Path | str) -> Rule:
+def rule_to_data(rule: Rule) -> dict[str, Any]:
+    """The rule as the rulebook file writes it (the inverse of `rules_from_data`)."""
+    c = rule.citation
+    out: dict[str, Any] = {
+        "id": rule.id, "program": rule.program, "kind": rule.kind, "label": rule.label,
+        "values": {k: {"number": _plain(v.number), "unit": v.unit} for k, v in rule.values.items()},
+        "conditions": {k: list(v) for k, v in rule.applies_when.items()},
+        "citation": {"document": rule.doc_id, "page": c.page if c else None, "section": c.section if c else None,
+                     "sentence": c.sentence if c else ""},
+        "reason_family": rule.reason_family, "adverse_reason": rule.adverse_reason, "query": rule.query,
+    }
+    if rule.confidence is not None:
+        out["confidence"] = rule.confidence
+    return out
+
+
+def dump_rulebook(rules: tuple[Rule, ...] | list[Rule], *, name: str, about: str = "") -> str:
+    """The rulebook file's text: stable key order, one rule per block, so a diff reads like a policy diff."""
+    body = {"about": about or ABOUT, "name": name, "rules": [rule_to_data(r) for r in rules]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def rulebook_hash(rules: tuple[Rule, ...] | list[Rule]) -> str:
+    """16 hex characters over the rules' content (not the file's formatting or its `about`)."""
+    data = json.dumps([rule_to_data(r) for r in rules], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+ABOUT = ("The rules the offline engine applies: per rule its value(s) with unit, the files it applies to "
+         "(conditions: application field -> allowed values) and its citation (document file stem, 1-based page, "
+         "section, the sentence or table row). Values are verified against the cited text of the policy version "
+         "in force by `python -m policy check`; `python -m policy publish` makes a rulebook the one decisions use. "
+         "`adverse_reason` is the Regulation B sample-notice wording; null for a credit score and for parameters "
+         "no applicant can break.")
+
+
+def _plain(number: Decimal) -> str:
+    return format(number, "f")
+
+
+def _rule(item: dict[str, Any], source: str) -> Rule:
     try:
-        when = {k: tuple(v) for k, v in (item.get("applies_when") or {}).items()}
-        rule = Rule(**{**item, "applies_when": when})
-    except TypeError as exc:
-        raise ConfigurationError(f"{path}: rule {item.get('id')!r}: {exc}") from exc
+        when = {k: tuple(v) for k, v in (item.get("conditions") or item.get("applies_when") or {}).items()}
+        values = {name: Value(Decimal(str(v["number"])), str(v["unit"])) for name, v in (item.get("values") or {}).items()}
+        cited = item.get("citation") or {}
+        citation = RuleCitation(document=str(cited.get("document") or item.get("doc_id") or ""),
+                                sentence=normalise(str(cited.get("sentence") or "")),
+                                page=cited.get("page"), section=cited.get("section"))
+        rule = Rule(id=item["id"], program=item["program"], doc_id=citation.document, kind=item["kind"],
+                    label=item["label"], query=item.get("query") or item["label"],
+                    reason_family=item["reason_family"], adverse_reason=item.get("adverse_reason"),
+                    values=values, citation=citation, applies_when=when, confidence=item.get("confidence"))
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        raise ConfigurationError(f"{source}: rule {item.get('id') if isinstance(item, dict) else item!r}: "
+                                 f"{type(exc).__name__}: {exc}") from exc
     problem = _problem(rule)
     if problem:
-        raise ConfigurationError(f"{path}: rule {rule.id!r}: {problem}")
+        raise ConfigurationError(f"{source}: rule {rule.id!r}: {problem}")
     return rule
 
 
@@ -206,8 +218,9 @@ def _problem(rule: Rule) -> str | None:
         return f"unknown reason_family {rule.reason_family!r}"
     if (rule.reason_family in ("none", "credit_score")) != (rule.adverse_reason is None):
         return "adverse_reason must be null exactly when reason_family is 'none' or 'credit_score'"
-    try:
-        compile_pattern(rule.pattern)
-    except re.error as exc:
-        return f"pattern does not compile: {exc}"
+    bad_unit = next((v.unit for v in rule.values.values() if v.unit not in UNITS), None)
+    if bad_unit:
+        return f"unknown unit {bad_unit!r} (one of {', '.join(UNITS)})"
+    if not rule.doc_id or rule.citation is None or not rule.citation.sentence:
+        return "a rule must cite the document and the sentence or table row that states it"
     return None

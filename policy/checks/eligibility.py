@@ -1,6 +1,6 @@
 """Program rules on existing application fields that the policy states and the engine once skipped.
 
-Each threshold is read from the cited sentence (seed_data/rules.json), never written here:
+Each threshold is read from the cited sentence (seed_data/rulebook.json), never written here:
 fixed rate above an LTV, one-unit-only transactions, CLTV against the LTV limits, the FHA score band
 that goes to a human underwriter, and the conventional human-review triggers (LTV, self-employment).
 """

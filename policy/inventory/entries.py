@@ -2,7 +2,7 @@
 
 `seed_data/requirements.json` lists each obligation sentence (as the ingested PDF text reads, whitespace
 normalised) with exactly one mapping:
-  rule       the sentence states a rule in `seed_data/rules.json` that the engine evaluates (`rules`);
+  rule       the sentence states a rule in `seed_data/rulebook.json` that the engine evaluates (`rules`);
   condition  documentation to obtain or verify before closing; `applies_when` empty = a standard
              condition every file of the program carries (listed, cited, does not change APPROVE),
              non-empty = a file-specific condition (a CONDITION finding -> APPROVE_WITH_CONDITIONS);
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policy.rules import compile_pattern, load_rules
+from policy.rules import load_rules
 from policy.sentences import obligation_sentences
 from core.errors import ConfigurationError
 from core.settings import PROJECT_ROOT
@@ -64,7 +64,7 @@ class Inventory:
 
 @lru_cache(maxsize=4)
 def load_inventory(path: Path | str = DEFAULT_INVENTORY_PATH) -> Inventory:
-    """The inventory, checked against rules.json; ConfigurationError names the first bad entry."""
+    """The inventory, checked against the rulebook; ConfigurationError names the first bad entry."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
         items, doc_programs = raw["requirements"], dict(raw["doc_programs"])
@@ -145,7 +145,8 @@ def document_text(chunks: Iterable[tuple[int, int, str]]) -> str:
 
 def draft_entry(doc: str, sentence: str, number: int) -> dict[str, Any]:
     """A first mapping for a new sentence: the rules whose pattern it states, else a standard condition."""
-    rules = [r.id for r in load_rules() if r.doc_id == doc and compile_pattern(r.pattern).search(sentence)]
+    rules = [r.id for r in load_rules() if r.doc_id == doc and r.citation is not None
+             and (r.citation.sentence in sentence or sentence in r.citation.sentence)]
     entry: dict[str, Any] = {"id": f"{doc}.{number:03d}", "doc": doc, "sentence": sentence}
     return {**entry, "maps_to": "rule", "rules": rules} if rules else {**entry, "maps_to": "condition"}
 

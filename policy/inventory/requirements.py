@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from policy.inventory.entries import RATIO_FIELDS, Inventory, Requirement, load_inventory
-from policy.rules import _normalise_with_offsets
+from policy.text import normalise_with_offsets as _normalise_with_offsets
 from policy.types import CitedQuote, Finding
 from core.models import PolicyChunk, PolicyDocument
 from core.schemas import LoanApplication
@@ -45,14 +45,15 @@ class RequirementResult:
     standard_ids: tuple[str, ...]  # inventory ids of the standard conditions that apply (their passages found)
 
 
-def corpus_chunks(*, session: Session) -> list[CorpusChunk]:
-    """Every ingested chunk with the stem of the file it came from, in document order."""
-    rows = session.execute(
-        select(PolicyChunk.id, PolicyDocument.file_name, PolicyChunk.doc_name, PolicyChunk.page_num,
-               PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
-        .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
-        .order_by(PolicyDocument.file_name, PolicyChunk.chunk_index)
-    ).all()
+def corpus_chunks(*, session: Session, document_ids: tuple[int, ...] | None = None) -> list[CorpusChunk]:
+    """Every chunk of the document versions asked for (default: every stored one) with the stem of the
+    file it came from, in document order."""
+    query = (select(PolicyChunk.id, PolicyDocument.file_name, PolicyChunk.doc_name, PolicyChunk.page_num,
+                    PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
+             .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id))
+    if document_ids is not None:
+        query = query.where(PolicyDocument.id.in_(document_ids))
+    rows = session.execute(query.order_by(PolicyDocument.file_name, PolicyChunk.chunk_index)).all()
     return [CorpusChunk(r.id, Path(r.file_name).stem, r.doc_name, r.page_num, r.section, r.subsection, r.text)
             for r in rows]
 
@@ -63,6 +64,7 @@ class Locator:
     def __init__(self, chunks: list[CorpusChunk]):
         self._by_doc: dict[str, list[tuple[CorpusChunk, str, list[int]]]] = {}
         self._cited: dict[str, CitedQuote | None] = {}
+        self.docs: frozenset[str] = frozenset(c.doc for c in chunks)
         for c in chunks:
             self._by_doc.setdefault(c.doc, []).append((c, *_normalise_with_offsets(c.text)))
 
@@ -86,14 +88,16 @@ _LOCATORS: dict[tuple[str, str], Locator] = {}
 _LOCK = threading.Lock()
 
 
-def locator_for(session_factory: sessionmaker[Session], corpus_version: str) -> Locator:
+def locator_for(session_factory: sessionmaker[Session], corpus_version: str,
+                document_ids: tuple[int, ...] | None = None) -> Locator:
+    """The locator over the pinned document versions (`document_ids`, a publication's), or every stored one."""
     bind = session_factory.kw.get("bind")
-    key = (str(getattr(bind, "url", id(session_factory))), corpus_version)
+    key = (str(getattr(bind, "url", id(session_factory))), f"{corpus_version}:{document_ids}")
     with _LOCK:
         found = _LOCATORS.get(key)
     if found is None:
         with session_factory() as session:
-            found = Locator(corpus_chunks(session=session))
+            found = Locator(corpus_chunks(session=session, document_ids=document_ids))
         with _LOCK:
             _LOCATORS[key] = found
     return found
@@ -121,6 +125,12 @@ def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -
                 _COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items()):
             return False
     return True
+
+
+def describes(locator: Locator, inv: Inventory | None = None) -> bool:
+    """Whether the inventory is this corpus's: it maps sentences of at least one document the corpus holds
+    (a lender's own guide, under other file names, is not described by our inventory)."""
+    return bool(locator.docs & set((inv or load_inventory()).doc_programs))
 
 
 def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
