@@ -1,9 +1,10 @@
 """Conditions and human-review triggers from the requirement inventory (policy/inventory/entries.py), cited.
 
-For one application: every inventory entry of its program (or of an all-program document) that maps to
-a condition or a review trigger and whose `applies_when` holds. A review trigger gives a REVIEW finding;
-a file-specific condition a CONDITION finding; a standard condition (every file of the program) is
-listed with its citation and does not change APPROVE. An entry whose sentence is not found in the
+For one application: every inventory entry of its program (or of an all-program document) that is a
+review trigger, a file condition or a standard condition and whose `applies_when` holds (rules are the
+engine's; a sentence that is not an obligation does nothing). A review trigger gives a REVIEW finding;
+a file condition a CONDITION finding; a standard condition (every file of the program) is listed with
+its citation and does not change APPROVE. An entry whose sentence is not found in the
 ingested corpus gives an UNVERIFIED finding (the file is referred), never silence.
 """
 
@@ -129,7 +130,7 @@ def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
     findings: list[Finding] = []
     standard: list[str] = []  # ids only: the state and checkpoints stay small; `standard_texts` renders them
     for req in inv.requirements:
-        if req.maps_to == "rule" or not applies(req, inv, app, ratios):
+        if req.maps_to in ("rule", "not_obligation") or not applies(req, inv, app, ratios):
             continue
         citation = locator.cite(req)
         if citation is None:

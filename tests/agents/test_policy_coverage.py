@@ -134,3 +134,15 @@ def test_usda_household_income_within_5_percent_of_the_limit_goes_to_a_person(un
                            loan_amount=250000, property_value=260000, monthly_income=9000))
     hit = "usda.review_income_near_limit" in {f.rule_id for f in findings(final, "REVIEW")}
     assert hit is referred
+
+
+def test_a_va_borrower_who_used_the_benefit_before_goes_to_a_person_about_entitlement(underwrite):
+    """VA guide 1.2: full entitlement means never used or fully restored; with partial entitlement the down
+    payment must cover 25%. The file cannot tell which, so "any question about entitlement" (10.1) refers it."""
+    va = dict(loan_type="va", veteran=True, loan_amount=300000)
+    first = underwrite(app(**va))
+    assert "requirement.va.057" not in {f.rule_id for f in findings(first, "REVIEW")}
+    again = underwrite(app(**va, va_subsequent_use=True))
+    assert "requirement.va.057" in {f.rule_id for f in findings(again, "REVIEW")}
+    assert "requirement.va.006" in {f.rule_id for f in findings(again, "CONDITION")}
+    assert again["report"].recommendation == "REFER"
