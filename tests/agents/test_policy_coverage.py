@@ -7,6 +7,7 @@ import pytest
 from agents import graph as graph_module
 from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
+from dashboard.decision_notices import standard_condition_groups
 from tests.agents.test_pipeline import BASE
 
 pytestmark = pytest.mark.integration
@@ -96,6 +97,8 @@ def test_standard_conditions_are_cited_and_leave_an_approval_an_approval(underwr
     report = final["report"]
     assert report.recommendation == "APPROVE"
     assert len(report.standard_conditions) > 100 and all(", p. " in c for c in report.standard_conditions)
+    groups = standard_condition_groups(report.standard_conditions)  # as the decision card shows them
+    assert len(groups) == 4 and "Other" not in [doc for doc, _ in groups]  # conventional + the three all-program documents
 
 
 def test_program_mismatch_says_which_program_fixes_it(underwrite):
