@@ -32,6 +32,7 @@ from typing import Any
 from policy.rules import load_rules
 from policy.sentences import obligation_sentences
 from core.errors import ConfigurationError
+from core.schemas import LoanApplication
 from core.settings import PROJECT_ROOT
 
 DEFAULT_INVENTORY_PATH = PROJECT_ROOT / "seed_data" / "requirements.json"
@@ -122,6 +123,8 @@ def _problem(req: Requirement, rule_ids: set[str], doc_programs: Mapping[str, st
 
 def _when_problem(when: dict[str, Any]) -> str | None:
     for name, cond in when.items():
+        if name != "any" and name not in RATIO_FIELDS and name not in LoanApplication.model_fields:
+            return f"applies_when.{name}: not an application field or a Ratio figure"
         if name == "any":
             if not isinstance(cond, list) or not cond:
                 return "applies_when.any: a non-empty list of alternatives"

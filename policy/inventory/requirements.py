@@ -108,7 +108,8 @@ def applies(req: Requirement, inv: Inventory, app: LoanApplication, ratios: dict
 
 
 def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -> bool:
-    """Every test holds; "any" holds when one of its alternatives does."""
+    """Every test holds; "any" holds when one of its alternatives does; a list of values holds when the
+    field's value is one of them (for a field that is itself a list, when one of its items is)."""
     for name, cond in when.items():
         if name == "any":
             if not any(_holds(alt, app, ratios) for alt in cond):
@@ -116,12 +117,18 @@ def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -
             continue
         value = ratios.get(name) if name in RATIO_FIELDS else getattr(app, name)
         if isinstance(cond, list):
-            if value not in cond:
+            if not (_any_listed(value, cond) if isinstance(value, tuple) else value in cond):
                 return False
         elif value is None or value == "None" or not all(
                 _COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items()):
             return False
     return True
+
+
+def _any_listed(items: tuple[Any, ...], listed: list[Any]) -> bool:
+    """One of a list field's items is listed (text compared without case: "bankruptcy" is "Bankruptcy")."""
+    fold = lambda v: v.casefold() if isinstance(v, str) else v  # noqa: E731
+    return bool({fold(v) for v in items} & {fold(v) for v in listed})
 
 
 def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,

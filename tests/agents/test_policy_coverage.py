@@ -149,3 +149,13 @@ def test_a_va_borrower_who_used_the_benefit_before_goes_to_a_person_about_entitl
     assert "requirement.va.057" in {f.rule_id for f in findings(again, "REVIEW")}
     assert "requirement.va.006" in {f.rule_id for f in findings(again, "CONDITION")}
     assert again["report"].recommendation == "REFER"
+
+
+@pytest.mark.parametrize("factors, referred", [(("Bankruptcy",), True), (("foreclosure or repossession",), True),
+                                               (("Collection action or judgment",), False), ((), False)])
+def test_a_bankruptcy_or_foreclosure_the_bureau_reports_goes_to_a_person(underwrite, factors, referred):
+    """Conventional guide 11.1: "Any significant derogatory event in the past seven years" needs a human
+    underwriter's signature. The file has no event dates; the bureau's key factors name the event."""
+    final = underwrite(app(credit_key_factors=factors))
+    assert ("requirement.conventional.084" in {f.rule_id for f in findings(final, "REVIEW")}) is referred
+    assert final["report"].recommendation == ("REFER" if referred else "APPROVE")

@@ -133,6 +133,7 @@ def _numbers(when) -> list:
     ({"maps_to": "file_condition"}, "needs `applies_when`"),
     ({"maps_to": "rule", "rules": ["nope.rule"]}, "nope.rule"),
     ({"maps_to": "file_condition", "applies_when": {"ltv": {"above": 3}}}, "comparisons"),
+    ({"maps_to": "review", "applies_when": {"bankruptcy_date": {"gt": 3}}}, "not an application field"),
     ({"maps_to": "condition"}, "maps_to 'condition' must be one of"),  # the pre-issue-20 mapping
     ({"maps_to": "obligation"}, "must be one of"),
     ({"maps_to": "unclassified"}, "unclassified"),
