@@ -1,4 +1,4 @@
-"""`python -m policy.inventory.entries --draft`: print drafted inventory entries for unmapped obligation sentences."""
+"""`python -m policy.inventory --draft`: print an unclassified entry for each unmapped obligation sentence."""
 
 from __future__ import annotations
 

@@ -1,17 +1,22 @@
 """The requirement inventory: every obligation sentence of the policy corpus mapped to what the engine does.
 
 `seed_data/requirements.json` lists each obligation sentence (as the ingested PDF text reads, whitespace
-normalised) with exactly one mapping:
-  rule       the sentence states a rule in `seed_data/rulebook.json` that the engine evaluates (`rules`);
-  condition  documentation to obtain or verify before closing; `applies_when` empty = a standard
-             condition every file of the program carries (listed, cited, does not change APPROVE),
-             non-empty = a file-specific condition (a CONDITION finding -> APPROVE_WITH_CONDITIONS);
-  review     the policy says a person must decide; `applies_when` says on which files (never empty),
-             giving a REVIEW finding with the citation (-> REFER with the reason).
-`todo_rule` names a rule part A of issue 9 models from new application data; until then the sentence
-is a condition or review trigger. `coverage_gaps` is what the inventory test runs over the DB corpus.
+normalised) with exactly one kind (`maps_to`):
+  rule                the sentence states rules in `seed_data/rulebook.json` that the engine evaluates (`rules`);
+  review              the policy says a person must decide; `applies_when` says on which files (never empty),
+                      giving a REVIEW finding with the citation (-> REFER with the reason);
+  file_condition      documentation to obtain or verify before closing on the files `applies_when` selects
+                      (never empty): a CONDITION finding -> APPROVE_WITH_CONDITIONS;
+  standard_condition  documentation every file of the program carries (no `applies_when`): listed with its
+                      citation, does not change APPROVE; `why` says so where the sentence names files the
+                      application has no data to select (the underwriter verifies it on every file);
+  not_obligation      no file obligation (a table header, a preamble, a definition, a list's lead-in whose
+                      items are mapped one by one); `why` (one line) is required.
+A sentence no one has classified yet is `unclassified`: the draft helper proposes it and the inventory
+refuses to load with it, so a new policy sentence cannot reach the engine without a person's decision.
+`coverage_gaps` is what the inventory test runs over the DB corpus.
 
-    python -m policy.inventory.entries --draft   # print entries for unmapped sentences of seed_data/policies
+    python -m policy.inventory --draft   # print entries for unmapped sentences of seed_data/policies
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ from typing import Any
 from policy.rules import load_rules
 from policy.sentences import obligation_sentences
 from core.errors import ConfigurationError
+from core.schemas import LoanApplication
 from core.settings import PROJECT_ROOT
 
 DEFAULT_INVENTORY_PATH = PROJECT_ROOT / "seed_data" / "requirements.json"
-MAPPINGS = frozenset({"rule", "condition", "review"})
+KINDS = ("rule", "review", "file_condition", "standard_condition", "not_obligation")
+UNCLASSIFIED = "unclassified"  # what the draft helper proposes; never loads
+SELECTED_KINDS = frozenset({"review", "file_condition"})  # kinds that need `applies_when`
 # applies_when keys that are not application fields: figures the Ratio agent computes
 RATIO_FIELDS = frozenset({"ltv", "cltv", "back_end_dti", "front_end_dti", "reserves_months"})
 COMPARATORS = frozenset({"gt", "ge", "lt", "le"})
@@ -41,16 +49,17 @@ class Requirement:
     id: str
     doc: str  # policy document (file stem)
     sentence: str
-    maps_to: str  # rule | condition | review
+    maps_to: str  # one of KINDS
     rules: tuple[str, ...] = ()
     applies_when: dict[str, Any] = field(default_factory=dict, hash=False)
     todo_rule: str | None = None
-    note: str | None = None
+    note: str | None = None  # the message a finding shows instead of the sentence
+    why: str | None = None  # one line: why this kind (required for not_obligation)
 
     @property
     def standard(self) -> bool:
         """A condition every file of the program carries (no file-specific filter)."""
-        return self.maps_to == "condition" and not self.applies_when
+        return self.maps_to == "standard_condition"
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,9 @@ def load_inventory(path: Path | str = DEFAULT_INVENTORY_PATH) -> Inventory:
 
 
 def _requirement(item: dict[str, Any], path: Path | str) -> Requirement:
+    if isinstance(item, dict) and item.get("maps_to") == UNCLASSIFIED:  # before its draft-only keys are read
+        raise ConfigurationError(f"{path}: requirement {item.get('id')!r}: unclassified: a person must classify "
+                                 f"the sentence as one of {list(KINDS)}")
     try:
         return Requirement(**{**item, "rules": tuple(item.get("rules", ())), "applies_when": item.get("applies_when") or {}})
     except TypeError as exc:
@@ -92,19 +104,27 @@ def _requirement(item: dict[str, Any], path: Path | str) -> Requirement:
 def _problem(req: Requirement, rule_ids: set[str], doc_programs: Mapping[str, str]) -> str | None:
     if req.doc not in doc_programs:
         return f"unknown document {req.doc!r}"
-    if req.maps_to not in MAPPINGS:
-        return f"maps_to must be one of {sorted(MAPPINGS)}"
+    if req.maps_to not in KINDS:
+        return f"maps_to {req.maps_to!r} must be one of {list(KINDS)}"
     if (req.maps_to == "rule") != bool(req.rules):
         return "`rules` is required exactly when maps_to is 'rule'"
     if unknown := [r for r in req.rules if r not in rule_ids]:
         return f"unknown rule id(s) {unknown}"
-    if req.maps_to == "review" and not req.applies_when:
-        return "a review trigger needs `applies_when` (which files go to a person)"
+    if req.maps_to in SELECTED_KINDS and not req.applies_when:
+        return f"a {req.maps_to} needs `applies_when` (which files it applies to)"
+    if req.maps_to in ("standard_condition", "not_obligation", "rule") and req.applies_when:
+        return f"a {req.maps_to} has no `applies_when`"
+    if req.maps_to == "not_obligation" and not (req.why and req.why.strip()):
+        return "not_obligation needs a one-line `why`"
+    if req.why is not None and (not isinstance(req.why, str) or "\n" in req.why):
+        return "`why` is one line of text"
     return _when_problem(req.applies_when)
 
 
 def _when_problem(when: dict[str, Any]) -> str | None:
     for name, cond in when.items():
+        if name != "any" and name not in RATIO_FIELDS and name not in LoanApplication.model_fields:
+            return f"applies_when.{name}: not an application field or a Ratio figure"
         if name == "any":
             if not isinstance(cond, list) or not cond:
                 return "applies_when.any: a non-empty list of alternatives"
@@ -144,11 +164,11 @@ def document_text(chunks: Iterable[tuple[int, int, str]]) -> str:
 
 
 def draft_entry(doc: str, sentence: str, number: int) -> dict[str, Any]:
-    """A first mapping for a new sentence: the rules whose pattern it states, else a standard condition."""
-    rules = [r.id for r in load_rules() if r.doc_id == doc and r.citation is not None
-             and (r.citation.sentence in sentence or sentence in r.citation.sentence)]
-    entry: dict[str, Any] = {"id": f"{doc}.{number:03d}", "doc": doc, "sentence": sentence}
-    return {**entry, "maps_to": "rule", "rules": rules} if rules else {**entry, "maps_to": "condition"}
+    """A new sentence's entry, unclassified: a person picks its kind. `candidate_rules` lists the ids of
+    the document's rules (from `load_rules()`) to choose from if the sentence states one of them."""
+    candidates = sorted(r.id for r in load_rules() if r.doc_id == doc)
+    return {"id": f"{doc}.{number:03d}", "doc": doc, "sentence": sentence, "maps_to": UNCLASSIFIED,
+            "candidate_rules": candidates}
 
 
 def draft_entries() -> list[dict]:

@@ -1,9 +1,10 @@
 """Conditions and human-review triggers from the requirement inventory (policy/inventory/entries.py), cited.
 
-For one application: every inventory entry of its program (or of an all-program document) that maps to
-a condition or a review trigger and whose `applies_when` holds. A review trigger gives a REVIEW finding;
-a file-specific condition a CONDITION finding; a standard condition (every file of the program) is
-listed with its citation and does not change APPROVE. An entry whose sentence is not found in the
+For one application: every inventory entry of its program (or of an all-program document) that is a
+review trigger, a file condition or a standard condition and whose `applies_when` holds (rules are the
+engine's; a sentence that is not an obligation does nothing). A review trigger gives a REVIEW finding;
+a file condition a CONDITION finding; a standard condition (every file of the program) is listed with
+its citation and does not change APPROVE. An entry whose sentence is not found in the
 ingested corpus gives an UNVERIFIED finding (the file is referred), never silence.
 """
 
@@ -111,7 +112,8 @@ def applies(req: Requirement, inv: Inventory, app: LoanApplication, ratios: dict
 
 
 def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -> bool:
-    """Every test holds; "any" holds when one of its alternatives does."""
+    """Every test holds; "any" holds when one of its alternatives does; a list of values holds when the
+    field's value is one of them (for a field that is itself a list, when one of its items is)."""
     for name, cond in when.items():
         if name == "any":
             if not any(_holds(alt, app, ratios) for alt in cond):
@@ -119,7 +121,7 @@ def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -
             continue
         value = ratios.get(name) if name in RATIO_FIELDS else getattr(app, name)
         if isinstance(cond, list):
-            if value not in cond:
+            if not (_any_listed(value, cond) if isinstance(value, tuple) else value in cond):
                 return False
         elif value is None or value == "None" or not all(
                 _COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items()):
@@ -133,13 +135,19 @@ def describes(locator: Locator, inv: Inventory | None = None) -> bool:
     return bool(locator.docs & set((inv or load_inventory()).doc_programs))
 
 
+def _any_listed(items: tuple[Any, ...], listed: list[Any]) -> bool:
+    """One of a list field's items is listed (text compared without case: "bankruptcy" is "Bankruptcy")."""
+    fold = lambda v: v.casefold() if isinstance(v, str) else v  # noqa: E731
+    return bool({fold(v) for v in items} & {fold(v) for v in listed})
+
+
 def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
              inv: Inventory | None = None) -> RequirementResult:
     inv = inv or load_inventory()
     findings: list[Finding] = []
     standard: list[str] = []  # ids only: the state and checkpoints stay small; `standard_texts` renders them
     for req in inv.requirements:
-        if req.maps_to == "rule" or not applies(req, inv, app, ratios):
+        if req.maps_to in ("rule", "not_obligation") or not applies(req, inv, app, ratios):
             continue
         citation = locator.cite(req)
         if citation is None:

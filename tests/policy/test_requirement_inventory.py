@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policy.inventory.entries import (
-    DEFAULT_INVENTORY_PATH, coverage_gaps, document_text, load_inventory, stale_entries,
+    DEFAULT_INVENTORY_PATH, KINDS, UNCLASSIFIED, coverage_gaps, document_text, draft_entry, load_inventory,
+    stale_entries,
 )
 from policy.rules import load_rules
 from policy.sentences import is_obligation, obligation_sentences, split_sentences
@@ -78,6 +79,24 @@ def test_a_new_obligation_sentence_without_a_mapping_fails_the_check(tmp_path, s
     assert coverage_gaps({"conventional": rebuilt}, load_inventory()) == [("conventional", ADDED)]
 
 
+def test_a_drafted_sentence_is_unclassified_and_the_inventory_refuses_it(tmp_path):
+    """The draft helper never guesses a kind; an inventory carrying its draft does not load until a person decides."""
+    draft = draft_entry("conventional", ADDED, 999)
+    assert draft["maps_to"] == UNCLASSIFIED and "conventional.min_credit_score" in draft["candidate_rules"]
+    base = json.loads(DEFAULT_INVENTORY_PATH.read_text())
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps({**base, "requirements": base["requirements"] + [draft]}))
+    with pytest.raises(ConfigurationError, match="'conventional.999': unclassified"):
+        load_inventory(path)
+
+
+def test_every_entry_is_one_of_the_five_kinds_and_each_non_obligation_says_why():
+    reqs = load_inventory().requirements
+    assert {r.maps_to for r in reqs} == set(KINDS)
+    assert all(r.why and "\n" not in r.why for r in reqs if r.maps_to == "not_obligation")
+    assert all(not r.applies_when for r in reqs if r.maps_to in ("standard_condition", "not_obligation", "rule"))
+
+
 def test_inventory_maps_each_sentence_once_and_every_number_comes_from_its_sentence():
     inv = load_inventory()
     keys = [(r.doc, r.sentence) for r in inv.requirements]
@@ -109,15 +128,27 @@ def _numbers(when) -> list:
     return out
 
 
-def test_review_trigger_without_files_and_unknown_rule_are_refused(tmp_path):
+@pytest.mark.parametrize("bad, message", [
+    ({"maps_to": "review"}, "needs `applies_when`"),
+    ({"maps_to": "file_condition"}, "needs `applies_when`"),
+    ({"maps_to": "rule", "rules": ["nope.rule"]}, "nope.rule"),
+    ({"maps_to": "file_condition", "applies_when": {"ltv": {"above": 3}}}, "comparisons"),
+    ({"maps_to": "review", "applies_when": {"bankruptcy_date": {"gt": 3}}}, "not an application field"),
+    ({"maps_to": "condition"}, "maps_to 'condition' must be one of"),  # the pre-issue-20 mapping
+    ({"maps_to": "obligation"}, "must be one of"),
+    ({"maps_to": "unclassified"}, "unclassified"),
+    ({"maps_to": "not_obligation"}, "why"),
+    ({"maps_to": "not_obligation", "why": "Two\nlines."}, "one line"),
+    ({"maps_to": "standard_condition", "applies_when": {"ltv": {"gt": 3}}}, "has no `applies_when`"),
+    ({"maps_to": "standard_condition", "rules": ["conventional.max_dti"]}, "`rules` is required exactly"),
+])
+def test_a_mapping_that_is_not_one_of_the_kinds_is_refused(tmp_path, bad, message):
     base = json.loads(DEFAULT_INVENTORY_PATH.read_text())
-    for bad, message in (({"maps_to": "review"}, "applies_when"), ({"maps_to": "rule", "rules": ["nope.rule"]}, "nope.rule"),
-                         ({"maps_to": "condition", "applies_when": {"ltv": {"above": 3}}}, "comparisons")):
-        item = {"id": "x.001", "doc": "conventional", "sentence": "Something must happen.", **bad}
-        path = tmp_path / f"inv_{len(message)}.json"
-        path.write_text(json.dumps({**base, "requirements": [item]}))
-        with pytest.raises(ConfigurationError, match=re.escape(message)):
-            load_inventory(path)
+    item = {"id": "x.001", "doc": "conventional", "sentence": "Something must happen.", **bad}
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps({**base, "requirements": [item]}))
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        load_inventory(path)
 
 
 @pytest.mark.parametrize("sentence", [
