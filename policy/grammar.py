@@ -83,9 +83,10 @@ def _scale(raw: str) -> Decimal:
     return Decimal(1)
 
 
-def quantities(text: str) -> list[Quantity]:
+def quantities(text: str, *, bare_words: bool = False) -> list[Quantity]:
     """Every number in `text` with its unit: '$832,750' usd, '45%' / 'forty-five percent' percent,
-    'six months' months; a bare number is a 'count' (a credit score is a count until a kind reads it)."""
+    'six months' months; a bare number is a 'count' (a credit score is a count until a kind reads it).
+    A small number in words without a unit ('four principal reasons') counts only with `bare_words`."""
     out: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         raw = m.group("num")
@@ -100,7 +101,7 @@ def quantities(text: str) -> list[Quantity]:
             value = word_number(raw)
             if value is None:
                 continue
-            if not m.group("unit") and not m.group("usd") and value < 13:
+            if not m.group("unit") and not m.group("usd") and value < 13 and not bare_words:
                 continue  # "one borrower", "two appraisals": a word number is a quantity only with a unit
         unit = "usd" if m.group("usd") else next((n for n, _ in _UNIT_AFTER if m.group(n)), "count")
         if unit == "usd":
