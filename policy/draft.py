@@ -139,7 +139,8 @@ def propose(slot: Slot, r: Reading, found: dict[str, tuple]) -> Proposal | None:
     if fit is None:
         return None
     bare = any(u in ("count", "months") for u in slot.values.values())
-    assigned = dk.assign(slot.values, r.text, quantities(r.text, bare_words=bare))
+    stated = [q for q in quantities(r.text, bare_words=bare) if not _marker(r.text, q)]
+    assigned = dk.assign(slot.values, r.text, stated)
     if assigned is None:
         return None
     chosen, clear = assigned
@@ -179,6 +180,13 @@ def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
                  and _is_threshold(p.text)]
     return Draft(documents, proposals, [s for s in valued if s.id not in best], unmatched,
                  [s for s in slots if not s.values])
+
+
+def _marker(text: str, q) -> bool:
+    """A list or paragraph number ("3. Action taken", "Code 2-Employment"), a section citation ("§ 1024.41")."""
+    before, after = text[: q.span[0]].rstrip(), text[q.span[1]:q.span[1] + 2]
+    return ((not before or before.endswith(("Code", "§", "Part", "Section", "paragraph"))) and not after.startswith("%")
+            and (after[:1] in (".", "-", ")") or before.endswith(("Code", "§", "Part", "Section", "paragraph"))))
 
 
 def _is_threshold(text: str) -> bool:
