@@ -80,7 +80,7 @@ def _row_width(text: str) -> int:
     """Lines shorter than this (and not ending like prose) are table cells, captions or headers: prose
     wraps at the full measure, a table row does not."""
     lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
-    return int(0.75 * lengths[int(0.95 * (len(lengths) - 1))]) if lengths else 0
+    return int(0.75 * lengths[-1]) if lengths else 0  # a page line is never wider than the measure
 
 
 def _runs(segment: str, width: int) -> list[tuple[bool, int, str]]:
