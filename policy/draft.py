@@ -26,7 +26,8 @@ MAX_KINDS = {"max_dti", "max_front_end", "max_ltv", "max_loan_amount", "max_inco
              "max_points_and_fees_pct", "max_adverse_reasons", "notice_deadline_days"}
 MIN_KINDS = {"min_credit_score", "min_reserves_months", "min_employment_years", "reserves_other_properties"}
 _CLAUSE = re.compile(r";\s+|,\s+(?:and|but)\s+")
-_ANAPHOR = re.compile(r"\b(?:the|this|that|such a) ratio\b|\bsuch (?:a )?file\b", re.IGNORECASE)
+_ANAPHOR = re.compile(r"\b(?:the|this|that|such a) (?:ratio|deadline|limit|period)\b|\bsuch (?:a )?file\b", re.IGNORECASE)
+_ITEM = re.compile(r"^[–•\-\u2022]\s+")
 _THRESHOLD_UNITS = {"percent", "usd", "months", "years", "days"}
 
 
@@ -94,22 +95,25 @@ def readings(documents: list[Document]) -> list[Reading]:
     by_name = {d.name: d for d in documents}
     out: list[Reading] = []
     for doc in documents:
-        previous = ""
+        previous: list[str] = []
+        lead_in = ("", None)  # the last sentence ending in ":" and its section: what list items read under
         tables: dict[int, list[Passage]] = {}
         for p in doc.passages:
             if p.is_row:
                 tables.setdefault(p.table, []).append(p)
-            if not QUANTITY.search(p.text):
-                previous = p.text
-                continue
-            program = program_of(p, by_name)
-            about = f"{p.text} {p.context}" + (f" {previous}" if _ANAPHOR.search(p.text) else "")
-            out.append(Reading(p.text, about, program, p, p.text))
-            clauses = [c for c in _CLAUSE.split(p.text) if c]
-            if len(clauses) > 1:
-                out += [Reading(c, c + (f" {previous}" if _ANAPHOR.search(c) else ""), program, p, p.text)
-                        for c in clauses]
-            previous = p.text
+            if QUANTITY.search(p.text):
+                program = program_of(p, by_name)
+                before = " ".join(previous[-2:])
+                item = lead_in[0] if _ITEM.match(p.text) and lead_in[1] == p.section else ""
+                about = f"{p.text} {p.context} {item}" + (f" {before}" if _ANAPHOR.search(p.text) else "")
+                out.append(Reading(p.text, about, program, p, p.text))
+                clauses = [c for c in _CLAUSE.split(p.text) if c]
+                if len(clauses) > 1:
+                    out += [Reading(c, f"{c} {item}" + (f" {before}" if _ANAPHOR.search(c) else ""), program, p, p.text)
+                            for c in clauses]
+            previous.append(p.text)
+            if p.text.endswith(":"):
+                lead_in = (p.text, p.section)
         for rows in tables.values():
             joined = "; ".join(r.text for r in rows)
             out.append(Reading(joined, f"{rows[0].context}; {joined}", program_of(rows[0], by_name), rows[0], joined))
@@ -185,6 +189,8 @@ def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
 def _marker(text: str, q) -> bool:
     """A list or paragraph number ("3. Action taken", "Code 2-Employment"), a section citation ("§ 1024.41")."""
     before, after = text[: q.span[0]].rstrip(), text[q.span[1]:q.span[1] + 2]
+    if before.endswith("(") and after.startswith(")") and q.unit == "count":
+        return True  # "(2)" numbers a paragraph
     return ((not before or before.endswith(("Code", "§", "Part", "Section", "paragraph"))) and not after.startswith("%")
             and (after[:1] in (".", "-", ")") or before.endswith(("Code", "§", "Part", "Section", "paragraph"))))
 

@@ -47,7 +47,7 @@ CUES: dict[str, KindCue] = {
     "review_income_near_limit": KindCue(need=r"within", avoid=r"residual"),
     "residual_income_review": KindCue(need=r"residual.*within|within.*residual", subject=r"residual"),
     "min_employment_years": KindCue(subject=r"work history|employment history"),
-    "max_term_months": KindCue(need=r"term"),
+    "max_term_months": KindCue(need=r"(?<![\w-])term\b"),
     "max_points_and_fees_pct": KindCue(),
     "higher_priced_review": KindCue(need=r"apor|average prime", subject=r"higher-priced"),
     "notice_deadline_days": KindCue(subject=r"action taken"),
@@ -80,14 +80,17 @@ VALUE_CUES = {
 ASCENDING = (("above", "value"), ("min_score", "max_score"))
 
 
-def accepts(unit: str, q: Quantity, name: str) -> bool:
+def accepts(unit: str, q: Quantity, name: str, text: str = "") -> bool:
     """Whether a stated quantity can be the slot value `name` in `unit`."""
     if name == "year":
         return q.unit == "count" and 1990 <= q.value <= 2100
     if unit == "score":
         return q.unit == "count" and 300 <= q.value <= 900
-    if unit in ("months", "years", "days"):
-        return q.unit in (unit, "count") and not (q.unit == "count" and q.value >= 1000)
+    if unit in ("years", "days"):
+        return q.unit == unit
+    if unit == "months":  # "ten payments left", "10 monthly payments" are months; "one escrow item" is not
+        return q.unit == unit or (q.unit == "count" and q.value < 1000 and bool(
+            re.match(r"\s*(?:more\s+)?(?:monthly|payments?|installments?)\b", text[q.span[1]:], _I)))
     if unit == "count":
         return q.unit == "count" and q.value < 1000
     return q.unit == unit
@@ -96,7 +99,7 @@ def accepts(unit: str, q: Quantity, name: str) -> bool:
 def assign(values: dict[str, str], text: str, found: list[Quantity]) -> tuple[dict[str, Quantity], bool] | None:
     """The quantities of `text` given to the slot's value names, and whether that was unambiguous;
     None when a value name gets no quantity."""
-    pool = {name: [q for q in found if accepts(unit, q, name)] for name, unit in values.items()}
+    pool = {name: [q for q in found if accepts(unit, q, name, text)] for name, unit in values.items()}
     out: dict[str, Quantity] = {}
     clear = True
     for low, high in ASCENDING:
