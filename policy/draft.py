@@ -125,6 +125,8 @@ def _cue_ok(cue: dk.KindCue | None, text: str) -> bool:
         return True
     if cue.need and not re.search(cue.need, text, re.IGNORECASE):
         return False
+    if cue.direction and comparator(text) != cue.direction:
+        return False
     return not (cue.avoid and re.search(cue.avoid, text, re.IGNORECASE))
 
 

@@ -22,6 +22,7 @@ class KindCue:
     need: str | None = None  # a pattern the passage must contain
     avoid: str | None = None  # a pattern it must not contain
     subject: str | None = None  # more subject terms, tried when policy.grammar's are absent
+    direction: str | None = None  # "max" / "min": the comparator the passage must state
 
 
 CUES: dict[str, KindCue] = {
@@ -47,7 +48,7 @@ CUES: dict[str, KindCue] = {
     "review_income_near_limit": KindCue(need=r"within", avoid=r"residual"),
     "residual_income_review": KindCue(need=r"residual.*within|within.*residual", subject=r"residual"),
     "min_employment_years": KindCue(subject=r"work history|employment history"),
-    "max_term_months": KindCue(need=r"(?<![\w-])term\b"),
+    "max_term_months": KindCue(need=r"(?<![\w-])term\b", direction="max"),
     "max_points_and_fees_pct": KindCue(),
     "higher_priced_review": KindCue(need=r"apor|average prime", subject=r"higher-priced"),
     "notice_deadline_days": KindCue(subject=r"action taken"),
@@ -90,7 +91,7 @@ def accepts(unit: str, q: Quantity, name: str, text: str = "") -> bool:
         return q.unit == unit
     if unit == "months":  # "ten payments left", "10 monthly payments" are months; "one escrow item" is not
         return q.unit == unit or (q.unit == "count" and q.value < 1000 and bool(
-            re.match(r"\s*(?:more\s+)?(?:monthly|payments?|installments?)\b", text[q.span[1]:], _I)))
+            re.match(r"\s*(?:monthly\s+)?payments?\b|\s*monthly\b", text[q.span[1]:], _I)))
     if unit == "count":
         return q.unit == "count" and q.value < 1000
     return q.unit == unit

@@ -156,3 +156,23 @@ def test_cli_fails_clearly_on_a_missing_path(tmp_path, capsys):
     assert policy_main(["draft", str(tmp_path / "nope.pdf")]) == 1
     assert "no such file" in capsys.readouterr().err
     assert policy_main(["nothing"]) == 2
+
+
+def test_a_list_item_is_read_under_its_lead_in(tmp_path):
+    pdf = guide(tmp_path, """Chapter 2 Conventional Loans
+II.A Human Review
+These files always go to a senior underwriter:
+- Any loan above 93% LTV.
+- Any file with rental income.
+""")
+    assert values(by_id(pdf)["conventional.review_ltv_above"]) == {"value": D(93)}
+
+
+def test_the_regulations_state_no_lender_eligibility_threshold():
+    """Reg X and Reg C (188 pages) bind servicers and HMDA reporters; no credit score, DTI, LTV, reserve,
+    loan amount or term limit of a lender is read from them."""
+    got = draft(pdf_paths([str(PROJECT_ROOT / "seed_data" / "regulations")])).proposals
+    eligibility = {"min_credit_score", "max_dti", "max_dti_with_review", "dti_ineligible_above", "max_front_end",
+                   "max_ltv", "max_ltv_by_credit_score", "min_reserves_months", "max_loan_amount", "max_term_months",
+                   "min_employment_years", "debt_installment_months"}
+    assert [p.slot.id for p in got if p.slot.kind in eligibility] == []
