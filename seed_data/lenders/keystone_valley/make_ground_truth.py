@@ -74,6 +74,24 @@ truth = {
  "fair_lending.incomplete_notice_deadline": (U, "at least 10 calendar days", {"value": ("10", DY)}),
  "fair_lending.max_adverse_reasons": (U, "no more than four principal reasons", {"value": ("4", C)}),
 }
+# slots that state no number (eligibility gates): slot -> (document, a phrase of the sentence that states it).
+# Written after the number drafter ran, before any drafting of these slots existed.
+statements = {
+ "fha.primary_residence_only": (G, "FHA loan must be secured by the home the member will live in"),
+ "fha.county_loan_limit": (G, "may not be greater than HUD's limit for the county"),
+ "va.coe_required": (G, "who hold a Certificate of Eligibility may apply"),
+ "va.primary_residence_only": (G, "who hold a Certificate of Eligibility may apply"),
+ "va.purchase_only": (G, "VA loans are made for purchases only."),
+ "usda.eligible_purchase": (G, "USDA loans finance only the purchase of a modest one-unit home"),
+ "usda.one_unit_only": (G, "USDA loans finance only the purchase of a modest one-unit home"),
+ "jumbo.investment_ineligible": (M, "Investment properties and cash-out refinances are not financed as jumbo loans."),
+ "jumbo.cash_out_ineligible": (M, "Investment properties and cash-out refinances are not financed as jumbo loans."),
+ "jumbo.gift_second_home": (M, "Gifts are not allowed on a second home."),
+ "atr_qm.qm_only": (U, "Every loan the credit union makes is a qualified mortgage."),
+ "atr_qm.prohibited_features": (U, "No loan may have negative amortization, interest-only payments or a balloon payment"),
+ "fair_lending.prohibited_bases": (U, "No credit decision may take into account race"),
+ "underwriting_standards.unemployed_ineligible": (U, "A member who has no job and no other documented income is not eligible."),
+}
 changed = {"conventional.min_credit_score", "conventional.max_dti", "conventional.max_dti_with_review", "conventional.dti_ineligible_above",
  "conventional.compensating_factors", "conventional.max_ltv_second_home", "conventional.max_ltv_investment", "fha.max_dti_with_review",
  "fha.dti_ineligible_above", "va.min_credit_score", "usda.min_credit_score", "jumbo.min_credit_score", "jumbo.max_dti", "jumbo.max_ltv_primary",
@@ -89,9 +107,14 @@ for sid, (doc, phrase, values) in truth.items():
     assert len(hits) == 1, (sid, phrase, hits)
     rules[sid] = {"document": doc, "page": hits[0], "phrase": phrase, "changed": sid in changed,
                   "values": {k: {"number": n, "unit": u} for k, (n, u) in values.items()}}
+stated = {}
+for sid, (doc, phrase) in statements.items():
+    hits = [n for n, t in pages[doc] if phrase in t]
+    assert len(hits) == 1, (sid, phrase, hits)
+    stated[sid] = {"document": doc, "page": hits[0], "phrase": phrase}
 out = {"about": "Ground truth for drafting a rulebook from Keystone Valley FCU's manuals: each engine slot the manuals "
         "state, with the values a careful reader takes from them (written by hand before the drafter ran), the "
         "document and 1-based PDF page; 'changed' marks a value that differs from our own corpus's rule.",
-       "not_stated": ["atr_qm.general_qm_spread", "va.funding_fee"], "rules": rules}
+       "not_stated": ["atr_qm.general_qm_spread", "va.funding_fee"], "rules": rules, "statements": stated}
 Path(D / "ground_truth.json").write_text(json.dumps(out, indent=1) + "\n")
 print(len(rules), sum(r["changed"] for r in rules.values()))
