@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from policy import draft_kinds as dk
+from policy.draft_statements import best_statements
 from policy.draft_read import Document, Passage, read_document
 from policy.grammar import QUANTITY, canonical_words, comparator, quantities, similarity, speaks_of
 from policy.sentences import is_obligation
@@ -180,12 +181,18 @@ def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
                 if p is not None and (s.id not in best or p.confidence > best[s.id].confidence):
                     best[s.id] = p
     proposals = [best[s.id] for s in valued if s.id in best]
+    valueless = [s for s in slots if not s.values]
+    by_name = {d.name: d for d in documents}
+    sentences = [(p, program_of(p, by_name)) for d in documents for p in d.passages if not p.is_row]
+    stated = best_statements(valueless, sentences)
+    proposals += [Proposal(s, {}, dk.conditions(stated[s.id][0].text), stated[s.id][0], stated[s.id][0].text,
+                           stated[s.id][1]) for s in valueless if s.id in stated]
     used = {(p.passage.document, p.passage.page, p.passage.text) for p in proposals}
     used |= {(p.passage.document, p.passage.page, row) for p in proposals for row in p.sentence.split("; ")}
     unmatched = [p for d in documents for p in d.passages if (p.document, p.page, p.text) not in used
                  and _is_threshold(p.text)]
     return Draft(documents, proposals, [s for s in valued if s.id not in best], unmatched,
-                 [s for s in slots if not s.values])
+                 [s for s in valueless if s.id not in stated])
 
 
 def _marker(text: str, q) -> bool:

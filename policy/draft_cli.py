@@ -33,7 +33,10 @@ def as_json(d: Draft) -> dict[str, Any]:
     }
 
 
-def _main_value(p: Proposal) -> tuple[str, str]:
+def _main_value(p: Proposal) -> tuple[str | None, str | None]:
+    """The slot's "value" (else its first value); None for a slot that states no number."""
+    if not p.values:
+        return None, None
     name = "value" if "value" in p.values else next(iter(p.values))
     number, unit = p.values[name]
     return _number(number), unit

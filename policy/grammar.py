@@ -232,10 +232,14 @@ def canonical_words(text: str) -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3 and "_" not in word:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """Plural to singular: 'properties' -> 'property', 'taxes' -> 'tax', 'purchases' -> 'purchase'."""
+    if len(word) <= 4 or "_" in word or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

@@ -46,7 +46,8 @@ def _slot(item: dict[str, Any]) -> Slot:
     if "pattern" in item:
         values = pattern_units(item["pattern"], item["kind"])
         conditions = item.get("applies_when") or {}
-        sentence = re.sub(r"\\|\(\?:[^)]*\)\*?\??|\?", "", _PLACEHOLDER.sub("N", item["pattern"]))
+        sentence = _PLACEHOLDER.sub("N", item["pattern"]).replace("- ?", "-")
+        sentence = re.sub(r"\\|\(\?:[^)]*\)[*+?]*\??|\?", "", sentence)
     else:
         values = {name: v["unit"] for name, v in item.get("values", {}).items()}
         conditions = item.get("conditions") or {}

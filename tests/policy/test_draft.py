@@ -130,7 +130,8 @@ A jumbo loan may be made only to members whose credit score is at least 730.
     got = by_id(pdf)
     assert got["conventional.min_credit_score"].passage.page == 3  # cover 1, chapter 1 on 2
     assert got["jumbo.min_credit_score"].passage.page == 4
-    truth = json.loads((LENDER / "ground_truth.json").read_text())["rules"]
+    truth = json.loads((LENDER / "ground_truth.json").read_text())
+    truth = truth["rules"] | truth["statements"]
     for p in draft(pdf_paths([str(LENDER)])).proposals:
         assert (p.passage.document, p.passage.page) == (truth[p.slot.id]["document"], truth[p.slot.id]["page"]), p.slot.id
 
@@ -150,6 +151,9 @@ def test_cli_json_and_rulebook(tmp_path, capsys):
     assert drafted["values"] == {"value": {"number": "80", "unit": "percent"}}
     assert drafted["conditions"] == {"occupancy": ["investment"]}
     assert drafted["citation"]["page"] == 3 and drafted["reason_family"] == "ltv"
+    gate = next(r for r in printed["rules"] if r["id"] == "jumbo.investment_ineligible")
+    assert (gate["value"], gate["unit"], gate["conditions"]) == (None, None, {"occupancy": ["investment"]})
+    assert gate["sentence"] == "Investment properties and cash-out refinances are not financed as jumbo loans."
 
 
 def test_cli_fails_clearly_on_a_missing_path(tmp_path, capsys):
@@ -176,3 +180,11 @@ def test_the_regulations_state_no_lender_eligibility_threshold():
                    "max_ltv", "max_ltv_by_credit_score", "min_reserves_months", "max_loan_amount", "max_term_months",
                    "min_employment_years", "debt_installment_months"}
     assert [p.slot.id for p in got if p.slot.kind in eligibility] == []
+
+
+def test_plural_and_singular_fold_to_one_word():
+    """'purchases' and 'purchase' compare equal (they did not: 'purchas' != 'purchase')."""
+    from policy.grammar import canonical_words
+
+    assert canonical_words("purchases only") == canonical_words("purchase only") == frozenset({"purchase", "only"})
+    assert canonical_words("taxes and properties") == frozenset({"tax", "property"})
