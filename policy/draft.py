@@ -17,7 +17,7 @@ from pathlib import Path
 from policy import draft_kinds as dk
 from policy.draft_statements import best_statements
 from policy.draft_read import Document, Passage, read_document
-from policy.grammar import QUANTITY, canonical_words, comparator, quantities, similarity, speaks_of
+from policy.grammar import QUANTITY, Quantity, canonical_words, comparator, quantities, similarity, speaks_of
 from policy.sentences import is_obligation
 from policy.slots import Slot, load_slots
 
@@ -154,8 +154,9 @@ def propose(slot: Slot, r: Reading, found: dict[str, tuple]) -> Proposal | None:
     direction = comparator(r.about)
     wanted = "max" if slot.kind in MAX_KINDS else "min" if slot.kind in MIN_KINDS else None
     confidence = 0.55 + 0.15 * clear + 0.1 * (wanted is None or direction == wanted)
-    confidence += 0.05 * (fit >= len(slot.conditions)) + 0.15 * similarity(
-        canonical_words(slot.sentence), canonical_words(r.cited)) if slot.sentence else 0
+    confidence += 0.05 * (fit >= len(slot.conditions))
+    if slot.sentence:  # reads like our own wording of the rule
+        confidence += 0.15 * similarity(canonical_words(slot.sentence), canonical_words(r.cited))
     confidence -= 0.05 * (len(r.text) > len(r.cited))  # a whole table rather than its row
     return Proposal(slot, {n: (q.value, slot.values[n]) for n, q in chosen.items()}, found, r.passage, r.cited,
                     round(min(confidence, 1.0), 2))
@@ -195,7 +196,7 @@ def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
                  [s for s in valueless if s.id not in stated])
 
 
-def _marker(text: str, q) -> bool:
+def _marker(text: str, q: Quantity) -> bool:
     """A list or paragraph number ("3. Action taken", "Code 2-Employment"), a section citation ("§ 1024.41")."""
     before, after = text[: q.span[0]].rstrip(), text[q.span[1]:q.span[1] + 2]
     if before.endswith("(") and after.startswith(")") and q.unit == "count":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from policy.grammar import Quantity
 
@@ -173,7 +172,7 @@ def condition_fit(slot: dict[str, tuple], found: dict[str, tuple]) -> float | No
         stated = found.get(name)
         if stated is None:
             score -= 0.5
-        elif set(stated) & {a if not isinstance(a, Decimal) else int(a) for a in allowed}:
+        elif set(stated) & set(allowed):
             score += 1
         else:
             return None

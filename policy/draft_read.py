@@ -89,7 +89,8 @@ def _runs(segment: str, width: int) -> list[tuple[bool, int, str]]:
     at = 0
     for line in segment.splitlines(keepends=True):
         bare = line.strip()
-        short = bool(bare) and len(bare) < width and not re.search(r"[.?!:;,]$", bare) and bare[0].isupper() | bare[0].isdigit()
+        short = (bool(bare) and len(bare) < width and not re.search(r"[.?!:;,]$", bare)
+                 and (bare[0].isupper() or bare[0].isdigit()))
         if runs and runs[-1][0] == short and not short:
             kind, offset, text = runs[-1]
             runs[-1] = (kind, offset, text + line)
