@@ -15,13 +15,17 @@ from policy.check import CheckReport
 from policy.rules import DEFAULT_RULES_PATH, load_rules
 
 
-def main(argv: list[str]) -> int:
-    command, rest = argv[0], argv[1:]
-    try:
-        return check(rest) if command == "check" else publish(rest)
-    except ConfigurationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+def _refusing_bad_files(command):
+    """A rulebook file that cannot be read is a one-line error and exit 2, never a traceback."""
+    def run(argv: list[str]) -> int:
+        try:
+            return command(argv)
+        except ConfigurationError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+    run.__doc__ = command.__doc__
+    return run
 
 
 def _sessions():
@@ -30,6 +34,7 @@ def _sessions():
     return get_sessionmaker()
 
 
+@_refusing_bad_files
 def check(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy check",
                                      description="Verify a rulebook and the requirement inventory against the whole "
@@ -69,6 +74,7 @@ def _table(report: CheckReport, source: str) -> str:
     return "\n".join(lines)
 
 
+@_refusing_bad_files
 def publish(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy publish",
                                      description="Make a rulebook the one decisions use (after checking it).")

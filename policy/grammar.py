@@ -83,9 +83,10 @@ def _scale(raw: str) -> Decimal:
     return Decimal(1)
 
 
-def quantities(text: str) -> list[Quantity]:
+def quantities(text: str, *, bare_words: bool = False) -> list[Quantity]:
     """Every number in `text` with its unit: '$832,750' usd, '45%' / 'forty-five percent' percent,
-    'six months' months; a bare number is a 'count' (a credit score is a count until a kind reads it)."""
+    'six months' months; a bare number is a 'count' (a credit score is a count until a kind reads it).
+    A small number in words without a unit ('four principal reasons') counts only with `bare_words`."""
     out: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         raw = m.group("num")
@@ -100,6 +101,8 @@ def quantities(text: str) -> list[Quantity]:
             value = word_number(raw)
             if value is None:
                 continue
+            if not m.group("unit") and not m.group("usd") and value < 13 and not bare_words:
+                continue  # "one borrower", "two appraisals": a word number is a quantity only with a unit
         unit = "usd" if m.group("usd") else next((n for n, _ in _UNIT_AFTER if m.group(n)), "count")
         if unit == "usd":
             value *= _scale(m.group(0))
@@ -229,10 +232,14 @@ def canonical_words(text: str) -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3 and "_" not in word:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """Plural to singular: 'properties' -> 'property', 'taxes' -> 'tax', 'purchases' -> 'purchase'."""
+    if len(word) <= 4 or "_" in word or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

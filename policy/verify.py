@@ -19,7 +19,8 @@ from decimal import Decimal
 from typing import Literal
 
 from policy.corpus import PolicyText, Unit
-from policy.grammar import canonical_words, comparator, quantities, same_quantity, similarity, speaks_of
+from policy.grammar import Quantity, canonical_words, comparator, same_quantity, similarity, speaks_of
+from policy.grammar import quantities as _quantities
 from policy.rules import Rule
 from policy.text import normalise
 from policy.types import CitedQuote
@@ -48,6 +49,11 @@ class RuleCheck:
         c = self.citation
         return {"rule_id": self.rule_id, "status": self.status, "detail": self.detail, "reworded": self.reworded,
                 "found": self.found, "citation": None if c is None else c.model_dump()}
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number, small numbers in words too: a rule may say "four principal reasons"."""
+    return _quantities(text, bare_words=True)
 
 
 def verify_rule(rule: Rule, corpus: Mapping[str, PolicyText]) -> RuleCheck:

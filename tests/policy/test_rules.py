@@ -13,8 +13,8 @@ from policy.corpus import PolicyText
 from policy.rules import (
     DEFAULT_RULES_PATH, Rule, dump_rulebook, load_rules, quote_in_text, rule_applies, rulebook_hash,
 )
-from policy.grammar import quantities, same_quantity
-from policy.verify import verify_rule
+from policy.grammar import same_quantity
+from policy.verify import quantities, verify_rule
 from core.errors import ConfigurationError
 from core.settings import PROJECT_ROOT
 from tests.agents.money_rule_sentences import MONEY_SENTENCES
