@@ -119,10 +119,11 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
         conditions=conditions, principal_reasons=tuple(reasons),
         citations=tuple({c.chunk_id: c for f in every if (c := f.citation)}.values()),
         corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""),
-        standard_conditions=requirements.standard_texts(
+        standard_conditions=(requirements.standard_texts(
             policy.facts.get("standard_conditions", ()),
             requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
-                                     pinned_documents(ctx, state))) if policy else (),
+                                     pinned_documents(ctx, state))) + tuple(policy.facts.get("guide_conditions", ())))
+        if policy else (),
         **notices,
     )
     verdict = AgentVerdict(agent="decision", verdict=outcome, summary=report.summary, findings=tuple(own),

@@ -11,6 +11,7 @@ from policy.checks import program as checks
 from policy.engine import evaluate
 from policy.findings import Evidences, worst
 from policy.inventory import requirements
+from policy.inventory.uncovered import guide_conditions, pinned_corpus
 
 VERDICTS = {"FAIL": "INELIGIBLE", "REVIEW": "REVIEW", "UNVERIFIED": "UNVERIFIED"}
 
@@ -21,8 +22,12 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ev.rules)
     locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
                                        pinned_documents(ctx, state))
-    inventory = (requirements.evaluate(app, state["ratio"].facts, locator) if requirements.describes(locator)
+    covered = requirements.describes(locator)
+    inventory = (requirements.evaluate(app, state["ratio"].facts, locator) if covered
                  else requirements.RequirementResult((), ()))
+    # a guide no inventory covers yet: every obligation sentence of it is carried as a cited standard condition
+    guide = () if covered else guide_conditions(pinned_corpus(ctx.session_factory, pinned_documents(ctx, state)),
+                                                app.loan_type)
     findings += inventory.findings
     status = worst(findings)
     verdict = VERDICTS.get(status, "ELIGIBLE")
@@ -31,6 +36,7 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
                "; ".join(f.message for f in broken[:3])))
     reasoning = " ".join(f"{f.status}: {f.message}" for f in findings)
     return AgentOutput(AgentVerdict(agent="policy", verdict=verdict, summary=summary, reasoning=reasoning,
-                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_ids)},
+                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_ids),
+                                                                 "guide_conditions": list(guide)},
                                     conditions=tuple(f.message for f in findings if f.status == "CONDITION")),
                        ev.all())

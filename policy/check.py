@@ -15,7 +15,7 @@ from typing import Any
 
 from policy.corpus import PolicyText
 from policy.inventory.entries import Inventory
-from policy.rules import Rule
+from policy.rules import Rule, load_rules
 from policy.text import normalise
 from policy.verify import RuleCheck, verify_rule
 
@@ -57,11 +57,19 @@ class CheckReport:
                               "missing": [{"id": s.id, "doc": s.doc} for s in self.missing_sentences]}}
 
 
+NOT_STATED = "not_stated"
+
+
 def check_policy(rules: tuple[Rule, ...], corpus: Mapping[str, PolicyText],
                  inventory: Inventory | None = None) -> CheckReport:
-    """Every rule verified against its document's text; every inventory sentence of a document in the
-    corpus looked up (an inventory for documents the corpus does not hold is not this corpus's inventory)."""
-    checks = tuple(verify_rule(rule, corpus) for rule in rules)
+    """Every rule verified against its document's text; every rule the engine evaluates that the rulebook
+    does not state reported (`not_stated`: published only if the approver accepts that the lender's policy
+    has no such rule, and then not applied); every inventory sentence of a document in the corpus looked up
+    (an inventory for documents the corpus does not hold is not this corpus's inventory)."""
+    stated = {rule.id for rule in rules}
+    checks = tuple(verify_rule(rule, corpus) for rule in rules) + tuple(
+        RuleCheck(slot.id, NOT_STATED, f"the engine evaluates '{slot.label}' but this rulebook states no rule for it")
+        for slot in load_rules() if slot.id not in stated)
     sentences: list[SentenceCheck] = []
     if inventory is not None:
         flat = {doc: normalise(text.text) for doc, text in corpus.items()}

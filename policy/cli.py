@@ -101,6 +101,9 @@ def publish(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     gaps = len(published.accepted_gaps)
+    omitted = [g.get("rule_id") for g in published.accepted_gaps if g.get("status") == "not_stated"]
+    if omitted:
+        print(f"not applied (the approver accepts that this policy states no such rule): {', '.join(omitted)}")
     print(f"published {args.rulebook} as publication {published.id} by {published.approver}: {len(rules)} rules, "
           f"policy version {published.policy_version}, corpus {published.corpus_version}"
           + (f"; {gaps} gap(s) accepted: {published.accept_reason}" if gaps else "; every rule verified"))

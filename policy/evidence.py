@@ -103,6 +103,12 @@ class EvidenceResolver:
             return Evidence(self._slot(rule_id), None, None, {"unverified": NO_RULEBOOK, "no_rulebook": True})
         rule = pub.rule(rule_id)
         if rule is None:
+            omitted = pub.checks.get(rule_id, {})
+            if omitted.get("status") == "not_stated" and pub.accept_reason:
+                # the approver accepted, at publication, that this lender's policy has no such rule
+                return Evidence(self._slot(rule_id), None, None, {"not_in_policy": (
+                    f"the published policy (publication {pub.id}, {pub.approver}) states no such rule: "
+                    f"{pub.accept_reason}")})
             return Evidence(self._slot(rule_id), None, None,
                             {"unverified": "is not in the published rulebook (no rule for it was published)"})
         trace = self._trace(rule)

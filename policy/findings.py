@@ -52,6 +52,12 @@ def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str
 
 
 def unverified(ev: Evidence) -> Finding:
+    """The finding for a rule without evidence: UNVERIFIED (a person reviews the file), or INFO for a rule the
+    approver accepted, at publication, that the lender's policy does not have (it is then not applied)."""
+    omitted = (ev.trace or {}).get("not_in_policy")
+    if omitted:
+        return Finding(rule_id=ev.rule.id, label=ev.rule.label, status="INFO",
+                       message=f"'{ev.rule.label}' is not applied: {omitted}.")
     why = (ev.trace or {}).get("unverified") or "was not found in the retrieved text"
     return Finding(
         rule_id=ev.rule.id, label=ev.rule.label, status="UNVERIFIED",

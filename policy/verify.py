@@ -25,7 +25,7 @@ from policy.rules import Rule
 from policy.text import normalise
 from policy.types import CitedQuote
 
-Status = Literal["verified", "value_changed", "conflicting", "missing"]
+Status = Literal["verified", "value_changed", "conflicting", "missing", "not_stated"]
 REWORDED_MIN = 0.45  # a rewording must share about half the cited sentence's words (synonyms folded)
 SAME_RULE_MIN = 0.8  # two sentences this alike in one document state the same rule: numbers must agree
 
