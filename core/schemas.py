@@ -86,7 +86,9 @@ class LoanApplication(BaseModel):
     has_va_coe: StrictBool | None = None  # Certificate of Eligibility; defaults to `veteran`
     usda_eligible_area: StrictBool | None = None
     household_income_pct_ami: bounded("household_income_pct_ami") | None = None  # household income as % of AMI
-    subordinate_liens: bounded("subordinate_liens") = Decimal(0)  # balance of liens that stay in place (for CLTV)
+    # balance of subordinate liens that stay in place or are made at closing (CLTV); on a purchase, new
+    # financing at closing (a piggyback second), which pays part of the price (funds to close)
+    subordinate_liens: bounded("subordinate_liens") = Decimal(0)
     # the key factors the credit bureau reported with the score, in Reg B standard wording; an
     # adverse action for a low score must state these, never "credit score too low"
     credit_key_factors: tuple[NonEmptyText, ...] = Field((), max_length=4)

@@ -45,6 +45,14 @@ def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str
     )
 
 
+def not_given(ev: Evidence, what: str, message: str) -> Finding:
+    """REVIEW: the rule cannot be tested because the file lacks `what`. Its reason names what is missing,
+    never the reason of a failed test ("... exceeds the program limit" when the figure was not given)."""
+    if not ev.found:
+        return unverified(ev)
+    return finding(ev, "REVIEW", message).model_copy(update={"adverse_reason": f"{what[:1].upper()}{what[1:]} not given"})
+
+
 def unverified(ev: Evidence) -> Finding:
     why = (ev.trace or {}).get("unverified") or "was not found in the retrieved text"
     return Finding(

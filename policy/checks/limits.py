@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from policy import reference
-from policy.findings import Evidences, finding, money as fmt, pct, unverified
+from policy.findings import Evidences, finding, money as fmt, not_given, pct, unverified
 from policy.types import Finding
 from core.schemas import LoanApplication
 
@@ -29,7 +29,7 @@ def apr_spread(app: LoanApplication, ev: Evidences) -> list[Finding]:
         return [unverified(e)]
     if app.apr is None or app.apor is None:
         missing = " and ".join(n for n, v in (("APR", app.apr), ("APOR", app.apor)) if v is None)
-        return [finding(e, "REVIEW", f"The {missing} is not in the file: the mandatory spread test cannot be run.")]
+        return [not_given(e, missing, f"The {missing} is not in the file: the mandatory spread test cannot be run.")]
     spread, margin = app.apr - app.apor, spread_margin(app.loan_amount, e.threshold.values)
     shown = dict(threshold=f"under {pct(margin)} points", actual=f"{pct(spread)} points")
     if spread >= margin:
@@ -58,8 +58,9 @@ def fha_county_limit(app: LoanApplication, ev: Evidences) -> list[Finding]:
                         "floor, so within every county's limit.", actual=fmt(app.loan_amount))]
     if listed is None or app.property_state in SPECIAL_EXCEPTION_STATES:
         where = f"county {app.county_fips}" if app.county_fips else "a county not stated"
-        return [finding(e, "REVIEW", f"Loan amount {fmt(app.loan_amount)} is above the {fmt(floor)} floor and the "
-                        f"limit for {where} is not in the shipped HUD table: a person confirms it.")]
+        what = f"FHA loan limit of county {app.county_fips}" if app.county_fips else "county of the property"
+        return [not_given(e, what, f"Loan amount {fmt(app.loan_amount)} is above the {fmt(floor)} floor and the "
+                          f"limit for {where} is not in the shipped HUD table: a person confirms it.")]
     if app.loan_amount <= listed.value:
         return [finding(e, "PASS", f"Loan amount {fmt(app.loan_amount)} is within the {fmt(listed.value)} limit of "
                         f"county {app.county_fips} ({listed.source}).", actual=fmt(app.loan_amount))]
@@ -77,7 +78,7 @@ def va_residual(app: LoanApplication, residual: Decimal | None, ev: Evidences) -
     missing = [n for n, v in (("household size", app.household_size), ("monthly income taxes", app.monthly_income_taxes),
                               ("living area", app.living_area_sqft), ("VA region of the state", region)) if v is None]
     if missing:
-        return [finding(e, "REVIEW", f"VA residual income cannot be computed: the file lacks {', '.join(missing)}.")]
+        return [not_given(e, ", ".join(missing), f"VA residual income cannot be computed: the file lacks {', '.join(missing)}.")]
     minimum = reference.va_residual_minimum(app.loan_amount, app.household_size, region)
     if minimum is None:
         return [finding(e, "REVIEW", f"A household of {app.household_size} is beyond VA's table: a person sets the minimum.")]
