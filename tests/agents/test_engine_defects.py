@@ -78,6 +78,15 @@ def test_fha_15_year_term_premium_comes_from_hud_schedule_so_a_person_decides(un
     assert "fha.annual_mip_schedule" in [r.rule_id for r in final["report"].principal_reasons]
 
 
+def test_fha_base_loan_above_the_stated_amount_goes_to_hud_schedule(underwrite):
+    """The same sentence's other case: a $750,000 base loan in Los Angeles County (within its $1,249,125 limit)."""
+    final = underwrite(app(**{**FHA, "loan_amount": 750000, "monthly_income": 25000}, property_value=800000,
+                           liquid_assets=200000, property_state="CA", county_fips="06037"))
+    review = [f for f in findings(final, "REVIEW") if f.rule_id == "fha.annual_mip_schedule"]
+    assert review and "$750,000 (above $726,200)" in review[0].message
+    assert final["report"].recommendation == "REFER"
+
+
 def test_fha_standard_case_keeps_the_standard_premium(underwrite):
     final = underwrite(app(**FHA))
     assert final["ratio"].facts["mi_annual_rate_pct"] == "0.50"
