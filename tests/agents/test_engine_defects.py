@@ -132,3 +132,34 @@ def test_missing_apor_is_named_not_reported_as_a_failed_qm_test(underwrite):
     final = underwrite(app(apor=None))
     reasons = [r.reason for r in final["report"].principal_reasons if r.rule_id == "atr_qm.general_qm_spread"]
     assert reasons == ["APOR not given"]
+
+
+# --- APR computed when not given ------------------------------------------------------------------------------
+
+def test_apr_not_given_is_computed_from_the_note_terms_and_finance_charges(underwrite):
+    """$320,000 at 6.5% over 360 months ($2,022.62) less $4,000 of prepaid finance charges: amount financed
+    $316,000, APR 6.621% by Appendix J; spread 0.246 points over the 6.375% APOR, under the 2.25 margin."""
+    final = underwrite(app(apr=None, prepaid_finance_charges=4000))
+    info = [f for f in findings(final, "INFO", ("compliance",)) if f.rule_id == "atr_qm.general_qm_spread"]
+    assert info and info[0].message.startswith("APR computed from the note terms and prepaid finance charges")
+    assert "6.621%" in info[0].message and "amount financed $316,000" in info[0].message
+    spread = [f for f in findings(final, "PASS", ("compliance",)) if f.rule_id == "atr_qm.general_qm_spread"]
+    assert spread and spread[0].actual == "0.246% points"
+    report = final["report"]
+    assert report.recommendation == "APPROVE"
+    assert any(line.startswith("INFO: APR computed from") for line in report.findings)
+
+
+def test_computed_apr_range_that_straddles_the_margin_goes_to_a_person(underwrite):
+    """95% LTV: the APR is 6.602% without the $158.33 monthly mortgage insurance and 7.231% with it for the whole
+    term; against a 4.5% APOR the spread is 2.102 to 2.731 points, on both sides of the 2.25 margin."""
+    final = underwrite(app(apr=None, apor=4.5, prepaid_finance_charges=4000, loan_amount=380000))
+    review = [f for f in findings(final, "REVIEW", ("compliance",)) if f.rule_id == "atr_qm.general_qm_spread"]
+    assert review and "between 6.602% and 7.231%" in review[0].message
+    assert final["report"].recommendation == "REFER"
+
+
+def test_an_adjustable_rate_apr_is_not_computed(underwrite):
+    final = underwrite(app(apr=None, prepaid_finance_charges=4000, product="arm"))
+    reasons = [r.reason for r in final["report"].principal_reasons if r.rule_id == "atr_qm.general_qm_spread"]
+    assert reasons == ["APR not given"]
