@@ -40,7 +40,8 @@ def _rural(app: LoanApplication, e: Evidence) -> Finding:
     if app.loan_purpose != "purchase" or app.occupancy != "primary":
         return finding(e, "FAIL", "USDA finances only the purchase of a primary residence.")
     if app.usda_eligible_area is None:
-        return not_given(e, "rural-area eligibility of the property", "The property's rural-area eligibility has not been confirmed.")
+        return not_given(e, "rural-area eligibility of the property",
+                         "The property's rural-area eligibility has not been confirmed.")
     ok = app.usda_eligible_area
     return finding(e, "PASS" if ok else "FAIL", "Property is in an eligible rural area." if ok else
                    "Property is not in an eligible rural area.")
