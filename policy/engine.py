@@ -11,7 +11,7 @@ from policy.checks import limits as money_limits
 from policy.checks import money as money_checks
 from policy.checks import program as checks
 from policy.evidence import Evidence
-from policy.findings import Evidences, finding, money, pct, unverified
+from policy.findings import Evidences, finding, money, not_given, pct, unverified
 from policy.rules import rule_applies
 from policy.types import Finding
 from core.schemas import LoanApplication
@@ -40,7 +40,8 @@ def _rural(app: LoanApplication, e: Evidence) -> Finding:
     if app.loan_purpose != "purchase" or app.occupancy != "primary":
         return finding(e, "FAIL", "USDA finances only the purchase of a primary residence.")
     if app.usda_eligible_area is None:
-        return finding(e, "REVIEW", "The property's rural-area eligibility has not been confirmed.")
+        return not_given(e, "rural-area eligibility of the property",
+                         "The property's rural-area eligibility has not been confirmed.")
     ok = app.usda_eligible_area
     return finding(e, "PASS" if ok else "FAIL", "Property is in an eligible rural area." if ok else
                    "Property is not in an eligible rural area.")
@@ -49,7 +50,8 @@ def _rural(app: LoanApplication, e: Evidence) -> Finding:
 def _income_limit(app: LoanApplication, e: Evidence) -> Finding:
     limit, actual = e.value(), app.household_income_pct_ami
     if actual is None:
-        return finding(e, "REVIEW", "Household income as a share of area median income is not in the file.")
+        return not_given(e, "household income as a share of area median income",
+                         "Household income as a share of area median income is not in the file.")
     status = "PASS" if actual <= limit else "FAIL"
     return finding(e, status, f"Household income is {pct(actual)} of area median (limit {pct(limit)}).",
                    threshold=pct(limit), actual=pct(actual))

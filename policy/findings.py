@@ -51,6 +51,14 @@ def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str
     )
 
 
+def not_given(ev: Evidence, what: str, message: str) -> Finding:
+    """REVIEW: the rule cannot be tested because the file lacks `what`. Its reason names what is missing,
+    never the reason of a failed test ("... exceeds the program limit" when the figure was not given)."""
+    if not ev.found:
+        return unverified(ev)
+    return finding(ev, "REVIEW", message).model_copy(update={"adverse_reason": f"{what[:1].upper()}{what[1:]} not given"})
+
+
 def unverified(ev: Evidence) -> Finding:
     """The finding for a rule without evidence: UNVERIFIED (a person reviews the file), or INFO for a rule the
     approver accepted, at publication, that the lender's policy does not have (it is then not applied)."""

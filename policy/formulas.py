@@ -5,6 +5,7 @@ Percentages are percentage points (45.00 means 45%), the unit the policy thresho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
@@ -176,3 +177,38 @@ def income_needed_for_dti(monthly_obligations: Number, target_pct: Number) -> De
     if target <= 0:
         raise ValueError("target_pct must be positive")
     return _dollars_up(_d(monthly_obligations) * HUNDRED / target)
+
+
+def apr_actuarial(amount_financed: Number, payments: Sequence[Number], periods_per_year: int = 12) -> Decimal:
+    """The annual percentage rate by Regulation Z Appendix J's actuarial method, in percent (6 decimals).
+
+    Single advance, regular first period: the unit-period is the payment period and payment k falls k
+    unit-periods after the advance, so the general equation (b)(8) reads A = sum P_k / (1 + i)^k; the unit-period
+    rate i is found by bisection and the APR is i times the unit-periods in a year ((b)(1)). Under the
+    actuarial method the balance grows by i each period and falls by each payment, and reaches 0 with the last.
+    """
+    advance = _d(amount_financed)
+    flows = [_d(p) for p in payments]
+    if advance <= 0 or not flows or any(p < 0 for p in flows):
+        raise ValueError("an APR needs a positive amount financed and non-negative payments")
+    if sum(flows) <= advance:
+        raise ValueError("the payments do not exceed the amount financed: there is no finance charge")
+    with localcontext() as ctx:
+        ctx.prec = 40
+        low, high = Decimal(0), Decimal(1)
+        while _present_value(flows, high) > advance:  # a rate above 100% a period: widen the bracket
+            high *= 2
+        while high - low > Decimal("1e-15"):
+            mid = (low + high) / 2
+            low, high = (mid, high) if _present_value(flows, mid) > advance else (low, mid)
+        apr = (low + high) / 2 * periods_per_year * HUNDRED
+    return apr.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def _present_value(flows: list[Decimal], rate: Decimal) -> Decimal:
+    """sum flows[k-1] / (1 + rate)^k, by Horner's rule from the last payment back."""
+    v = 1 / (1 + rate)
+    total = Decimal(0)
+    for payment in reversed(flows):
+        total = (total + payment) * v
+    return total

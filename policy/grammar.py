@@ -30,9 +30,9 @@ _SCALE = r"(?:\s*(?:million|thousand|k\b|m\b))?"
 # unit words after a number; order matters (longest first)
 _UNIT_AFTER = [
     ("percent", r"\s*(?:%|percent(?:age points?)?\b|per\s?cent\b|pct\b)"),
-    ("months", r"\s*(?:full\s+)?(?:calendar\s+)?months?\b"),
-    ("years", r"\s*(?:full\s+)?(?:calendar\s+)?years?\b"),
-    ("days", r"\s*(?:business\s+|calendar\s+)?days?\b"),
+    ("months", r"\s*-?\s*(?:full\s+)?(?:calendar\s+)?months?\b"),
+    ("years", r"\s*-?\s*(?:full\s+)?(?:calendar\s+)?years?\b"),
+    ("days", r"\s*-?\s*(?:business\s+|calendar\s+)?days?\b"),
     ("units", r"\s*(?:-\s*)?units?\b"),
 ]
 QUANTITY = re.compile(

@@ -131,9 +131,13 @@ def compute_funds(app: LoanApplication, *, piti: Decimal, upfront_fee: Decimal, 
                   payoffs: Decimal, gifts_acceptable: bool) -> Funds:
     """Down payment + closing costs + prepaids (+ upfront fee paid in cash + debts paid off) - credits.
 
-    Gifts go to closing first: they never count toward reserves (Underwriting Standards 5.5).
+    The down payment is the price not financed: on a purchase a subordinate lien can only be new financing
+    made at closing (Underwriting Standards 3.3 counts such liens in CLTV), so it pays part of the price
+    and is not cash the borrower brings. Gifts go to closing first: they never count toward reserves
+    (Underwriting Standards 5.5).
     """
-    down = max(app.property_value - app.loan_amount, ZERO) if app.loan_purpose == "purchase" else ZERO
+    financed = app.loan_amount + app.subordinate_liens
+    down = max(app.property_value - financed, ZERO) if app.loan_purpose == "purchase" else ZERO
     fee_cash = ZERO if app.upfront_fee_financed else upfront_fee
     ftc = max(down + app.closing_costs + app.prepaid_items + fee_cash + payoffs - app.closing_credits, ZERO)
     own = app.liquid_assets + sum((counted_value(a, assets) for a in app.assets if a.kind != "gift"), ZERO)

@@ -1,7 +1,7 @@
 """Program rules on existing application fields that the policy states and the engine once skipped.
 
-Each threshold is read from the cited sentence (seed_data/rulebook.json), never written here:
-fixed rate above an LTV, one-unit-only transactions, CLTV against the LTV limits, the FHA score band
+Each threshold is the rulebook's, verified against the cited sentence (seed_data/rulebook.json), never written here:
+fixed rate above an LTV, one-unit-only transactions, a required term and product, CLTV against the LTV limits, the FHA score band
 that goes to a human underwriter, and the conventional human-review triggers (LTV, self-employment).
 """
 
@@ -16,7 +16,7 @@ from policy.types import Finding
 from core.schemas import LoanApplication
 
 KINDS = ("fixed_rate_above_ltv", "one_unit_only", "review_score_band", "review_above_ltv", "review_self_employed",
-         "ineligible_purpose", "review_income_near_limit")
+         "ineligible_purpose", "review_income_near_limit", "required_term_product")
 
 
 def evaluate(app: LoanApplication, r: Ratios, ev: Evidences, applicable: list[Rule]) -> list[Finding]:
@@ -48,6 +48,8 @@ def _check(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
         return [finding(e, "PASS", f"Product {app.product} at LTV {pct(r.ltv)} meets the fixed-rate rule.")]
     if kind == "one_unit_only":
         return [_one_unit(app, e)]
+    if kind == "required_term_product":
+        return [_term_product(app, e)]
     if kind == "ineligible_purpose":  # its applies_when already selected the purposes the program refuses
         return [finding(e, "FAIL", f"A {app.loan_purpose.replace('_', ' ')} is not offered under this program.",
                         threshold=e.rule.label, actual=app.loan_purpose)]
@@ -79,6 +81,20 @@ def _one_unit(app: LoanApplication, e: Evidence) -> Finding:
         return finding(e, "PASS", f"{e.rule.label}: met.")
     return finding(e, "FAIL", f"{e.rule.label}: this file is {' and '.join(problems)}.",
                    threshold="one unit", actual=", ".join(problems))
+
+
+def _term_product(app: LoanApplication, e: Evidence) -> Finding:
+    """USDA 1.2: the loan is a fixed-rate mortgage with the one term the sentence states."""
+    years = e.value("term_years")
+    problems = [f"a {app.term_months}-month term"] if app.term_months != years * 12 else []
+    if app.product != "fixed":
+        problems.append(f"product {app.product}")
+    if not problems:
+        return finding(e, "PASS", f"A fixed-rate loan with a {years}-year term.")
+    return finding(e, "FAIL", f"{e.rule.label}: this loan has {' and '.join(problems)}, not a fixed rate over "
+                   f"{years} years.", threshold=e.rule.label,  # a yes/no rule: no number to miss by
+                   actual=f"{app.product}, {app.term_months}-month term",
+                   remedy=f"A fixed-rate loan with a {years}-year term, or another program.")
 
 
 def cltv(app: LoanApplication, r: Ratios, ev: Evidences, rule: Evidence, ltv_ids: list[str]) -> list[Finding]:

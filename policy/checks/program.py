@@ -43,9 +43,19 @@ def credit(app: LoanApplication, ev: Evidences) -> list[Finding]:
                     threshold=str(minimum), actual=str(score))]
 
 
+FIRST_TIME_DEFINITION = "conventional.first_time_homebuyer"
+
+
+def first_time_tier(app: LoanApplication) -> bool:
+    """Whether the first-time homebuyer tier is the borrower's: a first-time homebuyer has had no ownership
+    interest in a residential property before applying (conventional 2.2), which a borrower refinancing
+    the property has, whatever the application's flag says."""
+    return app.first_time_buyer and app.loan_purpose == "purchase"
+
+
 def _max_ltv(rule_id: str, app: LoanApplication, e: Evidence) -> Decimal | None:
     if rule_id == "conventional.max_ltv_primary":
-        return e.value("first_time" if app.first_time_buyer else "other")
+        return e.value("first_time" if first_time_tier(app) else "other")
     if rule_id == "fha.max_ltv_score_580":
         return e.value() if app.credit_score >= e.value("min_score") else None
     if rule_id == "fha.max_ltv_score_500":
@@ -69,8 +79,18 @@ def ltv_limits(app: LoanApplication, ev: Evidences, rule_ids: list[str]) -> tupl
     return missing, limits
 
 
+def _tier_note(app: LoanApplication, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
+    """Why a borrower flagged as a first-time buyer is held to the other borrowers' tier, cited."""
+    if "conventional.max_ltv_primary" not in rule_ids or not app.first_time_buyer or first_time_tier(app):
+        return []
+    e = ev.get(FIRST_TIME_DEFINITION)
+    return [finding(e, "INFO", f"A borrower on a {app.loan_purpose.replace('_', ' ')} owns the property, so is not a "
+                    "first-time homebuyer: the LTV tier for all other borrowers applies.")]
+
+
 def ltv(app: LoanApplication, r: Ratios, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
     out, limits = ltv_limits(app, ev, rule_ids)
+    out += _tier_note(app, ev, rule_ids)
     for e, limit in limits:
         if r.ltv <= limit:
             out.append(finding(e, "PASS", f"LTV {pct(r.ltv)} is within the {pct(limit)} maximum.", threshold=pct(limit), actual=pct(r.ltv)))

@@ -63,6 +63,18 @@ def test_funds_to_close_and_reserves_after_closing():
     assert without_gift.shortfall == Decimal(80000 - 57000) and without_gift.reserves_months == 0
 
 
+def test_a_second_lien_made_at_closing_pays_part_of_the_price():
+    """Underwriting Standards 3.3: a subordinate lien "made at closing"; on a purchase it finances part of the price
+    (a piggyback second), so the borrower brings the price less both loans, never less than nothing."""
+    kw = dict(piti=Decimal(2000), upfront_fee=Decimal(0), assets=SHARES, payoffs=Decimal(0), gifts_acceptable=True)
+    piggyback = money.compute_funds(app(loan_amount=320000, property_value=400000, subordinate_liens=40000,
+                                        closing_costs=8000, liquid_assets=60000), **kw)
+    assert (piggyback.down_payment, piggyback.funds_to_close, piggyback.shortfall) == (40000, 48000, 0)
+    over = money.compute_funds(app(loan_amount=296000, property_value=400000, subordinate_liens=200000,
+                                   closing_costs=6000), **kw)
+    assert (over.down_payment, over.funds_to_close) == (0, 6000)
+
+
 def test_an_upfront_fee_is_cash_to_close_unless_financed():
     a = app(loan_purpose="rate_term_refinance", closing_costs=1000)
     cash = money.compute_funds(a, piti=Decimal(1), upfront_fee=Decimal(500), assets=SHARES, payoffs=Decimal(0), gifts_acceptable=True)

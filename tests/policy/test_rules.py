@@ -98,6 +98,10 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "va.purchase_only": ("this guide covers purchase transactions only.", {}),
     "usda.review_income_near_limit": ("Household income within 5% of the applicable limit.", {"value": D(5)}),
     "fair_lending.incomplete_notice_deadline": ("Overlay: the deadline we give is at least 15 calendar days.", {"value": D(15)}),
+    # issue 20 item 8
+    "conventional.first_time_homebuyer": ("A first-time homebuyer is a borrower who has had no ownership interest in a residential property during the three years before the application date.", {"years": D(3)}),
+    "fha.annual_mip_schedule": ("For a term of 15 years or less, or a base loan amount above $726,200, the underwriter applies the rate from HUD's current premium schedule for that loan and records it in the file.", {"term_years": D(15), "loan_amount": D(726200)}),
+    "usda.fixed_rate_30_year": ("The loan is a first-lien, fixed-rate mortgage with a 30-year term.", {"term_years": D(30)}),
 }
 SENTENCES.update(MONEY_SENTENCES)  # issue 9 part A: debts, assets, funds, pricing, county, residual income, gifts
 
