@@ -184,6 +184,9 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "notice_deadline_days": (r"notice|notif",),
     "max_adverse_reasons": (r"reasons?",),
     "arm_qualifying_rate_add": (r"adjustable|\barm\b|qualif",),
+    "first_time_homebuyer": (r"first[\s-]+time", r"own(?:ed|ership|s)?\b"),
+    "mi_annual_schedule": (r"premium|\bmip\b", r"schedule"),
+    "required_term_product": (r"fixed[\s-]+rate", r"term"),
 }
 
 
