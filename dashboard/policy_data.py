@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ConfigurationError
+from core.settings import PROJECT_ROOT
 from dashboard.policy_diff import values_text
 from policy.check import CheckReport
 from policy.publication import PublishedPolicy, check_current, history, latest, publish
@@ -54,6 +55,14 @@ def history_frame(publications: list[PublishedPolicy]) -> pd.DataFrame:
              len(p.rules), ", ".join(g.get("rule_id") or f"inventory {g.get('inventory')}" for g in p.accepted_gaps),
              p.accept_reason or "", p.policy_version] for p in publications]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def rulebook_files() -> list[str]:
+    """The rulebooks in the project a candidate can be chosen from (paths under seed_data/, the seed one
+    first); nothing else on the machine is readable from the page."""
+    seed = DEFAULT_RULES_PATH.parent
+    found = sorted(p for p in seed.rglob("*rulebook*.json") if p != DEFAULT_RULES_PATH)
+    return [str(p.relative_to(PROJECT_ROOT)) for p in (DEFAULT_RULES_PATH, *found)]
 
 
 def read_rulebook(data: bytes | None = None, path: Path = DEFAULT_RULES_PATH) -> tuple[tuple[Rule, ...], str]:

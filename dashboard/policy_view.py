@@ -12,11 +12,11 @@ from core.settings import PROJECT_ROOT
 from dashboard import policy_data as data
 from dashboard.policy_diff import rulebook_diff
 from policy.publication import PublishedPolicy, PublishRefused
-from policy.rules import DEFAULT_RULES_PATH
 
 NO_PUBLICATION = "No rulebook is published: every file is referred until one is."
 CANDIDATE = "policy_candidate"  # session state: {"rules", "name", "source", "report"}
 PUBLISHED_MESSAGE = "policy_published_message"
+DIFF_COLUMNS = {"rule_id": "Rule", "change": "Change", "before": "Before", "after": "After"}
 
 
 def render_published(current: PublishedPolicy | None, publications: list[PublishedPolicy]) -> None:
@@ -41,9 +41,8 @@ def render_published(current: PublishedPolicy | None, publications: list[Publish
 def render_candidate(factory: sessionmaker[Session], current: PublishedPolicy | None) -> None:
     st.header("Candidate")
     upload = st.file_uploader("Upload a rulebook (JSON)", type=["json"], key="policy_upload")
-    default = DEFAULT_RULES_PATH.relative_to(PROJECT_ROOT)
-    path = st.text_input("or a rulebook file in the project", value=str(default), key="policy_path",
-                         disabled=upload is not None)
+    path = st.selectbox("or a rulebook in the project", data.rulebook_files(), key="policy_path",
+                        disabled=upload is not None)
     if st.button("Check candidate", key="policy_check", icon=":material/rule:"):
         try:
             rules, name = data.read_rulebook(upload.getvalue() if upload is not None else None, PROJECT_ROOT / path)
@@ -76,7 +75,7 @@ def _render_diffs(factory, current: PublishedPolicy | None, rules) -> None:
     if not changes:
         st.caption("The candidate's rules are the published rules.")
     else:
-        st.dataframe(pd.DataFrame([c.__dict__ for c in changes]).rename(columns=str.capitalize), hide_index=True,
+        st.dataframe(pd.DataFrame([c.__dict__ for c in changes]).rename(columns=DIFF_COLUMNS), hide_index=True,
                      width="stretch")
     for diff in data.version_changes(factory):
         with st.expander(f"{diff.document}: version {diff.old_version or '?'} -> {diff.new_version or '?'} "

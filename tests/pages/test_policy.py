@@ -74,3 +74,45 @@ def test_the_diff_names_a_changed_value_and_changed_sentences():
     old = ["The minimum credit score for a conventional loan is 620.", "Cash-out is not allowed."]
     new = ["The minimum credit score for a conventional loan is 660.", "Escrow is required."]
     assert [c.change for c in sentence_diff(old, new)] == ["changed", "removed", "added"]
+
+
+def test_a_candidate_with_gaps_needs_a_reason_and_the_reason_is_recorded(use_db, policy_engine):
+    from dashboard import policy_data
+    from dashboard.policy_view import CANDIDATE
+    from policy.rules import dump_rulebook
+
+    use_db(DB)
+    factory = sessionmaker(bind=policy_engine)
+    raised = dump_rulebook(with_min_score(660), name="min 660").encode()  # the guide still says 620
+    rules, name = policy_data.read_rulebook(raised)
+    report = policy_data.check(factory, rules)
+    assert name == "min 660" and [c.rule_id for c in report.gaps] == ["conventional.min_credit_score"]
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state[CANDIDATE] = {"rules": rules, "name": name, "report": report, "source": "upload"}
+    at.run()
+    assert not at.exception, at.exception
+    gaps = next(d.value for d in at.dataframe if "Nearest passage" in d.value.columns)
+    assert gaps["Rule"].tolist()[0] == "conventional.min_credit_score"
+    assert "value_changed" in set(gaps["Status"])
+    changes = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    assert changes[["Rule", "Change", "Before", "After"]].values.tolist() == [
+        ["conventional.min_credit_score", "value changed", "620 score", "660 score"]]
+    at.text_input(key="policy_approver").input("Dana Policy").run()
+    at.button(key="policy_publish").click().run()
+    assert any("give a reason to accept the gaps" in e.value for e in at.error)
+    at.text_area(key="policy_reason").input("guide update pending").run()
+    at.button(key="policy_publish").click().run()
+    assert not at.exception and any("by Dana Policy" in s.value for s in at.success)
+    with factory() as s:
+        row = s.scalars(select(PolicyPublication).order_by(PolicyPublication.id.desc())).first()
+        assert (row.name, row.accept_reason) == ("min 660", "guide update pending")
+
+
+def test_a_file_that_is_not_a_rulebook_is_refused_in_one_line():
+    from core.errors import ConfigurationError
+    from dashboard.policy_data import read_rulebook
+
+    with pytest.raises(ConfigurationError, match="not a rulebook"):
+        read_rulebook(b"{not json")
+    with pytest.raises(ConfigurationError, match="not a rulebook"):
+        read_rulebook(b'{"name": "x"}')
