@@ -14,7 +14,8 @@ from sqlalchemy.orm import sessionmaker
 from agents.impact import impact, last_runs
 from agents.impact_cli import main as impact_main
 from agents.redecide import candidate
-from policy.publication import latest, publish
+from dashboard.policy_diff import document_diffs
+from policy.publication import PublishRefused, latest, publish
 from policy.rules import Value, dump_rulebook, load_rules
 from rag.ingest import ingest_paths
 from tests.agents.test_pipeline import app
@@ -59,6 +60,13 @@ def test_a_raised_minimum_score_flips_exactly_the_files_between_the_two_scores(
         proposed = candidate(raised(660), session=s)
         items = last_runs(s, 50)
     assert proposed.checks[RULE]["status"] == "verified"  # the candidate's 660 is what the new text says
+    with sessions() as s:
+        (diff,) = document_diffs(session=s)  # the Policy page's sentence diff between the two stored versions
+    assert (diff.document, diff.old_version, diff.new_version) == ("conventional", "4.1", "4.2")
+    assert [(c.change, c.before, c.after) for c in diff.changes] == [
+        ("changed", "The minimum credit score for a conventional loan is 620.",
+         "The minimum credit score for a conventional loan is 660."),
+        ("changed", "Minimum credit score 620", "Minimum credit score 660")]  # the summary table's row
     assert proposed.corpus_version != published.corpus_version
     result = impact(proposed, items, context=service.context, current=published)
 
@@ -71,9 +79,11 @@ def test_a_raised_minimum_score_flips_exactly_the_files_between_the_two_scores(
 
     # nothing decides under the candidate until a publish
     assert decide(service, credit_score=640)[1] == "APPROVE"
+    with sessions() as s, pytest.raises(PublishRefused, match="inventory conventional.016: sentence missing"):
+        publish(raised(660), session=s, approver="Dana Policy", name="min score 660")  # the inventory still says 620
     with sessions.begin() as s:
         publish(raised(660), session=s, approver="Dana Policy", name="min score 660",
-                accept_gaps="inventory sentence reworded with the new minimum")
+                accept_gaps="inventory sentences to be updated with the new minimum")
     assert decide(service, credit_score=640)[1] == "DECLINE"
 
 
