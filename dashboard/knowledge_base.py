@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from core.models import PolicyChunk, PolicyDocument
+from policy.publication import ensure_first_start, latest
 from rag.embeddings import with_workers
 from rag.ingest import corpus_stats, expand_paths, ingest_paths, stale_files
 
@@ -32,6 +33,7 @@ def ensure_seed_corpus(factory, embedder_factory, settings) -> dict[str, int]:
         stats = corpus_stats(session=session)
         stale = stale_files(expand_paths([settings.policy_dir]), settings, session=session)
     if stats["chunks"] and not stale:
+        ensure_first_start(factory)
         return stats
     message = ("The knowledge base is empty: ingesting the seed policy corpus..." if not stats["chunks"]
                else f"{len(stale)} policy file(s) changed: re-ingesting...")
@@ -46,5 +48,19 @@ def ensure_seed_corpus(factory, embedder_factory, settings) -> dict[str, int]:
     failed = [r.line() for r in reports if r.status == "failed"]
     if failed:
         st.warning("Some seed documents could not be ingested:\n\n" + "\n\n".join(failed))
+    ensure_first_start(factory)  # our own rulebook, published when its check passes against what was just ingested
     with factory() as session:
         return corpus_stats(session=session)
+
+
+def publication_line(factory) -> tuple[bool, str]:
+    """(published?, one line) on the rulebook new decisions follow, for the Overview."""
+    with factory() as session:
+        current = latest(session=session)
+    if current is None:
+        return False, ("No published rulebook: every file is referred to a person until one is published "
+                       "(Policy page, or `python -m policy publish`).")
+    when = f" on {current.published_at:%Y-%m-%d}" if current.published_at else ""
+    gaps = f", {len(current.accepted_gaps)} accepted gap(s)" if current.accepted_gaps else ""
+    return True, (f"Decisions follow publication #{current.id} \"{current.name}\" ({len(current.rules)} rules{gaps}), "
+                  f"published by {current.approver}{when}; policy version {current.policy_version[:12]}.")

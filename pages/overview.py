@@ -5,7 +5,7 @@ import streamlit as st
 from agents.runs import list_runs
 from core.errors import LoanGraphError
 from dashboard import overview, resources, warmup
-from dashboard.knowledge_base import documents_frame, ensure_seed_corpus
+from dashboard.knowledge_base import documents_frame, ensure_seed_corpus, publication_line
 
 settings = resources.settings()
 st.title("LoanGraph underwriting desk")
@@ -41,6 +41,8 @@ if not stats["chunks"]:
 else:
     with factory() as session:
         st.dataframe(documents_frame(session), hide_index=True, width="stretch")
+    published, line = publication_line(factory)
+    (st.caption if published else st.warning)(line)
     overview.try_sample_button()
 
 left, right = st.columns([1, 2])

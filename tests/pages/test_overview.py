@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
+from tests.conftest import SEED_POLICIES
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +46,28 @@ def test_first_start_ingests_the_policy_folder(app_env, tiny_pdf, tmp_path):
     assert at.metric[0].value == "offline"
     assert any("No decisions yet" in i.value for i in at.info)
     assert at.button(key="try_sample").label.startswith("Try a sample application: ")
+    # a guide our rulebook does not verify against is never published without a person: the page says so
+    assert any("No published rulebook" in w.value for w in at.warning)
+
+
+def test_first_start_publishes_our_rulebook_and_says_which(app_env, clone_seeded, owner_engine):
+    """The seed corpus with no publication yet (as on a fresh clone): opening the Overview publishes our own
+    rulebook (its check passes) and names the publication decisions now follow."""
+    from sqlalchemy import text
+
+    clone_seeded("lg_app_first_publish").dispose()
+    owner = owner_engine("lg_app_first_publish")
+    with owner.begin() as conn:
+        conn.execute(text("DELETE FROM policy_publications"))
+    app_env("lg_app_first_publish", policy_dir=SEED_POLICIES)
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "overview.py"), default_timeout=180).run()
+    assert not at.exception
+    line = next(c.value for c in at.caption if "Decisions follow publication" in c.value)
+    assert "published by LoanGraph first start" in line
+    with owner.connect() as conn:
+        rows = conn.execute(text("SELECT how, approver FROM policy_publications")).all()
+    assert [r.how for r in rows] == ["first_start"]
+    assert not any("No published rulebook" in w.value for w in at.warning)
 
 
 def test_empty_policy_folder_shows_how_to_add_documents(app_env, tmp_path):
