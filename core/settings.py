@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     # judge sees eval questions and policy text only, never applicant data. "" model = the provider's
     # model above (OPENAI_MODEL / OLLAMA_MODEL / BEDROCK_MODEL_ID).
     eval_judge_provider: Literal["none", "openai", "ollama", "bedrock"] = "none"
+    # `python -m policy draft`: a model proposes the rules the offline grammar did not find, each kept only
+    # when the passage it cites states its values (policy/draft_llm.py). Policy text only, never applicant data.
+    draft_proposer: Literal["none", "openai", "ollama", "bedrock"] = "none"
     eval_judge_model: str = ""
     eval_k: int = Field(5, ge=1, description="chunks retrieved per eval question (recall@k, MRR)")
     eval_faithfulness_threshold: float = Field(0.7, ge=0.0, le=1.0, description="RAGAS page alert line")

@@ -51,6 +51,7 @@ class Proposal:
     passage: Passage
     sentence: str
     confidence: float
+    source: str = "grammar"  # or "llm": proposed by a configured model, checked by policy.draft_llm
 
 
 @dataclass

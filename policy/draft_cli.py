@@ -3,6 +3,8 @@
 Without options it prints a table for a person: each proposal, the slots the guide does not state, and
 the guide's threshold sentences that fill no slot. `--json` prints one object; `--out` writes the
 proposals as a rulebook (the format of `seed_data/rulebook.json`) for `policy check` and `publish`.
+With DRAFT_PROPOSER set to a provider, a model proposes the slots the grammar left empty, each kept only
+when its cited passage states its values (`policy.draft_llm`); rejected ones are listed on stderr.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.errors import IngestError
+from core.errors import ConfigurationError, IngestError
 from policy.draft import Draft, Proposal, draft, pdf_paths
 
 
@@ -49,7 +51,7 @@ def _rule_json(p: Proposal) -> dict[str, Any]:
             "conditions": {k: list(v) for k, v in p.slot.conditions.items()},
             "stated_conditions": {k: list(v) for k, v in p.conditions.items()},
             "document": p.passage.document, "page": p.passage.page, "section": p.passage.section,
-            "sentence": p.sentence, "confidence": p.confidence}
+            "sentence": p.sentence, "confidence": p.confidence, "source": p.source}
 
 
 def as_rulebook(d: Draft, name: str) -> dict[str, Any]:
@@ -65,7 +67,7 @@ def as_rulebook(d: Draft, name: str) -> dict[str, Any]:
             "citation": {"document": p.passage.document, "page": p.passage.page, "section": p.passage.section,
                          "sentence": p.sentence},
             "reason_family": p.slot.reason_family, "adverse_reason": p.slot.adverse_reason,
-            "query": p.slot.query, "confidence": p.confidence,
+            "query": p.slot.query, "confidence": p.confidence, "source": p.source,
         } for p in d.proposals],
     }
 
@@ -75,7 +77,8 @@ def as_text(d: Draft) -> str:
              f"{len(d.missing)} slots not stated, {len(d.unmatched)} threshold sentences fill no slot"]
     for p in d.proposals:
         values = ", ".join(f"{n}={_number(v)} {u}" for n, (v, u) in p.values.items())
-        lines.append(f"  {p.slot.id:45} {values:40} {p.passage.document} p.{p.passage.page} ({p.confidence:.2f})")
+        by = " by the model, checked" if p.source == "llm" else ""
+        lines.append(f"  {p.slot.id:45} {values:40} {p.passage.document} p.{p.passage.page} ({p.confidence:.2f}{by})")
     lines.append("Not stated (no proposal):")
     lines += [f"  {s.id}" for s in d.missing]
     lines.append("Threshold sentences that fill no slot (for a person to read):")
@@ -84,6 +87,19 @@ def as_text(d: Draft) -> str:
         lines.append(f"{len(d.valueless)} slots state no number (eligibility lists, prohibited bases); "
                      "they are not drafted: copy them by hand.")
     return "\n".join(lines)
+
+
+def with_proposer(result: Draft) -> tuple[Draft, list]:
+    """The draft with DRAFT_PROPOSER's model filling the slots the grammar missed (checked), if one is set."""
+    from core.settings import get_settings
+
+    settings = get_settings()
+    if settings.draft_proposer == "none" or not result.missing:
+        return result, []
+    from core.llm.router import build_client
+    from policy.draft_llm import fill_missing
+
+    return fill_missing(result, build_client(settings.draft_proposer, settings), timeout_s=settings.llm_timeout_s)
 
 
 def main(argv: list[str]) -> int:
@@ -101,6 +117,13 @@ def main(argv: list[str]) -> int:
     except (FileNotFoundError, IngestError) as exc:
         sys.stderr.write(f"policy draft: {exc}\n")
         return 1
+    try:
+        result, rejected = with_proposer(result)
+    except ConfigurationError as exc:
+        sys.stderr.write(f"policy draft: the draft proposer is misconfigured: {exc}\n")
+        return 2
+    for r in rejected:
+        sys.stderr.write(f"policy draft: model proposal for {r.slot_id} rejected: {r.why}\n")
     if args.out:
         args.out.write_text(json.dumps(as_rulebook(result, args.name), indent=1) + "\n", encoding="utf-8")
     sys.stdout.write((json.dumps(as_json(result)) if args.json else as_text(result)) + "\n")

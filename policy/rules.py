@@ -91,6 +91,7 @@ class Rule:
     citation: RuleCitation | None = field(default=None, hash=False)
     applies_when: dict[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
     confidence: float | None = None
+    source: str | None = None  # how a drafted rule was proposed: "grammar" or "llm" (policy.draft_llm)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
     }
     if rule.confidence is not None:
         out["confidence"] = rule.confidence
+    if rule.source is not None:
+        out["source"] = rule.source
     return out
 
 
@@ -201,7 +204,8 @@ def _rule(item: dict[str, Any], source: str) -> Rule:
         rule = Rule(id=item["id"], program=item["program"], doc_id=citation.document, kind=item["kind"],
                     label=item["label"], query=item.get("query") or item["label"],
                     reason_family=item["reason_family"], adverse_reason=item.get("adverse_reason"),
-                    values=values, citation=citation, applies_when=when, confidence=item.get("confidence"))
+                    values=values, citation=citation, applies_when=when, confidence=item.get("confidence"),
+                    source=item.get("source"))
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigurationError(f"{source}: rule {item.get('id') if isinstance(item, dict) else item!r}: "
                                  f"{type(exc).__name__}: {exc}") from exc
