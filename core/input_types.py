@@ -1,7 +1,7 @@
 """Reusable input types for anything an applicant or officer types: strict, finite, bounded numbers
 and clean text. `core.schemas` re-exports them; new application fields should use them too.
 
-Every bound a field has is declared once in `BOUNDS` (README "Input limits" lists the same table).
+Every bound a field has is declared once in `BOUNDS` (docs/security.md "Input limits" lists the same table).
 """
 
 from __future__ import annotations

@@ -59,23 +59,23 @@ class Settings(BaseSettings):
     allow_model_downloads: bool = False
     embedding_backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
         "torch-bf16", description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
-        "(float32 elsewhere; same retrieval results, README: Benchmarks); onnx: ONNX Runtime on a local "
+        "(float32 elsewhere; same retrieval results, docs/benchmarks/ingestion.md); onnx: ONNX Runtime on a local "
         "export of the bundled model; onnx-int8: its dynamic int8 copy; openvino: OpenVINO on that export; "
         "openvino-int8: a static int8 copy quantized locally by NNCF")
     # What embeds documents at ingestion (python -m rag.ingest): a static int8 OpenVINO copy of the
     # same bundled model, 1.7x as fast as torch-bf16 here with the same recall@5 on both quality sets
-    # against torch-bf16 queries (README: Ingestion). Queries, and the answerer's sentence scores,
+    # against torch-bf16 queries (docs/benchmarks/ingestion.md). Queries, and the answerer's sentence scores,
     # stay on embedding_backend. "" = the same backend as queries.
     ingest_backend: Literal["", "torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
         "openvino-int8", description="the backend that embeds documents at ingestion; empty = embedding_backend")
     # Ingestion (python -m rag.ingest) embeds on this many worker threads of one torch thread each:
     # 1.9x one thread on an idle 2-core machine, and no loss on a busy one, where torch's own
-    # threads thrash (README: Ingestion). Queries keep torch_threads.
+    # threads thrash (docs/benchmarks/ingestion.md). Queries keep torch_threads.
     ingest_threads: int = Field(2, ge=1, le=64, description="embedding workers while ingesting, one torch thread each")
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
     # Pool sizes trade recall for latency; the targets are in issue 3 (p95 < 150 ms at 100k chunks).
-    # Defaults chosen by benchmarks/retrieval_quality.py (README): on the held-out set, glossary
+    # Defaults chosen by benchmarks/retrieval_quality.py (docs/benchmarks/retrieval-quality.md): on the held-out set, glossary
     # rewriting and MMR each cost recall@5 (paraphrases), so both are off unless switched on.
     query_rewrite: bool = False  # on: also retrieve with up to 3 glossary variants
     # on: a query in everyday words ("stops paying") is also searched with the documents' terms
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     # Extractive answers (rag/answer.py): a sentence is quoted when its cosine to the question (or to a
     # retrieval variant of it) reaches this. Chosen on the development set by benchmarks/abstention_sweep.py:
     # the most unanswerable questions declined (0.75) while answering no fewer answerable ones than
-    # the old 0.50 did (0.90). On the held-out set it answers fewer (README: Retrieval quality).
+    # the old 0.50 did (0.90). On the held-out set it answers fewer (docs/benchmarks/retrieval-quality.md).
     # Off-topic questions ("capital of France") score 0.16-0.25.
     answer_min_score: float = Field(0.61, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
     answer_max_sentences: int = Field(3, ge=1)
@@ -167,7 +167,7 @@ class Settings(BaseSettings):
     llm_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # The dashboard's address: localhost only unless opened deliberately (e.g. 0.0.0.0 behind an
-    # authenticating proxy; README "Security").
+    # authenticating proxy; docs/security.md).
     dashboard_address: str = "127.0.0.1"
     dashboard_port: int = Field(8501, ge=1, le=65535)
 

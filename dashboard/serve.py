@@ -1,7 +1,7 @@
 """`python -m dashboard.serve` (what `make run` does): the dashboard on DASHBOARD_ADDRESS:DASHBOARD_PORT.
 
 It listens on 127.0.0.1 unless DASHBOARD_ADDRESS opens it; it has no login of its own, so anything
-but localhost belongs behind an authenticating reverse proxy (README "Security").
+but localhost belongs behind an authenticating reverse proxy (docs/security.md).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main() -> None:
     settings = get_settings()
     if settings.dashboard_address not in LOCAL_ADDRESSES:
         log.warning("the dashboard listens on %s, not only localhost: it has no login of its own, so put it "
-                    "behind an authenticating proxy (README, Security)", settings.dashboard_address)
+                    "behind an authenticating proxy (docs/security.md)", settings.dashboard_address)
     argv = streamlit_argv(settings)
     os.execv(argv[0], argv)
 

@@ -5,7 +5,7 @@ bfloat16 matrix products where the CPU has them; vectors match torch to cosine 0
 `openvino-int8`: that model quantized once by NNCF (static int8, its transformer preset, calibrated
 on the bundled seed policy library chunked as ingestion chunks it), saved under DATA_DIR/models/.
 It embeds about 1.7x as fast as `torch-bf16` on this project's 2-core machine, with vectors at
-cosine 0.99+ to torch's and the retrieval numbers of README "Benchmarks".
+cosine 0.99+ to torch's and the retrieval numbers of docs/benchmarks/.
 
 The copy is rebuilt when missing; it is written to a temporary folder and moved into place, so a
 half-written model is never loaded. Each thread embeds through its own infer request (OpenVINO runs

@@ -1,6 +1,6 @@
 """`python -m agents.distill fetch-base | make-data | train | evaluate`: the local Ratio narrator.
 
-Each command prints one line per problem (no traceback) and exits 1 on it; see README, "Local narrator".
+Each command prints one line per problem (no traceback) and exits 1 on it; see docs/local-narrator.md.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Rows: `base` (SmolLM2 alone), `student` (with the adapter), `teacher` when DISTILL_TEACHER names a
 provider, else `offline_narrator` (the deterministic narrator that wrote the targets: its ROUGE-L
 and similarity to itself are 1 by construction). Results go to DATA_DIR/distill/evaluation.json,
-which the README table and the RAGAS page's agent view read. Headline: the student's quality
+which docs/local-narrator.md and the RAGAS page's agent view read. Headline: the student's quality
 (mean of number faithfulness, verdict agreement and limit coverage, the judged score when a judge
 is configured) as a share of the teacher's.
 """

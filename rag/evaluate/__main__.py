@@ -32,7 +32,7 @@ class _Bars:
 
 
 def render_table(metrics: dict[str, float | None], info: dict[str, dict[str, Any]]) -> str:
-    """A Markdown table of the aggregates (ready for README): metric, judge, samples scored, value."""
+    """A Markdown table of the aggregates (ready for docs/benchmarks): metric, judge, samples scored, value."""
     lines = ["| metric | judge | n | score |", "|---|---|---|---|"]
     for key, value in metrics.items():
         meta = info.get(key, {})

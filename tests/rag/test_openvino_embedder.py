@@ -30,7 +30,7 @@ def test_int8_copy_is_made_locally_and_agrees_with_the_query_model(int8, embedde
     a, b = embedder.embed_documents(texts), int8.embed_documents(texts)
     assert b.shape == (len(texts), 384) and b.dtype == np.float32
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
-    assert np.min(np.sum(a * b, axis=1)) > 0.98  # 0.99+ on real chunks (README: Ingestion)
+    assert np.min(np.sum(a * b, axis=1)) > 0.98  # 0.99+ on real chunks (docs/benchmarks/ingestion.md)
     # the nearest document of each text is the same whichever model embedded the documents
     assert (np.argmax(a @ a.T, axis=1) == np.argmax(a @ b.T, axis=1)).all()
     mtime = copies[0].stat().st_mtime_ns

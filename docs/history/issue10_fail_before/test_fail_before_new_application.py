@@ -1,7 +1,7 @@
 """Issue 10, bugs (a), (b), (d), (e), (f), (g) driven through the New application page by labels and keys
-that the old and the new page share, so the same test runs against both (see docs/issue10-fail-before.md).
+that the old and the new page share, so the same test runs against both (see docs/history/issue10-fail-before.md).
 
-Not collected by `make test`: `docs/issue10_fail_before/run.sh` copies it into tests/pages/ of a checkout.
+Not collected by `make test`: `docs/history/issue10_fail_before/run.sh` copies it into tests/pages/ of a checkout.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Issue 10, bug (a) in headless Chromium: a second application's Final decision box and its recording.
 
 AppTest cannot show this bug: it sends a select box's value back as the option itself, while the browser
-sends what it displayed. Uses only labels the old and the new page share (see docs/issue10-fail-before.md).
-Not collected by `make test`: `docs/issue10_fail_before/run.sh` copies it into tests/browser/ of a checkout.
+sends what it displayed. Uses only labels the old and the new page share (see docs/history/issue10-fail-before.md).
+Not collected by `make test`: `docs/history/issue10_fail_before/run.sh` copies it into tests/browser/ of a checkout.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Issue 10, bugs (c), (f) and (g) driven through the Decisions page
-by labels and public names that the old and the new code share (see docs/issue10-fail-before.md).
+by labels and public names that the old and the new code share (see docs/history/issue10-fail-before.md).
 
-Not collected by `make test`: `docs/issue10_fail_before/run.sh` copies it into tests/pages/ of a checkout.
+Not collected by `make test`: `docs/history/issue10_fail_before/run.sh` copies it into tests/pages/ of a checkout.
 """
 
 from __future__ import annotations

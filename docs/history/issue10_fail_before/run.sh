@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Run the issue-10 bug tests against a checkout of COMMIT (default: 385f49e, the last commit before the
 # issue-10 fixes) in a throwaway worktree, and print pytest's one-line failures. Usage, from the repo root:
-#   bash docs/issue10_fail_before/run.sh [COMMIT] [WORKTREE]      (COMMIT=HEAD runs them on the fixed code)
+#   bash docs/history/issue10_fail_before/run.sh [COMMIT] [WORKTREE]      (COMMIT=HEAD runs them on the fixed code)
 set -u
 COMMIT=${1:-385f49e}
 WT=${2:-/tmp/lg-fail-before}
 ROOT=$(git rev-parse --show-toplevel)
-HERE="$ROOT/docs/issue10_fail_before"
+HERE="$ROOT/docs/history/issue10_fail_before"
 git -C "$ROOT" worktree add --detach "$WT" "$COMMIT" >/dev/null
 ln -s "$(readlink -f "$ROOT/.venv")" "$WT/.venv"
 cp "$HERE"/test_fail_before_{units,decisions,new_application}.py "$WT/tests/pages/"
