@@ -6,6 +6,12 @@ session has run `st.navigation`: the first request to a fresh server, if it is a
 /decisions, then ran that page file alone (raw file names in the sidebar, no wide layout, no
 page config). Setting the flag before the server starts makes every request run app.py, whose
 navigation routes the link to its page.
+
+Streamlit has no setting for this (1.67): `PagesManager.uses_pages_directory` is the class flag its MPA v2
+change (streamlit/streamlit#10276, "Default to MPAv2 ...") kept for apps with a pages directory, set from
+the folder's existence only while it is still None. This module is the one place that sets it;
+tests/dashboard/test_streamlit_main.py fails if Streamlit stops honouring it. `pages/` stays where the
+design puts it.
 """
 
 from __future__ import annotations
