@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from policy.rules import normalise_whitespace, quote_in_text
+from core.text import normalise
+from policy.rules import quote_in_text
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, AuditReport
 
@@ -22,8 +23,8 @@ FUZZY_MIN = 90.0  # partial_ratio: tolerates punctuation and spacing, not a chan
 def supported(quote: str, texts: list[str]) -> bool:
     if any(quote_in_text(quote, t) for t in texts):
         return True
-    needle = normalise_whitespace(quote)
-    return any(fuzz.partial_ratio(needle, normalise_whitespace(t)) >= FUZZY_MIN for t in texts) and len(needle) > 20
+    needle = normalise(quote)
+    return any(fuzz.partial_ratio(needle, normalise(t)) >= FUZZY_MIN for t in texts) and len(needle) > 20
 
 
 def chunk_texts(ctx: AgentContext, ids: set[int]) -> dict[int, str]:

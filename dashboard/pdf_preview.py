@@ -13,6 +13,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from core.errors import LoanGraphError
+from core.text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ class PagePreview:
     @property
     def highlighted(self) -> bool:
         return bool(self.boxes)
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
 
 
 def search_candidates(quote: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from policy.corpus import PolicyText
 from policy.inventory.entries import Inventory
 from policy.rules import Rule, load_rules
-from policy.text import normalise
+from core.text import normalise
 from policy.verify import RuleCheck, verify_rule
 
 

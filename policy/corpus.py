@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk, PolicyDocument, PolicyPage
 from policy.sentences import split_sentences
-from policy.text import normalise, normalise_with_offsets
+from core.text import normalise, normalise_with_offsets
 from policy.types import CitedQuote
 
 PAGE_BREAK = "\n\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 from rag.pdf import parse_pdf
 from rag.types import Heading, ParsedDocument
 from policy.sentences import split_sentences
-from policy.text import normalise, normalise_with_offsets
+from core.text import normalise, normalise_with_offsets
 
 _CAPTION = re.compile(r"^(?:Table|Exhibit|Figure|Matrix|Schedule)\s+[\w.\-]+\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.?!:;]$")

@@ -18,7 +18,7 @@ from typing import Any
 from core.errors import ConfigurationError
 from core.schemas import LoanApplication
 from core.settings import PROJECT_ROOT
-from policy.text import normalise
+from core.text import normalise
 from rag.types import PROGRAMS
 
 DEFAULT_RULES_PATH = PROJECT_ROOT / "seed_data" / "rulebook.json"
@@ -109,11 +109,6 @@ class Threshold:
         if "value" in self.values:
             return self.values["value"]
         return next(iter(self.values.values())) if len(self.values) == 1 else None
-
-
-def normalise_whitespace(text: str) -> str:
-    """Every run of whitespace (line breaks included) as one space, trimmed."""
-    return normalise(text)
 
 
 def quote_in_text(quote: str, text: str) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from core.text import normalise
+
 # Words and phrases that make a sentence an obligation: something a file, a borrower, a lender or
 # an underwriter must do, may not do, or a limit it must stay within.
 OBLIGATION = re.compile(
@@ -30,7 +32,6 @@ _ABBREVIATIONS = frozenset(
     "dec. art. para. ch. vol. fig. no.".split()
 )
 _END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9§])")
-_TOKEN = re.compile(r"\S+")
 _LIST_NUMBER = re.compile(r"\d{1,3}\.|[ivx]{1,5}\.|[A-Za-z]\.")  # "1. Definition ..." numbers an item
 
 
@@ -89,11 +90,6 @@ def _tail_lines(lines: list[str], start: int) -> list[str]:
             out.append(line[max(0, start - at):].strip())
         at = end + 1
     return out
-
-
-def normalise(text: str) -> str:
-    """Whitespace runs as one space (the form `policy.rules.quote_in_text` verifies quotes in)."""
-    return " ".join(_TOKEN.findall(text))
 
 
 def is_obligation(sentence: str) -> bool:

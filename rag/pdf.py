@@ -15,6 +15,7 @@ from datetime import date, datetime
 import pypdfium2 as pdfium
 
 from core.errors import IngestError
+from core.text import normalise_with_offsets
 from rag.structure import find_headings, page_kind
 from rag.types import PROGRAMS, DocumentMeta, Heading, PageText, ParsedDocument
 
@@ -192,24 +193,11 @@ def outline_headings(outline: list[OutlineEntry], pages: tuple[PageText, ...], p
     for entry in outline:
         text, base = pages[entry.page_index].text, page_starts[entry.page_index]
         probe = " ".join(entry.title.split()[:6])
-        flat = re.sub(r"\s+", " ", text)
+        flat, offsets = normalise_with_offsets(text)
         at = flat.find(probe)
-        offset = base + _unflatten(text, at) if at >= 0 else base
+        offset = base + offsets[at] if at >= 0 else base
         headings.append(Heading("", entry.title, offset, level=entry.level - top))
     return sorted(headings, key=lambda h: h.offset)
-
-
-def _unflatten(text: str, flat_index: int) -> int:
-    """The index in `text` of character `flat_index` of `text` with whitespace runs collapsed."""
-    seen, prev_space = 0, False
-    for i, ch in enumerate(text):
-        space = ch.isspace()
-        if not (space and prev_space):
-            if seen == flat_index:
-                return i
-            seen += 1
-        prev_space = space
-    return len(text)
 
 
 @dataclass(frozen=True)

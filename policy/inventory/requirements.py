@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from policy.inventory.entries import RATIO_FIELDS, Inventory, Requirement, load_inventory
-from policy.text import normalise_with_offsets as _normalise_with_offsets
+from core.text import normalise_with_offsets as _normalise_with_offsets
 from policy.types import CitedQuote, Finding
 from core.models import PolicyChunk, PolicyDocument
 from core.schemas import LoanApplication

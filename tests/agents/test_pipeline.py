@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from agents.context import AgentContext
 from policy.evidence import EvidenceResolver
-from policy.rules import normalise_whitespace, quote_in_text
+from core.text import normalise
+from policy.rules import quote_in_text
 from core.llm import LLMRouter, build_clients
 from core.models import PolicyChunk
 from core.schemas import validate_application
@@ -86,7 +87,7 @@ def test_every_cited_passage_contains_its_quote_and_threshold(underwrite, read_s
     for f in cited:
         assert quote_in_text(f.citation.quote, texts[f.citation.chunk_id]), f.rule_id
         for number in _numbers(f.threshold):
-            assert number.rstrip("0").rstrip(".") in normalise_whitespace(f.citation.quote), (f.rule_id, number)
+            assert number.rstrip("0").rstrip(".") in normalise(f.citation.quote), (f.rule_id, number)
 
 
 class ExplodingResolver(EvidenceResolver):

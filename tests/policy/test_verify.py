@@ -10,7 +10,7 @@ import pytest
 
 from policy.corpus import ChunkRef, PolicyText
 from policy.rules import Rule, RuleCitation, Value, load_rules
-from policy.text import normalise
+from core.text import normalise
 from policy.verify import verify_rule
 
 pytestmark = pytest.mark.unit

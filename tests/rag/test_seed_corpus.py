@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from policy.rules import normalise_whitespace
+from core.text import normalise
 from core.models import PolicyChunk, PolicyDocument
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ KNOWN = [
 def test_known_passage_has_its_page_and_section(seeded_db, sentence, doc_name, page, section, subsection):
     with seeded_db() as s:
         chunks = [c for c in s.scalars(select(PolicyChunk).where(PolicyChunk.doc_name == doc_name))
-                  if sentence in normalise_whitespace(c.text)]
+                  if sentence in normalise(c.text)]
     assert len(chunks) == 1, "each rule sentence is in exactly one chunk"
     (chunk,) = chunks
     # the chunk may start on an earlier page; pages are joined by a blank line inside chunk text

@@ -3,7 +3,7 @@
 import json, re
 from pathlib import Path
 from rag.pdf import parse_pdf
-from policy.text import normalise
+from core.text import normalise
 D = Path("seed_data/lenders/keystone_valley")
 M, G, U = "member_mortgage_manual", "government_loans", "underwriting_and_compliance"
 # slot -> (document, a phrase of the sentence/row that states it, values {name: (number, unit)})

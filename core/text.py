@@ -1,4 +1,6 @@
-"""Whitespace normalisation for policy text: how a quote is compared with the page it came from."""
+"""The one whitespace normalisation: how ingest places a heading on its page, how a quote is verified
+against the page or rule text it came from, and how the preview finds it on the PDF page. Every run of
+whitespace (PDF line breaks included) counts as one space; `normalise_with_offsets` maps back."""
 
 from __future__ import annotations
 
