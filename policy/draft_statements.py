@@ -31,6 +31,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "cltv_same_limits": (r"combined",),
     "debt_deferred_student": (r"student loan",),
     "debt_paid_off": (r"paid off|payoff",),
+    "debt_subordinate_payment": (r"any other debt|subordinate (?:lien|financing)", r"disclosed|payment"),
     "reserves_after_closing": (r"reserves", r"after closing|remaining"),
     "funds_to_close": (r"funds", r"statements"),
     "min_residual_income": (r"residual income", r"must meet|at least"),

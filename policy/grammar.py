@@ -187,6 +187,7 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "first_time_homebuyer": (r"first[\s-]+time", r"own(?:ed|ership|s)?\b"),
     "mi_annual_schedule": (r"premium|\bmip\b", r"schedule"),
     "required_term_product": (r"fixed[\s-]+rate", r"term"),
+    "debt_subordinate_payment": (r"\bdebts?\b|obligations?|\bliens?\b", r"disclosed|any other|subordinate"),
 }
 
 

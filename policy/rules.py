@@ -41,7 +41,7 @@ KINDS = frozenset({
     "fixed_rate_above_ltv", "cltv_same_limits", "one_unit_only", "review_score_band", "review_above_ltv",
     "review_self_employed", "ineligible_purpose", "review_income_near_limit",
     # issue 20 item 8: engine defects (policy/checks/program.py, eligibility.py, agents/ratio.py)
-    "first_time_homebuyer", "required_term_product", "mi_annual_schedule",
+    "first_time_homebuyer", "required_term_product", "mi_annual_schedule", "debt_subordinate_payment",
 })
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or

@@ -26,6 +26,7 @@ INTERESTED_PARTIES = frozenset({"seller", "real_estate_agent", "builder", "other
 DEBT_RULES = {"installment_months": "underwriting_standards.installment_months",
               "revolving_no_payment": "underwriting_standards.revolving_no_payment",
               "deferred_student": "underwriting_standards.deferred_student_loans"}
+SUBORDINATE_RULE = "underwriting_standards.subordinate_lien_payment"
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,30 @@ def debts(app: LoanApplication, ev: Evidences) -> DebtResult:
         student_months=method.divide_by_months if method else 1)
     items = money.count_debts(app, policy)
     out += _debt_findings(app, items, found, method)
+    out += subordinate_payment(app, items, ev)
     return DebtResult(items, sum((d.counted for d in items), Decimal(0)), sum((d.payoff for d in items), Decimal(0)),
                       tuple(out))
+
+
+def subordinate_payment(app: LoanApplication, items: tuple[money.CountedDebt, ...], ev: Evidences) -> list[Finding]:
+    """Underwriting Standards 5.1(g): a subordinate lien (kept, or made at closing) is a debt the application
+    discloses, so its payment is in the back-end DTI. The lien is recognised among the liabilities by its
+    balance; when none with that balance carries a payment the DTI leaves it out, and a person decides."""
+    if app.subordinate_liens <= 0:
+        return []
+    rule = ev.get(SUBORDINATE_RULE)
+    if not rule.found:
+        return [unverified(rule)]
+    listed = items[len(items) - len(app.liabilities):]
+    counted = [d.counted for item, d in zip(app.liabilities, listed)
+               if item.balance == app.subordinate_liens and not item.paid_off_at_closing and d.counted > 0]
+    if counted:
+        return [finding(rule, "INFO", f"The subordinate lien of {fmt(app.subordinate_liens)} is in the DTI at "
+                        f"{fmt(counted[0])} a month.")]
+    return [finding(rule, "REVIEW", f"Subordinate financing of {fmt(app.subordinate_liens)} is on this file, but no "
+                    "liability with that balance and a monthly payment is listed, so the DTI leaves its payment out: "
+                    "list the lien among the liabilities (its balance and the payment from the note or commitment), "
+                    "or a person recomputes the DTI.")]
 
 
 def _debt_findings(app, items, found: dict[str, Evidence], method) -> list[Finding]:

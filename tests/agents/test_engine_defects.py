@@ -23,16 +23,40 @@ def findings(final, status=None, agents=("ratio", "compliance", "policy")):
 
 # --- funds to close with new subordinate financing ------------------------------------------------------------
 
+# the second lien listed among the liabilities with its balance and payment (the flat $600 itemised beside it)
+SECOND = {"monthly_debts": 0, "liabilities": [
+    {"kind": "auto_loan", "monthly_payment": 600, "balance": 20000, "months_remaining": 40},
+    {"kind": "installment", "monthly_payment": 300, "balance": 40000, "months_remaining": 180, "creditor": "Second lien"}]}
+
+
 def test_piggyback_second_made_at_closing_is_taken_off_the_funds_to_close(underwrite):
     """Underwriting Standards 3.3: CLTV adds every subordinate lien "that will remain on the property, or that is
     made at closing"; on a purchase the second lien pays part of the price, so it is not cash the borrower brings.
     $400,000 price, $320,000 first, $40,000 second: down payment $40,000 + $8,000 closing costs = $48,000."""
-    final = underwrite(app(subordinate_liens=40000, closing_costs=8000, liquid_assets=60000))
+    final = underwrite(app(subordinate_liens=40000, closing_costs=8000, liquid_assets=60000, **SECOND))
     facts = final["ratio"].facts
     assert facts["down_payment"] == "40000" and facts["funds_to_close"] == "48000"
     assert facts["cltv"] == "90.00"
     assert not [f for f in findings(final, "FAIL") if f.rule_id == "underwriting_standards.funds_to_close"]
     assert final["report"].recommendation in ("APPROVE", "APPROVE_WITH_CONDITIONS")
+
+
+def test_the_second_liens_payment_is_in_the_dti(underwrite):
+    """Underwriting Standards 5.1: recurring monthly debts include "(g) any other debt disclosed by the
+    application": the second lien's $300 a month is counted beside the $600 auto loan."""
+    final = underwrite(app(subordinate_liens=40000, closing_costs=8000, liquid_assets=60000, **SECOND))
+    assert final["ratio"].facts["monthly_debts"] == "900"
+    info = [f for f in findings(final, "INFO") if f.rule_id == "underwriting_standards.subordinate_lien_payment"]
+    assert info and "$300 a month" in info[0].message and "(g) any other debt" in info[0].citation.quote
+
+
+def test_a_second_lien_whose_payment_is_not_listed_goes_to_a_person(underwrite):
+    """The same file with the second lien's payment nowhere among its debts: the DTI would leave it out, so the
+    engine does not approve on it."""
+    final = underwrite(app(subordinate_liens=40000, closing_costs=8000, liquid_assets=60000))
+    review = [f for f in findings(final, "REVIEW") if f.rule_id == "underwriting_standards.subordinate_lien_payment"]
+    assert review and "$40,000" in review[0].message and "leaves its payment out" in review[0].message
+    assert final["report"].recommendation == "REFER"
 
 
 def test_a_real_shortfall_with_a_piggyback_second_is_still_declined(underwrite):

@@ -102,6 +102,7 @@ SENTENCES: dict[str, tuple[str, dict[str, D]]] = {
     "conventional.first_time_homebuyer": ("A first-time homebuyer is a borrower who has had no ownership interest in a residential property during the three years before the application date.", {"years": D(3)}),
     "fha.annual_mip_schedule": ("For a term of 15 years or less, or a base loan amount above $726,200, the underwriter applies the rate from HUD's current premium schedule for that loan and records it in the file.", {"term_years": D(15), "loan_amount": D(726200)}),
     "usda.fixed_rate_30_year": ("The loan is a first-lien, fixed-rate mortgage with a 30-year term.", {"term_years": D(30)}),
+    "underwriting_standards.subordinate_lien_payment": ("(g) any other debt disclosed by the application, the credit report, bank statements or public records.", {}),
 }
 SENTENCES.update(MONEY_SENTENCES)  # issue 9 part A: debts, assets, funds, pricing, county, residual income, gifts
 
