@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidApplication
+from core.input_types import Numeral, number_from_text
 
 MAX_BYTES = 1_048_576  # 1 MiB: a loan application is a few hundred bytes; a sample file a few KB
 MAX_DEPTH = 16  # an application is two levels deep (a sample file three); deeper is not an application
@@ -56,17 +57,31 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _json_float(token: str) -> Decimal | Numeral:
+    number = number_from_text(token)
+    return Numeral(token[:40]) if number is None else number
+
+
+def _json_int(token: str) -> int | Numeral:
+    # bounded before int(): a 5,000-digit integer is a Numeral the field refuses, not a dead parse
+    number = number_from_text(token)
+    return Numeral(token[:40]) if number is None else int(number)
+
+
 def loads(text: str) -> Any:
-    """Parse untrusted JSON text: numbers with a fraction or exponent become exact Decimals."""
+    """Parse untrusted JSON text: numbers with a fraction or exponent become exact Decimals.
+
+    Numerals too long to convert (core.input_types.number_from_text) stay text as `Numeral`, which
+    every number field refuses by name, so one giant number is that field's error, not the file's."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _refuse(f"is larger than {MAX_BYTES // 1024} KiB")
     if text_depth(text) > MAX_DEPTH:
         raise _refuse(f"is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constants)
+        return json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
         raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+    except ValueError as exc:  # NaN/Infinity
         reason = str(exc) if "JSON allows" in str(exc) else "holds a number too long to read"
         raise _refuse(f"is not valid JSON ({reason})") from None
 

@@ -209,7 +209,8 @@ _TYPE_MESSAGES = {
     "tuple_type": "must be a list of text lines",
     "string_unicode": "must not contain control, zero-width or other invisible characters",
 }
-_OWN_MESSAGES = ("number_type", "number_finite", "whole_number", "text_characters")
+_OWN_MESSAGES = ("number_type", "number_finite", "number_size", "number_rounds_to_zero", "whole_number",
+                 "text_characters")
 
 
 def _message(field: str, err: Any) -> str:

@@ -7,14 +7,15 @@ fair-lending analysis, and never reach validation, agent state, prompts or retri
 
 from __future__ import annotations
 
-import json
-import re
 import types
 import typing
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from core import json_input
+from core.errors import InvalidApplication
+from core.input_types import number_from_text
 from core.schemas import LoanApplication
 
 # Column names that carry monitoring information, in our files and in HMDA's.
@@ -23,7 +24,6 @@ MONITORING_FIELDS = frozenset({
     "applicant_sex", "applicant_race-1", "applicant_ethnicity-1", "applicant_age", "monitoring",
 })
 
-_INT = re.compile(r"[+-]?\d+")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -88,21 +88,16 @@ def _coerce(kind: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if kind == "int" and _INT.fullmatch(text):
-        return int(text)
-    if kind == "decimal":
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return value
-        return number if number.is_finite() else value
+    if kind in ("int", "decimal"):  # the JSON reader's parser: sized before conversion; whole-ness checked by the field
+        number = number_from_text(text)
+        return value if number is None else number
     if kind == "bool" and text.lower() in _TRUE | _FALSE:
         return text.lower() in _TRUE
     if kind == "list":
         if text.startswith("["):
             try:
-                return json.loads(text)
-            except json.JSONDecodeError:
+                return json_input.loads(text)  # the application reader's caps and number sizes
+            except InvalidApplication:
                 return value
         return [part.strip() for part in text.split(";") if part.strip()]
     return value

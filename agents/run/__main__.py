@@ -60,17 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.application and not args.resume and not args.fail:
         parser.error("give an APPLICATION.json, --resume RUN_ID or --fail RUN_ID")
     try:
+        # the file is checked before the pipeline is even imported: a refusal costs no start-up
+        app = validate_application(load(args.application)) if not args.resume and not args.fail else None
         from agents.service import get_service, mark_run_failed
 
         if args.fail:
             mark_run_failed(args.fail, args.reason)
             print(f"run {args.fail} marked failed")
             return 0
-        if args.resume:
-            stream = get_service().resume(args.resume)
-        else:
-            app = validate_application(load(args.application))
-            stream = get_service().run(app)
+        stream = get_service().resume(args.resume) if args.resume else get_service().run(app)
         events = []
         for event in stream:
             events.append(event)
