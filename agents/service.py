@@ -16,7 +16,7 @@ from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 from psycopg import OperationalError as PsycopgOperationalError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents import persistence as repo
@@ -25,8 +25,9 @@ from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
 from agents.rules import DEFAULT_RULES_PATH
+from agents.run_claim import claim_run
 from agents.verdicts import AgentUsage
-from core.errors import DatabaseUnavailable, LoanGraphError
+from core.errors import DatabaseUnavailable, InvalidApplication, LoanGraphError
 from core.models import Run
 from core.pii import hash_key, ssn_hash
 from core.schemas import LoanApplication, application_facts
@@ -35,6 +36,8 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 OUTAGES = (OperationalError, PsycopgOperationalError, DatabaseUnavailable)
+APPLICATION_REF_INDEX = "uq_applications_application_ref"
+ID_TAKEN = "is already used by another application: an ID belongs to one application"
 
 
 @lru_cache(maxsize=1)
@@ -60,20 +63,37 @@ class UnderwritingService:
         if not self._checkpointer_ready():  # before anything is stored: no run that cannot checkpoint
             raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
                                       "nothing was stored, submit again")
-        with self.sessions.begin() as session:
-            corpus = repo.corpus_version(session=session)
-            repo.save_application(app, session=session, application_id=application_id,
-                                  ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
-            session.flush()
-            repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=corpus,
-                           ruleset=ruleset_version(), routes=self.context.router.routes())
-        yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
-        state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
-                 "ruleset_version": ruleset_version()}
-        yield from self._stream(run_id, state)
+        with claim_run(self.sessions.kw["bind"], run_id):
+            corpus = self._store_new_run(app, run_id, application_id)
+            yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
+            state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
+                     "ruleset_version": ruleset_version()}
+            yield from self._stream(run_id, state)
+
+    def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> str:
+        """Store the application and its run; a taken application ID is the application's refusal."""
+        try:
+            with self.sessions.begin() as session:
+                corpus = repo.corpus_version(session=session)
+                repo.save_application(app, session=session, application_id=application_id,
+                                      ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
+                session.flush()
+                repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=corpus,
+                               ruleset=ruleset_version(), routes=self.context.router.routes())
+        except IntegrityError as exc:  # the unique index decides, so two submissions at once cannot both win
+            if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == APPLICATION_REF_INDEX:
+                raise InvalidApplication({"application_id": ID_TAKEN}) from None
+            raise
+        return corpus
 
     def resume(self, run_id: str) -> Iterator[RunEvent]:
-        """Continue an interrupted run from its last checkpoint (a finished run just reports again)."""
+        """Continue an interrupted run from its last checkpoint (a finished run just reports again).
+
+        RunBusy when another process is running or resuming it at this moment (nothing is changed)."""
+        with claim_run(self.sessions.kw["bind"], run_id):
+            yield from self._resume_claimed(run_id)
+
+    def _resume_claimed(self, run_id: str) -> Iterator[RunEvent]:
         with self.sessions() as session:
             run = session.get(Run, run_id)
             if run is None:

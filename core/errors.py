@@ -10,6 +10,7 @@
      |    +-- LLMInvalidOutput     a reply that is not JSON or does not match the schema
      |    +-- LLMProviderError     HTTP error, auth failure, connection refused
      +-- ModelUnavailable          a local model is missing (we never download at run time)
+     +-- RunBusy                   another process is running or resuming this run right now
 """
 
 from typing import TYPE_CHECKING
@@ -36,6 +37,10 @@ class IngestError(LoanGraphError):
 
 class ModelUnavailable(LoanGraphError):
     pass
+
+
+class RunBusy(LoanGraphError):
+    """Another process holds the run (agents.run_claim); nothing was changed."""
 
 
 class InvalidApplication(LoanGraphError):

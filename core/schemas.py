@@ -58,7 +58,7 @@ class LoanApplication(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    application_id: clean_text(64) | None = None
+    application_id: clean_text(64, min_length=1) | None = None  # blank is not an ID (str_strip_whitespace)
     applicant_name: NonEmptyText
     ssn: SecretStr
     credit_score: bounded("credit_score")

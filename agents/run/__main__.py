@@ -5,7 +5,8 @@
     python -m agents.run --fail RUN_ID [--reason TEXT]
 
 APPLICATION.json is a LoanApplication object, or a sample file with an "application" key.
-Exit codes: 0 decided (or marked failed), 1 interrupted (resumable), 2 invalid input or setup error.
+Exit codes: 0 decided (or marked failed), 1 interrupted (resumable), 2 invalid input (a taken application_id
+included) or setup error, 3 the run is being run or resumed by another process right now (nothing changed).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from core.errors import InvalidApplication, LoanGraphError
+from core.errors import InvalidApplication, LoanGraphError, RunBusy
 from core.json_input import load_file
 from core.schemas import validate_application
 
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidApplication as exc:
         print("invalid application:", *exc.messages(), sep="\n  ", file=sys.stderr)
         return 2
+    except RunBusy as exc:
+        print(f"already resumed: {exc}", file=sys.stderr)
+        return 3
     except (LoanGraphError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
