@@ -152,15 +152,22 @@ def _not_numeral(value: Any) -> Any:
     return value
 
 
-def _clean_text(value: str) -> str:
+def text_problem(value: str) -> str | None:
+    """Why `value` is not one clean line of text (NUL, lone surrogates, bidi overrides...), or None."""
     for ch in value:
         category = unicodedata.category(ch)
         # Cf: zero-width and bidi-override characters, which make two names look alike or hide text
         if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise PydanticCustomError(
-                "text_characters", "must not contain control, zero-width or other invisible characters")
+            return "must not contain control, zero-width or other invisible characters"
         if category in ("Zl", "Zp"):
-            raise PydanticCustomError("text_characters", "must be a single line")
+            return "must be a single line"
+    return None
+
+
+def _clean_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("text_characters", problem)
     return value
 
 

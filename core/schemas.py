@@ -195,6 +195,9 @@ def _safe_name(part: str | int) -> str:
     return text if 0 < len(text) <= 64 and set(text) <= _NAME_CHARS else "(unprintable field name)"
 
 
+safe_field_name = _safe_name  # for other readers of user-named fields (batch monitoring columns)
+
+
 _TYPE_MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a field of a loan application",
