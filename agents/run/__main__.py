@@ -5,7 +5,8 @@
     python -m agents.run --fail RUN_ID [--reason TEXT]
 
 APPLICATION.json is a LoanApplication object, or a sample file with an "application" key.
-Exit codes: 0 decided (or marked failed), 1 interrupted (resumable), 2 invalid input (a taken application_id
+Exit codes: 0 decided (or marked failed), 1 interrupted (resumable) or the database unavailable (at start-up
+or mid-run: one "INTERRUPTED:" line, run the same command again), 2 invalid input (a taken application_id
 included) or setup error, 3 the run is being run or resumed by another process right now (nothing changed).
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from core.errors import InvalidApplication, LoanGraphError, RunBusy
+from core.errors import InvalidApplication, LoanGraphError, RunBusy, database_outages, outage_message
 from core.json_input import load_file
 from core.schemas import validate_application
 
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunBusy as exc:
         print(f"already resumed: {exc}", file=sys.stderr)
         return 3
+    except database_outages() as exc:  # before the run started: the same line and code as a mid-run outage
+        print(describe(RunInterrupted(args.resume or "", outage_message(exc))), file=sys.stderr)
+        return 1
     except (LoanGraphError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
