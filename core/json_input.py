@@ -53,6 +53,17 @@ def check_depth(data: Any, limit: int = MAX_DEPTH) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: `{"loan_amount": 1, "loan_amount": 9}` is ambiguous, not "last wins"."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = twice if twice.isidentifier() and twice.isascii() and len(twice) <= 64 else "(unprintable field name)"
+        raise ValueError(f"the field {shown} appears more than once in one object; JSON allows one value per field")
+    return data
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -78,7 +89,8 @@ def loads(text: str) -> Any:
     if text_depth(text) > MAX_DEPTH:
         raise _refuse(f"is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_no_constants)
+        return json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_no_constants,
+                          object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:  # NaN/Infinity

@@ -81,3 +81,21 @@ def test_batch_cells_use_the_same_sized_parser():
     errors = refusal(application(**cells))
     assert errors == {"credit_score": TOO_MANY_DIGITS, "term_months": "must be between 1 and 480",
                       "loan_amount": "has more than 12 decimal places"}
+
+
+@pytest.mark.parametrize("written", ["٩٠٠-١١-٠٠٠١", "９００-１１-０００１", "९००११०००१", "900-11-0001"])
+def test_an_ssn_in_any_unicode_digits_is_the_same_ssn_and_the_same_hash(written):
+    from core.pii import ssn_hash
+
+    app = validate_application(application(ssn=written))
+    assert app.ssn.get_secret_value() == "900-11-0001" and app.ssn_masked == "***-**-0001"
+    assert ssn_hash(app.ssn.get_secret_value(), b"k" * 32) == ssn_hash("900-11-0001", b"k" * 32)
+
+
+def test_duplicate_json_keys_are_refused_not_last_wins():
+    with pytest.raises(InvalidApplication) as info:
+        loads('{"loan_amount": 100000, "monitoring": {"race": "A", "race": "B"}, "loan_amount": 9}')
+    assert info.value.field_errors == {"application": "is not valid JSON (the field race appears more than once in "
+                                                      "one object; JSON allows one value per field)"}
+    with pytest.raises(InvalidApplication, match="unprintable field name"):
+        loads('{"a\\u0000": 1, "a\\u0000": 2}')
