@@ -162,6 +162,14 @@ class Settings(BaseSettings):
     # networks and Bedrock in BEDROCK_REGION (core/llm/egress.py); enforced when APP_ENV=production.
     # JSON list or comma-separated, e.g. LLM_ALLOWED_HOSTS=ollama.internal
     llm_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The standard variables that redirect HTTP clients, read here so egress can check them
+    # (core/llm/egress.py): in production a proxy is used only when its host is on the allow-list,
+    # and an AWS endpoint override is checked like any endpoint before the Bedrock client is built.
+    http_proxy: str = ""
+    https_proxy: str = ""
+    all_proxy: str = ""
+    aws_endpoint_url: str = ""
+    aws_endpoint_url_bedrock_runtime: str = ""
 
     # The dashboard's address: localhost only unless opened deliberately (e.g. 0.0.0.0 behind an
     # authenticating proxy; README "Security").
