@@ -8,6 +8,8 @@ import sys
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agents.batch.rows import coerce_csv
 from core.errors import InvalidApplication
@@ -99,3 +101,22 @@ def test_duplicate_json_keys_are_refused_not_last_wins():
                                                       "one object; JSON allows one value per field)"}
     with pytest.raises(InvalidApplication, match="unprintable field name"):
         loads('{"a\\u0000": 1, "a\\u0000": 2}')
+
+
+_NUMERALS = st.builds(
+    lambda sign, whole, frac, exp: f"{sign}{whole}{'.' + frac if frac else ''}{'e' + str(exp) if exp is not None else ''}",
+    st.sampled_from(["", "-", "+"]), st.integers(0, 10**80).map(str),
+    st.text("0123456789", max_size=40), st.none() | st.integers(-10**8, 10**8))
+
+
+@given(numeral=_NUMERALS, field=st.sampled_from(WHOLE_NUMBER_FIELDS + ("loan_amount", "monthly_hoa", "interest_rate")),
+       as_csv=st.booleans())
+def test_any_numeral_is_accepted_within_bounds_or_refused_by_its_field(numeral, field, as_csv):
+    value = coerce_csv({field: numeral})[field] if as_csv else loads(numeral.lstrip("+"))
+    try:
+        app = validate_application(application(**{field: value}))
+    except InvalidApplication as exc:
+        assert list(exc.field_errors) == [field]
+        return
+    stored = Decimal(getattr(app, field))
+    assert stored.as_tuple().exponent >= -12 and abs(stored) <= 100_000_000
