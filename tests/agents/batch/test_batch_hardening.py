@@ -119,3 +119,27 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ")[1][0] not in "ZX"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+@pytest.mark.integration
+def test_an_id_taken_between_planning_and_its_run_is_that_rows_refusal(tmp_path, hard_engine, embedder, settings):
+    from sqlalchemy.orm import sessionmaker
+
+    from agents.batch.engines import InlineEngine
+    from agents.batch.runner import execute, plan_batch
+    from core.schemas import validate_application
+    from tests.agents.test_service import make_service
+
+    service = make_service(hard_engine, embedder, settings)
+    sessions = sessionmaker(bind=hard_engine, expire_on_commit=False)
+    application, _ = _samples()[0]
+    path = _jsonl(tmp_path / "race.jsonl", [json.dumps({**application, "application_id": "HARD-RACE"})])
+    plan = plan_batch(path, sessions=sessions)
+    assert len(plan.tasks) == 1 and len(plan.refused) == 0
+    elsewhere = service.run(validate_application({**application, "application_id": "HARD-RACE"}))
+    next(elsewhere)  # another submission takes the ID after the batch was planned
+    elsewhere.close()
+    summary = execute(plan, InlineEngine(service), sessions=sessions)
+    assert (summary["decided"], summary["refused"], summary["errors"], summary["status"]) == (0, 1, 0, "completed")
+    assert summary["refused_rows"] == [{"row": 1, "errors": {
+        "application_id": "is already used by another application: an ID belongs to one application"}}]
