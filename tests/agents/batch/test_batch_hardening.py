@@ -54,13 +54,17 @@ def test_every_kind_of_bad_row_is_that_rows_refusal(tmp_path):
 @pytest.mark.unit
 def test_refusals_are_streamed_to_disk_and_only_the_first_are_held(tmp_path):
     path = tmp_path / "junk.jsonl"
-    path.write_text("junk\n" * (3 * KEEP))
+    path.write_text("junk\n" * (3 * KEEP) + "[1]\n" + "junk\n" + "[2]\n")
     valid, refused, total = parse_rows(path, source="application", refusals_file=tmp_path / "refused.jsonl")
-    assert valid == [] and total == len(refused) == 3 * KEEP
+    assert valid == [] and total == len(refused) == 3 * KEEP + 3
     assert len(refused.kept) == KEEP  # memory: the first KEEP only
-    on_disk = (tmp_path / "refused.jsonl").read_text().splitlines()
-    assert len(on_disk) == 3 * KEEP and json.loads(on_disk[-1])["row"] == 3 * KEEP
-    assert [r["row"] for r in refused] == list(range(1, 3 * KEEP + 1))  # iterating reads the file back
+    junk = {"row": "is not valid JSON (Expecting value at line 1, column 1)"}
+    not_object = {"row": "must be a JSON object of field names and values"}
+    on_disk = [json.loads(line) for line in (tmp_path / "refused.jsonl").read_text().splitlines()]
+    assert on_disk == [{"rows": [1, 3 * KEEP], "errors": junk}, {"row": 3 * KEEP + 1, "errors": not_object},
+                       {"row": 3 * KEEP + 2, "errors": junk}, {"row": 3 * KEEP + 3, "errors": not_object}]
+    listed = list(refused)  # iterating reads the file back, one refusal per row
+    assert [r["row"] for r in listed] == list(range(1, 3 * KEEP + 4)) and listed[5] == {"row": 6, "errors": junk}
 
 
 @pytest.mark.integration
