@@ -6,11 +6,11 @@ is reported as interrupted and `resume(run_id)` continues from the last LangGrap
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,8 +24,9 @@ from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
-from agents.rules import DEFAULT_RULES_PATH
 from agents.run_claim import claim_run
+from policy.evidence import EvidenceResolver
+from policy.version import policy_version
 from agents.verdicts import AgentUsage
 from core.errors import DatabaseUnavailable, InvalidApplication, LoanGraphError
 from core.models import Run
@@ -40,10 +41,22 @@ APPLICATION_REF_INDEX = "uq_applications_application_ref"
 ID_TAKEN = "is already used by another application: an ID belongs to one application"
 
 
-@lru_cache(maxsize=1)
-def ruleset_version() -> str:
-    """A short hash of rules.json; read once, like the rules the evidence resolver loads at start."""
-    return hashlib.sha256(DEFAULT_RULES_PATH.read_bytes()).hexdigest()[:16]
+@dataclass(frozen=True)
+class Pinned:
+    """The policy a new run decides under: the newest publication (none: every file is referred)."""
+
+    publication_id: int | None
+    corpus_version: str
+    ruleset_version: str
+    policy_version: str | None
+
+
+def pin_policy(evidence: EvidenceResolver, *, session: Session) -> Pinned:
+    pub = evidence.publication(evidence.current_id())
+    if pub is None:
+        return Pinned(None, repo.corpus_version(session=session), "none", None)
+    return Pinned(pub.id, pub.corpus_version, pub.rulebook_hash,
+                  policy_version(rulebook_hash=pub.rulebook_hash, corpus_version=pub.corpus_version))
 
 
 class UnderwritingService:
@@ -64,27 +77,31 @@ class UnderwritingService:
             raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
                                       "nothing was stored, submit again")
         with claim_run(self.sessions.kw["bind"], run_id):
-            corpus = self._store_new_run(app, run_id, application_id)
-            yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
-            state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
-                     "ruleset_version": ruleset_version()}
+            pinned = self._store_new_run(app, run_id, application_id)
+            yield RunStarted(run_id, application_id, pinned.corpus_version, pinned.ruleset_version,
+                             self.context.router.routes())
+            state = {"run_id": run_id, "application": application_facts(app),
+                     "corpus_version": pinned.corpus_version, "ruleset_version": pinned.ruleset_version,
+                     "policy_publication_id": pinned.publication_id, "policy_version": pinned.policy_version}
             yield from self._stream(run_id, state)
 
-    def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> str:
-        """Store the application and its run; a taken application ID is the application's refusal."""
+    def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> Pinned:
+        """Store the application and its run under the current policy; a taken application ID is the refusal."""
         try:
             with self.sessions.begin() as session:
-                corpus = repo.corpus_version(session=session)
+                pinned = pin_policy(self.context.evidence, session=session)
                 repo.save_application(app, session=session, application_id=application_id,
                                       ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
                 session.flush()
-                repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=corpus,
-                               ruleset=ruleset_version(), routes=self.context.router.routes())
+                repo.start_run(session=session, run_id=run_id, application_id=application_id,
+                               corpus=pinned.corpus_version, ruleset=pinned.ruleset_version,
+                               routes=self.context.router.routes(), publication_id=pinned.publication_id,
+                               policy_version=pinned.policy_version)
         except IntegrityError as exc:  # the unique index decides, so two submissions at once cannot both win
             if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == APPLICATION_REF_INDEX:
                 raise InvalidApplication({"application_id": ID_TAKEN}) from None
             raise
-        return corpus
+        return pinned
 
     def resume(self, run_id: str) -> Iterator[RunEvent]:
         """Continue an interrupted run from its last checkpoint (a finished run just reports again).
@@ -111,7 +128,8 @@ class UnderwritingService:
             start: dict[str, Any] | None = None
             if not snapshot.values:  # interrupted before the first checkpoint: start over
                 start = {"run_id": run_id, "application": run.application.data,
-                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version}
+                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version,
+                         "policy_publication_id": run.policy_publication_id, "policy_version": run.policy_version}
             run.status = "running"
             session.commit()
         yield from self._stream(run_id, start)
@@ -199,8 +217,8 @@ def _finished_from(run: Run) -> RunFinished:
 def get_service() -> UnderwritingService:
     """The process-wide service: database, retriever, LLM router, checkpointer and graph, built once."""
     from agents.checkpoint import build_checkpointer
-    from agents.evidence import EvidenceResolver
     from agents.graph import build_graph
+    from policy.publication import ensure_first_start
     from core.db import get_engine, get_sessionmaker
     from core.keys import require_production_keys
     from core.llm import build_router
@@ -210,6 +228,7 @@ def get_service() -> UnderwritingService:
     settings = get_settings()
     require_production_keys(settings)  # production: keys from the environment, never generated
     router = build_router(settings)  # refuses to start on a PII-unsafe configuration or egress
+    ensure_first_start(get_sessionmaker())  # our own corpus's rulebook, when its check passes; never a lender's
     context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
                            session_factory=get_sessionmaker())
     graph = build_graph(build_checkpointer(get_engine().url))
