@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     database_name: str = "loangraph"
     # DATABASE_URL names the schema owner, used only to migrate; the app then connects to the same
     # server and database as the least-privilege role `loangraph_app`, with this password (set on
-    # the role at each migration; empty = none, as on the embedded server's trusted socket).
+    # the role at each migration; empty = none, as on the embedded server, which admits only its OS user by peer).
     database_app_password: SecretStr = SecretStr("")
     data_dir: Path = Path(".data")
     # Deadlines on every database wait (core/db_deadlines.py). A frozen server gets no reply within
