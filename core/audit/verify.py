@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from core.audit import database_identity, database_name, digest, verify_chain
 from core.audit.anchor import anchor_path, read_anchor
-from core.audit.records import officer_problems, run_problems
-from core.db_roles import check_role
+from core.audit.records import officer_problems, publication_problems, run_problems
+from core.db_roles import APP_ROLE, APPEND_ONLY_TABLES, check_role
 from core.models import AgentTrace, AuditRecord, Run
 
 GUARD_TRIGGERS = ("audit_log_no_change", "audit_log_no_truncate")
@@ -52,6 +52,7 @@ def audit_report(session: Session, *, key: bytes, anchor_dir: Path) -> AuditRepo
     problems += _decision_problems(session)
     problems += officer_problems(session)
     problems += run_problems(session)
+    problems += publication_problems(session)
     problems += _verdict_problems(session)
     return AuditReport(chain.records, tuple(problems))
 
@@ -90,6 +91,22 @@ def _guard_problems(session: Session) -> list[str]:
     role = check_role(session.connection())
     if not role.least_privilege:
         problems.append(f"{role.problem()}: it could rewrite the audit log")
+    return problems + _append_only_problems(session)
+
+
+def _append_only_problems(session: Session) -> list[str]:
+    """The app role may only read and append the audit log and the policy publications (core.db_roles)."""
+    if session.scalar(text("SELECT to_regrole(:r)"), {"r": APP_ROLE}) is None:
+        return []
+    present = set(session.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+    problems = []
+    for table in APPEND_ONLY_TABLES:
+        if table not in present:
+            continue
+        granted = [p for p in ("UPDATE", "DELETE", "TRUNCATE") if session.scalar(
+            text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})]
+        if granted:
+            problems.append(f"the app role {APP_ROLE} may {', '.join(granted)} {table}, which is append-only")
     return problems
 
 

@@ -66,6 +66,28 @@ def anchor_of_another_database(conn, runs):
     write_anchor(path, Anchor("lg_some_other_db", head.record_id, head.hash), default_key(), force=True)
 
 
+def repoint_a_runs_policy(conn, runs):
+    conn.execute(text("UPDATE runs SET policy_version = 'ffffffffffffffff' WHERE id = :r"), {"r": runs["DECLINE"]})
+
+
+def change_a_published_rulebook(conn, runs):
+    conn.execute(text("UPDATE policy_publications SET rulebook = rulebook - 0 "
+                      "WHERE id = (SELECT policy_publication_id FROM runs WHERE id = :r)"), {"r": runs["DECLINE"]})
+
+
+def change_a_publications_approver(conn, runs):
+    conn.execute(text("UPDATE policy_publications SET approver = 'Somebody Else'"))
+
+
+def delete_a_publication(conn, runs):
+    conn.execute(text("UPDATE runs SET policy_publication_id = NULL"))
+    conn.execute(text("DELETE FROM policy_publications"))
+
+
+def let_the_app_rewrite_publications(conn, runs):
+    conn.execute(text("GRANT UPDATE ON policy_publications TO loangraph_app"))
+
+
 @pytest.mark.parametrize(("tamper", "finding"), [
     (change_application_data, "the application it decided on was changed"),
     (change_applicant_name, "the application it decided on was changed"),
@@ -76,6 +98,11 @@ def anchor_of_another_database(conn, runs):
     (null_final_decision, "runs.final_decision is None but the officer decided DECLINE"),
     (no_op_guard_function, "runs a function whose body was changed"),
     (anchor_of_another_database, "does not belong to this database"),
+    (repoint_a_runs_policy, "runs.policy_version differs from what its run_started record signed"),
+    (change_a_published_rulebook, "its stored rulebook is not the one published"),
+    (change_a_publications_approver, "approver differs from its policy_published record"),
+    (delete_a_publication, "deleted, but its audit record remains"),
+    (let_the_app_rewrite_publications, "may UPDATE policy_publications, which is append-only"),
 ])
 def test_each_tamper_the_first_verifier_missed_is_reported(tampered, tamper, finding):
     owner, runs = tampered
