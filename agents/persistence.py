@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core import audit
+from core.audit.records import application_digest
 from core.errors import LoanGraphError
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 from core.schemas import LoanApplication, application_facts
@@ -40,10 +41,12 @@ def start_run(*, session: Session, run_id: str, application_id: str, corpus: str
               policy_publication_id=publication_id, policy_version=policy_version)
     session.add(run)
     session.flush()
+    application = session.get(Application, application_id)
     audit.append(session, event="run_started", run_id=run_id,
                  payload={"application_id": application_id, "corpus_version": corpus, "ruleset_version": ruleset,
                           "policy_publication_id": publication_id, "policy_version": policy_version,
-                          "routes": routes})
+                          "routes": routes,  # the application's stored fields are chained too (core.audit.records)
+                          "application_digest": application_digest(application) if application else None})
     return run
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 from psycopg import OperationalError as PsycopgOperationalError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents import persistence as repo
@@ -24,10 +24,11 @@ from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
+from agents.run_claim import claim_run
 from policy.evidence import EvidenceResolver
 from policy.version import policy_version
 from agents.verdicts import AgentUsage
-from core.errors import DatabaseUnavailable, LoanGraphError
+from core.errors import DatabaseUnavailable, InvalidApplication, LoanGraphError
 from core.models import Run
 from core.pii import hash_key, ssn_hash
 from core.schemas import LoanApplication, application_facts
@@ -36,6 +37,8 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 OUTAGES = (OperationalError, PsycopgOperationalError, DatabaseUnavailable)
+APPLICATION_REF_INDEX = "uq_applications_application_ref"
+ID_TAKEN = "is already used by another application: an ID belongs to one application"
 
 
 @dataclass(frozen=True)
@@ -73,23 +76,41 @@ class UnderwritingService:
         if not self._checkpointer_ready():  # before anything is stored: no run that cannot checkpoint
             raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
                                       "nothing was stored, submit again")
-        with self.sessions.begin() as session:
-            pinned = pin_policy(self.context.evidence, session=session)
-            repo.save_application(app, session=session, application_id=application_id,
-                                  ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
-            session.flush()
-            repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=pinned.corpus_version,
-                           ruleset=pinned.ruleset_version, routes=self.context.router.routes(),
-                           publication_id=pinned.publication_id, policy_version=pinned.policy_version)
-        yield RunStarted(run_id, application_id, pinned.corpus_version, pinned.ruleset_version,
-                         self.context.router.routes())
-        state = {"run_id": run_id, "application": application_facts(app), "corpus_version": pinned.corpus_version,
-                 "ruleset_version": pinned.ruleset_version, "policy_publication_id": pinned.publication_id,
-                 "policy_version": pinned.policy_version}
-        yield from self._stream(run_id, state)
+        with claim_run(self.sessions.kw["bind"], run_id):
+            pinned = self._store_new_run(app, run_id, application_id)
+            yield RunStarted(run_id, application_id, pinned.corpus_version, pinned.ruleset_version,
+                             self.context.router.routes())
+            state = {"run_id": run_id, "application": application_facts(app),
+                     "corpus_version": pinned.corpus_version, "ruleset_version": pinned.ruleset_version,
+                     "policy_publication_id": pinned.publication_id, "policy_version": pinned.policy_version}
+            yield from self._stream(run_id, state)
+
+    def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> Pinned:
+        """Store the application and its run under the current policy; a taken application ID is the refusal."""
+        try:
+            with self.sessions.begin() as session:
+                pinned = pin_policy(self.context.evidence, session=session)
+                repo.save_application(app, session=session, application_id=application_id,
+                                      ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
+                session.flush()
+                repo.start_run(session=session, run_id=run_id, application_id=application_id,
+                               corpus=pinned.corpus_version, ruleset=pinned.ruleset_version,
+                               routes=self.context.router.routes(), publication_id=pinned.publication_id,
+                               policy_version=pinned.policy_version)
+        except IntegrityError as exc:  # the unique index decides, so two submissions at once cannot both win
+            if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == APPLICATION_REF_INDEX:
+                raise InvalidApplication({"application_id": ID_TAKEN}) from None
+            raise
+        return pinned
 
     def resume(self, run_id: str) -> Iterator[RunEvent]:
-        """Continue an interrupted run from its last checkpoint (a finished run just reports again)."""
+        """Continue an interrupted run from its last checkpoint (a finished run just reports again).
+
+        RunBusy when another process is running or resuming it at this moment (nothing is changed)."""
+        with claim_run(self.sessions.kw["bind"], run_id):
+            yield from self._resume_claimed(run_id)
+
+    def _resume_claimed(self, run_id: str) -> Iterator[RunEvent]:
         with self.sessions() as session:
             run = session.get(Run, run_id)
             if run is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import db_roles
@@ -48,6 +49,9 @@ def ensure_database(admin_url: str, name: str) -> str:
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
                 log.info("created database %s", name)
+    except (OperationalError, SQLAlchemyTimeoutError) as exc:  # a frozen or vanished server at start-up
+        raise DatabaseUnavailable(f"database server not reachable at {url.render_as_string()}: "
+                                  f"{type(getattr(exc, 'orig', exc) or exc).__name__}") from exc
     finally:
         admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)

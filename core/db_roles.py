@@ -36,7 +36,7 @@ def ensure_app_role(conn: Connection) -> None:
 
 
 def set_app_password(conn: Connection, password: str) -> None:
-    """Give the app role a password (DATABASE_URL deployments; the embedded server trusts its socket)."""
+    """Give the app role a password (DATABASE_URL deployments; the embedded server admits only its OS user, by peer)."""
     literal = "'" + password.replace("'", "''") + "'"  # utility statements take no bind parameters
     conn.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {literal}"))
 

@@ -18,6 +18,7 @@ import signal
 import time
 from pathlib import Path
 
+from core import embedded_auth
 from core.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -154,14 +155,19 @@ def start(data_dir: Path) -> str:
         for action in (repair_holders(data_dir), repair_pid_file(data_dir)):
             if action:
                 log.warning("embedded PostgreSQL: %s", action)
+        running = _pid_in_file(data_dir)  # repaired above: a pid still named is this directory's server
+        auth_changed = (data_dir / "PG_VERSION").exists() and embedded_auth.write_auth(data_dir)
     try:
-        server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+        with embedded_auth.peer_auth_at_initdb():  # a fresh directory never starts on trust
+            server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     except Exception as exc:  # pgserver raises plain Exceptions with pg_ctl output
         _replace_cleanup(PostgresServer._instances.pop(data_dir, None), data_dir)
         detail = _last_server_error(data_dir) or type(exc).__name__
         raise DatabaseUnavailable(f"could not start the embedded PostgreSQL in {data_dir}: {detail} "
                                   f"(server log: {data_dir / 'log'})") from None
     _replace_cleanup(server, data_dir)
+    if auth_changed and running is not None and is_our_postmaster(running, data_dir):
+        embedded_auth.reload_server(running)  # a server started on trust before: it re-reads pg_hba.conf
     return server.get_uri()
 
 

@@ -10,6 +10,7 @@
      |    +-- LLMInvalidOutput     a reply that is not JSON or does not match the schema
      |    +-- LLMProviderError     HTTP error, auth failure, connection refused
      +-- ModelUnavailable          a local model is missing (we never download at run time)
+     +-- RunBusy                   another process is running or resuming this run right now
 """
 
 from typing import TYPE_CHECKING
@@ -36,6 +37,10 @@ class IngestError(LoanGraphError):
 
 class ModelUnavailable(LoanGraphError):
     pass
+
+
+class RunBusy(LoanGraphError):
+    """Another process holds the run (agents.run_claim); nothing was changed."""
 
 
 class InvalidApplication(LoanGraphError):
@@ -74,3 +79,21 @@ class LLMInvalidOutput(LLMError):
 
 class LLMProviderError(LLMError):
     pass
+
+
+def database_outages() -> tuple[type[BaseException], ...]:
+    """What a database that is down, frozen or restarting raises (imported on use: the CLIs start light)."""
+    from psycopg import OperationalError as PsycopgOperationalError
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    return DatabaseUnavailable, OperationalError, PsycopgOperationalError, PoolTimeout
+
+
+def outage_message(exc: BaseException) -> str:
+    """The one line a CLI prints when the database fails before anything started (the mid-run line's
+    twin, agents.service): never the driver's multi-line text, never a traceback."""
+    reason = type(exc).__name__
+    if isinstance(exc, DatabaseUnavailable):  # our own message says which server and why
+        reason = (str(exc).splitlines() or [reason])[0][:300]
+    return f"The database is unavailable ({reason}); nothing was stored or changed. Run the same command again once it is back."

@@ -7,8 +7,9 @@ Every bound a field has is declared once in `BOUNDS` (docs/security.md "Input li
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
@@ -45,62 +46,148 @@ BOUNDS: dict[str, tuple[Decimal, Decimal, bool]] = {
 
 MAX_TEXT = 200  # characters in a name or a key-factor line
 
+# Every number is sized before anything converts it: Decimal("1E+9999999") compares at once, but
+# int() of it (or a database column holding 1E-999999) runs for minutes or fails. No real field
+# needs more than 30 significant digits or 12 decimal places.
+MAX_DIGITS = 30
+MAX_SCALE = 12
+MAX_NUMBER_TEXT = 64  # characters in a number written as text (a CSV cell, a JSON integer)
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+CENT = Decimal("0.01")
+
+
+def number_size_problem(value: Decimal) -> str | None:
+    """Why a finite Decimal is too long or too fine to be a field's value, or None (no conversion)."""
+    sign, digits, exponent = value.as_tuple()
+    if len(digits) > MAX_DIGITS:
+        return f"has too many digits (at most {MAX_DIGITS})"
+    if not any(digits):
+        return None
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if isinstance(exponent, int) and exponent + trailing < -MAX_SCALE:
+        return f"has more than {MAX_SCALE} decimal places"
+    return None
+
+
+class Numeral(str):
+    """A JSON number too long to convert, kept as its text: number fields refuse it by name."""
+
+
+def number_from_text(text: str) -> Decimal | None:
+    """The Decimal a short numeral spells ("360", "-1.5e3"), or None; length and form checked first.
+
+    JSON numbers (core.json_input) and batch cells (agents.batch.rows, agents.batch.hmda) use it."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_TEXT or not _NUMBER_TEXT.fullmatch(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # an exponent beyond Decimal's own limits
+        return None
+
+
+def _unconvertible_numeral(text: str) -> bool:
+    """A numeral (of any length, matched in linear time) that number_from_text will not convert."""
+    return _NUMBER_TEXT.fullmatch(text.strip()) is not None and number_from_text(text) is None
+
 
 def _strict_number(value: Any, info: ValidationInfo) -> Any:
     """Numbers only: no text, no true/false, nothing infinite or NaN."""
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "must be a number, not true or false")
+    if isinstance(value, Numeral):
+        raise PydanticCustomError("number_size", "has too many digits (at most {limit})", {"limit": MAX_DIGITS})
     if isinstance(value, str):
         if info.context and info.context.get(TRUSTED_FACTS):
             return value
+        if _unconvertible_numeral(value):
+            raise PydanticCustomError("number_size", "has too many digits (at most {limit})", {"limit": MAX_DIGITS})
         raise PydanticCustomError("number_type", "must be a number, not text")
     if isinstance(value, float) and not math.isfinite(value):
         raise PydanticCustomError("number_finite", "must be a finite number")
     if isinstance(value, Decimal) and not value.is_finite():
         raise PydanticCustomError("number_finite", "must be a finite number")
+    if isinstance(value, int) and value.bit_length() > 100:  # ~30 digits; never str() it
+        raise PydanticCustomError("number_size", "has too many digits (at most {limit})", {"limit": MAX_DIGITS})
     if not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError("number_type", "must be a number")
-    return value
-
-
-def _strict_int(value: Any, info: ValidationInfo) -> Any:
-    """Whole numbers only: 360 or 360.0, never "360", true or 360.5."""
-    value = _strict_number(value, info)
-    if isinstance(value, str):
-        return value
     if isinstance(value, (float, Decimal)):
-        if value != int(value):
-            raise PydanticCustomError("whole_number", "must be a whole number")
-        return int(value)
+        problem = number_size_problem(value if isinstance(value, Decimal) else Decimal(repr(value)))
+        if problem:
+            raise PydanticCustomError("number_size", problem)
+        if value == 0:
+            return type(value)(0)  # 0E-9999999 is zero; never store its exponent
     return value
 
 
-def _clean_text(value: str) -> str:
+def _strict_int_between(low: int, high: int) -> Any:
+    """Whole numbers only: 360 or 360.0, never "360", true or 360.5. Out of range is clamped to just
+    outside it before any int() (Field(ge, le) then names the range), so 1E+9999999 costs nothing."""
+    def check(value: Any, info: ValidationInfo) -> Any:
+        value = _strict_number(value, info)
+        if isinstance(value, str):
+            return value
+        if value > high:
+            return high + 1
+        if value < low:
+            return low - 1
+        if isinstance(value, (float, Decimal)):
+            if value != int(value):
+                raise PydanticCustomError("whole_number", "must be a whole number")
+            return int(value)
+        return value
+    return check
+
+
+def _at_least_a_cent(value: Decimal) -> Decimal:
+    """A positive amount must survive rounding to cents (the column's precision), not become $0.00."""
+    if value.quantize(CENT) <= 0:
+        raise PydanticCustomError("number_rounds_to_zero", "must be at least 0.01 (it rounds to 0)")
+    return value
+
+
+def _not_numeral(value: Any) -> Any:
+    if isinstance(value, Numeral):  # a JSON number too long to convert: still a number, not text
+        raise PydanticCustomError("number_type", "must be text, not a number")
+    return value
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` is not one clean line of text (NUL, lone surrogates, bidi overrides...), or None."""
     for ch in value:
         category = unicodedata.category(ch)
         # Cf: zero-width and bidi-override characters, which make two names look alike or hide text
         if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise PydanticCustomError(
-                "text_characters", "must not contain control, zero-width or other invisible characters")
+            return "must not contain control, zero-width or other invisible characters"
         if category in ("Zl", "Zp"):
-            raise PydanticCustomError("text_characters", "must be a single line")
+            return "must be a single line"
+    return None
+
+
+def _clean_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("text_characters", problem)
     return value
 
 
 def bounded_number(low: Decimal | int, high: Decimal | int, *, low_exclusive: bool = False) -> Any:
     """A finite Decimal in [low, high] (or (low, high]); JSON numbers only."""
-    low_bound = {"gt": low} if low_exclusive else {"ge": low}
-    return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, **low_bound)]
+    if low_exclusive:
+        return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, gt=low),
+                         AfterValidator(_at_least_a_cent)]
+    return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, ge=low)]
 
 
 def bounded_int(low: int, high: int) -> Any:
     """A whole number in [low, high]; never text or true/false."""
-    return Annotated[int, BeforeValidator(_strict_int), Field(ge=low, le=high)]
+    return Annotated[int, BeforeValidator(_strict_int_between(low, high)), Field(ge=low, le=high)]
 
 
 def clean_text(max_length: int = MAX_TEXT, *, min_length: int = 0) -> Any:
     """Text without control, zero-width or other invisible characters (NUL included)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, strict=True), AfterValidator(_clean_text)]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, strict=True),
+                     BeforeValidator(_not_numeral), AfterValidator(_clean_text)]
 
 
 def bounded(name: str) -> Any:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidApplication
+from core.input_types import Numeral, number_from_text
 
 MAX_BYTES = 1_048_576  # 1 MiB: a loan application is a few hundred bytes; a sample file a few KB
 MAX_DEPTH = 16  # an application is two levels deep (a sample file three); deeper is not an application
@@ -52,21 +53,47 @@ def check_depth(data: Any, limit: int = MAX_DEPTH) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: `{"loan_amount": 1, "loan_amount": 9}` is ambiguous, not "last wins"."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = twice if twice.isidentifier() and twice.isascii() and len(twice) <= 64 else "(unprintable field name)"
+        raise ValueError(f"the field {shown} appears more than once in one object; JSON allows one value per field")
+    return data
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _json_float(token: str) -> Decimal | Numeral:
+    number = number_from_text(token)
+    return Numeral(token[:40]) if number is None else number
+
+
+def _json_int(token: str) -> int | Numeral:
+    # bounded before int(): a 5,000-digit integer is a Numeral the field refuses, not a dead parse
+    number = number_from_text(token)
+    return Numeral(token[:40]) if number is None else int(number)
+
+
 def loads(text: str) -> Any:
-    """Parse untrusted JSON text: numbers with a fraction or exponent become exact Decimals."""
+    """Parse untrusted JSON text: numbers with a fraction or exponent become exact Decimals.
+
+    Numerals too long to convert (core.input_types.number_from_text) stay text as `Numeral`, which
+    every number field refuses by name, so one giant number is that field's error, not the file's."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _refuse(f"is larger than {MAX_BYTES // 1024} KiB")
     if text_depth(text) > MAX_DEPTH:
         raise _refuse(f"is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constants)
+        return json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_no_constants,
+                          object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+    except ValueError as exc:  # NaN/Infinity
         reason = str(exc) if "JSON allows" in str(exc) else "holds a number too long to read"
         raise _refuse(f"is not valid JSON ({reason})") from None
 

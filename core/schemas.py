@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -42,8 +43,14 @@ USPS_STATES = frozenset(
     "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP".split()
 )
 
-_SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
-_SSN_DIGITS = re.compile(r"\d{9}")
+_SSN_DASHED = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+_SSN_DIGITS = re.compile(r"[0-9]{9}")
+
+
+def _ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit as its ASCII digit ("٩" -> "9"), after NFKC (fullwidth "９" -> "9")."""
+    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
+                   else ch for ch in text)
 
 # Money is Decimal: cents stay exact and a ratio at a limit is never 44.999999 or 45.000001 because
 # of binary floats. JSON numbers are parsed through their text (0.1 -> Decimal("0.1"));
@@ -58,7 +65,7 @@ class LoanApplication(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    application_id: clean_text(64) | None = None
+    application_id: clean_text(64, min_length=1) | None = None  # blank is not an ID (str_strip_whitespace)
     applicant_name: NonEmptyText
     ssn: SecretStr
     credit_score: bounded("credit_score")
@@ -132,7 +139,7 @@ class LoanApplication(BaseModel):
         raw = value.get_secret_value() if isinstance(value, SecretStr) else value
         if not isinstance(raw, str):
             raise ValueError("must be text in the format ###-##-####")
-        raw = raw.strip()
+        raw = _ascii_digits(unicodedata.normalize("NFKC", raw).strip())  # one SSN, one hash, however written
         if _SSN_DIGITS.fullmatch(raw):
             return f"{raw[:3]}-{raw[3:5]}-{raw[5:]}"
         if _SSN_DASHED.fullmatch(raw):
@@ -202,6 +209,9 @@ def _safe_name(part: str | int) -> str:
     return text if 0 < len(text) <= 64 and set(text) <= _NAME_CHARS else "(unprintable field name)"
 
 
+safe_field_name = _safe_name  # for other readers of user-named fields (batch monitoring columns)
+
+
 _TYPE_MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a field of a loan application",
@@ -216,7 +226,8 @@ _TYPE_MESSAGES = {
     "tuple_type": "must be a list of text lines",
     "string_unicode": "must not contain control, zero-width or other invisible characters",
 }
-_OWN_MESSAGES = ("number_type", "number_finite", "whole_number", "text_characters")
+_OWN_MESSAGES = ("number_type", "number_finite", "number_size", "number_rounds_to_zero", "whole_number",
+                 "text_characters")
 
 
 def _message(field: str, err: Any) -> str:

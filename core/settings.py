@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     database_name: str = "loangraph"
     # DATABASE_URL names the schema owner, used only to migrate; the app then connects to the same
     # server and database as the least-privilege role `loangraph_app`, with this password (set on
-    # the role at each migration; empty = none, as on the embedded server's trusted socket).
+    # the role at each migration; empty = none, as on the embedded server, which admits only its OS user by peer).
     database_app_password: SecretStr = SecretStr("")
     data_dir: Path = Path(".data")
     # Deadlines on every database wait (core/db_deadlines.py). A frozen server gets no reply within
@@ -165,6 +165,14 @@ class Settings(BaseSettings):
     # networks and Bedrock in BEDROCK_REGION (core/llm/egress.py); enforced when APP_ENV=production.
     # JSON list or comma-separated, e.g. LLM_ALLOWED_HOSTS=ollama.internal
     llm_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The standard variables that redirect HTTP clients, read here so egress can check them
+    # (core/llm/egress.py): in production a proxy is used only when its host is on the allow-list,
+    # and an AWS endpoint override is checked like any endpoint before the Bedrock client is built.
+    http_proxy: str = ""
+    https_proxy: str = ""
+    all_proxy: str = ""
+    aws_endpoint_url: str = ""
+    aws_endpoint_url_bedrock_runtime: str = ""
 
     # The dashboard's address: localhost only unless opened deliberately (e.g. 0.0.0.0 behind an
     # authenticating proxy; docs/security.md).

@@ -4,8 +4,9 @@
 
 FILE is CSV or JSON Lines (optionally .gz) of applications in our schema, or a HMDA register file.
 Running the same file again resumes its batch: decided rows are skipped, cut-off runs resumed.
-Exit codes: 0 every valid row decided, 1 stopped or some rows not decided (rerun to resume),
-2 the file cannot be read as a batch or setup failed.
+Exit codes: 0 every row decided, 1 some rows refused (listed, all of them in the refusals file) or not
+decided (stopped, interrupted, the database unavailable at start: rerun to resume), 2 the file cannot be
+read as a batch or setup failed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.batch.reader import BatchFileError
-from core.errors import LoanGraphError
+from core.errors import LoanGraphError, database_outages, outage_message
 
 
 def build_engine(args: argparse.Namespace, database_url: str):
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = build_engine(args, resolve_database_url(get_settings()))
         summary = _run_with_progress(plan, engine, sessions, show=not args.no_progress)
         summary["fairness"] = _fairness(sessions, plan.batch_id)
+    except database_outages() as exc:  # at start-up: the same line and code as rows cut off mid-run
+        print(f"INTERRUPTED: {outage_message(exc)}", file=sys.stderr)
+        return 1
     except (BatchFileError, LoanGraphError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, default=str))
     else:
         print(describe(summary))
-    return 0 if summary["status"] == "completed" else 1
+    return 0 if summary["status"] == "completed" and not summary["refused"] else 1
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:
@@ -117,6 +121,8 @@ def describe(summary: dict[str, Any]) -> str:
         lines.append(f"  {program:<13}" + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())))
     for row in summary["refused_rows"][:20]:
         lines.append(f"  refused row {row['row']}: " + "; ".join(f"{f}: {m}" for f, m in row["errors"].items()))
+    if summary.get("refused_file"):
+        lines.append(f"  every refused row: {summary['refused_file']}")
     for row in summary["error_rows"][:20]:
         lines.append(f"  not decided row {row['row']} (run {row['run_id']}): {row['message']}")
     if summary.get("fairness"):

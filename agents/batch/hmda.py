@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from core.input_types import number_from_text, number_size_problem
 from policy.formulas import monthly_principal_interest
 from core.settings import PROJECT_ROOT
 
@@ -22,6 +23,7 @@ HMDA_COLUMNS = frozenset({"approved", "loan_amount", "income", "debt_to_income_r
                           "loan_purpose", "applicant_race-1", "applicant_sex", "applicant_age",
                           "property_value", "occupancy_type"})
 CENT = Decimal("0.01")
+MAX_ADJUSTED = 12  # a HMDA figure of 10^13 or more is junk: the arithmetic below must stay exact
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,12 @@ def _number(row: dict[str, Any], column: str) -> Decimal | None:
     raw = row.get(column)
     if raw is None or str(raw).strip() in ("", "NA", "Exempt"):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise Unmappable(column, "is not a number") from None
-    if not value.is_finite():
-        raise Unmappable(column, "is not a finite number")
+    value = number_from_text(str(raw))
+    if value is None:
+        raise Unmappable(column, "is not a number (or has too many digits)")
+    problem = number_size_problem(value) or ("is far too large" if value.adjusted() > MAX_ADJUSTED else None)
+    if problem:
+        raise Unmappable(column, problem)
     return value
 
 
@@ -137,10 +139,7 @@ def _other_debts(row: dict[str, Any], mapping: dict[str, Any], income: Decimal, 
     if band in ("", "NA", "Exempt") or income <= 0:
         return Decimal(0)
     midpoint = mapping["dti_band_midpoints"].get(band)
-    try:
-        pct = Decimal(str(midpoint)) if midpoint is not None else Decimal(band)
-    except InvalidOperation:
-        raise Unmappable("debt_to_income_ratio", "is not a HMDA DTI band or value") from None
+    pct = Decimal(str(midpoint)) if midpoint is not None else _number(row, "debt_to_income_ratio")
     return max(Decimal(0), (income * pct / 100 - housing).quantize(CENT, rounding=ROUND_HALF_UP))
 
 

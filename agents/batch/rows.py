@@ -7,15 +7,16 @@ fair-lending analysis, and never reach validation, agent state, prompts or retri
 
 from __future__ import annotations
 
-import json
-import re
 import types
 import typing
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from core.schemas import LoanApplication
+from core import json_input
+from core.errors import InvalidApplication
+from core.input_types import MAX_TEXT, Numeral, number_from_text, number_size_problem, text_problem
+from core.schemas import LoanApplication, safe_field_name
 
 # Column names that carry monitoring information, in our files and in HMDA's.
 MONITORING_FIELDS = frozenset({
@@ -23,7 +24,6 @@ MONITORING_FIELDS = frozenset({
     "applicant_sex", "applicant_race-1", "applicant_ethnicity-1", "applicant_age", "monitoring",
 })
 
-_INT = re.compile(r"[+-]?\d+")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -39,6 +39,42 @@ def split_monitoring(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
         else:
             application[key] = value
     return application, monitoring
+
+
+def clean_monitoring(monitoring: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(JSON-safe monitoring fields, problems by field): short clean text, whole numbers, true/false or null.
+
+    The monitoring side is stored as it came (PostgreSQL JSON): a NUL, a lone surrogate, a nested object
+    or a giant number there is the row's refusal, not a failed insert that takes the batch down."""
+    clean: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for key, value in monitoring.items():
+        name = f"monitoring.{safe_field_name(key)}"
+        problem = text_problem(key) if isinstance(key, str) else "must be a text field name"
+        if problem is None:
+            value, problem = _monitoring_value(value)
+        if problem is not None:
+            problems.setdefault(name, problem)
+        else:
+            clean[key] = value
+    return clean, problems
+
+
+def _monitoring_value(value: Any) -> tuple[Any, str | None]:
+    if value is None or isinstance(value, bool):
+        return value, None
+    if isinstance(value, Numeral):
+        return value, "has too many digits"
+    if isinstance(value, int):
+        return value, None if abs(value) < 10**15 else "has too many digits"
+    if isinstance(value, Decimal):  # JSON stores no Decimal: kept as its exact text
+        problem = number_size_problem(value) if value.is_finite() else "must be a finite number"
+        return str(value), problem
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            return value, f"must be at most {MAX_TEXT} characters"
+        return value, text_problem(value)
+    return value, "must be text, a number, true/false or null"
 
 
 @lru_cache(maxsize=1)
@@ -88,21 +124,16 @@ def _coerce(kind: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if kind == "int" and _INT.fullmatch(text):
-        return int(text)
-    if kind == "decimal":
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return value
-        return number if number.is_finite() else value
+    if kind in ("int", "decimal"):  # the JSON reader's parser: sized before conversion; whole-ness checked by the field
+        number = number_from_text(text)
+        return value if number is None else number
     if kind == "bool" and text.lower() in _TRUE | _FALSE:
         return text.lower() in _TRUE
     if kind == "list":
         if text.startswith("["):
             try:
-                return json.loads(text)
-            except json.JSONDecodeError:
+                return json_input.loads(text)  # the application reader's caps and number sizes
+            except InvalidApplication:
                 return value
         return [part.strip() for part in text.split(";") if part.strip()]
     return value

@@ -22,7 +22,8 @@ from agents.batch import store
 from agents.batch.engines import Engine, Outcome, Task
 from agents.batch.hmda import HMDA_COLUMNS, Unmappable, is_hmda_header, load_mapping, to_application
 from agents.batch.reader import RawRow, csv_header, file_format, read_rows
-from agents.batch.rows import coerce_csv, required_columns, split_monitoring
+from agents.batch.refusals import KEEP, Refusals
+from agents.batch.rows import clean_monitoring, coerce_csv, required_columns, split_monitoring
 from core.errors import InvalidApplication
 from core.schemas import validate_application
 
@@ -39,7 +40,14 @@ class Plan:
     total_rows: int
     tasks: list[Task] = field(default_factory=list)
     skipped: int = 0
-    refused: list[dict[str, Any]] = field(default_factory=list)
+    refused: Refusals = field(default_factory=Refusals)
+
+
+def refusals_path(batch_id: str) -> Path:
+    """Where a batch's refused rows are written, every one, as JSON Lines (the batch record keeps the first KEEP)."""
+    from core.settings import get_settings
+
+    return get_settings().data_dir / "batches" / f"{batch_id}-refused.jsonl"
 
 
 def detect_source(path: Path) -> str:
@@ -47,10 +55,11 @@ def detect_source(path: Path) -> str:
     return "hmda" if file_format(path) == "csv" and is_hmda_header(csv_header(path)) else "application"
 
 
-def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None, limit: int | None = None
-               ) -> tuple[list[tuple[int, dict[str, Any], dict[str, Any]]], list[dict[str, Any]], int]:
-    """(valid rows as (row, application, monitoring), refused rows, rows read)."""
-    valid, refused, total = [], [], 0
+def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None, limit: int | None = None,
+               refusals_file: Path | None = None) -> tuple[list[tuple[int, dict[str, Any], dict[str, Any]]], Refusals, int]:
+    """(valid rows as (row, application, monitoring), refused rows streamed to `refusals_file`, rows read)."""
+    valid: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    refused, total = Refusals(refusals_file), 0
     fmt = file_format(path)
     required = HMDA_COLUMNS if source == "hmda" else required_columns() if fmt == "csv" else frozenset()
     for raw in read_rows(path, required=required, mapping=mapping):
@@ -59,9 +68,10 @@ def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None
         total += 1
         parsed = _parse(raw, source=source, csv_text=fmt == "csv")
         if isinstance(parsed, dict):
-            refused.append({"row": raw.row_number, "errors": parsed})
+            refused.add(raw.row_number, parsed)
         else:
             valid.append((raw.row_number, *parsed))
+    refused.flush()
     return valid, refused, total
 
 
@@ -77,11 +87,15 @@ def _parse(raw: RawRow, *, source: str, csv_text: bool) -> tuple[dict[str, Any],
     else:
         application, monitoring = split_monitoring(raw.data)
         application = coerce_csv(application) if csv_text else application
+    monitoring, problems = clean_monitoring(monitoring)
     try:
         validate_application(application)
     except InvalidApplication as exc:
-        return dict(exc.field_errors)
-    return application, monitoring
+        return {**exc.field_errors, **problems}
+    except Exception as exc:  # a bug in one row's checks is that row's refusal, never the batch's end
+        log.exception("row %s: validation failed unexpectedly", raw.row_number)
+        return {"row": f"could not be checked ({type(exc).__name__}); nothing was stored for it"}
+    return problems or (application, monitoring)
 
 
 def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str, str] | None = None,
@@ -89,14 +103,15 @@ def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str
     """Validate every row, open (or reopen) the batch and give each undecided row its run id.
 
     `file_name`: the name the batch is listed under (an upload's own name; default the file's)."""
-    source = detect_source(path)
-    valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit)
-    plan = Plan(store.batch_id_of(path), source, total, refused=refused)
+    source, batch_id = detect_source(path), store.batch_id_of(path)
+    valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit,
+                                       refusals_file=refusals_path(batch_id))
+    plan = Plan(batch_id, source, total, refused=refused)
     with sessions.begin() as session:
         states = store.item_states(session=session, batch_id=plan.batch_id)
         valid = _refuse_taken_ids(valid, states, plan, session)
         store.open_batch(session=session, batch_id=plan.batch_id, file_name=file_name or path.name, source=source,
-                         total_rows=total, refused=plan.refused[:MAX_REFUSED_LISTED * 20])
+                         total_rows=total, refused=plan.refused[:KEEP])
         new = [(n, monitoring) for n, _, monitoring in valid if n not in states]
         assigned = store.assign_runs(session=session, batch_id=plan.batch_id, rows=new)
     for n, application, _ in valid:
@@ -121,8 +136,10 @@ def _refuse_taken_ids(valid: list, states: dict, plan: Plan, session: Session) -
             refused[n] = ("is already used by another application: an ID belongs to one application"
                           if ref in taken else "repeats an earlier row's application ID")
         seen.add(ref)
-    plan.refused += [{"row": n, "errors": {"application_id": message}} for n, message in refused.items()]
-    plan.refused.sort(key=lambda r: r["row"])
+    for n, message in refused.items():
+        plan.refused.add(n, {"application_id": message})
+    plan.refused.sort_kept()
+    plan.refused.flush()
     return [row for row in valid if row[0] not in refused]
 
 
@@ -144,7 +161,7 @@ def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],
         engine.close(cancel=True)
     else:
         engine.close()
-    if any(o.status != "decided" for o in outcomes):
+    if any(o.status not in ("decided", "refused") for o in outcomes):
         status = "stopped" if status == "stopped" else "incomplete"
     summary = summarise(plan, outcomes, time.perf_counter() - started, status)
     with sessions.begin() as session:
@@ -154,6 +171,7 @@ def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],
 
 def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) -> dict[str, Any]:
     decided = [o for o in outcomes if o.status == "decided"]
+    refused_late = [{"row": o.row_number, "errors": o.errors} for o in outcomes if o.status == "refused"]
     by_program: dict[str, Counter[str]] = defaultdict(Counter)
     for o in decided:
         by_program[o.program][o.recommendation or "?"] += 1
@@ -161,8 +179,8 @@ def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) 
     times = sorted(o.seconds * 1000 for o in decided)
     return {
         "batch_id": plan.batch_id, "source": plan.source, "status": status, "rows": plan.total_rows,
-        "decided": len(decided), "skipped": plan.skipped, "refused": len(plan.refused),
-        "errors": sum(o.status != "decided" for o in outcomes),
+        "decided": len(decided), "skipped": plan.skipped, "refused": len(plan.refused) + len(refused_late),
+        "errors": sum(o.status not in ("decided", "refused") for o in outcomes),
         "decisions": dict(Counter(o.recommendation for o in decided)),
         "by_program": {p: dict(c) for p, c in sorted(by_program.items())},
         "seconds": round(seconds, 2),
@@ -171,8 +189,9 @@ def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) 
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1) if times else None,
         "db_share": round(sum(o.db_seconds for o in outcomes) / busy, 3),
         "worker_peak_rss_mb": round(max((o.worker_peak_rss_mb for o in outcomes), default=0.0)),
-        "refused_rows": plan.refused[:MAX_REFUSED_LISTED],
+        "refused_rows": sorted(plan.refused[:MAX_REFUSED_LISTED] + refused_late, key=lambda r: r["row"])[:MAX_REFUSED_LISTED],
+        "refused_file": str(plan.refused.path) if plan.refused.path and len(plan.refused) else None,
         "error_rows": [{"row": o.row_number, "run_id": o.run_id, "message": o.message}
-                       for o in outcomes if o.status != "decided"][:MAX_REFUSED_LISTED],
+                       for o in outcomes if o.status not in ("decided", "refused")][:MAX_REFUSED_LISTED],
     }
 

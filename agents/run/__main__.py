@@ -5,7 +5,9 @@
     python -m agents.run --fail RUN_ID [--reason TEXT]
 
 APPLICATION.json is a LoanApplication object, or a sample file with an "application" key.
-Exit codes: 0 decided (or marked failed), 1 interrupted (resumable), 2 invalid input or setup error.
+Exit codes: 0 decided (or marked failed), 1 interrupted (resumable) or the database unavailable (at start-up
+or mid-run: one "INTERRUPTED:" line, run the same command again), 2 invalid input (a taken application_id
+included) or setup error, 3 the run is being run or resumed by another process right now (nothing changed).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from core.errors import InvalidApplication, LoanGraphError
+from core.errors import InvalidApplication, LoanGraphError, RunBusy, database_outages, outage_message
 from core.json_input import load_file
 from core.schemas import validate_application
 
@@ -60,17 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.application and not args.resume and not args.fail:
         parser.error("give an APPLICATION.json, --resume RUN_ID or --fail RUN_ID")
     try:
+        # the file is checked before the pipeline is even imported: a refusal costs no start-up
+        app = validate_application(load(args.application)) if not args.resume and not args.fail else None
         from agents.service import get_service, mark_run_failed
 
         if args.fail:
             mark_run_failed(args.fail, args.reason)
             print(f"run {args.fail} marked failed")
             return 0
-        if args.resume:
-            stream = get_service().resume(args.resume)
-        else:
-            app = validate_application(load(args.application))
-            stream = get_service().run(app)
+        stream = get_service().resume(args.resume) if args.resume else get_service().run(app)
         events = []
         for event in stream:
             events.append(event)
@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidApplication as exc:
         print("invalid application:", *exc.messages(), sep="\n  ", file=sys.stderr)
         return 2
+    except RunBusy as exc:
+        print(f"already resumed: {exc}", file=sys.stderr)
+        return 3
+    except database_outages() as exc:  # before the run started: the same line and code as a mid-run outage
+        print(describe(RunInterrupted(args.resume or "", outage_message(exc))), file=sys.stderr)
+        return 1
     except (LoanGraphError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

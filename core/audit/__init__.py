@@ -94,6 +94,8 @@ def _anchored_record_present(session: Session, path: Path, key: bytes) -> bool:
         return False
     if anchor is None:
         return True
+    if anchor.mismatch(database_name(session), database_identity(session)):
+        return False
     stored = session.scalar(select(AuditRecord.hash).where(AuditRecord.id == anchor.record_id))
     return stored is not None and hmac.compare_digest(stored, anchor.hash)
 
@@ -103,8 +105,17 @@ def database_name(session: Session) -> str:
     return str(getattr(bind, "engine", bind).url.database)
 
 
+def database_identity(session: Session) -> str:
+    """This database on this server: the cluster's system identifier and the database's OID. A same-named
+    database elsewhere (or dropped and created again) has another, so its anchor cannot stand in."""
+    row = session.execute(text("SELECT (SELECT system_identifier FROM pg_control_system()), "
+                               "(SELECT oid FROM pg_database WHERE datname = current_database())")).one()
+    return f"{row[0]}:{row[1]}"
+
+
 def _export_on_commit(session: Session, path: Path, record: AuditRecord, key: bytes) -> None:
-    session.info["audit_head"] = (path, Anchor(database_name(session), record.id, record.hash), key)
+    anchor = Anchor(database_name(session), record.id, record.hash, database_identity(session))
+    session.info["audit_head"] = (path, anchor, key)
     if session.info.get("audit_listening"):
         return
     session.info["audit_listening"] = True
@@ -130,20 +141,27 @@ class ChainReport:
     first_bad_id: int | None = None
     problem: str = ""
     head: tuple[int, str] | None = None  # id and hash of the last record checked
+    breaks: tuple[tuple[int, str], ...] = ()  # every (record id, problem), in order
 
 
 def verify_chain(session: Session, *, key: bytes | None = None) -> ChainReport:
-    """Recompute every keyed hash in order; report the first record that does not match."""
+    """Recompute every keyed hash in order and report every record that does not match, not only the first.
+
+    After a break the walk goes on from the record's stored hash, so each later edit, deletion or insertion
+    is reported on its own (one tamper is one break, not a cascade)."""
     key = key if key is not None else default_key()
-    prev, count, head = GENESIS, 0, None
+    prev, count, head, breaks = GENESIS, 0, None, []
     for record in session.scalars(select(AuditRecord).order_by(AuditRecord.id)).yield_per(500):
         count += 1
         if record.prev_hash != prev:
-            return ChainReport(count, False, record.id, "prev_hash does not match the previous record", head)
-        expected = record_hash(prev, run_id=record.run_id, event=record.event, payload=record.payload,
+            breaks.append((record.id, "prev_hash does not match the previous record"))
+        expected = record_hash(record.prev_hash, run_id=record.run_id, event=record.event, payload=record.payload,
                                created_at=record.created_at, key=key)
         if not hmac.compare_digest(record.hash, expected):
-            return ChainReport(count, False, record.id,
-                               "hash does not match the record's content under the audit key", head)
-        prev, head = record.hash, (record.id, record.hash)
+            breaks.append((record.id, "hash does not match the record's content under the audit key"))
+        prev = record.hash
+        if not breaks:
+            head = (record.id, record.hash)
+    if breaks:
+        return ChainReport(count, False, breaks[0][0], breaks[0][1], head, tuple(breaks))
     return ChainReport(count, True, head=head)

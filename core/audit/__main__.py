@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from core.audit import database_name, verify_chain
+from core.audit import database_identity, database_name, verify_chain
 from core.audit.anchor import Anchor, anchor_path, write_anchor
 from core.audit.keys import audit_key
 from core.audit.verify import audit_report
@@ -45,7 +45,7 @@ def _reanchor(session, key: bytes, anchor_dir) -> int:
         print(f"not re-anchored: {chain.problem or 'the log is empty'}", file=sys.stderr)
         return 1
     path = anchor_path(anchor_dir, database_name(session))
-    write_anchor(path, Anchor(database_name(session), *chain.head), key, force=True)
+    write_anchor(path, Anchor(database_name(session), *chain.head, database_identity(session)), key, force=True)
     print(f"re-anchored {path} at record {chain.head[0]}")
     return 0
 

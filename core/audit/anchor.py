@@ -26,6 +26,16 @@ class Anchor:
     database: str
     record_id: int
     hash: str
+    identity: str = ""  # the server's system identifier and the database's OID (core.audit.database_identity);
+    # empty in anchors written before it was signed: those are checked by name only
+
+    def mismatch(self, database: str, identity: str) -> str | None:
+        """Why this anchor is not the head of `database` on this server, or None."""
+        if self.database != database:
+            return f"the anchor was signed for database {self.database!r}, not {database!r}"
+        if self.identity and self.identity != identity:
+            return f"the anchor was signed for another database named {database!r} (identity {self.identity})"
+        return None
 
 
 def anchor_path(anchor_dir: Path, database: str) -> Path:
@@ -35,6 +45,8 @@ def anchor_path(anchor_dir: Path, database: str) -> Path:
 
 def _signature(anchor: Anchor, key: bytes) -> str:
     body = f"loangraph-audit-anchor|{anchor.database}|{anchor.record_id}|{anchor.hash}"
+    if anchor.identity:
+        body += f"|{anchor.identity}"
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
@@ -44,7 +56,7 @@ def read_anchor(path: Path, key: bytes) -> Anchor | None:
         return None
     try:
         data = json.loads(path.read_text())
-        anchor = Anchor(str(data["database"]), int(data["record_id"]), str(data["hash"]))
+        anchor = Anchor(str(data["database"]), int(data["record_id"]), str(data["hash"]), str(data.get("identity", "")))
         signature = str(data["signature"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"anchor file {path} is unreadable: {exc}") from exc
@@ -67,6 +79,6 @@ def write_anchor(path: Path, anchor: Anchor, key: bytes, *, force: bool = False)
         if current is not None and current.record_id >= anchor.record_id:
             return
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"database": anchor.database, "record_id": anchor.record_id,
-                                   "hash": anchor.hash, "signature": _signature(anchor, key)}))
+        tmp.write_text(json.dumps({"database": anchor.database, "record_id": anchor.record_id, "hash": anchor.hash,
+                                   "identity": anchor.identity, "signature": _signature(anchor, key)}))
         os.replace(tmp, path)

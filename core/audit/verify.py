@@ -4,6 +4,7 @@ the connected role, and that the stored decisions and agent verdicts are the one
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,25 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from core.audit import database_name, digest, verify_chain
+from core.audit import database_identity, database_name, digest, verify_chain
 from core.audit.anchor import anchor_path, read_anchor
-from core.db_roles import check_role
+from core.audit.records import officer_problems, publication_problems, run_problems
+from core.db_roles import APP_ROLE, APPEND_ONLY_TABLES, check_role
 from core.models import AgentTrace, AuditRecord, Run
 
 GUARD_TRIGGERS = ("audit_log_no_change", "audit_log_no_truncate")
+# SHA-256 of each guard's definition as PostgreSQL prints it (pg_get_triggerdef / pg_get_functiondef,
+# whitespace collapsed), as migration 0002 creates it: a trigger re-pointed, narrowed to other events or
+# made AFTER, or a function body replaced by a no-op, no longer matches.
+GUARD_DEFINITIONS = {
+    "audit_log_no_change": "733ccc89953d4315527014e3bcd581831c7da880d3b9e58426c3fa056cc4bb6d",
+    "audit_log_no_truncate": "f934e83d81b174ecfe91ee889498c921c5433d89b6cbf35a7742daf094caa6b3",
+}
+GUARD_FUNCTION = "7f601e1bd961ea153fca4716c8a478bf4e2f96d02aa661f052f24ad7057c83f6"  # audit_log_append_only()
+
+
+def definition_hash(definition: str) -> str:
+    return hashlib.sha256(" ".join(definition.split()).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -32,12 +46,13 @@ class AuditReport:
 def audit_report(session: Session, *, key: bytes, anchor_dir: Path) -> AuditReport:
     chain = verify_chain(session, key=key)
     problems: list[str] = []
-    if not chain.ok:
-        problems.append(f"chain broken at record {chain.first_bad_id}: {chain.problem}")
+    problems += [f"chain broken at record {record_id}: {problem}" for record_id, problem in chain.breaks]
     problems += _anchor_problems(session, chain.head, key, anchor_dir)
     problems += _guard_problems(session)
     problems += _decision_problems(session)
-    problems += _officer_problems(session)
+    problems += officer_problems(session)
+    problems += run_problems(session)
+    problems += publication_problems(session)
     problems += _verdict_problems(session)
     return AuditReport(chain.records, tuple(problems))
 
@@ -50,6 +65,9 @@ def _anchor_problems(session: Session, head: tuple[int, str] | None, key: bytes,
         return [str(exc)]
     if anchor is None:
         return [f"no exported chain head at {path}: truncation cannot be ruled out"] if head else []
+    mismatch = anchor.mismatch(database_name(session), database_identity(session))
+    if mismatch:
+        return [f"anchor file {path} does not belong to this database: {mismatch}"]
     stored = session.scalar(select(AuditRecord.hash).where(AuditRecord.id == anchor.record_id))
     if stored is None:
         last = head[0] if head else "none"
@@ -60,13 +78,35 @@ def _anchor_problems(session: Session, head: tuple[int, str] | None, key: bytes,
 
 
 def _guard_problems(session: Session) -> list[str]:
-    rows = dict(session.execute(text(
-        "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")).all())
-    problems = [f"guard trigger {name} is missing" for name in GUARD_TRIGGERS if name not in rows]
-    problems += [f"guard trigger {name} is disabled" for name in GUARD_TRIGGERS if rows.get(name) == "D"]
+    found = {name: (enabled, trigger, function) for name, enabled, trigger, function in session.execute(text(
+        "SELECT tgname, tgenabled, pg_get_triggerdef(oid), pg_get_functiondef(tgfoid) FROM pg_trigger "
+        "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")).all()}
+    problems = [f"guard trigger {name} is missing" for name in GUARD_TRIGGERS if name not in found]
+    problems += [f"guard trigger {name} is disabled" for name in GUARD_TRIGGERS if found.get(name, ("",))[0] == "D"]
+    for name, (_, trigger, function) in sorted(found.items()):
+        if name in GUARD_DEFINITIONS and definition_hash(trigger) != GUARD_DEFINITIONS[name]:
+            problems.append(f"guard trigger {name} was redefined (its definition's hash differs)")
+        if name in GUARD_DEFINITIONS and definition_hash(function) != GUARD_FUNCTION:
+            problems.append(f"guard trigger {name} runs a function whose body was changed (its hash differs)")
     role = check_role(session.connection())
     if not role.least_privilege:
         problems.append(f"{role.problem()}: it could rewrite the audit log")
+    return problems + _append_only_problems(session)
+
+
+def _append_only_problems(session: Session) -> list[str]:
+    """The app role may only read and append the audit log and the policy publications (core.db_roles)."""
+    if session.scalar(text("SELECT to_regrole(:r)"), {"r": APP_ROLE}) is None:
+        return []
+    present = set(session.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+    problems = []
+    for table in APPEND_ONLY_TABLES:
+        if table not in present:
+            continue
+        granted = [p for p in ("UPDATE", "DELETE", "TRUNCATE") if session.scalar(
+            text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})]
+        if granted:
+            problems.append(f"the app role {APP_ROLE} may {', '.join(granted)} {table}, which is append-only")
     return problems
 
 
@@ -99,17 +139,6 @@ def _decision_problems(session: Session) -> list[str]:
                             f"recorded {payload.get('recommendation')}")
         elif "result_digest" in payload and digest(run.result) != payload["result_digest"]:
             problems.append(f"run {run.id}: the stored decision (reasons, findings) differs from the one recorded")
-    return problems
-
-
-def _officer_problems(session: Session) -> list[str]:
-    """runs.final_decision must be the latest officer decision the log recorded for that run."""
-    problems, pairs = _recorded_runs(session, Run.final_decision, "officer_decision",
-                                     "run {run.id}: final decision {run.final_decision} has no officer-decision record")
-    for run, payload in pairs:
-        if payload.get("final_decision") != run.final_decision:
-            problems.append(f"run {run.id}: runs.final_decision is {run.final_decision} but the officer "
-                            f"decided {payload.get('final_decision')}")
     return problems
 
 

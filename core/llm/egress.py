@@ -3,11 +3,16 @@ allow-list of hosts. Checked from settings alone, before any client is built, wi
 
 Allowed: loopback, the private networks below, Bedrock in BEDROCK_REGION, and LLM_ALLOWED_HOSTS.
 A host name other than those (e.g. ollama.internal) must be listed; it is never resolved here.
+The endpoint checked is the one the client is then built with (`endpoint_url`, AWS endpoint
+overrides included), and in production a client takes no proxy from the environment unless the
+proxy's host is allowed too (`proxy_policy`): what is checked is where the client connects.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from core.settings import Settings
@@ -19,21 +24,59 @@ PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
 ))
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 OPENAI_HOST = "api.openai.com"
+OPENAI_URL = f"https://{OPENAI_HOST}/v1"
+log = logging.getLogger(__name__)
 
 
 def bedrock_host(region: str) -> str:
     return f"bedrock-runtime.{region}.amazonaws.com"
 
 
+def endpoint_url(provider: str, settings: Settings) -> tuple[str, str]:
+    """(URL, the setting it comes from): the endpoint a provider's client is built with, resolved the way
+    its SDK would resolve it (Bedrock: AWS_ENDPOINT_URL_BEDROCK_RUNTIME, then AWS_ENDPOINT_URL, then the
+    region's endpoint), so the client can be given exactly the URL that was checked."""
+    if provider == "ollama":
+        return settings.ollama_base_url, "OLLAMA_BASE_URL"
+    if provider == "openai":
+        return (settings.openai_base_url or OPENAI_URL), "OPENAI_BASE_URL"
+    if provider == "bedrock":
+        if settings.aws_endpoint_url_bedrock_runtime.strip():
+            return settings.aws_endpoint_url_bedrock_runtime.strip(), "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"
+        if settings.aws_endpoint_url.strip():
+            return settings.aws_endpoint_url.strip(), "AWS_ENDPOINT_URL"
+        return f"https://{bedrock_host(settings.bedrock_region)}", "BEDROCK_REGION"
+    return "", ""
+
+
 def endpoint(provider: str, settings: Settings) -> tuple[str, str]:
     """(host, the setting it comes from) for a provider's endpoint."""
-    if provider == "ollama":
-        return _host(settings.ollama_base_url), "OLLAMA_BASE_URL"
-    if provider == "openai":
-        return (_host(settings.openai_base_url) if settings.openai_base_url else OPENAI_HOST), "OPENAI_BASE_URL"
-    if provider == "bedrock":
-        return bedrock_host(settings.bedrock_region), "BEDROCK_REGION"
-    return "", ""
+    url, source = endpoint_url(provider, settings)
+    return (_host(url) if url else ""), source
+
+
+@dataclass(frozen=True)
+class ProxyPolicy:
+    """How a client may use a proxy: `trust_env` (the SDK's own reading of HTTP(S)_PROXY/ALL_PROXY) or
+    exactly `proxy` (None: a direct connection)."""
+
+    trust_env: bool
+    proxy: str | None = None
+
+
+def proxy_policy(settings: Settings) -> ProxyPolicy:
+    """Development: the environment's proxies as usual. Production: only a proxy whose host is allowed,
+    given to the client explicitly; one off the list is ignored (logged), never connected to."""
+    if settings.app_env != "production":
+        return ProxyPolicy(trust_env=True)
+    for name in ("https_proxy", "all_proxy", "http_proxy"):
+        url = getattr(settings, name).strip()
+        if not url:
+            continue
+        if host_allowed(_host(url), settings):
+            return ProxyPolicy(trust_env=False, proxy=url)
+        log.warning("%s is set to a host off the LLM allow-list: ignored (LLM clients connect directly)", name.upper())
+    return ProxyPolicy(trust_env=False)
 
 
 def _host(url: str) -> str:

@@ -31,12 +31,17 @@ _MESSAGE_CHARS = 160
 class OpenAICompatibleClient:
     """Chat Completions in JSON mode. `provider` is "openai" or "ollama" (same API shape)."""
 
-    def __init__(self, *, provider: str, model: str, api_key: str, base_url: str | None, timeout_s: float) -> None:
+    def __init__(self, *, provider: str, model: str, api_key: str, base_url: str | None, timeout_s: float,
+                 trust_env: bool = True, proxy: str | None = None) -> None:
         self.provider = provider
         self.model = model
         self._where = base_url or "api.openai.com"
+        # trust_env False (production, core.llm.egress.proxy_policy): no proxy from the environment,
+        # only `proxy` when it was allowed
+        http_client = None if trust_env else openai.DefaultHttpxClient(trust_env=False, proxy=proxy)
         # Retries are off: a slow provider should cost one timeout, then the offline verdict.
-        self._sdk = openai.OpenAI(base_url=base_url or None, api_key=api_key, timeout=timeout_s, max_retries=0)
+        self._sdk = openai.OpenAI(base_url=base_url or None, api_key=api_key, timeout=timeout_s, max_retries=0,
+                                  http_client=http_client)
 
     def complete_json(self, *, system: str, user: str, schema: type[BaseModel], timeout_s: float) -> LLMResult:
         system_prompt = f"{system}\n\n{schema_instructions(schema)}"
@@ -87,11 +92,13 @@ class BedrockClient:
 
     provider = "bedrock"
 
-    def __init__(self, *, model_id: str, region: str, timeout_s: float, endpoint_url: str | None = None) -> None:
+    def __init__(self, *, model_id: str, region: str, timeout_s: float, endpoint_url: str | None = None,
+                 proxies: dict[str, str] | None = None) -> None:
         self.model = model_id
         # A private session: boto3's default session is not safe to share across threads.
         self._session = boto3.session.Session(region_name=region)
-        self._endpoint_url = endpoint_url
+        self._endpoint_url = endpoint_url  # given: exactly this URL (no AWS_ENDPOINT_URL* or config-file override)
+        self._proxies = proxies  # None: botocore reads the environment's proxies; {}: none
         self._sdks: dict[float, Any] = {}
         self._lock = threading.Lock()
         self._sdk(timeout_s)  # build now so a bad region or endpoint fails at start, not mid-run
@@ -115,6 +122,8 @@ class BedrockClient:
                     connect_timeout=timeout_s,
                     read_timeout=timeout_s,
                     retries={"total_max_attempts": 1, "mode": "standard"},  # one try, as for OpenAI
+                    proxies=self._proxies,
+                    ignore_configured_endpoint_urls=self._endpoint_url is not None,
                 )
                 self._sdks[timeout_s] = self._session.client(
                     "bedrock-runtime", endpoint_url=self._endpoint_url, config=config

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Mapping
 
 from core.errors import ConfigurationError
-from core.llm.egress import egress_violations
+from core.llm.egress import egress_violations, endpoint_url, proxy_policy
 from core.llm.types import LLMClient
 from core.settings import AGENTS, Provider, Settings
 
@@ -47,6 +47,8 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
     from core.llm.providers import BedrockClient, OpenAICompatibleClient
 
     timeout_s = settings.llm_timeout_s
+    proxy = proxy_policy(settings)  # production: no proxy from the environment unless its host is allowed
+    url = endpoint_url(provider, settings)[0]  # the URL egress checked is the URL the client gets
     if provider == "openai":
         if not settings.openai_api_key:
             agents = ", ".join(a for a in AGENTS if settings.provider_for(a) == "openai")
@@ -56,16 +58,18 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
             )
         return OpenAICompatibleClient(
             provider="openai", model=settings.openai_model, api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url or None, timeout_s=timeout_s,
+            base_url=url, timeout_s=timeout_s, trust_env=proxy.trust_env, proxy=proxy.proxy,
         )
     if provider == "ollama":
         # Ollama ignores the key, but the SDK refuses to start without one.
         return OpenAICompatibleClient(
             provider="ollama", model=settings.ollama_model, api_key="ollama",
-            base_url=settings.ollama_base_url, timeout_s=timeout_s,
+            base_url=url, timeout_s=timeout_s, trust_env=proxy.trust_env, proxy=proxy.proxy,
         )
     if provider == "bedrock":
-        return BedrockClient(model_id=settings.bedrock_model_id, region=settings.bedrock_region, timeout_s=timeout_s)
+        proxies = None if proxy.trust_env else ({"http": proxy.proxy, "https": proxy.proxy} if proxy.proxy else {})
+        return BedrockClient(model_id=settings.bedrock_model_id, region=settings.bedrock_region, timeout_s=timeout_s,
+                             endpoint_url=url, proxies=proxies)
     if provider == "local":
         from core.llm.local import LocalClient
 

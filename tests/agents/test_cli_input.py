@@ -46,3 +46,15 @@ def test_fail_names_an_unknown_run_with_exit_2(settings, empty_engine):
     done = subprocess.run([sys.executable, "-m", "agents.run", "--fail", "no-such-run"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and "error: no run with id no-such-run" in done.stderr
+
+
+def test_a_giant_exponent_is_refused_by_field_not_hung_on(tmp_path, settings):
+    # issue 22: int(Decimal("1E+9999999")) held the CLI for minutes; the deadline only guards a hang
+    text = json.dumps({**sample_application(), "term_months": 0}).replace('"term_months": 0', '"term_months": 1e9999999')
+    path = tmp_path / "app.json"
+    path.write_text(text)
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "agents.run", str(path)], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "term_months: must be between 1 and 480" in done.stderr
+    assert "Traceback" not in done.stderr

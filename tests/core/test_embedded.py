@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,76 @@ def test_a_server_that_cannot_start_gives_one_line_not_its_log(data_dir, bystand
     one_line(done.stderr, "could not start the embedded PostgreSQL")
     assert "postgresql.conf\" contains errors" in done.stderr and f"server log: {data_dir / 'log'}" in done.stderr
     assert not find_our_postmasters(data_dir) and bystander.poll() is None
+
+
+# --- issue 22 (10): the socket admits only the OS user running LoanGraph, never trust ---
+
+PSQL = Path(__import__("pgserver").__file__).parent / "pginstall" / "bin" / "psql"
+
+
+@pytest.fixture
+def long_data_dir(initialised, tmp_path) -> Path:
+    """A data directory whose path is too long for a socket name: pgserver puts its socket in a shared
+    runtime directory opened to every user (chmod 777), as a deployment with a deep DATA_DIR gets it."""
+    pg = tmp_path / ("d" * 90) / "pg"
+    shutil.copytree(initialised, pg, symlinks=True)
+    owner = pwd.getpwnam("pgserver") if os.geteuid() == 0 else None
+    for path in [pg, *pg.rglob("*")]:
+        if owner:
+            os.chown(path, owner.pw_uid, owner.pw_gid, follow_symlinks=False)
+    yield pg
+    for pid in find_our_postmasters(pg):
+        _stop_verified(pid, pg)
+
+
+def as_nobody(socket_dir: str) -> subprocess.CompletedProcess:
+    """Another local OS user asks for the superuser over the server's socket."""
+    return subprocess.run([str(PSQL), "-h", socket_dir, "-U", "postgres", "-d", "postgres", "-Atc",
+                           "SELECT current_user"], user="nobody", capture_output=True, text=True, timeout=60)
+
+
+def socket_dir_of(data_dir: Path) -> str:
+    socket_dir = (data_dir / PID_FILE).read_text().splitlines()[4]
+    assert Path(socket_dir) != data_dir  # in the shared runtime directory: reachable by other users
+    return socket_dir
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="running a client as another OS user needs root")
+
+
+@needs_root
+def test_another_os_user_cannot_connect_to_a_new_server(long_data_dir):
+    holder = hold_server(long_data_dir)  # our own process connects (peer, mapped to its OS user)
+    try:
+        refused = as_nobody(socket_dir_of(long_data_dir))
+        assert refused.returncode != 0 and 'Peer authentication failed for user "postgres"' in refused.stderr, \
+            refused.stdout + refused.stderr
+        rules = [ln for ln in (long_data_dir / "pg_hba.conf").read_text().splitlines() if ln.strip()[:1] not in "#"]
+        assert rules and not any("trust" in ln for ln in rules), rules
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+
+
+@needs_root
+def test_a_server_already_running_on_trust_is_switched_to_peer(long_data_dir):
+    (long_data_dir / "pg_hba.conf").write_text("local all all trust\n")  # as pgserver's initdb leaves it
+    (long_data_dir / "pg_ident.conf").write_text("")
+    raw = subprocess.Popen([sys.executable, "-c", "import sys, pgserver; pgserver.get_server(sys.argv[1]); "
+                            "print('up', flush=True); sys.stdin.read()", str(long_data_dir)],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert raw.stdout.readline().startswith("up")
+        socket_dir = socket_dir_of(long_data_dir)
+        assert as_nobody(socket_dir).stdout.strip() == "postgres"  # the exposure the issue found
+        done = use_server(long_data_dir)  # LoanGraph attaches: rewrites the files and reloads the server
+        assert done.returncode == 0 and "ready 1" in done.stdout, done.stderr
+        assert "replaced trust authentication by peer authentication" in done.stderr  # (pgserver's chmod of the
+        assert "Traceback" not in done.stderr  # runtime directory also makes platformdirs warn here)
+        deadline = time.monotonic() + 30
+        while (refused := as_nobody(socket_dir)).returncode == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the reload is asynchronous: poll for the condition
+        assert refused.returncode != 0 and "Peer authentication failed" in refused.stderr, refused.stdout
+    finally:
+        raw.stdin.close()
+        raw.wait(timeout=60)

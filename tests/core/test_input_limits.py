@@ -110,8 +110,7 @@ def test_deep_nesting_is_refused_without_recursion():
 def test_json_reader_caps_size_depth_and_constants(tmp_path):
     assert text_depth('{"a": "[[[[", "b": [{"c": 1}]}') == 3
     for text, needle in [("[" * 50_000 + "]" * 50_000, "nested"), ('{"a": NaN}', "NaN"),
-                         ('{"a": Infinity}', "Infinity"), ('{"a": 1', "not valid JSON"),
-                         ('{"a": ' + "9" * 5000 + "}", "too long")]:
+                         ('{"a": Infinity}', "Infinity"), ('{"a": 1', "not valid JSON")]:
         with pytest.raises(InvalidApplication) as info:
             loads(text)
         assert needle in info.value.field_errors["application"]
