@@ -89,8 +89,8 @@ def _clean_text(value: str) -> str:
 
 def bounded_number(low: Decimal | int, high: Decimal | int, *, low_exclusive: bool = False) -> Any:
     """A finite Decimal in [low, high] (or (low, high]); JSON numbers only."""
-    low_bound = {"gt": low} if low_exclusive else {"ge": low}
-    return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, **low_bound)]
+    field = Field(gt=low, le=high) if low_exclusive else Field(ge=low, le=high)
+    return Annotated[Decimal, BeforeValidator(_strict_number), field]
 
 
 def bounded_int(low: int, high: int) -> Any:

@@ -8,6 +8,7 @@ A host name other than those (e.g. ollama.internal) must be listed; it is never 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from core.settings import Settings
@@ -57,7 +58,7 @@ def host_allowed(host: str, settings: Settings) -> bool:
     return any(address in network for network in PRIVATE_NETWORKS)
 
 
-def egress_violations(settings: Settings, routes: dict[str, str], pii_agents: frozenset[str]) -> dict[str, str]:
+def egress_violations(settings: Settings, routes: Mapping[str, str], pii_agents: frozenset[str]) -> dict[str, str]:
     """Agent -> "host (SETTING)" for each applicant-data route to a host off the allow-list (production only)."""
     if settings.app_env != "production":
         return {}
