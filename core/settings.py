@@ -118,7 +118,7 @@ class Settings(BaseSettings):
     # e.g. AGENT_PROVIDERS='{"underwriting": "openai"}'.
     llm_provider: Provider = "offline"
     agent_providers: dict[str, Provider] = Field(default_factory=dict)
-    openai_api_key: str = ""
+    openai_api_key: SecretStr = SecretStr("")
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"
     ollama_base_url: str = "http://localhost:11434/v1"

@@ -48,14 +48,14 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
 
     timeout_s = settings.llm_timeout_s
     if provider == "openai":
-        if not settings.openai_api_key:
+        if not settings.openai_api_key.get_secret_value():
             agents = ", ".join(a for a in AGENTS if settings.provider_for(a) == "openai")
             raise ConfigurationError(
                 f"OPENAI_API_KEY is empty but agent(s) {agents} are routed to openai; set the key "
                 "or route them to offline, ollama or bedrock (LLM_PROVIDER / AGENT_PROVIDERS)"
             )
         return OpenAICompatibleClient(
-            provider="openai", model=settings.openai_model, api_key=settings.openai_api_key,
+            provider="openai", model=settings.openai_model, api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url or None, timeout_s=timeout_s,
         )
     if provider == "ollama":
