@@ -25,6 +25,7 @@ setup-test: $(TEST_STAMP)
 
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet ".[$(EXTRAS)]" -c constraints.txt
+	rm -rf build *.egg-info  # what building the (package-less) project left behind
 	touch $(TEST_STAMP)
 
 # binds DASHBOARD_ADDRESS (default 127.0.0.1): see README, Security, before opening it
