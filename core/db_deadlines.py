@@ -45,7 +45,7 @@ def deadline_connection_class(timeout_s: float) -> type[psycopg.Connection]:
     class DeadlineConnection(psycopg.Connection):
         reply_timeout_s = timeout_s
 
-        def wait(self, gen, interval=0.1, timeout=None):  # noqa: ANN001 - psycopg's own signature
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:  # psycopg's own signature
             try:
                 return super().wait(gen, interval, timeout if timeout is not None else self.reply_timeout_s)
             except pg_errors._WaitTimeout:  # noqa: SLF001 - psycopg's documented wait-timeout error
@@ -63,7 +63,7 @@ def apply_to_engine(engine: Engine, settings: Settings) -> Engine:
     connection_class = deadline_connection_class(reply_timeout_s(settings))
 
     @event.listens_for(engine, "do_connect")
-    def _connect(dialect, conn_rec, cargs, cparams):  # noqa: ANN001, ARG001 - SQLAlchemy's hook signature
+    def _connect(dialect: Any, conn_rec: Any, cargs: Any, cparams: Any) -> Any:  # noqa: ARG001 - SQLAlchemy's hook signature
         return connection_class.connect(*cargs, **{**cparams, **connect_kwargs(settings)})
 
     return engine

@@ -17,6 +17,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from core import embedded_auth
 from core.errors import DatabaseUnavailable
@@ -171,7 +172,7 @@ def start(data_dir: Path) -> str:
     return server.get_uri()
 
 
-def _replace_cleanup(server: object | None, data_dir: Path) -> None:
+def _replace_cleanup(server: Any, data_dir: Path) -> None:
     """Swap pgserver's exit handler (which may kill whatever PID its stale info names) for ours."""
     if server is None or getattr(server, "_loangraph_cleanup", False):
         return

@@ -77,7 +77,7 @@ def peer_auth_at_initdb() -> Iterator[None]:
     original = pg_module.initdb
 
     def initdb(args: list[str], pgdata: Path | None = None, **kwargs: Any) -> str:
-        output = original(args, pgdata=pgdata, **kwargs)
+        output = str(original(args, pgdata=pgdata, **kwargs))
         if pgdata is not None:
             write_auth(Path(pgdata))
         return output

@@ -13,7 +13,7 @@
      +-- RunBusy                   another process is running or resuming this run right now
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # core.llm imports this module; the annotation must not import it back
     from core.llm.types import LLMUsage
@@ -54,7 +54,7 @@ class InvalidApplication(LoanGraphError):
         """One line per bad field, e.g. "credit_score: must be between 300 and 850"."""
         return [f"{field}: {message}" for field, message in self.field_errors.items()]
 
-    def __reduce__(self):  # keeps the error picklable (checkpoints, worker processes)
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps the error picklable (checkpoints, worker processes)
         return (type(self), (self.field_errors,))
 
 

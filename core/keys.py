@@ -41,7 +41,7 @@ def require_production_keys(settings: Settings) -> None:
 def key_bytes(settings: Settings, name: str) -> bytes:
     """The key for setting `name` (e.g. "AUDIT_HMAC_KEY"): configured, or in development the
     DATA_DIR key file, created 0600 on first use. In production a missing key is an error."""
-    configured = getattr(settings, name.lower()).get_secret_value()
+    configured: str = getattr(settings, name.lower()).get_secret_value()
     if configured:
         return configured.encode()
     require_production_keys(settings)

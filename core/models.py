@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, func
@@ -16,7 +17,7 @@ class Base(DeclarativeBase):
     pass
 
 
-def _document_key(context) -> str:
+def _document_key(context: Any) -> str:
     """Default identity (title + programs), the same rule as rag.ingest.document_key, for rows inserted directly."""
     row = context.get_current_parameters()
     return " ".join(str(row.get("doc_name") or "").lower().split()) + "|" + ",".join(sorted(row.get("programs") or ()))
@@ -96,7 +97,7 @@ class Application(Base):
     ssn_hash: Mapped[str] = mapped_column(String(64), index=True)
     loan_type: Mapped[str] = mapped_column(String(16))
     loan_amount: Mapped[float] = mapped_column(Numeric(14, 2))
-    data: Mapped[dict] = mapped_column(JSONB)  # the application without the SSN
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)  # the application without the SSN
     application_ref: Mapped[str | None] = mapped_column(String(64), unique=True)  # the applicant's own ID (0004)
 
 
@@ -110,13 +111,13 @@ class PolicyPublication(Base):
     approver: Mapped[str] = mapped_column(Text)
     how: Mapped[str] = mapped_column(String(16))  # published | first_start
     name: Mapped[str] = mapped_column(Text)
-    rulebook: Mapped[list] = mapped_column(JSONB)
+    rulebook: Mapped[list[Any]] = mapped_column(JSONB)
     rulebook_hash: Mapped[str] = mapped_column(String(16))
     document_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     corpus_version: Mapped[str] = mapped_column(String(16))
     policy_version: Mapped[str] = mapped_column(String(16))
-    checks: Mapped[dict] = mapped_column(JSONB)
-    accepted_gaps: Mapped[list] = mapped_column(JSONB, default=list)
+    checks: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    accepted_gaps: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     accept_reason: Mapped[str | None] = mapped_column(Text)
 
 
@@ -144,8 +145,8 @@ class Run(Base):
     tokens_in: Mapped[int] = mapped_column(Integer, default=0)
     tokens_out: Mapped[int] = mapped_column(Integer, default=0)
     cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
-    errors: Mapped[list] = mapped_column(JSONB, default=list)
-    result: Mapped[dict | None] = mapped_column(JSONB)
+    errors: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     application: Mapped[Application] = relationship()
     agent_traces: Mapped[list[AgentTrace]] = relationship(back_populates="run", order_by="AgentTrace.seq")
@@ -168,8 +169,8 @@ class AgentTrace(Base):
     tokens_out: Mapped[int] = mapped_column(Integer, default=0)
     cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
-    verdict: Mapped[dict] = mapped_column(JSONB)
-    citations: Mapped[list] = mapped_column(JSONB, default=list)
+    verdict: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    citations: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     faithfulness: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -185,7 +186,7 @@ class RetrievalTraceRecord(Base):
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     agent: Mapped[str] = mapped_column(String(32))
     query: Mapped[str] = mapped_column(Text)
-    trace: Mapped[dict] = mapped_column(JSONB)
+    trace: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     run: Mapped[Run] = relationship(back_populates="retrieval_traces")
@@ -199,7 +200,7 @@ class AuditRecord(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     run_id: Mapped[str | None] = mapped_column(String(36), index=True)
     event: Mapped[str] = mapped_column(String(48))
-    payload: Mapped[dict] = mapped_column(JSONB)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -220,11 +221,11 @@ class EvalRun(Base):
     n_questions: Mapped[int] = mapped_column(Integer)
     judge: Mapped[str] = mapped_column(Text)
     embedding_model: Mapped[str] = mapped_column(Text)
-    config: Mapped[dict] = mapped_column(JSONB)
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB)
     corpus_version: Mapped[str | None] = mapped_column(String(64))
     git_commit: Mapped[str | None] = mapped_column(String(64))
-    metrics: Mapped[dict] = mapped_column(JSONB)
-    metric_info: Mapped[dict] = mapped_column(JSONB, default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    metric_info: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     latency_s: Mapped[float | None] = mapped_column(Float)
 
     samples: Mapped[list[EvalSample]] = relationship(back_populates="run", order_by="EvalSample.id",
@@ -243,12 +244,12 @@ class EvalSample(Base):
     answerable: Mapped[bool] = mapped_column(Boolean, default=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
-    contexts: Mapped[list] = mapped_column(JSONB, default=list)  # ranked chunks: id, text, citation
-    citations: Mapped[list] = mapped_column(JSONB, default=list)  # the answer sentences' citations
+    contexts: Mapped[list[Any]] = mapped_column(JSONB, default=list)  # ranked chunks: id, text, citation
+    citations: Mapped[list[Any]] = mapped_column(JSONB, default=list)  # the answer sentences' citations
     reference: Mapped[str | None] = mapped_column(Text)
-    reference_contexts: Mapped[list] = mapped_column(JSONB, default=list)
-    scores: Mapped[dict] = mapped_column(JSONB, default=dict)  # metric key -> value (absent: not scored)
-    errors: Mapped[list] = mapped_column(JSONB, default=list)
+    reference_contexts: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)  # metric key -> value (absent: not scored)
+    errors: Mapped[list[Any]] = mapped_column(JSONB, default=list)
 
     run: Mapped[EvalRun] = relationship(back_populates="samples")
 
@@ -263,8 +264,8 @@ class Batch(Base):
     source: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     total_rows: Mapped[int] = mapped_column(Integer)
-    refused: Mapped[list] = mapped_column(JSONB, default=list)
-    summary: Mapped[dict] = mapped_column(JSONB, default=dict)
+    refused: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -278,4 +279,4 @@ class BatchItem(Base):
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
     row_number: Mapped[int] = mapped_column(Integer)
     run_id: Mapped[str] = mapped_column(String(36), unique=True)
-    monitoring: Mapped[dict] = mapped_column(JSONB, default=dict)
+    monitoring: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)

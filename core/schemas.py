@@ -233,15 +233,15 @@ _OWN_MESSAGES = ("number_type", "number_finite", "number_size", "number_rounds_t
 def _message(field: str, err: Any) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _OWN_MESSAGES:
-        return err["msg"]
+        return str(err["msg"])
     if field in RANGES and kind in ("greater_than_equal", "less_than_equal"):
         low, high = RANGES[field]
         return f"must be between {low} and {high}"
     if kind == "less_than_equal":
         return f"must be at most {_bound(ctx['le']):,}"
     if kind == "greater_than_equal":
-        low = _bound(ctx["ge"])
-        return "must not be negative" if low == 0 else f"must be at least {low}"
+        bound = _bound(ctx["ge"])
+        return "must not be negative" if bound == 0 else f"must be at least {bound}"
     if kind == "greater_than":
         return f"must be greater than {_bound(ctx['gt'])}"
     if kind == "literal_error":
@@ -252,7 +252,7 @@ def _message(field: str, err: Any) -> str:
         return "must be a number"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
-    return _TYPE_MESSAGES.get(kind, err["msg"][:1].lower() + err["msg"][1:])
+    return str(_TYPE_MESSAGES.get(kind, err["msg"][:1].lower() + err["msg"][1:]))
 
 
 def _bound(value: Any) -> Decimal:

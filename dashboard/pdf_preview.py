@@ -71,14 +71,14 @@ def find_quote(textpage: pdfium.PdfTextPage, quote: str) -> tuple[str, list[Box]
 
 def _to_pixels(rects: list[Box], page: pdfium.PdfPage, scale: float) -> list[Box]:
     left, _bottom, _right, top = page.get_cropbox()
-    return [((l - left) * scale, (top - t) * scale, (r - left) * scale, (top - b) * scale) for l, b, r, t in rects]
+    return [((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale) for x0, y0, x1, y1 in rects]
 
 
 def _highlight(image: Image.Image, boxes: list[Box]) -> Image.Image:
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
-    for l, t, r, b in boxes:
-        draw.rectangle((l - 2, t - 2, r + 2, b + 2), fill=HIGHLIGHT_RGBA)
+    for x0, y0, x1, y1 in boxes:
+        draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), fill=HIGHLIGHT_RGBA)
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -193,8 +194,9 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
                 quantized=settings.embedding_backend == "openvino-int8", workers=workers)
         except ImportError as exc:
             raise ModelUnavailable(
-                f"the {settings.embedding_backend} backend needs openvino and nncf ({exc}); install "
-                "requirements.txt, or set INGEST_BACKEND=torch-bf16 (and EMBEDDING_BACKEND) to embed with torch"
+                f"the {settings.embedding_backend} backend needs openvino and nncf ({exc}); install the "
+                "accel extra (pip install -e '.[accel]'), or set INGEST_BACKEND=torch-bf16 (and "
+                "EMBEDDING_BACKEND) to embed with torch"
             ) from exc
     elif settings.embedding_backend in ("onnx", "onnx-int8"):
         from rag.onnx_embedder import OnnxEmbedder
@@ -230,8 +232,19 @@ def with_workers(embedder: Embedder, workers: int) -> Embedder:
     return view
 
 
+def accel_installed() -> bool:
+    """Whether the optional `accel` extra's OpenVINO and NNCF are installed (the int8 ingest copy needs both)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("openvino", "nncf"))
+
+
 def ingest_backend(settings: Settings) -> str:
-    """The backend that embeds documents at ingestion (INGEST_BACKEND, else EMBEDDING_BACKEND)."""
+    """The backend that embeds documents at ingestion (INGEST_BACKEND, else EMBEDDING_BACKEND).
+
+    The default (openvino-int8) needs the `accel` extra; without it, and with INGEST_BACKEND not
+    set, ingestion uses EMBEDDING_BACKEND, so a base install never needs a quantisation step. An
+    INGEST_BACKEND set explicitly is kept, and fails with a clear error if its packages are missing."""
+    if "ingest_backend" not in settings.model_fields_set and not accel_installed():
+        return settings.embedding_backend
     return settings.ingest_backend or settings.embedding_backend
 
 

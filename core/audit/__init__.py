@@ -102,7 +102,8 @@ def _anchored_record_present(session: Session, path: Path, key: bytes) -> bool:
 
 def database_name(session: Session) -> str:
     bind = session.get_bind()
-    return str(getattr(bind, "engine", bind).url.database)
+    engine: Any = getattr(bind, "engine", bind)
+    return str(engine.url.database)
 
 
 def database_identity(session: Session) -> str:

@@ -2,9 +2,13 @@
 it cannot check (database unavailable, no audit key). `--reanchor` exports the current head after
 an operator has investigated an anchor finding (only when the keyed chain itself verifies)."""
 
+from __future__ import annotations
+
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.audit import database_identity, database_name, verify_chain
 from core.audit.anchor import Anchor, anchor_path, write_anchor
@@ -13,6 +17,9 @@ from core.audit.verify import audit_report
 from core.db import session_scope
 from core.errors import LoanGraphError
 from core.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def _reanchor(session, key: bytes, anchor_dir) -> int:
+def _reanchor(session: Session, key: bytes, anchor_dir: Path) -> int:
     chain = verify_chain(session, key=key)
     if not chain.ok or chain.head is None:
         print(f"not re-anchored: {chain.problem or 'the log is empty'}", file=sys.stderr)

@@ -34,9 +34,9 @@ def application_digest(app: Application) -> str:
                    "application_ref": app.application_ref, "data": app.data})
 
 
-def _latest(session: Session, events: tuple[str, ...]) -> tuple[dict[str | None, dict], dict[str | None, int]]:
+def _latest(session: Session, events: tuple[str, ...]) -> tuple[dict[str | None, dict[str, Any]], dict[str | None, int]]:
     """(latest payload, number of records) of any of `events` per run, in the chain's order."""
-    latest: dict[str | None, dict] = {}
+    latest: dict[str | None, dict[str, Any]] = {}
     counts: dict[str | None, int] = {}
     for r in session.scalars(select(AuditRecord).where(AuditRecord.event.in_(events)).order_by(AuditRecord.id)):
         latest[r.run_id] = r.payload
@@ -78,13 +78,13 @@ def run_problems(session: Session) -> list[str]:
     started, _ = _latest(session, ("run_started",))
     decided, _ = _latest(session, ("decision_recommended",))
     runs = {run.id: run for run in session.scalars(select(Run))}
-    left = dict(session.execute(select(AuditRecord.run_id, func.count()).where(AuditRecord.run_id.is_not(None))
-                                .group_by(AuditRecord.run_id)).all())
+    left: dict[str | None, int] = {run_id: int(n) for run_id, n in session.execute(
+        select(AuditRecord.run_id, func.count()).where(AuditRecord.run_id.is_not(None)).group_by(AuditRecord.run_id))}
     problems: list[str] = []
     for run_id in sorted((set(started) | set(decided)) - set(runs), key=str):
         problems.append(f"run {run_id}: deleted, but its {left.get(run_id, 0)} audit records remain")
     for run_id, payload in started.items():
-        run = runs.get(run_id)
+        run = runs.get(run_id) if run_id is not None else None
         if run is not None:
             problems += _started_fields(run, payload)
         if run is not None and "application_digest" in payload:
@@ -92,7 +92,7 @@ def run_problems(session: Session) -> list[str]:
             if app is None or application_digest(app) != payload["application_digest"]:
                 problems.append(f"run {run_id}: the application it decided on was changed or removed after the run started")
     for run_id in decided:
-        run = runs.get(run_id)
+        run = runs.get(run_id) if run_id is not None else None
         if run is not None and (run.status != "completed" or run.recommendation is None or run.result is None):
             problems.append(f"run {run_id}: its recorded decision was removed from the run (status {run.status}, "
                             f"recommendation {run.recommendation})")
@@ -106,17 +106,17 @@ def _started_fields(run: Run, payload: dict[str, Any]) -> list[str]:
     return [f"run {run.id}: runs.{column} differs from what its run_started record signed" for column in changed]
 
 
-def stored_rulebook_hash(rulebook: list) -> str:
+def stored_rulebook_hash(rulebook: list[Any]) -> str:
     """As policy.rules.rulebook_hash computes it over the rules the publication stored."""
     return hashlib.sha256(json.dumps(rulebook, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def publication_problems(session: Session) -> list[str]:
     """Each publication is the one its policy_published record signed, with the rulebook it published."""
-    recorded: dict[int, dict] = {}
+    recorded: dict[int, dict[str, Any]] = {}
     for r in session.scalars(select(AuditRecord).where(AuditRecord.event == "policy_published")
                              .order_by(AuditRecord.id)):
-        recorded[r.payload.get("publication_id")] = r.payload
+        recorded[int(r.payload.get("publication_id") or 0)] = r.payload
     rows = {row.id: row for row in session.scalars(select(PolicyPublication).order_by(PolicyPublication.id))}
     problems = [f"policy publication {pid}: deleted, but its audit record remains"
                 for pid in sorted(set(recorded) - set(rows), key=str)]

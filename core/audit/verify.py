@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,17 +111,18 @@ def _append_only_problems(session: Session) -> list[str]:
     return problems
 
 
-def _latest_payloads(session: Session, event: str) -> dict[str | None, dict]:
+def _latest_payloads(session: Session, event: str) -> dict[str | None, dict[str, Any]]:
     """The payload of the latest audit record of `event` for each run."""
     return {r.run_id: r.payload for r in session.scalars(
         select(AuditRecord).where(AuditRecord.event == event).order_by(AuditRecord.id))}
 
 
-def _recorded_runs(session: Session, column, event: str, missing: str) -> tuple[list[str], list[tuple[Run, dict]]]:
+def _recorded_runs(session: Session, column: Any, event: str,
+                   missing: str) -> tuple[list[str], list[tuple[Run, dict[str, Any]]]]:
     """Runs whose `column` is set, each paired with its latest `event` payload; a run without one is a problem."""
     recorded = _latest_payloads(session, event)
     problems: list[str] = []
-    pairs: list[tuple[Run, dict]] = []
+    pairs: list[tuple[Run, dict[str, Any]]] = []
     for run in session.scalars(select(Run).where(column.is_not(None)).order_by(Run.started_at)):
         payload = recorded.get(run.id)
         if payload is None:
@@ -143,7 +145,7 @@ def _decision_problems(session: Session) -> list[str]:
 
 
 def _verdict_problems(session: Session) -> list[str]:
-    recorded: dict[tuple[str | None, str], list[dict]] = defaultdict(list)
+    recorded: dict[tuple[str | None, Any], list[dict[str, Any]]] = defaultdict(list)
     for r in session.scalars(select(AuditRecord).where(AuditRecord.event == "agent_verdict")):
         recorded[(r.run_id, r.payload.get("agent"))].append(r.payload)
     problems = []
@@ -156,8 +158,8 @@ def _verdict_problems(session: Session) -> list[str]:
     return problems
 
 
-def _matches(payload: dict, verdict: dict) -> bool:
+def _matches(payload: dict[str, Any], verdict: dict[str, Any]) -> bool:
     if "verdict_digest" in payload:
-        return payload["verdict_digest"] == digest(verdict)
+        return bool(payload["verdict_digest"] == digest(verdict))
     # records written before verdict digests: compare what they did record
     return payload.get("verdict") == verdict.get("verdict") and payload.get("summary") == verdict.get("summary")

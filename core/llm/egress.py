@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -100,7 +101,7 @@ def host_allowed(host: str, settings: Settings) -> bool:
     return any(address in network for network in PRIVATE_NETWORKS)
 
 
-def egress_violations(settings: Settings, routes: dict[str, str], pii_agents: frozenset[str]) -> dict[str, str]:
+def egress_violations(settings: Settings, routes: Mapping[str, str], pii_agents: frozenset[str]) -> dict[str, str]:
     """Agent -> "host (SETTING)" for each applicant-data route to a host off the allow-list (production only)."""
     if settings.app_env != "production":
         return {}

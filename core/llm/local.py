@@ -88,7 +88,7 @@ def _load(paths: LocalModelPaths, max_new_tokens: int, threads: int) -> Generate
     except (OSError, ValueError, RuntimeError, KeyError) as err:
         raise LLMProviderError(f"local narrator could not load {paths.adapter or paths.base}: "
                                f"{type(err).__name__}: {str(err).splitlines()[0][:160]}") from err
-    model.eval()
+    model.eval()  # type: ignore[no-untyped-call]  # transformers' model classes are untyped
     gen_lock = threading.Lock()  # one generation at a time: torch threads are shared anyway
 
     def generate(prompt: str, budget_s: float) -> tuple[str, int, int]:
@@ -99,7 +99,7 @@ def _load(paths: LocalModelPaths, max_new_tokens: int, threads: int) -> Generate
             out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, max_time=budget_s,
                                  pad_token_id=tokenizer.eos_token_id)
         new = out[0][ids["input_ids"].shape[1]:]
-        return tokenizer.decode(new, skip_special_tokens=True).strip(), int(ids["input_ids"].shape[1]), len(new)
+        return str(tokenizer.decode(new, skip_special_tokens=True)).strip(), int(ids["input_ids"].shape[1]), len(new)
 
     return generate
 

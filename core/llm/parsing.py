@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -51,11 +51,11 @@ def _unfenced(text: str) -> str:
     """The first fenced block that looks like it holds an object, else the text itself."""
     for block in _FENCE.findall(text):
         if "{" in block:
-            return block
+            return str(block)
     return text
 
 
-def _first_object(text: str) -> dict:
+def _first_object(text: str) -> dict[str, Any]:
     """The first complete JSON object in `text`, skipping prose (and stray braces) around it."""
     decoder = json.JSONDecoder()
     start = text.find("{")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,7 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def _price(entry: dict, *, listed: bool = True) -> Price:
+def _price(entry: dict[str, Any], *, listed: bool = True) -> Price:
     return Price(float(entry["input"]), float(entry["output"]), listed=listed)
 
 

@@ -130,14 +130,15 @@ class BedrockClient:
                 )
             return self._sdks[timeout_s]
 
-    def _converse(self, system_prompt: str, user: str, timeout_s: float) -> dict:
+    def _converse(self, system_prompt: str, user: str, timeout_s: float) -> dict[str, Any]:
         try:
-            return self._sdk(timeout_s).converse(
+            response: dict[str, Any] = self._sdk(timeout_s).converse(
                 modelId=self.model,
                 system=[{"text": system_prompt}],
                 messages=[{"role": "user", "content": [{"text": user}]}],
                 inferenceConfig={"maxTokens": MAX_OUTPUT_TOKENS, "temperature": 0.0},
             )
+            return response
         except (ReadTimeoutError, ConnectTimeoutError) as err:
             raise LLMTimeout(f"bedrock timed out after {timeout_s}s") from err
         except ClientError as err:
@@ -149,7 +150,7 @@ class BedrockClient:
         except BotoCoreError as err:
             raise LLMProviderError(f"bedrock failed: {_short(str(err))}") from err
 
-    def _read(self, response: dict) -> tuple[str, int | None, int | None]:
+    def _read(self, response: dict[str, Any]) -> tuple[str, int | None, int | None]:
         try:
             blocks = response["output"]["message"]["content"]
             text = "".join(block.get("text", "") for block in blocks)

@@ -50,14 +50,14 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
     proxy = proxy_policy(settings)  # production: no proxy from the environment unless its host is allowed
     url = endpoint_url(provider, settings)[0]  # the URL egress checked is the URL the client gets
     if provider == "openai":
-        if not settings.openai_api_key:
+        if not settings.openai_api_key.get_secret_value():
             agents = ", ".join(a for a in AGENTS if settings.provider_for(a) == "openai")
             raise ConfigurationError(
                 f"OPENAI_API_KEY is empty but agent(s) {agents} are routed to openai; set the key "
                 "or route them to offline, ollama or bedrock (LLM_PROVIDER / AGENT_PROVIDERS)"
             )
         return OpenAICompatibleClient(
-            provider="openai", model=settings.openai_model, api_key=settings.openai_api_key,
+            provider="openai", model=settings.openai_model, api_key=settings.openai_api_key.get_secret_value(),
             base_url=url, timeout_s=timeout_s, trust_env=proxy.trust_env, proxy=proxy.proxy,
         )
     if provider == "ollama":

@@ -22,7 +22,6 @@ refuses to load with it, so a new policy sentence cannot reach the engine withou
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache

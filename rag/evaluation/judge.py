@@ -52,11 +52,11 @@ def judge_from_settings(settings: Settings) -> Judge | None:
     if provider == "none":
         return None
     if provider == "openai":
-        if not settings.openai_api_key:
+        if not settings.openai_api_key.get_secret_value():
             raise ConfigurationError("EVAL_JUDGE_PROVIDER=openai needs OPENAI_API_KEY; set it, or use "
                                      "EVAL_JUDGE_PROVIDER=ollama or bedrock, or none for offline metrics only")
         return Judge("openai", settings.eval_judge_model or settings.openai_model, settings.openai_base_url or None,
-                     settings.openai_api_key, settings.llm_timeout_s)
+                     settings.openai_api_key.get_secret_value(), settings.llm_timeout_s)
     if provider == "ollama":
         # Ollama ignores the key, but the SDK refuses to start without one.
         return Judge("ollama", settings.eval_judge_model or settings.ollama_model, settings.ollama_base_url,

@@ -1,7 +1,7 @@
 """BM25 over `policy_chunks`: an in-memory index built from the database, rebuilt when the corpus changes.
 
-Backends: bm25s (default; precomputed sparse scores, 0.7 ms median / 4.8 ms p95 a query at 100k
-chunks) and rank-bm25 (rescans every document per query: 24 ms at 20k chunks). Both see the same tokens.
+Scored by bm25s (precomputed sparse scores, 0.7 ms median / 4.8 ms p95 a query at 100k chunks). rank-bm25,
+the other backend once offered, rescanned every document per query (24 ms at 20k chunks) and was dropped.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rag.retrieval.types import Filters, ScoredChunk
 
 log = logging.getLogger(__name__)
 
-Backend = Literal["bm25s", "rank_bm25"]
+Backend = Literal["bm25s"]
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
 _STOPWORDS = frozenset(
@@ -59,16 +59,6 @@ class _Bm25sScorer:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
         self._model = bm25s.BM25()
         self._model.index(corpus, show_progress=False)
-
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        return np.asarray(self._model.get_scores(tokens), dtype=np.float64)
-
-
-class _RankBm25Scorer:
-    def __init__(self, corpus: list[list[str]]):
-        from rank_bm25 import BM25Okapi
-
-        self._model = BM25Okapi(corpus)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         return np.asarray(self._model.get_scores(tokens), dtype=np.float64)
@@ -124,7 +114,7 @@ class BM25Index:
         corpus = [tokenize(text) or [""] for _, text, _, _ in rows]  # bm25s rejects empty documents
         scorer: _Scorer | None = None
         if rows:
-            scorer = _Bm25sScorer(corpus) if backend == "bm25s" else _RankBm25Scorer(corpus)
+            scorer = _Bm25sScorer(corpus)
         doc_vocab: dict[str, int] = {}
         doc_codes = np.array([doc_vocab.setdefault(r[2], len(doc_vocab)) for r in rows], dtype=np.int32)
         programs = sorted({p for r in rows for p in (r[3] or ())})

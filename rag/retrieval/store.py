@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Text, and_, cast, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 

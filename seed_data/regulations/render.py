@@ -28,7 +28,7 @@ from xml.etree import ElementTree as ET
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 NS = "{eregs}"

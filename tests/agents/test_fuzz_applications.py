@@ -8,7 +8,6 @@ its figures to test-artifacts/fuzz-<profile>.json.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from decimal import Decimal
 from typing import Any

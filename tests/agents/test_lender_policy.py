@@ -5,7 +5,6 @@ state), then underwrite its applicants: the decisions follow ITS thresholds, not
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine

@@ -67,7 +67,7 @@ def app(clone_seeded, settings):
     """(url, engine) of a real `streamlit run app.py` on a copy of the seeded database."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -r requirements.txt)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
     engine = clone_seeded(DB)
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from core.settings import Settings
 
@@ -27,3 +27,11 @@ def test_ingest_threads_out_of_range_are_refused(monkeypatch, value):
     monkeypatch.setenv("INGEST_THREADS", value)
     with pytest.raises(ValidationError, match="ingest_threads"):
         Settings(_env_file=None)
+
+
+def test_the_openai_key_is_a_secret_like_the_other_keys(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-live-1234")
+    settings = Settings(_env_file=None)
+    assert isinstance(settings.openai_api_key, SecretStr)
+    assert settings.openai_api_key.get_secret_value() == "sk-live-1234"
+    assert "sk-live-1234" not in repr(settings) and "sk-live-1234" not in str(settings.model_dump())

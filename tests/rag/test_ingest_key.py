@@ -32,8 +32,24 @@ def test_each_int8_copy_gets_its_own_key():
     assert len(keys) == 2 and TODAY not in keys
 
 
-def test_documents_are_ingested_int8_by_default_and_searched_by_the_query_backend():
+def test_documents_are_ingested_int8_by_default_and_searched_by_the_query_backend(monkeypatch):
+    monkeypatch.setattr("rag.embeddings.accel_installed", lambda: True)
     assert (ingest_backend(SETTINGS), SETTINGS.embedding_backend) == ("openvino-int8", "torch-bf16")
     assert accepted_families(SETTINGS) == [backend_family("openvino-int8"), ""]
     same = Settings(_env_file=None, ingest_backend="", embedding_backend="onnx-int8")
     assert ingest_backend(same) == "onnx-int8" and accepted_families(same) == ["|int8"]
+
+
+def test_without_the_accel_extra_the_default_ingests_with_the_query_backend(monkeypatch):
+    """A base install (no openvino/nncf) never needs the int8 quantisation step on first use."""
+    monkeypatch.setattr("rag.embeddings.accel_installed", lambda: False)
+    assert ingest_backend(SETTINGS) == "torch-bf16" and accepted_families(SETTINGS) == [""]
+    chosen = Settings(_env_file=None, ingest_backend="openvino-int8")  # set explicitly: kept, fails loudly if missing
+    assert ingest_backend(chosen) == "openvino-int8"
+    assert ingest_backend(SETTINGS.model_copy(update={"ingest_backend": ""})) == "torch-bf16"
+
+
+def test_an_ingest_backend_from_the_environment_counts_as_chosen(monkeypatch):
+    monkeypatch.setattr("rag.embeddings.accel_installed", lambda: False)
+    monkeypatch.setenv("INGEST_BACKEND", "openvino-int8")
+    assert ingest_backend(Settings(_env_file=None)) == "openvino-int8"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from pydantic import SecretStr
 
 from core.errors import ConfigurationError
 from rag.evaluation import store
@@ -42,7 +43,7 @@ def per_prompt(request: RecordedRequest) -> Reply | None:
 
 def judged_settings(settings, base_url: str, provider: str = "openai"):
     return settings.model_copy(update={"eval_judge_provider": provider, "eval_judge_model": "judge-model",
-                                       "openai_api_key": "test-key", "openai_base_url": base_url})
+                                       "openai_api_key": SecretStr("test-key"), "openai_base_url": base_url})
 
 
 def judge_at(server: FakeLLMServer, settings, provider: str):
@@ -61,7 +62,7 @@ def test_judge_comes_from_settings_or_is_refused(settings):
     ollama = judge_from_settings(settings.model_copy(update={"eval_judge_provider": "ollama"}))
     assert ollama.name == f"ollama:{settings.ollama_model}" and ollama.base_url == settings.ollama_base_url
     with pytest.raises(ConfigurationError, match="needs OPENAI_API_KEY"):
-        judge_from_settings(settings.model_copy(update={"eval_judge_provider": "openai", "openai_api_key": ""}))
+        judge_from_settings(settings.model_copy(update={"eval_judge_provider": "openai", "openai_api_key": SecretStr("")}))
     bedrock = judge_from_settings(settings.model_copy(update={"eval_judge_provider": "bedrock"}))
     assert bedrock.name == f"bedrock:{settings.bedrock_model_id}" and bedrock.region == settings.bedrock_region
     assert bedrock.base_url is None  # AWS's own endpoint

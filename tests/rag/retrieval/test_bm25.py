@@ -1,4 +1,4 @@
-"""BM25 index over hand-made rows: tokens, exact scores, ordering, filters, both backends."""
+"""BM25 index over hand-made rows: tokens, exact scores, ordering, filters."""
 
 import math
 
@@ -16,7 +16,7 @@ ROWS = [
     (4, "Reserves of 12 months of PITI for jumbo loans.", "Jumbo Guide", ["jumbo"]),
     (5, "The maximum DTI ratio for an FHA loan is 43%.", "FHA Guide", ["fha"]),
 ]
-BACKENDS = ["bm25s", "rank_bm25"]
+BACKENDS = ["bm25s"]
 
 
 def test_tokens_keep_decimals_drop_stopwords_and_fold_plurals():
@@ -60,3 +60,12 @@ def test_no_match_and_empty_corpus_give_nothing(backend):
     assert index.search("zebra", k=5) == [] and index.search("the of", k=5) == []
     empty = BM25Index.build([], backend=backend)
     assert len(empty) == 0 and empty.search("loan", k=5) == []
+
+
+def test_one_bm25_library_rank_bm25_is_refused():
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
+    with pytest.raises(ValidationError, match="bm25_backend"):
+        Settings(_env_file=None, bm25_backend="rank_bm25")
