@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
-from agents.batch.engines import DaskEngine, LocalEngine, Outcome  # noqa: E402
+from agents.batch.engines import DaskEngine, LocalEngine  # noqa: E402
+from agents.batch.worker import Outcome  # noqa: E402
 from agents.batch.hmda import Unmappable, to_application  # noqa: E402
 from agents.batch.runner import execute, plan_batch  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402

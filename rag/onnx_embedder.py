@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embeddings import backend_family, embed_in_batches
+from rag.embedding_base import backend_family, embed_in_batches
 
 log = logging.getLogger(__name__)
 

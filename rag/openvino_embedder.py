@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embeddings import INT8_RECIPE, backend_family, cpu_has_bf16
+from rag.embedding_base import INT8_RECIPE, backend_family, cpu_has_bf16
 from rag.onnx_embedder import OPSET, ExportedEmbedder, export_onnx
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from agents.batch.engines import init_worker
+from agents.batch.worker import init_worker
 
 
 class WarmPipeline(WorkerPlugin):

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.batch import store
-from agents.batch.engines import Engine, Outcome, Task
+from agents.batch.engines import Engine
+from agents.batch.worker import Outcome, Task
 from agents.batch.hmda import HMDA_COLUMNS, Unmappable, is_hmda_header, load_mapping, to_application
 from agents.batch.reader import RawRow, csv_header, file_format, read_rows
 from agents.batch.refusals import KEEP, Refusals

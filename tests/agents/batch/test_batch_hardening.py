@@ -89,7 +89,7 @@ _PARENT = """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from agents.batch.engines import watch_parent
+from agents.batch.worker import watch_parent
 pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=watch_parent, initargs=(0.2,))
 pids = {f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}
 print(" ".join(map(str, pids)), flush=True)
