@@ -6,7 +6,7 @@ LLM over an OpenAI-compatible async client; for Bedrock, core.llm's BedrockClien
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import ConfigurationError
@@ -20,8 +20,8 @@ class Judge:
     provider: str  # openai | ollama | bedrock
     model: str
     base_url: str | None  # Bedrock: the endpoint URL, None for AWS's own (tests point it at a fake server)
-    api_key: str  # unused by Bedrock, which signs with boto3's usual credentials
-    timeout_s: float
+    api_key: str = field(repr=False)  # never in a repr or log; unused by Bedrock (boto3's usual credentials)
+    timeout_s: float = 30.0
     region: str | None = None  # Bedrock only
 
     @property

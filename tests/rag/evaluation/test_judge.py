@@ -55,6 +55,12 @@ def judge_at(server: FakeLLMServer, settings, provider: str):
 
 
 @pytest.mark.unit
+def test_the_judges_key_is_never_in_its_repr(settings):
+    judge = judge_from_settings(judged_settings(settings, "http://127.0.0.1:9/v1"))
+    assert judge.api_key == "test-key" and "test-key" not in repr(judge)
+
+
+@pytest.mark.unit
 def test_judge_comes_from_settings_or_is_refused(settings):
     assert judge_from_settings(settings) is None  # default: offline only
     judge = judge_from_settings(judged_settings(settings, "http://127.0.0.1:9/v1"))
