@@ -80,6 +80,8 @@ class PolicyChunk(Base):
     valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
+    # a table row's caption and column header (rag.tables): indexed and shown with the row, never quoted
+    context: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[PolicyDocument] = relationship(back_populates="chunks")
     windows: Mapped[list[PolicyChunkWindow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)

@@ -35,6 +35,8 @@ def hits_frame(hits: list[Mapping[str, Any]], chunks: Mapping[int, ChunkDetail])
             rows.append([hit["rank"], hit["score"], "(chunk no longer in the corpus)", "", "", hit["id"], ""])
             continue
         snippet = " ".join(detail.text.split())
+        if detail.context:  # a table row: its caption and column header first
+            snippet = " ".join(detail.context.split()) + " | " + snippet
         snippet = snippet if len(snippet) <= SNIPPET_CHARS else snippet[:SNIPPET_CHARS].rstrip() + "..."
         rows.append([hit["rank"], hit["score"], detail.doc_name, _pages(detail), detail.where, detail.id, snippet])
     return pd.DataFrame(rows, columns=HIT_COLUMNS)

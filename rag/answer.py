@@ -113,15 +113,24 @@ def compose_answer(
     """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
     candidates = _candidates(result.chunks)
     chosen = _select(_score(answer_queries(question, result), candidates, embedder), min_score, max_sentences)
-    text = " ".join(" ".join(s.text.split()) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
+    contexts = {c.id: c.context for c, _, _ in candidates if c.context}
+    text = " ".join(_readable(s, contexts.get(s.chunk_id)) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
     return Answer(question, text, tuple(chosen), result.chunks, result.trace)
 
 
+def _readable(sentence: AnswerSentence, context: str | None) -> str:
+    """A quoted sentence on one line; a table row after its caption and column header ("... Maximum LTV: Purchase 1 97%")."""
+    text = " ".join(sentence.text.split())
+    return f"[{' / '.join(context.splitlines())}] {text}" if context else text
+
+
 def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int]]:
+    """Sentences of the chunks, each once; a table row (a chunk with context) is one candidate whole."""
     seen: set[str] = set()
     out = []
     for hit in chunks:
-        for start, end in split_sentences(hit.chunk.text):
+        spans = [(0, len(hit.chunk.text))] if hit.chunk.context else split_sentences(hit.chunk.text)
+        for start, end in spans:
             key = " ".join(hit.chunk.text[start:end].split())
             if key not in seen:  # overlapping chunks repeat sentences
                 seen.add(key)
@@ -145,7 +154,10 @@ def _score(
 ) -> list[AnswerSentence]:
     if not candidates:
         return []
-    vectors = embedder.embed_documents([c.text[s:e] for c, s, e in candidates])
+    # a table row is scored as it is read: under its column header (the context's last line; a
+    # caption adds words the question may not share)
+    vectors = embedder.embed_documents([f"{c.context.splitlines()[-1]}\n{c.text[s:e]}" if c.context else c.text[s:e]
+                                        for c, s, e in candidates])
     # both unit length: dot product is cosine; each sentence keeps its best over the queries
     scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
     return [

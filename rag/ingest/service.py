@@ -62,6 +62,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 # Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
 EMBEDDING_RECIPE = "contextual-header-v1"
+TABLE_ROWS_RECIPE = "table-rows-v1"  # bump when rag.tables finds rows differently
 def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
 
@@ -72,6 +73,8 @@ def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
     if settings.dense_window_words:  # off: the key every corpus had before dense windows
         recipe += f"|windows-{settings.dense_window_words}-{settings.dense_window_overlap}"
+    if settings.table_rows:
+        recipe += f"|{TABLE_ROWS_RECIPE}"
     return hashlib.sha256(data + (recipe + family).encode()).hexdigest()
 
 
@@ -126,11 +129,11 @@ def ingest_file(
 
     doc = parse_pdf(data, fallback_name=path.stem)
     meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
-    drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+    drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap, tables=settings.table_rows)
     if not drafts:
         raise IngestError("no text to index after removing headers, footers and contents pages")
     windows = [dense_windows(d.text, settings.dense_window_words, settings.dense_window_overlap) for d in drafts]
-    texts = [contextual_text(d.text, meta.doc_name, d.section, d.subsection) for d in drafts]
+    texts = [contextual_text(d.text, meta.doc_name, d.section, d.subsection, d.context) for d in drafts]
     texts += [contextual_text(w, meta.doc_name, d.section, d.subsection) for d, ws in zip(drafts, windows) for w in ws]
     vectors = embedder.embed_documents(texts)
     key = document_key(meta)
@@ -212,7 +215,7 @@ def _record(path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDo
             chunk_index=d.chunk_index, text=d.text, doc_name=meta.doc_name, page_num=d.page_num,
             page_end=d.page_end, section=d.section, subsection=d.subsection, char_offset=d.char_offset,
             char_end=d.char_end, programs=list(meta.programs), version=meta.version,
-            effective_date=meta.effective_date, embedding=vec,
+            effective_date=meta.effective_date, embedding=vec, context=d.context,
         )
         for d, vec in zip(drafts, vectors)
     ]

@@ -93,6 +93,7 @@ class Chunk:
     char_end: int = 0
     programs: tuple[str, ...] = ()
     embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
+    context: str | None = None  # a table row's caption and column header, read with the row (rag.tables)
 
     @property
     def citation(self) -> Citation:

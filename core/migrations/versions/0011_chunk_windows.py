@@ -1,4 +1,5 @@
-"""Dense windows: extra vectors for the later words of a chunk longer than the encoder reads.
+"""Dense windows: extra vectors for the later words of a chunk longer than the encoder reads; a
+chunk's context (a table row's caption and column header).
 
 Window 0 of a chunk is its own `policy_chunks.embedding`; windows 1.. live here, each with an HNSW
 cosine index, and dense search scores a chunk by its best vector. Existing corpora have no rows
@@ -20,6 +21,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("policy_chunks", sa.Column("context", sa.Text))
     op.create_table(
         "policy_chunk_windows",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -37,3 +39,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("policy_chunk_windows")
+    op.drop_column("policy_chunks", "context")
