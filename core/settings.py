@@ -122,6 +122,12 @@ class Settings(BaseSettings):
     # Off-topic questions ("capital of France") score 0.16-0.25.
     answer_min_score: float = Field(0.61, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
     answer_max_sentences: int = Field(3, ge=1)
+    # A verifier over the top candidates when a provider is configured (rag/retrieval/verifier.py): an
+    # LLM reorders them and judges whether they answer; a "not answerable" verdict makes the answerer
+    # decline. "offline" = none. On a timeout or any provider error the offline order stands.
+    retrieval_verifier: Literal["offline", "openai", "ollama", "bedrock"] = "offline"
+    retrieval_verifier_timeout_s: float = Field(10.0, gt=0, le=300)
+    retrieval_verifier_candidates: int = Field(10, ge=1, le=40, description="top candidates the verifier reads")
 
     # LLM routing: one default provider, optionally overridden per agent with a JSON object,
     # e.g. AGENT_PROVIDERS='{"underwriting": "openai"}'.

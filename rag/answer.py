@@ -111,6 +111,8 @@ def compose_answer(
     question: str, result: RetrievalResult, *, embedder: Embedder, min_score: float, max_sentences: int
 ) -> Answer:
     """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
+    if result.answerable is False:  # the configured verifier judged that no candidate states the answer
+        return Answer(question, INSUFFICIENT_CONTEXT, (), result.chunks, result.trace)
     candidates = _candidates(result.chunks)
     chosen = _select(_score(answer_queries(question, result), candidates, embedder), min_score, max_sentences)
     contexts = {c.id: c.context for c, _, _ in candidates if c.context}

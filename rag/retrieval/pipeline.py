@@ -20,6 +20,7 @@ from rag.retrieval.paraphrase import LayTerms
 from rag.retrieval.rerank import Reranker
 from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter, dedupe
 from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
+from rag.retrieval.verifier import LLMVerifier, build_verifier
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Retriever:
         reranker: Reranker,
         settings: Settings,
         rewriter: Rewriter | None = None,
+        verifier: LLMVerifier | None = None,
     ):
         self._session_factory = session_factory
         self.embedder = embedder
@@ -52,6 +54,7 @@ class Retriever:
         self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
         self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
         self.bm25 = BM25Cache(settings.bm25_backend)
+        self.verifier = verifier
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
         """The top `k` chunks for `query` (optionally filtered), with the trace of every stage."""
@@ -72,12 +75,18 @@ class Retriever:
         stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
         diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
         stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
-        final, ms = _timed(lambda: self.reranker.rerank(query, diverse, k))
+        wanted = max(k, self.verifier.candidates) if self.verifier is not None else k
+        final, ms = _timed(lambda: self.reranker.rerank(query, diverse, wanted))
         stages.append(StageTrace("rerank", ms, hits=tuple(final), note=self.reranker.name))
+        answerable = None
+        if self.verifier is not None:
+            verdict, ms = _timed(lambda: self.verifier.verify(query, final, k))
+            final, answerable = verdict.hits, verdict.answerable
+            stages.append(StageTrace("verify", ms, hits=tuple(final), note=verdict.note))
         total = (time.perf_counter() - started) * 1000.0
         trace = RetrievalTrace(query, filters, k, tuple(stages), tuple(final), total)
         log.debug("retrieved %d chunks for %r in %.1f ms", len(final), query, total)
-        return RetrievalResult(query, tuple(final), trace)
+        return RetrievalResult(query, tuple(final), trace, answerable)
 
     def _variants(self, query: str) -> list[str]:
         """The original query (or, in replace mode, its lay-term expansion), then the rewriter's variants
@@ -125,5 +134,5 @@ def get_retriever() -> Retriever:
     settings = get_settings()
     return Retriever(
         session_factory=get_sessionmaker(), embedder=get_embedder(),
-        reranker=build_reranker(settings), settings=settings,
+        reranker=build_reranker(settings), settings=settings, verifier=build_verifier(settings),
     )
