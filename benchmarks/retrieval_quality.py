@@ -4,8 +4,10 @@ nDCG@10 per pipeline configuration, recall@5 per question kind (paraphrase inclu
     python benchmarks/retrieval_quality.py [--misses] [--sets dev,heldout] [--configs all|default]
 
 dev = seed_data/regulations/dev_questions.json over the rendered regulations (choose defaults here);
-held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only). Each set runs in
-its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`), freshly ingested; the app's data is
+held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only); blind =
+seed_data/regulations/blind_questions.json, everyday-words questions over the dev corpus written before
+any result (report only; `--sets dev,heldout,blind`). Each set runs in
+its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`, `lg_bench_rq_blind`), freshly ingested; the app's data is
 untouched. Retrieval metrics count answerable questions; abstention = share of unanswerable
 questions the offline answerer declines (rag.answer), shown next to the share of answerable ones it answers.
 
@@ -45,8 +47,11 @@ from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa:
 
 EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
 DEV_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "dev_questions.json"
+BLIND_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "blind_questions.json"
 SETS = {"dev": ("dev (regulations)", PROJECT_ROOT / "seed_data" / "regulations", DEV_PATH),
-        "heldout": ("held-out (policies)", None, EVAL_PATH)}  # None: settings.policy_dir
+        "heldout": ("held-out (policies)", None, EVAL_PATH),  # None: settings.policy_dir
+        # everyday-words questions over the dev corpus, written blind (issue 24): reported, never tuned on
+        "blind": ("blind (regulations, everyday words)", PROJECT_ROOT / "seed_data" / "regulations", BLIND_PATH)}
 KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
 DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
 
