@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     lay_term_mode: Literal["add", "replace"] = "replace"
     # also append the glossary's spelled-out form of each abbreviation (dev: acronym recall 0.50 -> 1.00)
     lay_term_acronyms: bool = True
+    # on: a question that restates one of the corpus's own definitions ("a way to avoid losing the
+    # house" ~ "Loss mitigation option means an alternative to foreclosure") is searched with the defined
+    # term appended; the glossary is mined from the documents (rag/retrieval/definitions.py), not written
+    definition_expansion: bool = False
+    definition_min_score: float = Field(0.55, ge=-1.0, le=1.0, description="cosine of question to definition")
+    definition_max_terms: int = Field(2, ge=1, le=5, description="defined terms appended at most")
     rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
     dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
     bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.settings import Settings, get_settings
 from rag.embeddings import Embedder
 from rag.retrieval.bm25 import BM25Cache, bm25_search
+from rag.retrieval.definitions import GlossaryCache
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.fusion import rrf
 from rag.retrieval.mmr import mmr
@@ -54,6 +55,7 @@ class Retriever:
         self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
         self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
         self.bm25 = BM25Cache(settings.bm25_backend)
+        self.definitions = GlossaryCache(embedder) if settings.definition_expansion else None
         self.verifier = verifier
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
@@ -66,9 +68,9 @@ class Retriever:
         filters = filters or Filters()
         started = time.perf_counter()
         stages: list[StageTrace] = []
-        variants, ms = _timed(lambda: self._variants(query))
-        stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
         with self._session_factory() as session:
+            variants, ms = _timed(lambda: self._variants(query, session))
+            stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
             lists = self._first_stage(session, variants, filters, stages)
         s = self.settings
         fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
@@ -88,11 +90,15 @@ class Retriever:
         log.debug("retrieved %d chunks for %r in %.1f ms", len(final), query, total)
         return RetrievalResult(query, tuple(final), trace, answerable)
 
-    def _variants(self, query: str) -> list[str]:
-        """The original query (or, in replace mode, its lay-term expansion), then the rewriter's variants
-        when on, then (in add mode) the lay-term variant."""
+    def _variants(self, query: str, session: Session) -> list[str]:
+        """The original query (or, in replace mode, its expansion by lay terms and mined definitions),
+        then the rewriter's variants when on, then (in add mode) the expanded variant."""
         variants = self.rewriter.variants(query) if self.settings.query_rewrite else [query]
         formal = self.lay_terms.formal_terms(query) if self.lay_terms is not None else []
+        if self.definitions is not None:
+            s = self.settings
+            formal += self.definitions.get(session=session).terms_for(
+                query, self.embedder.embed_query(query), min_score=s.definition_min_score, limit=s.definition_max_terms)
         if self._glossary is not None and not self.settings.query_rewrite:
             # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio"); with glossary
             # rewriting on, its own variants already carry them
