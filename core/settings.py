@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     # rag/retrieval/dense.py). 0 = one vector per chunk. Chosen on the development set (README).
     dense_window_words: int = Field(160, ge=0, description="words per extra dense window; 0 = off")
     dense_window_overlap: int = Field(40, ge=0, description="words shared by neighbouring dense windows")
+    dense_window_margin: float = Field(0.0, ge=0.0, le=1.0, description="cosine a later window concedes to a chunk's own vector")
     # Each row of a limits table (criteria and values under a column header) is also a chunk of its
     # own, with the table's caption and header as its context (rag/tables.py).
     table_rows: bool = True

@@ -26,17 +26,19 @@ def set_ef_search(*, session: Session, ef_search: int) -> None:
 
 
 def dense_search(
-    *, session: Session, query_vec: np.ndarray, k: int, filters: Filters | None = None
+    *, session: Session, query_vec: np.ndarray, k: int, filters: Filters | None = None, window_margin: float = 0.0
 ) -> list[ScoredChunk]:
     """The `k` chunks nearest to `query_vec` by the cosine of their best vector, best first;
-    score = that cosine similarity (ties keep the order of the chunks' own vectors)."""
+    score = that cosine similarity (ties keep the order of the chunks' own vectors). A later window
+    counts `window_margin` less than the chunk's own vector: a long chunk has more vectors, so more
+    chances to come near any query, and the margin keeps those chances from crowding out short chunks."""
     vec = np.asarray(query_vec, dtype=np.float32)
     chunks: dict[int, Chunk] = {}
     best: dict[int, float] = {}
     for chunk, score in _chunk_vectors(session, vec, k, filters):
         chunks[chunk.id], best[chunk.id] = chunk, score
     for chunk_id, score in _window_vectors(session, vec, k, filters):
-        best[chunk_id] = max(score, best.get(chunk_id, -2.0))
+        best[chunk_id] = max(score - window_margin, best.get(chunk_id, -2.0))
     chunks |= load_chunks(session=session, ids=[cid for cid in best if cid not in chunks])
     ranked = sorted((cid for cid in best if cid in chunks), key=lambda cid: -best[cid])  # stable
     return [ScoredChunk(chunks[cid], best[cid]) for cid in ranked[:k]]

@@ -119,7 +119,8 @@ class Retriever:
         lists: list[list[ScoredChunk]] = []
         for variant in variants:
             hits, ms = _timed(lambda: dense_search(
-                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters))
+                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters,
+                window_margin=s.dense_window_margin))
             stages.append(StageTrace("dense", ms, query=variant, hits=tuple(hits)))
             lists.append(hits)
             hits, ms = _timed(lambda: bm25_search(

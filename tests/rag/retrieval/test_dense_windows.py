@@ -94,3 +94,30 @@ def test_windows_follow_their_chunk_through_filters(tmp_path, empty_db, embedder
         session.execute(PolicyChunk.__table__.update().where(PolicyChunk.document_id == doc.id)
                         .values(superseded_at=doc.ingested_at))
         assert dense_search(session=session, query_vec=embedder.embed_query(QUESTION), k=3) == []
+
+
+def _vec(*xs: float) -> np.ndarray:
+    out = np.zeros(384, dtype=np.float32)
+    out[: len(xs)] = xs
+    return out / np.linalg.norm(out)
+
+
+@pytest.mark.integration
+def test_a_window_counts_its_margin_less_than_a_chunks_own_vector(empty_db):
+    """Chunk A's own vector scores 0.8 against the query; chunk B's later window scores 0.85: B wins
+    without a margin and loses with a margin of 0.1 (scored 0.75)."""
+    with empty_db() as session:
+        doc = PolicyDocument(file_name="m.pdf", content_hash="m".ljust(64, "0"), doc_name="M", programs=[], page_count=1)
+        a = PolicyChunk(chunk_index=0, text="a", doc_name="M", page_num=1, page_end=1, char_offset=0, char_end=1,
+                        programs=[], embedding=_vec(0.8, 0.6))
+        b = PolicyChunk(chunk_index=1, text="b", doc_name="M", page_num=1, page_end=1, char_offset=2, char_end=3,
+                        programs=[], embedding=_vec(0.0, 1.0))
+        b.windows = [PolicyChunkWindow(window_index=1, embedding=_vec(0.85, np.sqrt(1 - 0.85 ** 2)))]
+        doc.chunks = [a, b]
+        session.add(doc)
+        session.flush()
+        query = _vec(1.0)
+        plain = dense_search(session=session, query_vec=query, k=2)
+        margin = dense_search(session=session, query_vec=query, k=2, window_margin=0.1)
+    assert [h.chunk.text for h in plain] == ["b", "a"] and plain[0].score == pytest.approx(0.85, abs=1e-5)
+    assert [h.chunk.text for h in margin] == ["a", "b"] and margin[1].score == pytest.approx(0.75, abs=1e-5)
