@@ -6,16 +6,16 @@ cosine index, and dense search scores a chunk by its best vector. Existing corpo
 here until re-ingested (the ingest key includes the window settings, so `python -m rag.ingest`
 re-embeds them).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0021
+Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 from pgvector.sqlalchemy import Vector
 
-revision = "0011"
-down_revision = "0010"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
