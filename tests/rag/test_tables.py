@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from core.models import PolicyChunk
-from rag.answer import answer
+from rag.answer import answer, compose_answer
 from rag.ingest import ingest_paths
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
+from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
 from rag.tables import table_rows
 from tests.pdf_factory import write_table_pdf
+from tests.rag.test_answer import KeywordEmbedder
 
 HEADER = "Transaction Units Maximum LTV Minimum credit score Maximum DTI"
 CAPTION = "Table 3: Maximum LTV and minimum credit score by transaction"
@@ -58,6 +60,26 @@ def test_prose_headings_and_labels_are_not_tables():
              "Cushion: One-sixth of estimated annual disbursements\nSettlement: May 15\nFirst Payment: July 1\n"
              "8.1 Funding Fee\n8.2 Funding Fee Exemptions\n")
     assert table_rows(prose) == []
+
+
+def _result(*chunks: Chunk) -> RetrievalResult:
+    hits = tuple(ScoredChunk(c, 0.5) for c in chunks)
+    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), len(hits), (), hits, 1.0))
+
+
+@pytest.mark.unit
+def test_a_table_line_inside_a_longer_chunk_is_scored_under_its_header_like_its_row_chunk():
+    """The answerer reads a row under its column header; the same line quoted from the section's chunk
+    (not the row's own chunk) is read the same way, so its score does not depend on which chunk won."""
+    row = "Cash-out refinance 1 80% 660 40%"
+    section = Chunk(id=1, text=PAGE, doc_name="Guide", page_num=2, page_end=2)
+    row_chunk = Chunk(id=2, text=row, doc_name="Guide", page_num=2, page_end=2, context=f"{CAPTION}\n{HEADER}")
+    # KeywordEmbedder: a text reads "dti" only through the header ("... Maximum DTI")
+    quoted = compose_answer("DTI", _result(section), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
+    alone = compose_answer("DTI", _result(row_chunk), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
+    scores = {s.text: s.score for s in quoted.sentences}
+    assert row in scores and scores[row] == pytest.approx(alone.sentences[0].score) == pytest.approx(1.0)
+    assert {s.chunk_id for s in quoted.sentences} == {1}
 
 
 @pytest.fixture
