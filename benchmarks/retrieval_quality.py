@@ -4,8 +4,10 @@ nDCG@10 per pipeline configuration, recall@5 per question kind (paraphrase inclu
     python benchmarks/retrieval_quality.py [--misses] [--sets dev,heldout] [--configs all|default]
 
 dev = seed_data/regulations/dev_questions.json over the rendered regulations (choose defaults here);
-held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only). Each set runs in
-its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`), freshly ingested; the app's data is
+held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only); blind =
+seed_data/regulations/blind_questions.json, everyday-words questions over the dev corpus written before
+any result (report only; `--sets dev,heldout,blind`). Each set runs in
+its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`, `lg_bench_rq_blind`), freshly ingested; the app's data is
 untouched. Retrieval metrics count answerable questions; abstention = share of unanswerable
 questions the offline answerer declines (rag.answer), shown next to the share of answerable ones it answers.
 
@@ -18,6 +20,8 @@ already-hit page add nothing), divided by the ideal of every target at the top r
 Configurations are cumulative: dense only and BM25 only (the original query, one retriever each),
 hybrid RRF (both, fused; MMR lambda 1.0 keeps the fused order), +MMR, +rerank (only with a real
 cross-encoder: RERANKER_MODEL; also on hybrid RRF without MMR), +rewriting (the glossary variants).
+With RETRIEVAL_VERIFIER set (a configured LLM), one more row, "default + verifier", and its abstention
+are reported beside the offline ones; offline rows never use it.
 """
 
 from __future__ import annotations
@@ -42,11 +46,15 @@ from rag.retrieval import Chunk, Retriever, RetrievalTrace  # noqa: E402
 from rag.retrieval.bm25 import BM25Cache, bm25_search  # noqa: E402
 from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
+from rag.retrieval.verifier import build_verifier  # noqa: E402
 
 EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
 DEV_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "dev_questions.json"
+BLIND_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "blind_questions.json"
 SETS = {"dev": ("dev (regulations)", PROJECT_ROOT / "seed_data" / "regulations", DEV_PATH),
-        "heldout": ("held-out (policies)", None, EVAL_PATH)}  # None: settings.policy_dir
+        "heldout": ("held-out (policies)", None, EVAL_PATH),  # None: settings.policy_dir
+        # everyday-words questions over the dev corpus, written blind (issue 24): reported, never tuned on
+        "blind": ("blind (regulations, everyday words)", PROJECT_ROOT / "seed_data" / "regulations", BLIND_PATH)}
 KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
 DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
 
@@ -111,7 +119,8 @@ def single_retriever(kind: str, *, session_factory: sessionmaker[Session], embed
                 hits = bm25_search(session=session, index=cache.get(session=session), query=question, k=DEPTH)
             else:
                 set_ef_search(session=session, ef_search=settings.hnsw_ef_search)
-                hits = dense_search(session=session, query_vec=embedder.embed_query(question), k=DEPTH)
+                hits = dense_search(session=session, query_vec=embedder.embed_query(question), k=DEPTH,
+                                    window_margin=settings.dense_window_margin)
         return [h.chunk for h in hits]
 
     return search
@@ -146,6 +155,10 @@ def configurations(session_factory: sessionmaker[Session], embedder: Embedder, s
         is_default = (rewrite, lambda_) == (settings.query_rewrite, settings.mmr_lambda) and not reranked
         rows[label + (" (default)" if is_default else "")] = retriever(
             reranker if reranked else NoOpReranker(), query_rewrite=rewrite, mmr_lambda=lambda_)
+    verifier = build_verifier(settings)
+    if verifier is not None:  # only where RETRIEVAL_VERIFIER names a provider: never part of the offline rows
+        rows[f"default + verifier ({verifier.name})"] = pipeline(Retriever(
+            session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings, verifier=verifier))
     return rows
 
 
@@ -221,6 +234,13 @@ def run_set(key: str, settings: Settings, embedder: Embedder, reranker: Reranker
         by_kind[name] = {kind: [recall_at(r, q.targets, 5) for q, r in results if q.kind == kind] for kind in KINDS}
     default = Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings)
     abstain = abstention(default, questions, unanswerable_questions(path))
+    verifier = build_verifier(settings)
+    if verifier is not None:
+        verified = Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
+                             settings=settings, verifier=verifier)
+        abstain_verified = abstention(verified, questions, unanswerable_questions(path))
+        print(f"{label}: with the verifier ({verifier.name}): abstention {abstain_verified[0]:.2f}, "
+              f"answered {abstain_verified[1]:.2f}", flush=True)
     if misses:
         print(f"\n{label}")
         report_misses(default, questions)

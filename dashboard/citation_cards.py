@@ -43,6 +43,8 @@ def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: s
     with st.container(border=True):
         st.markdown(citation_heading(doc_name, page_num, section))
         st.markdown("> " + " ".join(quote.split()))
+        if detail is not None and detail.context:  # a table row: the caption and column header it is read under
+            st.caption("Table: " + " / ".join(detail.context.splitlines()))
         if detail is None:
             st.warning("The cited chunk is no longer in the knowledge base (the policy was re-ingested), "
                        "so the page cannot be shown.")

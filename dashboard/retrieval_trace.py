@@ -13,7 +13,8 @@ from rag.retrieval.store import ChunkDetail
 SNIPPET_CHARS = 160
 HIT_COLUMNS = ["Rank", "Score", "Document", "Page", "Section", "Chunk", "Text"]
 FIRST_STAGE = {"dense": "Dense (pgvector cosine)", "bm25": "BM25 (keywords)"}
-LATER_STAGES = {"rrf": "Fused (reciprocal rank fusion)", "mmr": "Diversified (MMR)", "rerank": "Reranked (final)"}
+LATER_STAGES = {"rrf": "Fused (reciprocal rank fusion)", "mmr": "Diversified (MMR)", "rerank": "Reranked (final)",
+                "verify": "Verified by the configured LLM (replaces the reranked list)"}
 
 
 def trace_chunk_ids(trace: Mapping[str, Any]) -> set[int]:
@@ -35,6 +36,8 @@ def hits_frame(hits: list[Mapping[str, Any]], chunks: Mapping[int, ChunkDetail])
             rows.append([hit["rank"], hit["score"], "(chunk no longer in the corpus)", "", "", hit["id"], ""])
             continue
         snippet = " ".join(detail.text.split())
+        if detail.context:  # a table row: its caption and column header first
+            snippet = " ".join(detail.context.split()) + " | " + snippet
         snippet = snippet if len(snippet) <= SNIPPET_CHARS else snippet[:SNIPPET_CHARS].rstrip() + "..."
         rows.append([hit["rank"], hit["score"], detail.doc_name, _pages(detail), detail.where, detail.id, snippet])
     return pd.DataFrame(rows, columns=HIT_COLUMNS)

@@ -15,6 +15,7 @@ from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever, get_retriever
 from rag.retrieval.rewrite import dedupe
 from rag.retrieval.types import Chunk, Citation, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.tables import table_rows
 
 INSUFFICIENT_CONTEXT = "Insufficient context: no passage in the policy library answers this question closely enough."
 MIN_SENTENCE_WORDS = 5  # shorter fragments are headings or table cells, not statements
@@ -111,22 +112,43 @@ def compose_answer(
     question: str, result: RetrievalResult, *, embedder: Embedder, min_score: float, max_sentences: int
 ) -> Answer:
     """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
+    if result.answerable is False:  # the configured verifier judged that no candidate states the answer
+        return Answer(question, INSUFFICIENT_CONTEXT, (), result.chunks, result.trace)
     candidates = _candidates(result.chunks)
     chosen = _select(_score(answer_queries(question, result), candidates, embedder), min_score, max_sentences)
-    text = " ".join(" ".join(s.text.split()) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
+    contexts = {c.id: c.context for c, _, _, _ in candidates if c.context}
+    text = " ".join(_readable(s, contexts.get(s.chunk_id)) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
     return Answer(question, text, tuple(chosen), result.chunks, result.trace)
 
 
-def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int]]:
+def _readable(sentence: AnswerSentence, context: str | None) -> str:
+    """A quoted sentence on one line; a table row after its caption and column header ("... Maximum LTV: Purchase 1 97%")."""
+    text = " ".join(sentence.text.split())
+    return f"[{' / '.join(context.splitlines())}] {text}" if context else text
+
+
+def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int, str | None]]:
+    """Sentences of the chunks, each once, with the column header a table row is read under (else
+    None); a table row (a chunk with context) is one candidate whole."""
     seen: set[str] = set()
     out = []
     for hit in chunks:
-        for start, end in split_sentences(hit.chunk.text):
+        for start, end, header in _spans(hit.chunk):
             key = " ".join(hit.chunk.text[start:end].split())
             if key not in seen:  # overlapping chunks repeat sentences
                 seen.add(key)
-                out.append((hit.chunk, start, end))
+                out.append((hit.chunk, start, end, header))
     return out
+
+
+def _spans(chunk: Chunk) -> list[tuple[int, int, str | None]]:
+    """A row chunk whole under its header; else the chunk's sentences, a line of a table in it under
+    that table's header (the same line read the same way whichever chunk carries it)."""
+    if chunk.context:
+        return [(0, len(chunk.text), chunk.context.splitlines()[-1])]
+    rows = table_rows(chunk.text)
+    return [(s, e, next((r.header for r in rows if r.start <= s and e <= r.end), None))
+            for s, e in split_sentences(chunk.text)]
 
 
 def answer_queries(question: str, result: RetrievalResult) -> list[str]:
@@ -141,16 +163,19 @@ def answer_queries(question: str, result: RetrievalResult) -> list[str]:
 
 
 def _score(
-    queries: Sequence[str], candidates: list[tuple[Chunk, int, int]], embedder: Embedder
+    queries: Sequence[str], candidates: list[tuple[Chunk, int, int, str | None]], embedder: Embedder
 ) -> list[AnswerSentence]:
     if not candidates:
         return []
-    vectors = embedder.embed_documents([c.text[s:e] for c, s, e in candidates])
+    # a table row is scored as it is read: under its column header (a row chunk's context's last
+    # line; a caption adds words the question may not share)
+    vectors = embedder.embed_documents([f"{header}\n{c.text[s:e]}" if header else c.text[s:e]
+                                        for c, s, e, header in candidates])
     # both unit length: dot product is cosine; each sentence keeps its best over the queries
     scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
     return [
         AnswerSentence(chunk.text[s:e], float(score), chunk.id, s, e, _sentence_citation(chunk, s, e))
-        for (chunk, s, e), score in zip(candidates, np.asarray(scores))
+        for (chunk, s, e, _), score in zip(candidates, np.asarray(scores))
     ]
 
 

@@ -11,6 +11,7 @@ import bisect
 import re
 
 from rag.structure import find_headings  # noqa: F401  (re-exported: the chunker's heading finder)
+from rag.tables import table_rows
 from rag.types import ChunkDraft, ParsedDocument
 
 _WORD = re.compile(r"\S+")
@@ -114,33 +115,61 @@ def _has_body(segment: str) -> bool:
     return bool(rest.strip()) or len(first.split()) > 12
 
 
-def chunk_document(doc: ParsedDocument, *, size: int, overlap: int) -> list[ChunkDraft]:
-    """Cut a parsed document into chunks, each remembering its pages and section."""
+def chunk_document(doc: ParsedDocument, *, size: int, overlap: int, tables: bool = False) -> list[ChunkDraft]:
+    """Cut a parsed document into chunks, each remembering its pages and section.
+
+    `tables`: also one chunk per table row (rag.tables) after the word windows, its caption and
+    column header as context; not on the title page of a longer document (its title, version and
+    date lines read like a table).
+    """
     drafts: list[ChunkDraft] = []
+    rows: list[tuple[int, int, str | None, str | None, str]] = []
+    after_title = doc.page_starts[1] if len(doc.page_starts) > 1 else 0
     for seg_start, seg_end, section, subsection in _segments(doc):
-        for start, end in chunk_words(doc.text[seg_start:seg_end], size, overlap):
-            lo, hi = seg_start + start, seg_start + end
-            drafts.append(
-                ChunkDraft(
-                    chunk_index=len(drafts),
-                    text=doc.text[lo:hi],
-                    page_num=doc.pages[bisect.bisect_right(doc.page_starts, lo) - 1].page_num,
-                    page_end=doc.pages[bisect.bisect_right(doc.page_starts, hi - 1) - 1].page_num,
-                    section=section,
-                    subsection=subsection,
-                    char_offset=lo,
-                    char_end=hi,
-                )
-            )
+        segment = doc.text[seg_start:seg_end]
+        for start, end in chunk_words(segment, size, overlap):
+            drafts.append(_draft(doc, len(drafts), seg_start + start, seg_start + end, section, subsection))
+        if tables:
+            rows += [(seg_start + r.start, seg_start + r.end, section, subsection, r.context)
+                     for r in table_rows(segment) if seg_start + r.start >= after_title]
+    for lo, hi, section, subsection, context in rows:
+        drafts.append(_draft(doc, len(drafts), lo, hi, section, subsection, context))
     return drafts
 
 
-def contextual_text(text: str, doc_name: str, section: str | None, subsection: str | None) -> str:
+def _draft(doc: ParsedDocument, index: int, lo: int, hi: int, section: str | None, subsection: str | None,
+           context: str | None = None) -> ChunkDraft:
+    return ChunkDraft(
+        chunk_index=index,
+        text=doc.text[lo:hi],
+        page_num=doc.pages[bisect.bisect_right(doc.page_starts, lo) - 1].page_num,
+        page_end=doc.pages[bisect.bisect_right(doc.page_starts, hi - 1) - 1].page_num,
+        section=section,
+        subsection=subsection,
+        char_offset=lo,
+        char_end=hi,
+        context=context,
+    )
+
+
+def dense_windows(text: str, size: int, overlap: int) -> list[str]:
+    """The later windows of a chunk for dense search: word windows of `size` words sharing `overlap`,
+    without the first (the chunk's own vector reads the chunk from its start). Empty when `size` is 0
+    or the chunk fits in one window."""
+    if size <= 0:
+        return []
+    return [text[start:end] for start, end in chunk_words(text, size, overlap)[1:]]
+
+
+def contextual_text(text: str, doc_name: str, section: str | None, subsection: str | None,
+                    context: str | None = None) -> str:
     """What the retrievers index for a chunk: its document and section headings, then its text.
 
     A chunk rarely repeats the name of its program ("Conventional...") or its section title, yet
     questions use them; prefixing them ("contextual chunk headers") lets dense and BM25 search see
-    them. The stored chunk text, which citations quote, stays the verbatim slice.
+    them. The stored chunk text, which citations quote, stays the verbatim slice. A table row's
+    `context` (its caption and column header) goes between the headings and the row.
     """
     header = " / ".join(part for part in (doc_name, section, subsection) if part)
-    return f"{header}\n{text}" if header else text
+    body = f"{context}\n{text}" if context else text
+    return f"{header}\n{body}" if header else body

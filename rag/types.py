@@ -80,3 +80,4 @@ class ChunkDraft:
     subsection: str | None
     char_offset: int
     char_end: int
+    context: str | None = None  # a table row's caption and column header (rag.tables); not part of `text`

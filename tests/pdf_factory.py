@@ -112,3 +112,28 @@ def write_scanned_pdf(path: Path, pages: int = 2) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def write_table_pdf(
+    path: Path,
+    *,
+    title: str,
+    heading: str,
+    prose: list[str],
+    caption: str,
+    rows: list[list[str]],
+    after: list[str] = (),
+) -> Path:
+    """A title page, then a page with a numbered heading, prose paragraphs, a captioned table drawn by
+    reportlab (`rows[0]` is the column header) and more prose: a limits table as guides print them."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    styles = getSampleStyleSheet()
+    doc = SimpleDocTemplate(str(path), pagesize=LETTER, title=title, invariant=1)
+    story = [Paragraph(title, styles["Title"]), Paragraph("Version 1.0", styles["BodyText"]),
+             Paragraph("Effective date: January 1, 2026", styles["BodyText"]), PageBreak(),
+             Paragraph(heading, styles["Heading1"]), *(Paragraph(p, styles["BodyText"]) for p in prose),
+             Paragraph(caption, styles["BodyText"]), Table(rows), *(Paragraph(p, styles["BodyText"]) for p in after)]
+    doc.build(story)
+    return path

@@ -23,9 +23,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import IngestError
-from core.models import PolicyChunk, PolicyDocument, PolicyPage
+from core.models import PolicyChunk, PolicyChunkWindow, PolicyDocument, PolicyPage
 from core.settings import Settings
-from rag.chunking import chunk_document, contextual_text
+from rag.chunking import chunk_document, contextual_text, dense_windows
 from rag.embeddings import Embedder, backend_family, ingest_backend, vector_family
 from rag.pdf import parse_pdf
 from rag.types import ChunkDraft, DocumentMeta, ParsedDocument
@@ -62,6 +62,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 # Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
 EMBEDDING_RECIPE = "contextual-header-v1"
+TABLE_ROWS_RECIPE = "table-rows-v1"  # bump when rag.tables finds rows differently
 def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
 
@@ -70,6 +71,10 @@ def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     the vector family or the recipe re-chunks and re-embeds it on the next ingest.
     """
     recipe = f"{EMBEDDING_RECIPE}|{settings.embedding_model}|{settings.chunk_size}|{settings.chunk_overlap}"
+    if settings.dense_window_words:  # off: the key every corpus had before dense windows
+        recipe += f"|windows-{settings.dense_window_words}-{settings.dense_window_overlap}"
+    if settings.table_rows:
+        recipe += f"|{TABLE_ROWS_RECIPE}"
     return hashlib.sha256(data + (recipe + family).encode()).hexdigest()
 
 
@@ -124,13 +129,17 @@ def ingest_file(
 
     doc = parse_pdf(data, fallback_name=path.stem)
     meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
-    drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+    drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap, tables=settings.table_rows)
     if not drafts:
         raise IngestError("no text to index after removing headers, footers and contents pages")
-    vectors = embedder.embed_documents([contextual_text(d.text, meta.doc_name, d.section, d.subsection) for d in drafts])
+    windows = [dense_windows(d.text, settings.dense_window_words, settings.dense_window_overlap) for d in drafts]
+    texts = [contextual_text(d.text, meta.doc_name, d.section, d.subsection, d.context) for d in drafts]
+    texts += [contextual_text(w, meta.doc_name, d.section, d.subsection) for d, ws in zip(drafts, windows) for w in ws]
+    vectors = embedder.embed_documents(texts)
     key = document_key(meta)
     previous = _supersede(session, key)
-    record = _record(path, digest, key, meta, doc, drafts, vectors)
+    record = _record(path, digest, key, meta, doc, drafts, vectors[:len(drafts)])
+    _attach_windows(record.chunks, windows, vectors[len(drafts):])
     session.add(record)
     session.flush()
     archive_pdf(data, digest, settings)
@@ -206,11 +215,20 @@ def _record(path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDo
             chunk_index=d.chunk_index, text=d.text, doc_name=meta.doc_name, page_num=d.page_num,
             page_end=d.page_end, section=d.section, subsection=d.subsection, char_offset=d.char_offset,
             char_end=d.char_end, programs=list(meta.programs), version=meta.version,
-            effective_date=meta.effective_date, embedding=vec,
+            effective_date=meta.effective_date, embedding=vec, context=d.context,
         )
         for d, vec in zip(drafts, vectors)
     ]
     return record
+
+
+def _attach_windows(chunks: list[PolicyChunk], windows: list[list[str]], vectors) -> None:
+    """Give each chunk its extra window vectors (numbered from 1; window 0 is the chunk's own)."""
+    at = 0
+    for chunk, texts in zip(chunks, windows):
+        chunk.windows = [PolicyChunkWindow(window_index=i, embedding=vectors[at + i - 1])
+                         for i in range(1, len(texts) + 1)]
+        at += len(texts)
 
 
 def ingest_paths(

@@ -182,10 +182,10 @@ class BM25Cache:
         started = time.perf_counter()
         stmt = select(PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.programs,
                       PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.version, PolicyChunk.valid_from,
-                      PolicyChunk.superseded_at)
+                      PolicyChunk.superseded_at, PolicyChunk.context)
         rows, lives = [], []
         for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000)):
-            rows.append((r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection), r.doc_name, r.programs))
+            rows.append((r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection, r.context), r.doc_name, r.programs))
             lives.append((r.version, r.valid_from, r.superseded_at))
         index = BM25Index.build(rows, backend=self.backend, fingerprint=fingerprint,
                                 lifetimes=ChunkLifetimes.from_rows(lives))

@@ -1,4 +1,9 @@
-"""Dense retrieval: pgvector cosine distance (`<=>`, HNSW index) with metadata filters."""
+"""Dense retrieval: pgvector cosine distance (`<=>`, HNSW index) with metadata filters.
+
+A chunk longer than the encoder reads has more vectors than its own (`policy_chunk_windows`, one
+per later window of its words); a chunk scores by its best vector (max-sim), so a fact in the
+second half of a long chunk is found as well as one in its first lines.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import PolicyChunk
-from rag.retrieval.store import CHUNK_COLUMNS, chunk_from_row, filter_clause
-from rag.retrieval.types import Filters, ScoredChunk
+from core.models import PolicyChunk, PolicyChunkWindow
+from rag.retrieval.store import CHUNK_COLUMNS, chunk_from_row, filter_clause, load_chunks
+from rag.retrieval.types import Chunk, Filters, ScoredChunk
 
 
 def set_ef_search(*, session: Session, ef_search: int) -> None:
@@ -21,17 +26,44 @@ def set_ef_search(*, session: Session, ef_search: int) -> None:
 
 
 def dense_search(
-    *, session: Session, query_vec: np.ndarray, k: int, filters: Filters | None = None
+    *, session: Session, query_vec: np.ndarray, k: int, filters: Filters | None = None, window_margin: float = 0.0
 ) -> list[ScoredChunk]:
-    """The `k` chunks nearest to `query_vec` by cosine, best first; score = cosine similarity."""
-    distance = PolicyChunk.embedding.cosine_distance(np.asarray(query_vec, dtype=np.float32))
+    """The `k` chunks nearest to `query_vec` by the cosine of their best vector, best first;
+    score = that cosine similarity (ties keep the order of the chunks' own vectors). A later window
+    counts `window_margin` less than the chunk's own vector: a long chunk has more vectors, so more
+    chances to come near any query, and the margin keeps those chances from crowding out short chunks."""
+    vec = np.asarray(query_vec, dtype=np.float32)
+    chunks: dict[int, Chunk] = {}
+    best: dict[int, float] = {}
+    for chunk, score in _chunk_vectors(session, vec, k, filters):
+        chunks[chunk.id], best[chunk.id] = chunk, score
+    for chunk_id, score in _window_vectors(session, vec, k, filters):
+        best[chunk_id] = max(score - window_margin, best.get(chunk_id, -2.0))
+    chunks |= load_chunks(session=session, ids=[cid for cid in best if cid not in chunks])
+    ranked = sorted((cid for cid in best if cid in chunks), key=lambda cid: -best[cid])  # stable
+    return [ScoredChunk(chunks[cid], best[cid]) for cid in ranked[:k]]
+
+
+def _chunk_vectors(session: Session, vec: np.ndarray, k: int, filters: Filters | None) -> list[tuple[Chunk, float]]:
+    """The `k` chunks whose own vector (window 0) is nearest, with their cosine."""
+    distance = PolicyChunk.embedding.cosine_distance(vec)
     stmt = (
         select(*CHUNK_COLUMNS, PolicyChunk.embedding, distance.label("distance"))
         .where(filter_clause(filters))
         .order_by(distance)
         .limit(k)
     )
-    return [
-        ScoredChunk(chunk_from_row(row, row.embedding), 1.0 - float(row.distance))
-        for row in session.execute(stmt)
-    ]
+    return [(chunk_from_row(row, row.embedding), 1.0 - float(row.distance)) for row in session.execute(stmt)]
+
+
+def _window_vectors(session: Session, vec: np.ndarray, k: int, filters: Filters | None) -> list[tuple[int, float]]:
+    """(chunk id, cosine) of the `k` nearest later windows whose chunks pass `filters`."""
+    distance = PolicyChunkWindow.embedding.cosine_distance(vec)
+    stmt = (
+        select(PolicyChunkWindow.chunk_id, distance.label("distance"))
+        .join(PolicyChunk, PolicyChunk.id == PolicyChunkWindow.chunk_id)
+        .where(filter_clause(filters))
+        .order_by(distance)
+        .limit(k)
+    )
+    return [(row.chunk_id, 1.0 - float(row.distance)) for row in session.execute(stmt)]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.settings import Settings, get_settings
 from rag.embeddings import Embedder
 from rag.retrieval.bm25 import BM25Cache, bm25_search
+from rag.retrieval.definitions import GlossaryCache
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.fusion import rrf
 from rag.retrieval.mmr import mmr
@@ -20,6 +21,7 @@ from rag.retrieval.paraphrase import LayTerms
 from rag.retrieval.rerank import Reranker
 from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter, dedupe
 from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
+from rag.retrieval.verifier import LLMVerifier, build_verifier
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ class Retriever:
         reranker: Reranker,
         settings: Settings,
         rewriter: Rewriter | None = None,
+        verifier: LLMVerifier | None = None,
     ):
         self._session_factory = session_factory
         self.embedder = embedder
@@ -52,6 +55,8 @@ class Retriever:
         self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
         self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
         self.bm25 = BM25Cache(settings.bm25_backend)
+        self.definitions = GlossaryCache(embedder) if settings.definition_expansion else None
+        self.verifier = verifier
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 5) -> RetrievalResult:
         """The top `k` chunks for `query` (optionally filtered), with the trace of every stage."""
@@ -63,27 +68,37 @@ class Retriever:
         filters = filters or Filters()
         started = time.perf_counter()
         stages: list[StageTrace] = []
-        variants, ms = _timed(lambda: self._variants(query))
-        stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
         with self._session_factory() as session:
+            variants, ms = _timed(lambda: self._variants(query, session))
+            stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
             lists = self._first_stage(session, variants, filters, stages)
         s = self.settings
         fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
         stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
         diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
         stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
-        final, ms = _timed(lambda: self.reranker.rerank(query, diverse, k))
+        wanted = max(k, self.verifier.candidates) if self.verifier is not None else k
+        final, ms = _timed(lambda: self.reranker.rerank(query, diverse, wanted))
         stages.append(StageTrace("rerank", ms, hits=tuple(final), note=self.reranker.name))
+        answerable = None
+        if self.verifier is not None:
+            verdict, ms = _timed(lambda: self.verifier.verify(query, final, k))
+            final, answerable = verdict.hits, verdict.answerable
+            stages.append(StageTrace("verify", ms, hits=tuple(final), note=verdict.note))
         total = (time.perf_counter() - started) * 1000.0
         trace = RetrievalTrace(query, filters, k, tuple(stages), tuple(final), total)
         log.debug("retrieved %d chunks for %r in %.1f ms", len(final), query, total)
-        return RetrievalResult(query, tuple(final), trace)
+        return RetrievalResult(query, tuple(final), trace, answerable)
 
-    def _variants(self, query: str) -> list[str]:
-        """The original query (or, in replace mode, its lay-term expansion), then the rewriter's variants
-        when on, then (in add mode) the lay-term variant."""
+    def _variants(self, query: str, session: Session) -> list[str]:
+        """The original query (or, in replace mode, its expansion by lay terms and mined definitions),
+        then the rewriter's variants when on, then (in add mode) the expanded variant."""
         variants = self.rewriter.variants(query) if self.settings.query_rewrite else [query]
         formal = self.lay_terms.formal_terms(query) if self.lay_terms is not None else []
+        if self.definitions is not None:
+            s = self.settings
+            formal += self.definitions.get(session=session).terms_for(
+                query, self.embedder.embed_query(query), min_score=s.definition_min_score, limit=s.definition_max_terms)
         if self._glossary is not None and not self.settings.query_rewrite:
             # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio"); with glossary
             # rewriting on, its own variants already carry them
@@ -104,7 +119,8 @@ class Retriever:
         lists: list[list[ScoredChunk]] = []
         for variant in variants:
             hits, ms = _timed(lambda: dense_search(
-                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters))
+                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters,
+                window_margin=s.dense_window_margin))
             stages.append(StageTrace("dense", ms, query=variant, hits=tuple(hits)))
             lists.append(hits)
             hits, ms = _timed(lambda: bm25_search(
@@ -125,5 +141,5 @@ def get_retriever() -> Retriever:
     settings = get_settings()
     return Retriever(
         session_factory=get_sessionmaker(), embedder=get_embedder(),
-        reranker=build_reranker(settings), settings=settings,
+        reranker=build_reranker(settings), settings=settings, verifier=build_verifier(settings),
     )

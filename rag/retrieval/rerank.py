@@ -32,7 +32,7 @@ def domain_reranker_dir(settings: Settings) -> Path:
 
 def contextual_pair_text(chunk: Chunk) -> str:
     """A chunk with its document and section headings, as the domain reranker is trained to read it."""
-    return contextual_text(chunk.text, chunk.doc_name, chunk.section, chunk.subsection)
+    return contextual_text(chunk.text, chunk.doc_name, chunk.section, chunk.subsection, chunk.context)
 
 
 class Reranker(Protocol):

@@ -20,7 +20,7 @@ from rag.retrieval.types import Chunk, Filters
 CHUNK_COLUMNS = (
     PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.page_num, PolicyChunk.page_end,
     PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.char_offset, PolicyChunk.char_end,
-    PolicyChunk.programs,
+    PolicyChunk.programs, PolicyChunk.context,
 )
 
 Fingerprint = str  # rag.ingest.fingerprint.corpus_fingerprint
@@ -41,6 +41,7 @@ class ChunkDetail:
     version: str | None = None
     superseded_at: datetime | None = None  # set when a newer version of the document replaced this one
     content_hash: str | None = None  # names the version's archived PDF (Settings.document_archive_dir)
+    context: str | None = None  # a table row's caption and column header (rag.tables)
 
     @property
     def where(self) -> str:
@@ -81,7 +82,7 @@ def chunk_from_row(row: Any, embedding: Any = None) -> Chunk:
     return Chunk(
         id=row.id, text=row.text, doc_name=row.doc_name, page_num=row.page_num, page_end=row.page_end,
         section=row.section, subsection=row.subsection, char_offset=row.char_offset, char_end=row.char_end,
-        programs=tuple(row.programs or ()), embedding=vector,
+        programs=tuple(row.programs or ()), embedding=vector, context=row.context,
     )
 
 
@@ -101,7 +102,7 @@ def chunk_details(*, session: Session, ids: Iterable[int]) -> dict[int, ChunkDet
     rows = session.execute(
         select(PolicyChunk.id, PolicyChunk.doc_name, PolicyDocument.file_name, PolicyChunk.page_num,
                PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text,
-               PolicyChunk.version, PolicyChunk.superseded_at, PolicyDocument.content_hash)
+               PolicyChunk.version, PolicyChunk.superseded_at, PolicyDocument.content_hash, PolicyChunk.context)
         .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
         .where(PolicyChunk.id.in_(wanted))
     )

@@ -93,6 +93,7 @@ class Chunk:
     char_end: int = 0
     programs: tuple[str, ...] = ()
     embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
+    context: str | None = None  # a table row's caption and column header, read with the row (rag.tables)
 
     @property
     def citation(self) -> Citation:
@@ -112,7 +113,7 @@ class ScoredChunk:
 class StageTrace:
     """One stage's output: its ranked hits (or, for rewriting, the query variants) and its time."""
 
-    stage: str  # rewrite | dense | bm25 | rrf | mmr | rerank
+    stage: str  # rewrite | dense | bm25 | rrf | mmr | rerank | verify (only with a configured verifier)
     ms: float
     query: str | None = None  # the variant a retriever list belongs to
     hits: tuple[ScoredChunk, ...] = ()
@@ -171,6 +172,8 @@ class RetrievalResult:
     query: str
     chunks: tuple[ScoredChunk, ...]
     trace: RetrievalTrace
+    # the configured verifier's judgement (rag.retrieval.verifier); None without one or when it fell back
+    answerable: bool | None = None
 
     @property
     def citations(self) -> list[Citation]:

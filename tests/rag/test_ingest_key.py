@@ -16,15 +16,27 @@ DATA = b"%PDF-1.7 a policy guide"
 # The key every corpus was ingested under before the backend became part of it.
 TODAY = hashlib.sha256(DATA + b"contextual-header-v1|all-MiniLM-L6-v2|512|50").hexdigest()
 SETTINGS = Settings(_env_file=None)
+NO_WINDOWS = Settings(_env_file=None, dense_window_words=0, table_rows=False)  # the recipe before issue 24
 
 
-def _key(backend: str) -> str:
-    return ingest_key(DATA, SETTINGS, backend_family(backend))
+def _key(backend: str, settings: Settings = NO_WINDOWS) -> str:
+    return ingest_key(DATA, settings, backend_family(backend))
 
 
 @pytest.mark.parametrize("backend", ["torch", "torch-bf16", "onnx", "openvino"])
 def test_backends_with_the_same_vectors_keep_todays_key(backend):
     assert _key(backend) == TODAY
+
+
+def test_dense_windows_are_part_of_the_key():
+    """A corpus embedded without windows (or with others) is re-embedded once windows are configured."""
+    other = SETTINGS.model_copy(update={"dense_window_words": SETTINGS.dense_window_words + 20})
+    keys = {_key("torch"), _key("torch", SETTINGS), _key("torch", other)}
+    assert len(keys) == 3 and SETTINGS.dense_window_words > 0
+
+
+def test_table_rows_are_part_of_the_key():
+    assert _key("torch", NO_WINDOWS.model_copy(update={"table_rows": True})) != _key("torch")
 
 
 def test_each_int8_copy_gets_its_own_key():

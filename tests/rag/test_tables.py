@@ -1,0 +1,118 @@
+"""Limit tables as facts: rows found in page text with their header and caption, stored as chunks of
+their own, retrieved and quoted with their page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.models import PolicyChunk
+from rag.answer import answer, compose_answer
+from rag.ingest import ingest_paths
+from rag.retrieval import Retriever
+from rag.retrieval.rerank import NoOpReranker
+from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.tables import table_rows
+from tests.pdf_factory import write_table_pdf
+from tests.rag.test_answer import KeywordEmbedder
+
+HEADER = "Transaction Units Maximum LTV Minimum credit score Maximum DTI"
+CAPTION = "Table 3: Maximum LTV and minimum credit score by transaction"
+PAGE = f"""The limits below apply to every conventional loan in this guide.
+{CAPTION}
+{HEADER}
+Purchase 1 97% 620 45%
+Purchase 2-4 85% 680 43%
+Rate/term refinance 1 95% 640 45%
+Cash-out refinance 1 80% 660 40%
+Loans outside these limits are referred to a senior underwriter for review before any decision is made."""
+
+
+def _texts(text: str) -> list[tuple[str, str]]:
+    return [(text[r.start:r.end], r.context) for r in table_rows(text)]
+
+
+@pytest.mark.unit
+def test_each_row_is_found_with_its_caption_and_header():
+    rows = _texts(PAGE)
+    assert [t for t, _ in rows] == ["Purchase 1 97% 620 45%", "Purchase 2-4 85% 680 43%",
+                                    "Rate/term refinance 1 95% 640 45%", "Cash-out refinance 1 80% 660 40%"]
+    assert {c for _, c in rows} == {f"{CAPTION}\n{HEADER}"}
+
+
+@pytest.mark.unit
+def test_a_wrapped_criterion_stays_one_row_and_a_continued_table_keeps_its_header():
+    text = ("12. Summary of Limits\nThe table restates the main limits.\nRequirement Limit\nMinimum credit score 620\n"
+            "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer\n"
+            "Second home 90% LTV (one unit only)\n\nRequirement Limit\nCash-out refinance 80% LTV\n"
+            "13. Exceptions\nNo one may approve an exception.")
+    rows = _texts(text)
+    assert [t for t, _ in rows] == [
+        "Minimum credit score 620", "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer",
+        "Second home 90% LTV (one unit only)", "Cash-out refinance 80% LTV"]
+    assert {c for _, c in rows} == {"Requirement Limit"}
+
+
+@pytest.mark.unit
+def test_prose_headings_and_labels_are_not_tables():
+    prose = ("4.2 Maximum LTV\nThe maximum LTV for a one-unit primary residence purchase or rate/term refinance is 97% for\n"
+             "first-time homebuyers and 95% for all other borrowers. Loans above 95% LTV must be fixed-rate.\n"
+             "Cushion: One-sixth of estimated annual disbursements\nSettlement: May 15\nFirst Payment: July 1\n"
+             "8.1 Funding Fee\n8.2 Funding Fee Exemptions\n")
+    assert table_rows(prose) == []
+
+
+def _result(*chunks: Chunk) -> RetrievalResult:
+    hits = tuple(ScoredChunk(c, 0.5) for c in chunks)
+    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), len(hits), (), hits, 1.0))
+
+
+@pytest.mark.unit
+def test_a_table_line_inside_a_longer_chunk_is_scored_under_its_header_like_its_row_chunk():
+    """The answerer reads a row under its column header; the same line quoted from the section's chunk
+    (not the row's own chunk) is read the same way, so its score does not depend on which chunk won."""
+    row = "Cash-out refinance 1 80% 660 40%"
+    section = Chunk(id=1, text=PAGE, doc_name="Guide", page_num=2, page_end=2)
+    row_chunk = Chunk(id=2, text=row, doc_name="Guide", page_num=2, page_end=2, context=f"{CAPTION}\n{HEADER}")
+    # KeywordEmbedder: a text reads "dti" only through the header ("... Maximum DTI")
+    quoted = compose_answer("DTI", _result(section), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
+    alone = compose_answer("DTI", _result(row_chunk), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=3)
+    scores = {s.text: s.score for s in quoted.sentences}
+    assert row in scores and scores[row] == pytest.approx(alone.sentences[0].score) == pytest.approx(1.0)
+    assert {s.chunk_id for s in quoted.sentences} == {1}
+
+
+@pytest.fixture
+def limits_guide(tmp_path):
+    prose = ["This section states the limits of the program. " * 12, "Each limit applies to the loan as a whole. " * 12]
+    return write_table_pdf(
+        tmp_path / "limits.pdf", title="Cedar Limits Guide", heading="4. Eligibility Limits", prose=prose,
+        caption=CAPTION, rows=[["Transaction", "Units", "Maximum LTV", "Minimum credit score", "Maximum DTI"],
+                               ["Purchase", "1", "97%", "620", "45%"], ["Purchase", "2-4", "85%", "680", "43%"],
+                               ["Rate/term refinance", "1", "95%", "640", "45%"],
+                               ["Cash-out refinance", "1", "80%", "660", "40%"]],
+        after=["Loans outside these limits are referred to a senior underwriter. " * 10])
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("tables", [True, False])
+def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(tables, limits_guide, empty_db, embedder,
+                                                                      settings):
+    settings = settings.model_copy(update={"table_rows": tables})
+    (report,) = ingest_paths([limits_guide], session_factory=empty_db, embedder=embedder, settings=settings)
+    assert report.status == "ingested"
+    retriever = Retriever(session_factory=empty_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)
+    question = "What is the minimum credit score for a cash-out refinance?"
+    top = retriever.retrieve(question, k=3).chunks[0].chunk
+    with empty_db() as session:
+        rows = session.scalars(select(PolicyChunk).where(PolicyChunk.context.is_not(None))).all()
+    if not tables:  # the same guide without row chunks: the answer is buried in the section's one chunk
+        assert rows == [] and top.context is None and len(top.text.split()) > 100
+        return
+    assert len(rows) == 4
+    assert top.text == "Cash-out refinance 1 80% 660 40%"
+    assert top.context == f"{CAPTION}\n{HEADER}" and top.page_num == top.page_end == 2
+    reply = answer(question, retriever=retriever, k=3)
+    assert reply.sentences[0].text == "Cash-out refinance 1 80% 660 40%"
+    assert reply.sentences[0].citation.page_num == 2
+    assert HEADER in reply.text and "Cash-out refinance 1 80% 660 40%" in reply.text
