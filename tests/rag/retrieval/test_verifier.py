@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 
 from core.settings import Settings
 from rag.answer import INSUFFICIENT_CONTEXT, answer
@@ -27,7 +28,7 @@ def fake_llm() -> Iterator[FakeLLMServer]:
 
 def _retrievers(seeded_db, embedder, settings: Settings, server: FakeLLMServer, timeout_s: float = 5.0):
     configured = settings.model_copy(update={
-        "retrieval_verifier": "openai", "openai_api_key": "test-key", "openai_base_url": server.openai_base_url,
+        "retrieval_verifier": "openai", "openai_api_key": SecretStr("test-key"), "openai_base_url": server.openai_base_url,
         "retrieval_verifier_timeout_s": timeout_s, "retrieval_verifier_candidates": 6})
     common = dict(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker())
     return (Retriever(**common, settings=settings),
