@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from agents.officer import decide
 from agents.runs import RunRow
-from core.models import AuditRecord
+from core.models import AuditRecord, Run
 from core.settings import PROJECT_ROOT
 from tests.pages.run_fixtures import clear_caches
 from dashboard.run_tables import RUN_COLUMNS, age, frame_csv, runs_frame
@@ -148,6 +148,9 @@ def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use
     at.button(key=f"od_record_{run_id}").click().run()
     assert not at.exception
     assert f"run {run_id} was already decided (REFER by Other Officer" in at.error[0].value.replace("\\", "")
+    assert not at.success  # the decision on file is shown, not as a green success
+    assert any("Decision on file" in i.value and "Other Officer" in i.value for i in at.info)
+    assert next(s for s in at.selectbox if s.label == "New decision").value is None
     with resources_factory()() as s:
         assert len(s.scalars(select(AuditRecord).where(AuditRecord.run_id == run_id,
                                                        AuditRecord.event.like("officer%"))).all()) == 1
@@ -182,3 +185,69 @@ def test_unreachable_database_is_explained(use_db, monkeypatch):
     at = open_page()
     assert not at.exception
     assert "cannot be read from the database" in at.error[0].value
+
+
+def _redecision_widgets(at: AppTest):
+    """The re-decision form's select box and reason box (keyed to the decision on file they change)."""
+    box = next(s for s in at.selectbox if s.label == "New decision")
+    reason = next(t for t in at.text_area if t.label.startswith("Reason for the new decision"))
+    officer = next(t for t in at.text_input if t.key == box.key.replace("od_decision_", "od_officer_"))
+    return box, officer, reason
+
+
+def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, run_ids):
+    """Bug: after a decision with a reason, "Change this decision" came prefilled with the old choice and reason,
+    and recording it stored the old reason again (issue 21, point 1)."""
+    use_db(DB)
+    run_id, why = run_ids["Maribel Okafor"], "Pay stubs are missing from the file."
+    at = open_page(selected_run_id=run_id)
+    if at.success:  # decided by the work-queue test above: change it here, in this session, with a reason
+        box, officer, reason = _redecision_widgets(at)
+    else:
+        box, officer, reason = (at.selectbox(key=f"od_decision_{run_id}"), at.text_input(key=f"od_officer_{run_id}"),
+                                at.text_area(key=f"od_reason_{run_id}"))
+    box.set_value("REFER")
+    officer.input("Jordan Reyes")
+    reason.input(why)
+    at.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+    assert not at.exception and not at.error and "REFER" in at.success[0].value
+    box, officer, reason = _redecision_widgets(at)
+    assert (box.value, reason.value) == (None, "")  # nothing of the decision just recorded is prefilled
+    for typed, refusal in (("", "a re-decision needs a written reason"), (why, "needs its own reason")):
+        box, officer, reason = _redecision_widgets(at)
+        box.set_value("DECLINE")
+        officer.input("Jordan Reyes")
+        reason.input(typed)
+        at.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+        assert not at.exception
+        error = at.error[0].value.replace("\\", "")
+        assert "Your decision (DECLINE) was not recorded" in error and refusal in error
+    assert resources_factory()().get(Run, run_id).final_decision == "REFER"
+
+
+def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_file(use_db, run_ids):
+    """Bug: tab B, still showing the earlier decision, re-decided five seconds after tab A and silently
+    overwrote it; a refusal then looked like success (green box, refusal in a collapsed expander, B's choice
+    prefilled) (issue 21, points 2 and 3)."""
+    use_db(DB)
+    run_id = run_ids["Lucinda Ferreira-Holt"]
+    tab_b = open_page(selected_run_id=run_id)
+    seen = resources_factory()().get(Run, run_id).decided_at
+    decide(run_id, factory=resources_factory(), final_decision="DECLINE", officer="Officer A", redecide=True,
+           seen=seen, reason="Tab A: the raise is not verified after all.")
+    box, officer, reason = _redecision_widgets(tab_b)
+    box.set_value("APPROVE")
+    officer.input("Officer B")
+    reason.input("Tab B: approve on the pending raise.")
+    tab_b.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+    assert not tab_b.exception
+    error = tab_b.error[0].value.replace("\\", "")
+    assert "Your decision (APPROVE) was not recorded" in error
+    assert "re-decided meanwhile: it is now DECLINE by Officer A" in error
+    assert not tab_b.success  # nothing green: the decision on file is someone else's
+    assert any("Decision on file" in i.value and "Officer A" in i.value for i in tab_b.info)
+    box, officer, reason = _redecision_widgets(tab_b)
+    assert (box.value, reason.value) == (None, "")  # nothing of the refused choice is prefilled
+    with resources_factory()() as s:
+        run = s.get(Run, run_id)
+        assert (run.final_decision, run.decided_by) == ("DECLINE", "Officer A")
