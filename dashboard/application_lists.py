@@ -118,6 +118,13 @@ def _column_config() -> dict[str, dict[str, Any]]:
     }
 
 
+# one source of truth per figure (core.schemas): the form says so where the lists are filled in
+LIST_HINTS = {"liabilities": "Itemised here, the payments are the debts the DTI counts: leave *Monthly non-housing "
+                             "debts* at 0 (both together are refused, so nothing is counted twice).",
+              "assets": "Itemised here, these are the funds counted: leave *Liquid assets* at 0 (both together are "
+                        "refused, so nothing is counted twice)."}
+
+
 def _errors_for(prefixes: tuple[str, ...], errors: Mapping[str, str]) -> None:
     for name, message in errors.items():
         if name.split(".")[0] in prefixes:
@@ -130,6 +137,7 @@ def form_1003_widgets(errors: Mapping[str, str]) -> None:
     config = _column_config()
     for name, title in (("liabilities", "Liabilities (Form 1003 section 2c)"), ("assets", "Assets (Form 1003 section 2a-2b)")):
         st.markdown(f"**{title}**")
+        st.caption(LIST_HINTS[name])
         rows = st.session_state.get(_base_key(name)) or []
         st.data_editor(pd.DataFrame(rows, columns=list(LISTS[name])), num_rows="dynamic", key=editor_key(name, version), column_config=config[name],
                        column_order=LISTS[name], width="stretch")

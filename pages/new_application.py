@@ -80,7 +80,7 @@ run_links.keep_in_url(st.query_params, result.run_id)  # a reload then offers th
 if run_problems(result):
     st.stop()
 decision_card(result.events, finished(result.events), applicant=result.application.get("applicant_name"),
-              application_ref=result.application.get("application_id"))
+              application_ref=result.application.get("application_id"), application=result.application)
 result.final = officer_panel(target_of(result), factory) or result.final
 downloads(result)
 st.subheader("Agent verdicts")
