@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.express as px
+import streamlit as st
 from plotly.graph_objects import Figure
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +24,14 @@ from core.settings import PROJECT_ROOT, get_settings
 
 HMDA_SLICE = PROJECT_ROOT / "seed_data" / "hmda" / "hmda_2022_slice.csv"
 ALLOWED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjson.gz")
+# long group names ("Native Hawaiian or Other Pacific Islander") and screen verdicts are never cut off
+FAIRNESS_COLUMNS = {
+    "Group": st.column_config.TextColumn("Group", width="large"),
+    "Engine four-fifths screen": st.column_config.TextColumn(
+        "Engine four-fifths screen", width="medium", help="passes / below 4/5 / too few to compare"),
+    "HMDA four-fifths screen": st.column_config.TextColumn(
+        "HMDA four-fifths screen", width="medium", help="the lenders' real outcomes, screened the same way"),
+}
 DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"]
 
 
@@ -104,9 +113,18 @@ def ratio_chart(results: pd.DataFrame, column: str, label: str) -> Figure:
                   category_orders={"recommendation": DECISION_ORDER}, title=f"{label} by decision")
 
 
-def fairness_frame(results: pd.DataFrame) -> pd.DataFrame:
-    rows = fairness_table(results.to_dict("records"))
+def fairness_min_group() -> int:
+    """The smallest group the four-fifths screen compares (setting FAIRNESS_MIN_GROUP)."""
+    return get_settings().fairness_min_group
+
+
+def fairness_frame(results: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """One row per group; the four-fifths columns say in words whether a group passes, falls below, or is too
+    small to compare (below `min_group` applications): never an unchecked box for a group not screened."""
+    rows = fairness_table(results.to_dict("records"), min_group=min_group)
     return pd.DataFrame([{
         "Attribute": r.attribute, "Group": r.group, "Applications": r.n,
-        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air, "Engine below 4/5": r.engine_flag,
-        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air, "HMDA below 4/5": r.hmda_flag} for r in rows])
+        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air,
+        "Engine four-fifths screen": r.verdict(r.engine_flag, r.engine_air),
+        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air,
+        "HMDA four-fifths screen": r.verdict(r.hmda_flag, r.hmda_air)} for r in rows])

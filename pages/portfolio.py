@@ -77,14 +77,16 @@ cols[1].plotly_chart(portfolio.ratio_chart(results, "dti", "Back-end DTI (%)"))
 cols[2].plotly_chart(portfolio.ratio_chart(results, "ltv", "LTV (%)"))
 
 st.subheader("Fair lending")
-fairness = portfolio.fairness_frame(results)
+min_group = portfolio.fairness_min_group()
+fairness = portfolio.fairness_frame(results, min_group)
 if fairness.empty:
     st.info("This batch carries no monitoring data (race, sex, age), so there is no fair-lending table.")
 else:
-    st.caption("Approval = APPROVE or APPROVE_WITH_CONDITIONS. AIR = a group's approval rate over the most "
-               "favoured group's (groups of 30 or more); below 0.80 fails the four-fifths screen. HMDA columns "
-               "are the lenders' real outcomes for the same rows.")
-    st.dataframe(fairness, hide_index=True)
+    st.caption(f"Approval = APPROVE or APPROVE_WITH_CONDITIONS. AIR = a group's approval rate over the most "
+               f"favoured group's; below 0.80 fails the four-fifths screen. Groups of fewer than {min_group} "
+               f"applications (setting FAIRNESS_MIN_GROUP) are too few to compare and are said so, not passed. "
+               "HMDA columns are the lenders' real outcomes for the same rows.")
+    st.dataframe(fairness, hide_index=True, column_config=portfolio.FAIRNESS_COLUMNS)
 
 st.subheader("Open a run")
 run_id = st.selectbox("Run", results["run_id"].tolist(), index=None, placeholder="Choose a row to see its full trace",

@@ -93,9 +93,11 @@ def _fairness(sessions, batch_id: str) -> list[dict[str, Any]]:
     """Approval rate and adverse impact ratio by group, when the file carried monitoring data."""
     from agents.batch import store
     from agents.fairness import as_records, fairness_table
+    from core.settings import get_settings
 
     with sessions() as session:
-        return as_records(fairness_table(store.batch_results(session=session, batch_id=batch_id)))
+        return as_records(fairness_table(store.batch_results(session=session, batch_id=batch_id),
+                                         min_group=get_settings().fairness_min_group))
 
 
 def _run_with_progress(plan, engine, sessions, *, show: bool) -> dict[str, Any]:
@@ -125,7 +127,8 @@ def describe(summary: dict[str, Any]) -> str:
         for r in summary["fairness"]:
             lines.append(f"    {r['attribute'] + ': ' + r['group']:<45} {r['n']:>6} {r['engine_rate']:>8.1%} "
                          f"{_air(r['engine_air'], r['engine_flag']):>6}  {_pct(r['hmda_rate']):>8} "
-                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}")
+                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}"
+                         + (f"  {r['engine_screen']}" if r.get("screen") == "too_few" else ""))
     if summary["status"] != "completed":
         lines.append("  rerun the same command to resume: decided rows are skipped, cut-off runs continue")
     return "\n".join(lines)

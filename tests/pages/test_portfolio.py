@@ -41,6 +41,8 @@ def test_running_the_hmda_sample_shows_mix_ratios_fairness_and_a_run(use_db, por
     fairness = at.dataframe[-1].value
     assert {"Attribute", "Group", "Engine AIR", "HMDA AIR"} <= set(fairness.columns)
     assert set(fairness["Attribute"]) == {"race", "sex", "age"}
+    assert "too few to compare (n < 30)" in set(fairness["Engine four-fifths screen"])  # 12 rows: every group
+    assert any("fewer than 30" in c.value for c in at.caption)
 
     at.selectbox[-1].set_value(at.selectbox[-1].options[0]).run()
     assert not at.exception
