@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from agents.runs import RunRow
-from dashboard.run_tables import runs_frame
+from dashboard.run_tables import RunPage, runs_frame
 
 AWAITING, ALL_RUNS = "Awaiting officer decision", "All runs"
 VIEWS = (AWAITING, ALL_RUNS)
 OPEN = "dec_open"
 TABLE = "dec_table"
+SHOWN = "dec_shown"  # how many rows the table lists (grows by a page with "Show more")
 
 COLUMN_CONFIG = {
     "Amount": st.column_config.NumberColumn("Amount", format="dollar"),
@@ -37,6 +38,15 @@ def open_run_options(rows: list[RunRow], linked: str | None = None) -> list[str]
     if current and st.session_state.get(OPEN) is None:
         st.session_state[OPEN] = current
     return ids
+
+
+def count_caption(found: RunPage, awaiting: bool) -> str:
+    """'Showing 500 of 522 runs awaiting a decision': the table never hides rows without saying so."""
+    what = "runs awaiting a decision" if awaiting else "runs"
+    if found.more:
+        return (f"Showing {len(found.rows):,} of {found.total:,} {what}; search, filter or show more to reach "
+                "the rest.")
+    return f"{found.total:,} {what}."
 
 
 def _row_clicked(ids: list[str]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.runs import RunRow, get_run, list_runs
+from agents.runs import PAGE, RunRow, count_runs, get_run, list_runs
 from core.models import AgentTrace, Run
 from dashboard.explorer import reading
 from dashboard.safe_text import csv_cell
@@ -21,10 +21,25 @@ AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in",
                  "Agent time (ms)", "Faithfulness", "Citations"]
 
 
+@dataclass(frozen=True)
+class RunPage:
+    """The runs a table lists and how many match in all (the table says "500 of 522", never caps silently)."""
+
+    rows: list[RunRow]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+
 def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,
-              search: str, awaiting: bool = False) -> list[RunRow]:
+              search: str, awaiting: bool = False, limit: int = PAGE) -> RunPage:
+    filters = {"loan_type": loan_type, "decision": decision, "search": search, "awaiting": awaiting}
     with reading(factory) as session:
-        return list_runs(session=session, loan_type=loan_type, decision=decision, search=search, awaiting=awaiting)
+        rows = list_runs(session=session, limit=limit, **filters)
+        total = len(rows) if len(rows) < limit else count_runs(session=session, **filters)
+    return RunPage(rows, total)
 
 
 def age(started_at: datetime, now: datetime | None = None) -> str:

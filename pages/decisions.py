@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from agents.runs import DECISIONS
+from agents.runs import DECISIONS, PAGE
 from core.errors import LoanGraphError
 from dashboard import explorer, resources, run_links, run_tables
-from dashboard.decisions_view import AWAITING, VIEWS, open_run_options, run_table
+from dashboard.decisions_view import AWAITING, SHOWN, VIEWS, count_caption, open_run_options, run_table
 from dashboard.run_detail import render_run_detail
 from rag.types import PROGRAMS
 
@@ -23,10 +23,13 @@ decision = cols[1].selectbox("Recommendation", [ALL, *DECISIONS])
 search = cols[2].text_input("Search", placeholder="Applicant name, application ID or run id")
 filtered = loan_type != ALL or decision != ALL or bool(search.strip())
 
+shown = st.session_state.setdefault(SHOWN, PAGE)
 try:
     factory = resources.session_factory()
-    rows = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
-                                decision=None if decision == ALL else decision, search=search, awaiting=awaiting)
+    found = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
+                                 decision=None if decision == ALL else decision, search=search, awaiting=awaiting,
+                                 limit=shown)
+    rows = found.rows
 except LoanGraphError as exc:
     st.error(f"**The decisions cannot be read from the database.** {exc}")
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
@@ -38,7 +41,11 @@ if not rows:
             "Nothing is waiting for a decision. Choose **All runs** to see decided runs." if awaiting else
             "No runs yet. Underwrite an application on the **New application** page and it will be listed here.")
 else:
+    st.caption(count_caption(found, awaiting))
     frame = run_table(rows)
+    if found.more:
+        st.button(f"Show {min(found.more, PAGE):,} more", key="dec_more", icon=":material/expand_more:",
+                  on_click=lambda: st.session_state.update({SHOWN: shown + PAGE}))
     st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
                        mime="text/csv", icon=":material/download:")
 if not ids:

@@ -251,3 +251,19 @@ def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_fil
     with resources_factory()() as s:
         run = s.get(Run, run_id)
         assert (run.final_decision, run.decided_by) == ("DECLINE", "Officer A")
+
+
+def test_a_long_table_says_how_many_it_shows_of_how_many_and_shows_more(use_db, run_ids, monkeypatch):
+    """Bug: the work queue was capped at 500 with no word of it (522 awaiting, 22 reachable only by search)
+    (issue 21, point 8). A page of 2 here stands for the page of 500."""
+    import agents.runs
+
+    use_db(DB)
+    monkeypatch.setattr(agents.runs, "PAGE", 2)
+    at = open_page()
+    at.segmented_control(key="dec_view").set_value("All runs").run()
+    assert len(applicants(at)) == 2
+    assert any(c.value.startswith("Showing 2 of 3 runs") for c in at.caption)
+    at.button(key="dec_more").click().run()
+    assert not at.exception and len(applicants(at)) == 3
+    assert any(c.value == "3 runs." for c in at.caption) and not [b for b in at.button if b.key == "dec_more"]
