@@ -5,7 +5,9 @@ import streamlit as st
 from agents.runs import DECISIONS, PAGE
 from core.errors import LoanGraphError
 from dashboard import explorer, resources, run_links, run_tables
-from dashboard.decisions_view import AWAITING, SHOWN, VIEWS, count_caption, open_run_options, run_table
+from dashboard.decisions_view import (AWAITING, SHOWN, VIEWS, count_caption, open_run_options, run_table,
+                                      unknown_run)
+from dashboard.safe_text import plain
 from dashboard.run_detail import render_run_detail
 from rag.types import PROGRAMS
 
@@ -35,7 +37,12 @@ except LoanGraphError as exc:
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
     st.stop()
 
-ids = open_run_options(rows, run_links.url_run(st.query_params))
+linked = run_links.url_run(st.query_params)
+if linked is not None and linked not in {r.run_id for r in rows} and unknown_run(factory, linked):
+    st.error(f"No run with that id: `{plain(linked)[:80]}`. Check the link, or search for the applicant below.",
+             icon=":material/link_off:")
+    linked = None
+ids = open_run_options(rows, linked)
 if not rows:
     st.info("No runs match these filters. Clear the search or choose All." if filtered else
             "Nothing is waiting for a decision. Choose **All runs** to see decided runs." if awaiting else
