@@ -35,6 +35,9 @@ class RunRow:
     cost_usd: float
     errors: int
     application_ref: str | None = None  # the applicant's own application ID, when one was given
+    decided_by: str | None = None  # the officer's final decision: who, when, and the reason written
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
 
 def _search(text: str):
@@ -76,7 +79,7 @@ def list_runs(*, session: Session, limit: int = PAGE, loan_type: str | None = No
     rows = session.execute(query.limit(limit)).all()
     return [RunRow(r.id, r.started_at, a.applicant_name, a.loan_type, float(a.loan_amount), r.status,
                    r.recommendation, r.final_decision, r.latency_ms, r.cost_usd, len(r.errors or []),
-                   (a.data or {}).get("application_id"))
+                   (a.data or {}).get("application_id"), r.decided_by, r.decided_at, r.override_reason)
             for r, a in rows]
 
 

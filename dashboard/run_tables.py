@@ -15,8 +15,8 @@ from dashboard.explorer import reading
 from dashboard.safe_text import csv_cell
 
 # who and what first; the run id (for support and search) last
-RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Age",
-               "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
+RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Officer",
+               "Decided at", "Reason", "Age", "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
 AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
                  "Agent time (ms)", "Faithfulness", "Citations"]
 
@@ -53,15 +53,21 @@ def age(started_at: datetime, now: datetime | None = None) -> str:
 def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
     """One line per run, in the order given, as the decisions table and its CSV show it."""
     data = [[r.applicant, r.application_ref or "", r.loan_type, r.loan_amount, r.recommendation or "",
-             r.final_decision or "", age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
+             r.final_decision or "", r.decided_by or "", _utc(r.decided_at), r.decision_reason or "",
+             age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
              None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors, r.run_id]
             for r in rows]
     return pd.DataFrame(data, columns=RUN_COLUMNS)
 
 
+def _utc(when: datetime | None) -> str:
+    return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """The table as CSV; text cells that a spreadsheet would run as a formula are neutralised."""
-    return frame.map(csv_cell).to_csv(index=False).encode("utf-8")
+    """The table as CSV, UTF-8 with a byte-order mark (so Excel on Windows reads "Zoë 王小明" as typed); text cells
+    that a spreadsheet would run as a formula are neutralised."""
+    return frame.map(csv_cell).to_csv(index=False).encode("utf-8-sig")
 
 
 @dataclass(frozen=True)

@@ -81,11 +81,25 @@ def test_the_csv_export_is_the_table_with_formulas_neutralised():
     row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "=HYPERLINK(\"x\")", "va", 250000.0, "completed",
                  "APPROVE", None, 1234.0, 0.0021, 1, "@BR-1")
     frame = runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
-    lines = frame_csv(frame).decode().splitlines()
+    lines = frame_csv(frame).decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(RUN_COLUMNS)
     assert lines[1] == \
-        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
+        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,,,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
     assert frame.loc[0, "Applicant"] == "=HYPERLINK(\"x\")"  # the page shows the name as typed
+
+
+@pytest.mark.unit
+def test_the_csv_is_utf8_with_a_bom_and_carries_the_officer_the_time_and_the_reason():
+    """Bug: the CSV was UTF-8 without a byte-order mark (Excel on Windows garbled "Zoë 王小明") and had no
+    officer, decided-at or reason columns (issue 21, point 16)."""
+    row = RunRow("r-2", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Zoë 王小明", "fha", 300000.0, "completed",
+                 "APPROVE", "REFER", 900.0, 0.001, 0, "BR-9", "Jordan Reyes", datetime(2026, 11, 2, 10, 5, tzinfo=UTC),
+                 "Pay stubs are missing, refer.")
+    data = frame_csv(runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC)))
+    assert data.startswith(b"\xef\xbb\xbf") and "Zoë 王小明" in data.decode("utf-8-sig")
+    header, line = data.decode("utf-8-sig").splitlines()
+    assert header.split(",")[5:9] == ["Final decision", "Officer", "Decided at", "Reason"]
+    assert "REFER,Jordan Reyes,2026-11-02 10:05:00 UTC,\"Pay stubs are missing, refer.\"" in line
 
 
 @pytest.mark.unit
