@@ -27,3 +27,13 @@ def test_ingest_threads_out_of_range_are_refused(monkeypatch, value):
     monkeypatch.setenv("INGEST_THREADS", value)
     with pytest.raises(ValidationError, match="ingest_threads"):
         Settings(_env_file=None)
+
+
+@pytest.mark.unit
+def test_the_test_session_keeps_its_data_out_of_the_checkout():
+    """Bug: `make test` wrote an SSN key file and a batch file into the checkout's own .data before the app ever
+    ran (issue 21, point 17): code that reads the settings itself now gets the session's temporary DATA_DIR."""
+    from core.settings import PROJECT_ROOT, Settings
+
+    data_dir = Settings().data_dir.resolve()
+    assert not data_dir.is_relative_to(PROJECT_ROOT.resolve()), data_dir
