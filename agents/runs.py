@@ -51,7 +51,7 @@ PAGE = 500  # rows a table shows at a time; the page says "500 of N" and offers 
 
 
 def _filtered(query, *, loan_type: str | None, decision: str | None, search: str, awaiting: bool,
-              run_id: str | None):
+              run_id: str | None, decided: bool = False):
     if run_id is not None:
         query = query.where(Run.id == run_id)
     if loan_type:
@@ -62,20 +62,25 @@ def _filtered(query, *, loan_type: str | None, decision: str | None, search: str
         query = query.where(_search(search.strip()))
     if awaiting:
         query = query.where(Run.status == "completed", Run.final_decision.is_(None))
+    if decided:
+        query = query.where(Run.final_decision.is_not(None))
     return query
 
 
 def list_runs(*, session: Session, limit: int = PAGE, loan_type: str | None = None,
               decision: str | None = None, search: str = "", awaiting: bool = False,
-              run_id: str | None = None) -> list[RunRow]:
+              run_id: str | None = None, decided: bool = False) -> list[RunRow]:
     """Most recent first, optionally filtered by loan type, recommendation, name / ID, or awaiting a decision.
 
     `awaiting`: completed runs with no officer decision yet, oldest first (the officer's work queue).
-    `run_id`: that run only (its whole id). `count_runs` says how many match without the limit.
+    `run_id`: that run only (its whole id). `decided`: runs with an officer's decision, latest decision first.
+    `count_runs` says how many match without the limit.
     """
     query = _filtered(select(Run, Application).join(Application, Run.application_id == Application.id),
-                      loan_type=loan_type, decision=decision, search=search, awaiting=awaiting, run_id=run_id)
-    query = query.order_by(Run.started_at.asc() if awaiting else Run.started_at.desc())
+                      loan_type=loan_type, decision=decision, search=search, awaiting=awaiting, run_id=run_id,
+                      decided=decided)
+    order = Run.decided_at.desc() if decided else Run.started_at.asc() if awaiting else Run.started_at.desc()
+    query = query.order_by(order)
     rows = session.execute(query.limit(limit)).all()
     return [RunRow(r.id, r.started_at, a.applicant_name, a.loan_type, float(a.loan_amount), r.status,
                    r.recommendation, r.final_decision, r.latency_ms, r.cost_usd, len(r.errors or []),

@@ -134,3 +134,14 @@ def test_a_first_decision_on_a_stale_view_is_refused_with_what_is_stored_now(run
         decide("done", factory=runs, final_decision="APPROVE", officer="Officer B",
                reason="Approve: tab B never saw the decline.")
     assert (refused.value.on_file.decision, refused.value.on_file.officer) == ("DECLINE", "Officer A")
+
+
+def test_recent_decisions_are_runs_an_officer_decided_not_every_run(runs):
+    """Bug: the Overview's "Recent decisions" listed runs, decided or not (issue 21, point 18)."""
+    with runs() as s:
+        assert list_runs(session=s, decided=True) == []
+    decide("done", factory=runs, final_decision="REFER", officer="J. Park")
+    with runs() as s:
+        (row,) = list_runs(session=s, decided=True)
+        assert (row.run_id, row.final_decision, row.decided_by) == ("done", "REFER", "J. Park")
+        assert row.decided_at is not None
