@@ -125,10 +125,23 @@ LIST_HINTS = {"liabilities": "Itemised here, the payments are the debts the DTI 
                         "refused, so nothing is counted twice)."}
 
 
+ROW_NOUNS = {"liabilities": "Liability", "assets": "Asset"}
+
+
+def error_label(name: str) -> str:
+    """A list field's error path as the officer counts rows: 'liabilities.0.monthly_payment' -> 'Liability 1,
+    monthly payment' (row numbers from 1, as the table shows them)."""
+    parts = name.split(".")
+    if parts[0] in ROW_NOUNS and len(parts) >= 2 and parts[1].isdigit():
+        column = f", {parts[2].replace('_', ' ')}" if len(parts) > 2 else ""
+        return f"{ROW_NOUNS[parts[0]]} {int(parts[1]) + 1}{column}"
+    return name.replace("_", " ").capitalize()
+
+
 def _errors_for(prefixes: tuple[str, ...], errors: Mapping[str, str]) -> None:
     for name, message in errors.items():
         if name.split(".")[0] in prefixes:
-            st.caption(f":red[:material/error: {name} {message}]")
+            st.caption(f":red[:material/error: {error_label(name)}: {message}]")
 
 
 def form_1003_widgets(errors: Mapping[str, str]) -> None:
