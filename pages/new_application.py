@@ -63,6 +63,8 @@ if apply_prefill():
     st.toast("Sample application loaded and submitted.", icon=":material/play_arrow:")
 if PENDING not in st.session_state:
     warmup_notice()  # a submission shows the load in its own status box instead
+    if st.session_state.get(RESULT) is None:
+        saved_run_notice(factory)  # above the long form: a reloaded page opens at the top
 application_form()
 
 pending = st.session_state.pop(PENDING, None)
@@ -71,7 +73,6 @@ if pending is not None:
 else:
     result = st.session_state.get(RESULT)
     if result is None:
-        saved_run_notice(factory)
         st.info("Submit the form to underwrite the application.", icon=":material/arrow_upward:")
         st.stop()
     replay(result)

@@ -98,6 +98,9 @@ def test_new_application_after_a_reload_says_the_run_is_saved_and_links_to_it(us
     assert "recommended APPROVE" in at.success[0].value  # undecided: the recommendation, in words
     links = [el for el in at.main if el.type == "page_link"]
     assert [link.proto.query_string for link in links] == [f"{RUN_PARAM}={run_id}"] * 2
+    # above the ~1,300-px form, where a reloaded page opens (it sat below it, out of view: issue 21, point 13)
+    order = [getattr(el, "key", None) or el.type for el in at.main]
+    assert order.index("page_link") < order.index("na_submit")
 
     gone = reloaded("new_application.py", "no-such-run", entry=entry)
     assert not gone.exception
