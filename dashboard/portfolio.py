@@ -46,10 +46,24 @@ def save_upload(name: str, data: bytes) -> Path:
     suffix = next((s for s in ALLOWED_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None:
         raise ValueError(f"{name}: upload a CSV or JSON Lines file (.csv, .jsonl, .ndjson, optionally .gz)")
+    if not data:
+        raise ValueError(f"{name}: the file is empty (0 bytes); nothing was stored")
     path = batches_dir() / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
     if not path.exists():
         path.write_bytes(data)
     return path
+
+
+def discard_unused_upload(sessions: sessionmaker[Session], path: Path) -> bool:
+    """Delete a stored upload that no batch was opened from (a file refused as a whole); True if deleted.
+    The committed HMDA slice and files of real batches are never touched."""
+    if path.parent != batches_dir() or not path.is_file():
+        return False
+    with sessions() as session:
+        if session.get(Batch, store.batch_id_of(path)) is not None:
+            return False
+    path.unlink()
+    return True
 
 
 def file_for(batch: Batch) -> Path | None:

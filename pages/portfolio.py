@@ -22,8 +22,8 @@ limit = st.number_input("Rows to underwrite (from the top of the file)", min_val
 
 
 def run_batch(path, rows: int, file_name: str | None = None) -> None:
+    bar = st.progress(0.0, text="Reading and checking every row...")
     try:
-        bar = st.progress(0.0, text="Reading and checking every row...")
         summary = portfolio.run_file(path, service=underwriting_service(), sessions=factory, limit=rows,
                                      file_name=file_name,
                                      on_progress=lambda done, total: bar.progress(
@@ -36,7 +36,9 @@ def run_batch(path, rows: int, file_name: str | None = None) -> None:
                 st.dataframe([{"Row": r["row"], "Problems": "; ".join(f"{k}: {v}" for k, v in r["errors"].items())}
                               for r in summary["refused_rows"]], hide_index=True)
     except (ValueError, LoanGraphError) as exc:
-        st.error(f"The batch could not run: {exc}")
+        bar.empty()  # no "Reading and checking..." left above the error
+        removed = portfolio.discard_unused_upload(factory, path)
+        st.error(f"The batch could not run: {exc}" + (" The upload was not kept." if removed else ""))
 
 
 needs_file = source == "Upload a file" and not upload

@@ -267,3 +267,21 @@ def test_two_different_hmda_files_never_refuse_each_others_rows_and_a_rerun_resu
     copy = _hmda_slice(tmp_path / "copy of first.csv", usable[:3], header)  # same content, same IDs
     resumed = plan_batch(copy, sessions=sessions)
     assert (resumed.batch_id, resumed.skipped, resumed.refused) == (plan_batch(first, sessions=sessions).batch_id, 3, [])
+
+
+def test_an_empty_or_junk_upload_is_not_kept_under_the_data_folder(tmp_path, service, sessions):
+    """Bug: refused junk and 0-byte uploads stayed stored under the data folder (issue 21, point 14)."""
+    from agents.batch.reader import BatchFileError
+    from dashboard import portfolio
+
+    before = set(portfolio.batches_dir().iterdir())
+    with pytest.raises(ValueError, match="the file is empty"):
+        portfolio.save_upload("empty.csv", b"")
+    junk = portfolio.save_upload("junk.csv", b"\x00\x01\x02 not a csv\n")
+    with pytest.raises(BatchFileError):
+        portfolio.run_file(junk, service=service, sessions=sessions, limit=None, on_progress=lambda *_: None)
+    assert portfolio.discard_unused_upload(sessions, junk) and set(portfolio.batches_dir().iterdir()) == before
+    kept = portfolio.save_upload("one.jsonl", json.dumps({**_samples()[0][0], "application_id": "BATCH-KEPT"}).encode())
+    portfolio.run_file(kept, service=service, sessions=sessions, limit=None, on_progress=lambda *_: None)
+    assert not portfolio.discard_unused_upload(sessions, kept) and kept.is_file()  # a real batch's file stays
+    assert not portfolio.discard_unused_upload(sessions, portfolio.HMDA_SLICE)
