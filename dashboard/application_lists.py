@@ -105,16 +105,18 @@ def form_1003_values(state: Mapping[str, Any]) -> dict[str, Any]:
 def _column_config() -> dict[str, dict[str, Any]]:
     money = lambda label: st.column_config.NumberColumn(label, min_value=0.0, format="%.2f")  # noqa: E731
     return {
-        "liabilities": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(LiabilityKind), required=True),
+        "liabilities": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(LiabilityKind), required=True,
+                                                                width="medium"),  # "alimony_child_support" uncut
                         "monthly_payment": money("Monthly payment ($)"), "balance": money("Balance ($)"),
                         "months_remaining": st.column_config.NumberColumn("Months left", step=1),
                         "deferred": st.column_config.CheckboxColumn("Deferred / forbearance"),
                         "paid_off_at_closing": st.column_config.CheckboxColumn("Paid off at closing"),
                         "creditor": st.column_config.TextColumn("Creditor")},
-        "assets": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(AssetKind), required=True),
+        "assets": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(AssetKind), required=True,
+                                                            width="medium"),
                    "value": money("Value ($)"), "vested_pct": st.column_config.NumberColumn("Vested %", min_value=0.0, max_value=100.0),
                    "source": st.column_config.TextColumn("Institution / account"),
-                   "donor": st.column_config.SelectboxColumn("Gift donor", options=get_args(Donor))},
+                   "donor": st.column_config.SelectboxColumn("Gift donor", options=get_args(Donor), width="medium")},
     }
 
 

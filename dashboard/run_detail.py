@@ -34,7 +34,7 @@ def render_outcome(detail: RunDetail) -> None:
     ref = f"Application ID {plain(detail.application_ref)} · " if detail.application_ref else ""
     st.caption(f"{ref}Run {detail.run_id} · started {detail.started_at:%Y-%m-%d %H:%M:%S} · status {detail.status}")
     cols = st.columns(4)
-    cols[0].metric("Recommendation", detail.recommendation or "—")
+    cols[0].metric("Recommendation", (detail.recommendation or "—").replace("_", " "))
     cols[1].metric("Run total time", "—" if detail.latency_ms is None else f"{detail.latency_ms / 1000:.2f} s")
     cols[2].metric("Tokens (in / out)", f"{detail.tokens_in} / {detail.tokens_out}")
     cols[3].metric("Cost", _money(detail.cost_usd))

@@ -6,6 +6,7 @@ from core.errors import LoanGraphError
 from dashboard import portfolio, resources
 from dashboard.run_detail import render_run_detail
 from dashboard.run_tables import load_run
+from dashboard.safe_text import plain
 from dashboard.underwriting import underwriting_service
 
 st.title("Portfolio")
@@ -33,8 +34,9 @@ def run_batch(path, rows: int, file_name: str | None = None) -> None:
                    f"{summary['refused']} refused, {summary['errors']} not decided.")
         if summary["refused_rows"]:
             with st.expander(f"Refused rows ({summary['refused']})"):
-                st.dataframe([{"Row": r["row"], "Problems": "; ".join(f"{k}: {v}" for k, v in r["errors"].items())}
-                              for r in summary["refused_rows"]], hide_index=True)
+                for r in summary["refused_rows"]:  # as text: long problems wrap instead of being cut
+                    st.markdown(f"- Row {r['row']}: " + "; ".join(f"{plain(k)}: {plain(v)}"
+                                                                   for k, v in r["errors"].items()))
     except (ValueError, LoanGraphError) as exc:
         bar.empty()  # no "Reading and checking..." left above the error
         removed = portfolio.discard_unused_upload(factory, path)

@@ -77,7 +77,8 @@ def test_two_tabs_deciding_and_redeciding_one_run_the_second_is_refused_visibly(
     from playwright.sync_api import expect, sync_playwright
 
     url, engine = app
-    run_id = underwrite_samples(engine, embedder, settings)[APPLICANT]
+    run_ids = underwrite_samples(engine, embedder, settings)
+    run_id = run_ids[APPLICANT]
     expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -107,6 +108,14 @@ def test_two_tabs_deciding_and_redeciding_one_run_the_second_is_refused_visibly(
         redecide(page_a, panel_a, "DECLINE", "Officer A", "")
         refused(panel_a, "a re-decision needs a written reason")
         page_a.screenshot(path=str(_artifact("two_officers_no_reason_refused.png")), full_page=True)
+
+        # long values wrap, never cut with an ellipsis (issue 21, point 12): the run header of an
+        # APPROVE_WITH_CONDITIONS, in a quarter-width metric
+        page_a.goto(f"{url}/decisions?run={run_ids['Dominique Hargreave']}")
+        expect(page_a.locator('[data-testid="stMetricValue"]').first).to_contain_text("APPROVE WITH CONDITIONS")
+        cut = page_a.eval_on_selector_all('[data-testid="stMetricValue"]', """els => els.filter(e =>
+            [e, ...e.querySelectorAll('*')].some(c => c.scrollWidth > c.clientWidth + 1)).map(e => e.innerText)""")
+        assert cut == []
         browser.close()
 
     assert [(e, r["final_decision"], r["officer"]) for e, r in officer_records(engine, run_id)] == \
