@@ -62,6 +62,29 @@ def counted_rows(app: dict[str, Any], events: list[RunEvent]) -> list[tuple[str,
     return rows
 
 
+def one_line(rows: list[tuple[str, ...]], columns: tuple[str, ...]) -> str:
+    """An itemised list as one CSV cell: 'auto loan (Ally) $450.00/mo, balance $12,000.00; ...'."""
+    out = []
+    for row in rows:
+        cells = dict(zip(columns, row))
+        who = f" ({cells.get('Creditor') or cells.get('Source')})" if cells.get("Creditor") or cells.get("Source") else ""
+        if "Monthly payment" in cells:
+            notes = f", {cells['Notes']}" if cells["Notes"] else ""
+            out.append(f"{cells['Kind']}{who} {cells['Monthly payment']}/mo, balance {cells['Balance']}{notes}")
+        else:
+            donor = f", gift from {cells['Donor']}" if cells.get("Donor") else ""
+            out.append(f"{cells['Kind']}{who} {cells['Value']}, {cells['Vested']} vested{donor}")
+    return "; ".join(out)
+
+
+def export_columns(app: dict[str, Any], facts: dict[str, Any]) -> dict[str, str]:
+    """The money columns of the decisions CSV: what the engine counted and the lists as itemised."""
+    return {"Monthly debts counted": _money(facts["monthly_debts"]) if "monthly_debts" in facts else "",
+            "Own funds counted": _money(facts["own_funds"]) if "own_funds" in facts else "",
+            "Liabilities (itemised)": one_line(liability_rows(app), LIABILITY_COLUMNS),
+            "Assets (itemised)": one_line(asset_rows(app), ASSET_COLUMNS)}
+
+
 def render_money_lists(app: dict[str, Any], events: list[RunEvent]) -> None:
     """The counted figures, then the itemised lists (when there are any) under them."""
     counted = counted_rows(app, events)

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.runs import PAGE, RunRow, count_runs, get_run, list_runs
-from core.models import AgentTrace, Run
+from core.models import AgentTrace, Application, Run
 from dashboard.explorer import reading
+from dashboard.money_lists import export_columns
 from dashboard.safe_text import csv_cell
 
 # who and what first; the run id (for support and search) last
@@ -62,6 +64,20 @@ def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
 
 def _utc(when: datetime | None) -> str:
     return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def export_frame(factory: sessionmaker[Session], frame: pd.DataFrame) -> pd.DataFrame:
+    """The table plus, per run, the debts and funds the engine counted and the itemised lists (for the CSV)."""
+    ids = frame["Run"].tolist()
+    with reading(factory) as session:
+        rows = session.execute(
+            select(Run.id, Application.data, AgentTrace.verdict).join(Application, Application.id == Run.application_id)
+            .outerjoin(AgentTrace, (AgentTrace.run_id == Run.id) & (AgentTrace.agent == "ratio"))
+            .where(Run.id.in_(ids))).all()
+    money = {r.id: export_columns(r.data or {}, (r.verdict or {}).get("facts") or {}) for r in rows}
+    empty = export_columns({}, {})
+    extra = pd.DataFrame([money.get(i, {k: "" for k in empty}) for i in ids], columns=list(empty), index=frame.index)
+    return pd.concat([frame, extra], axis=1)
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:

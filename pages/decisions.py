@@ -53,7 +53,8 @@ else:
     if found.more:
         st.button(f"Show {min(found.more, PAGE):,} more", key="dec_more", icon=":material/expand_more:",
                   on_click=lambda: st.session_state.update({SHOWN: shown + PAGE}))
-    st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
+    st.download_button("Download CSV", run_tables.frame_csv(run_tables.export_frame(factory, frame)),
+                       file_name="loangraph_decisions.csv",
                        mime="text/csv", icon=":material/download:")
 if not ids:
     st.stop()

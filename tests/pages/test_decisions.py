@@ -281,3 +281,28 @@ def test_a_long_table_says_how_many_it_shows_of_how_many_and_shows_more(use_db, 
     at.button(key="dec_more").click().run()
     assert not at.exception and len(applicants(at)) == 3
     assert any(c.value == "3 runs." for c in at.caption) and not [b for b in at.button if b.key == "dec_more"]
+
+
+def test_the_csv_carries_the_money_the_engine_counted_and_the_itemised_lists(use_db, run_ids):
+    """Issue 21, point 5: the CSV, like the card and the PDF, shows the itemised lists and the figures the engine
+    used, not only the flat ones."""
+    from agents.runs import list_runs
+    from dashboard.money_lists import export_columns
+    from dashboard.run_tables import export_frame
+
+    use_db(DB)
+    factory = resources_factory()
+    with factory() as s:
+        rows = list_runs(session=s)
+    exported = export_frame(factory, runs_frame(rows))
+    assert exported.columns.tolist()[-4:] == ["Monthly debts counted", "Own funds counted", "Liabilities (itemised)",
+                                              "Assets (itemised)"]
+    maribel = exported.set_index("Applicant").loc["Maribel Okafor"]
+    assert maribel["Monthly debts counted"].startswith("$") and maribel["Own funds counted"].startswith("$")
+    assert "Monthly debts counted" in frame_csv(exported).decode("utf-8-sig").splitlines()[0]
+    app = {"liabilities": [{"kind": "auto_loan", "monthly_payment": "450", "balance": "12000", "creditor": "Ally"}],
+           "assets": [{"kind": "gift", "value": "15000", "vested_pct": "100", "donor": "relative"}]}
+    columns = export_columns(app, {"monthly_debts": "450.00", "own_funds": "0"})
+    assert columns["Liabilities (itemised)"] == "auto loan (Ally) $450.00/mo, balance $12,000.00"
+    assert columns["Assets (itemised)"] == "gift $15,000.00, 100% vested, gift from relative"
+    assert columns["Monthly debts counted"] == "$450.00"
