@@ -21,6 +21,7 @@ navigation = st.navigation([
     st.Page("pages/citation_explorer.py", title="Citation explorer", icon=":material/manage_search:"),
     st.Page("pages/decisions.py", title="Decisions", icon=":material/fact_check:"),
     st.Page("pages/portfolio.py", title="Portfolio", icon=":material/stacked_bar_chart:"),
+    st.Page("pages/policy.py", title="Policy", icon=":material/policy:"),
     st.Page("pages/ragas_runs.py", title="RAGAS", icon=":material/monitoring:"),
 ])
 with database_guard():

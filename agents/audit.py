@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from agents.rules import normalise_whitespace, quote_in_text
+from policy.rules import normalise_whitespace, quote_in_text
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, AuditReport
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from agents.context import AgentContext
-from agents.findings import Evidences, finding, money, pct, unverified, worst
-from agents.money_limits import apr_spread
+from policy.findings import Evidences, finding, money, pct, unverified, worst
+from policy.checks.limits import apr_spread, computed_apr
 from agents.node import AgentOutput
-from agents.policy_checks import Ratios
+from policy.checks.program import Ratios
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
 from core.schemas import LoanApplication, application_from_facts
@@ -71,9 +71,10 @@ def fair_lending(ev: Evidences) -> list[Finding]:
 
 def compliance_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(state, ctx)
-    findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev), *apr_spread(app, ev),
-                *atr_dti(Ratios(state["ratio"].facts), ev), *fair_lending(ev)]
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
+    ratios = Ratios(state["ratio"].facts)
+    findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev),
+                *apr_spread(app, ev, computed_apr(app, ratios)), *atr_dti(ratios, ev), *fair_lending(ev)]
     status = worst(findings)
     verdict = "FAIL" if status == "FAIL" else "WARN" if status in ("REVIEW", "UNVERIFIED") else "PASS"
     flagged = [f.message for f in findings if f.status in ("FAIL", "REVIEW", "UNVERIFIED")]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from core.llm import LLMRouter
 
 
@@ -17,3 +19,9 @@ class AgentContext:
     evidence: EvidenceResolver
     router: LLMRouter
     session_factory: sessionmaker[Session]
+
+
+def pinned_documents(ctx: AgentContext, state: Mapping[str, Any]) -> tuple[int, ...]:
+    """The document versions the run's published policy is pinned to (none without a publication)."""
+    pub = ctx.evidence.publication(state.get("policy_publication_id"))
+    return tuple(pub.document_ids) if pub is not None else ()

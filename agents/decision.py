@@ -6,12 +6,13 @@ a rule that could not be verified sends the file to a person, never to an approv
 
 from __future__ import annotations
 
-from agents.context import AgentContext
-from agents.findings import Evidences, finding, unverified
+from agents.context import AgentContext, pinned_documents
+from policy.findings import Evidences, finding, unverified
+from policy.publication import NO_RULEBOOK
 from agents.node import AgentOutput
 from agents.state import LoanState
-from agents import requirements
-from agents.outcomes import credit_disclosure, importance, missing_items, required_agents
+from policy.inventory import requirements
+from policy.outcomes import credit_disclosure, importance, missing_items, required_agents
 from agents.verdicts import (
     AgentVerdict, DecisionReport, Finding, IncompletenessNotice, PrincipalReason, Recommendation,
 )
@@ -48,7 +49,7 @@ def principal_reasons(drivers: list[Finding], state: LoanState, ctx: AgentContex
     """Reasons most important first: how far each rule is missed (fair lending policy 5.2). A credit score
     below the minimum gives the bureau's key factors; without them it gives none (a notice task instead)."""
     app = application_from_facts(state["application"])
-    rules = ctx.evidence.rules
+    rules = ctx.evidence.rules_of(state.get("policy_publication_id"))
     family = lambda f: rules[f.rule_id].reason_family if f.rule_id in rules else "program"  # noqa: E731
     reasons: list[PrincipalReason] = []
     for f in sorted(drivers, key=lambda f: importance(f, REASON_ORDER.index(family(f)))):
@@ -87,7 +88,9 @@ def _notices(outcome: Recommendation, drivers: list[Finding], state: LoanState, 
 
 
 def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    ev = Evidences(state, ctx)
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
+    if ctx.evidence.publication(state.get("policy_publication_id")) is None:
+        return no_rulebook(state)
     outcome, drivers, why = recommend(state)
     max_reasons = ev.get("fair_lending.max_adverse_reasons")
     notice = ev.get("fair_lending.notice_days")
@@ -102,7 +105,7 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
             own.append(finding(notice, "INFO", f"Send the adverse action notice within {notice.value()} days."))
         else:
             outcome, why, own = "REFER", "the notice deadline could not be verified", own + [unverified(notice)]
-    notices = _notices(outcome, drivers, state, ev, own, ctx.evidence.rules)
+    notices = _notices(outcome, drivers, state, ev, own, ev.rules)
     if outcome == "INCOMPLETE" and "incompleteness_notice" not in notices:
         outcome, why = "REFER", "the notice of incompleteness could not be verified"
     limit = int(max_reasons.value()) if max_reasons.found else 0
@@ -116,9 +119,11 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
         conditions=conditions, principal_reasons=tuple(reasons),
         citations=tuple({c.chunk_id: c for f in every if (c := f.citation)}.values()),
         corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""),
-        standard_conditions=requirements.standard_texts(
+        standard_conditions=(requirements.standard_texts(
             policy.facts.get("standard_conditions", ()),
-            requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""))) if policy else (),
+            requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
+                                     pinned_documents(ctx, state))) + tuple(policy.facts.get("guide_conditions", ())))
+        if policy else (),
         **notices,
     )
     verdict = AgentVerdict(agent="decision", verdict=outcome, summary=report.summary, findings=tuple(own),
@@ -126,6 +131,19 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
                            conditions=conditions, facts={"reasons": [r.reason for r in reasons],
                                                          "notice_tasks": list(report.notice_tasks)})
     return AgentOutput(verdict, ev.all(), extra={"report": report})
+
+
+def no_rulebook(state: LoanState) -> AgentOutput:
+    """No rulebook is published for the corpus: nothing can be decided, and the report says so in one line
+    rather than one UNVERIFIED finding per rule."""
+    message = (f"{NO_RULEBOOK[0].upper()}{NO_RULEBOOK[1:]}: a credit-policy officer must review and publish one "
+               "(Policy page, or python -m policy publish) before files are decided")
+    report = DecisionReport(recommendation="REFER", summary=f"Refer: {NO_RULEBOOK}.", findings=(f"UNVERIFIED: {message}",),
+                            corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""))
+    own = Finding(rule_id="policy.no_rulebook", label="Published rulebook", status="UNVERIFIED", message=message)
+    verdict = AgentVerdict(agent="decision", verdict="REFER", summary=report.summary, findings=(own,),
+                           reasoning=message, facts={"reasons": [], "notice_tasks": []})
+    return AgentOutput(verdict, [], extra={"report": report})
 
 
 def fail_closed_report(state: LoanState, message: str) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.context import AgentContext
-from agents.credit_disclosure import credit_score_disclosure
+from policy.credit_disclosure import credit_score_disclosure
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 
 from agents.context import AgentContext
-from agents.evidence import Evidence
+from policy.evidence import Evidence
 from agents.narrative_guard import contradicts, invented_figures
 from agents.state import LoanState
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict

@@ -35,12 +35,14 @@ def save_application(app: LoanApplication, *, session: Session, application_id: 
 
 
 def start_run(*, session: Session, run_id: str, application_id: str, corpus: str, ruleset: str,
-              routes: dict[str, str]) -> Run:
-    run = Run(id=run_id, application_id=application_id, status="running", corpus_version=corpus, ruleset_version=ruleset)
+              routes: dict[str, str], publication_id: int | None = None, policy_version: str | None = None) -> Run:
+    run = Run(id=run_id, application_id=application_id, status="running", corpus_version=corpus, ruleset_version=ruleset,
+              policy_publication_id=publication_id, policy_version=policy_version)
     session.add(run)
     session.flush()
     audit.append(session, event="run_started", run_id=run_id,
                  payload={"application_id": application_id, "corpus_version": corpus, "ruleset_version": ruleset,
+                          "policy_publication_id": publication_id, "policy_version": policy_version,
                           "routes": routes})
     return run
 

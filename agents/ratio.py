@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from agents import money, money_checks, reference
+from policy import money
+
+from policy.checks import money as money_checks
+
+from policy import reference
 from agents.context import AgentContext
-from agents.evidence import Evidence
-from agents.findings import Evidences, finding, pct, unverified
-from agents.formulas import RatioResult, compute_ratios
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, money as fmt, pct, unverified
+from policy.formulas import RatioResult, compute_ratios
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
@@ -31,10 +35,27 @@ def mi_rate(app: LoanApplication, loan_ltv: Decimal, ev: Evidences) -> tuple[Dec
             return Decimal(0), [unverified(mip)]
         above = loan_ltv > mip.value("ltv_split")
         rate = mip.value("rate_above_split" if above else "rate_at_or_below_split")
-        return rate, [finding(mip, "INFO", f"Annual MIP {pct(rate)} at {pct(loan_ltv)} LTV.")]
+        return rate, [finding(mip, "INFO", f"Annual MIP {pct(rate)} at {pct(loan_ltv)} LTV."),
+                      *_fha_schedule_case(app, rate, ev.get("fha.annual_mip_schedule"))]
     if app.loan_type == "usda":
         return _annual(ev.get("usda.guarantee_fees"), "USDA annual fee {}")
     return Decimal(0), []
+
+
+def _fha_schedule_case(app: LoanApplication, rate: Decimal, sched: Evidence) -> list[Finding]:
+    """FHA 8.2: outside the standard product (a short term, or a base loan above the stated amount) the rate
+    comes from HUD's current premium schedule, which is not shipped: a person applies it (REVIEW)."""
+    if not sched.found:
+        return [unverified(sched)]
+    years, amount = sched.value("term_years"), sched.value("loan_amount")
+    outside = [f"a {app.term_months}-month term ({years} years or less)"] if app.term_months <= years * 12 else []
+    if app.loan_amount > amount:
+        outside.append(f"a base loan amount of {fmt(app.loan_amount)} (above {fmt(amount)})")
+    if not outside:
+        return []
+    return [finding(sched, "REVIEW", f"The annual MIP for {' and '.join(outside)} comes from HUD's current premium "
+                    f"schedule, which LoanGraph does not ship: a person applies that rate and recomputes the ratios "
+                    f"(shown at the standard {pct(rate)} only as an estimate).")]
 
 
 def _annual(ev: Evidence, message: str) -> tuple[Decimal, list[Finding]]:
@@ -96,8 +117,8 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
 
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
-    ev = Evidences(state, ctx)
-    r, facts, found = compute_all(app, ev, ctx.evidence.rules)
+    ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
+    r, facts, found = compute_all(app, ev, ev.rules)
     findings = tuple(found)
     summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
                f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "

@@ -6,11 +6,11 @@ is reported as interrupted and `resume(run_id)` continues from the last LangGrap
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +24,8 @@ from agents.checkpoint import checkpointer_ready
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
-from agents.rules import DEFAULT_RULES_PATH
+from policy.evidence import EvidenceResolver
+from policy.version import policy_version
 from agents.verdicts import AgentUsage
 from core.errors import DatabaseUnavailable, LoanGraphError
 from core.models import Run
@@ -37,10 +38,22 @@ log = logging.getLogger(__name__)
 OUTAGES = (OperationalError, PsycopgOperationalError, DatabaseUnavailable)
 
 
-@lru_cache(maxsize=1)
-def ruleset_version() -> str:
-    """A short hash of rules.json; read once, like the rules the evidence resolver loads at start."""
-    return hashlib.sha256(DEFAULT_RULES_PATH.read_bytes()).hexdigest()[:16]
+@dataclass(frozen=True)
+class Pinned:
+    """The policy a new run decides under: the newest publication (none: every file is referred)."""
+
+    publication_id: int | None
+    corpus_version: str
+    ruleset_version: str
+    policy_version: str | None
+
+
+def pin_policy(evidence: EvidenceResolver, *, session: Session) -> Pinned:
+    pub = evidence.publication(evidence.current_id())
+    if pub is None:
+        return Pinned(None, repo.corpus_version(session=session), "none", None)
+    return Pinned(pub.id, pub.corpus_version, pub.rulebook_hash,
+                  policy_version(rulebook_hash=pub.rulebook_hash, corpus_version=pub.corpus_version))
 
 
 class UnderwritingService:
@@ -61,15 +74,18 @@ class UnderwritingService:
             raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
                                       "nothing was stored, submit again")
         with self.sessions.begin() as session:
-            corpus = repo.corpus_version(session=session)
+            pinned = pin_policy(self.context.evidence, session=session)
             repo.save_application(app, session=session, application_id=application_id,
                                   ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
             session.flush()
-            repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=corpus,
-                           ruleset=ruleset_version(), routes=self.context.router.routes())
-        yield RunStarted(run_id, application_id, corpus, ruleset_version(), self.context.router.routes())
-        state = {"run_id": run_id, "application": application_facts(app), "corpus_version": corpus,
-                 "ruleset_version": ruleset_version()}
+            repo.start_run(session=session, run_id=run_id, application_id=application_id, corpus=pinned.corpus_version,
+                           ruleset=pinned.ruleset_version, routes=self.context.router.routes(),
+                           publication_id=pinned.publication_id, policy_version=pinned.policy_version)
+        yield RunStarted(run_id, application_id, pinned.corpus_version, pinned.ruleset_version,
+                         self.context.router.routes())
+        state = {"run_id": run_id, "application": application_facts(app), "corpus_version": pinned.corpus_version,
+                 "ruleset_version": pinned.ruleset_version, "policy_publication_id": pinned.publication_id,
+                 "policy_version": pinned.policy_version}
         yield from self._stream(run_id, state)
 
     def resume(self, run_id: str) -> Iterator[RunEvent]:
@@ -91,7 +107,8 @@ class UnderwritingService:
             start: dict[str, Any] | None = None
             if not snapshot.values:  # interrupted before the first checkpoint: start over
                 start = {"run_id": run_id, "application": run.application.data,
-                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version}
+                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version,
+                         "policy_publication_id": run.policy_publication_id, "policy_version": run.policy_version}
             run.status = "running"
             session.commit()
         yield from self._stream(run_id, start)
@@ -179,8 +196,8 @@ def _finished_from(run: Run) -> RunFinished:
 def get_service() -> UnderwritingService:
     """The process-wide service: database, retriever, LLM router, checkpointer and graph, built once."""
     from agents.checkpoint import build_checkpointer
-    from agents.evidence import EvidenceResolver
     from agents.graph import build_graph
+    from policy.publication import ensure_first_start
     from core.db import get_engine, get_sessionmaker
     from core.keys import require_production_keys
     from core.llm import build_router
@@ -190,6 +207,7 @@ def get_service() -> UnderwritingService:
     settings = get_settings()
     require_production_keys(settings)  # production: keys from the environment, never generated
     router = build_router(settings)  # refuses to start on a PII-unsafe configuration or egress
+    ensure_first_start(get_sessionmaker())  # our own corpus's rulebook, when its check passes; never a lender's
     context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
                            session_factory=get_sessionmaker())
     graph = build_graph(build_checkpointer(get_engine().url))

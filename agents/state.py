@@ -16,7 +16,9 @@ class LoanState(TypedDict, total=False):
     run_id: str
     application: dict[str, Any]  # LoanApplication.model_dump(mode="json") minus the SSN
     corpus_version: str
-    ruleset_version: str
+    ruleset_version: str  # the rulebook's hash
+    policy_publication_id: int | None  # the published policy the run decides under (None: none published)
+    policy_version: str  # rulebook, inventory, reference tables, corpus and engine, as one hash
 
     intake: AgentVerdict
     ratio: AgentVerdict

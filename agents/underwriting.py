@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from agents.policy_checks import Ratios
+from policy.checks.program import Ratios
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict
 from core.schemas import LoanApplication, application_from_facts

@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 from agents.checkpoint import build_checkpointer  # noqa: E402
 from agents.context import AgentContext  # noqa: E402
 from agents.events import AgentEvent, RunFinished  # noqa: E402
-from agents.evidence import EvidenceResolver  # noqa: E402
+from policy.evidence import EvidenceResolver  # noqa: E402
 from agents.graph import build_graph  # noqa: E402
 from agents.service import UnderwritingService  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, percentile, print_table  # noqa: E402

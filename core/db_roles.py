@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 APP_ROLE = "loangraph_app"
 # Tables the app may only append to and read; everything else in `public` is read-write.
-APPEND_ONLY_TABLES = ("audit_log",)
+APPEND_ONLY_TABLES = ("audit_log", "policy_publications")
 # Tables the app may only read (the schema version is the owner's business).
 READ_ONLY_TABLES = ("alembic_version",)
 _READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"

@@ -100,6 +100,26 @@ class Application(Base):
     application_ref: Mapped[str | None] = mapped_column(String(64), unique=True)  # the applicant's own ID (0004)
 
 
+class PolicyPublication(Base):
+    """A rulebook made the one decisions use, by a named person, pinned to document versions (0020)."""
+
+    __tablename__ = "policy_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    approver: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(String(16))  # published | first_start
+    name: Mapped[str] = mapped_column(Text)
+    rulebook: Mapped[list] = mapped_column(JSONB)
+    rulebook_hash: Mapped[str] = mapped_column(String(16))
+    document_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    corpus_version: Mapped[str] = mapped_column(String(16))
+    policy_version: Mapped[str] = mapped_column(String(16))
+    checks: Mapped[dict] = mapped_column(JSONB)
+    accepted_gaps: Mapped[list] = mapped_column(JSONB, default=list)
+    accept_reason: Mapped[str | None] = mapped_column(Text)
+
+
 class Run(Base):
     """One pipeline run over an application; its id is also the LangGraph thread id."""
 
@@ -115,6 +135,9 @@ class Run(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     corpus_version: Mapped[str | None] = mapped_column(String(64))
     ruleset_version: Mapped[str | None] = mapped_column(String(64))
+    # the published policy it decided under and that policy's version (rulebook, inventory, tables, corpus, engine)
+    policy_publication_id: Mapped[int | None] = mapped_column(ForeignKey("policy_publications.id"))
+    policy_version: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     latency_ms: Mapped[float | None] = mapped_column(Float)

@@ -90,13 +90,15 @@ class LoanApplication(BaseModel):
     has_va_coe: StrictBool | None = None  # Certificate of Eligibility; defaults to `veteran`
     usda_eligible_area: StrictBool | None = None
     household_income_pct_ami: bounded("household_income_pct_ami") | None = None  # household income as % of AMI
-    subordinate_liens: bounded("subordinate_liens") = Decimal(0)  # balance of liens that stay in place (for CLTV)
+    # balance of subordinate liens that stay in place or are made at closing (CLTV); on a purchase, new
+    # financing at closing (a piggyback second), which pays part of the price (funds to close)
+    subordinate_liens: bounded("subordinate_liens") = Decimal(0)
     # the key factors the credit bureau reported with the score, in Reg B standard wording; an
     # adverse action for a low score must state these, never "credit score too low"
     credit_key_factors: tuple[NonEmptyText, ...] = Field((), max_length=4)
     # Form 1003 detail (issue 9). One source of truth per figure: with the lists itemised, the flat
     # `monthly_debts` / `liquid_assets` must be 0 (refused otherwise, so nothing is counted twice);
-    # without them the flat figure is read as one liability / checking-savings asset (agents/money.py).
+    # without them the flat figure is read as one liability / checking-savings asset (policy/money.py).
     liabilities: tuple[Liability, ...] = Field((), max_length=60)
     assets: tuple[Asset, ...] = Field((), max_length=60)
     closing_costs: ClosingMoney = Decimal(0)
@@ -107,6 +109,11 @@ class LoanApplication(BaseModel):
     va_funding_fee_exempt: StrictBool = False  # exemption shown on the Certificate of Eligibility
     apr: Rate | None = None
     apor: Rate | None = None  # average prime offer rate for a comparable transaction on the rate-set date
+    # Reg Z prepaid finance charges (1026.18(b)(3)): points, origination and other finance charges paid at or
+    # before closing or withheld from the proceeds, an upfront premium or funding fee included. Not the QM
+    # `points_and_fees` (1026.32(b)(1) counts some non-finance charges and leaves out some finance charges).
+    # With the note terms it gives the APR when `apr` is not stated (policy.formulas.apr_actuarial).
+    prepaid_finance_charges: ClosingMoney | None = None
     county_fips: clean_text(8) | None = Field(None, validate_default=False)
     household_size: bounded_int(1, 20) | None = None
     monthly_income_taxes: ClosingMoney | None = None  # federal, state, local and Social Security, a month

@@ -28,6 +28,7 @@ SCALARS = (("closing_costs", "Closing costs ($)", "money"), ("prepaid_items", "P
            ("va_subsequent_use", "VA benefit used before", "bool"),
            ("va_funding_fee_exempt", "VA funding fee exempt (per COE)", "bool"),
            ("apr", "APR (annual %)", "rate"), ("apor", "APOR on the rate-set date (%)", "rate"),
+           ("prepaid_finance_charges", "Prepaid finance charges ($, Reg Z; gives the APR when none is stated)", "money"),
            ("county_fips", "County (5-digit FIPS)", "text"), ("household_size", "Household size (VA)", "int"),
            ("monthly_income_taxes", "Monthly income taxes ($, VA)", "money"),
            ("living_area_sqft", "Living area (sq ft, VA)", "int"),

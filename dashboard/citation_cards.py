@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from agents.rules import quote_in_text
+from policy.rules import quote_in_text
 from dashboard.pdf_preview import PreviewUnavailable, highlight_band, page_preview
 from rag.retrieval.store import ChunkDetail
 

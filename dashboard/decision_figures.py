@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 import streamlit as st
 
-from agents.credit_disclosure import CreditScoreDisclosure, disclosure_from_facts
+from policy.credit_disclosure import CreditScoreDisclosure, disclosure_from_facts
 from agents.events import RunEvent
 from dashboard.run_summary import agent_event, decimal_or_none, finished, ratio_facts
 from dashboard.verdict_cards import md

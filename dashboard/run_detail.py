@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import AgentTrace
 from dashboard.officer_decision import DecisionTarget, officer_panel
+from dashboard.run_policy import render_run_policy
 from dashboard.run_summary import FinalDecision
 from dashboard.run_tables import RunDetail, agents_frame, models_used
 from dashboard.safe_text import plain
@@ -102,6 +103,7 @@ def render_agents(detail: RunDetail) -> None:
 
 def render_run_detail(detail: RunDetail, factory: sessionmaker[Session]) -> None:
     render_outcome(detail)
+    render_run_policy(factory, detail.run_id, detail.status)
     open_in_explorer(detail.run_id)
     render_officer_decision(detail, factory)
     render_models_and_errors(detail)

@@ -109,6 +109,10 @@ def seeded_engine(server_url: str, embedder, settings: Settings) -> Iterator[Eng
     reports = ingest_paths([SEED_POLICIES], session_factory=sessionmaker(bind=engine), embedder=embedder, settings=settings)
     failed = [r.line() for r in reports if r.status == "failed"]
     assert reports and not failed, failed
+    from policy.publication import ensure_first_start
+
+    # as `make run` does at first start: our own rulebook, published because its check passes
+    assert ensure_first_start(sessionmaker(bind=engine)) is not None, "the seed rulebook does not verify"
     yield engine
     engine.dispose()
 

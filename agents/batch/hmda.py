@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agents.formulas import monthly_principal_interest
+from policy.formulas import monthly_principal_interest
 from core.settings import PROJECT_ROOT
 
 MAPPING_PATH = PROJECT_ROOT / "seed_data" / "hmda" / "mapping.json"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from agents.distill.programs import LIMITS, Limits, limit_lines, mi_rate, outcome
-from agents.formulas import compute_ratios, ltv as ltv_pct
+from policy.formulas import compute_ratios, ltv as ltv_pct
 from core.schemas import LoanApplication
 
 # Every (program, outcome) the limits allow: jumbo has no review band, VA no DTI failure.

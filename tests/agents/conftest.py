@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from agents.context import AgentContext
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from core.llm import LLMRouter
 from core.schemas import LoanApplication, application_facts, validate_application

@@ -109,7 +109,8 @@ def figures(a: dict[str, Any], *, gifts_count: bool = True) -> dict[str, str]:
     piti = pi + cents(_d(a["annual_property_tax"]) / 12) + cents(_d(a["annual_insurance"]) / 12) + _d(a.get("monthly_hoa", 0)) + mi
     debts, payoffs = counted_debts(a)
     income = _d(a["monthly_income"])
-    down = max(value - loan, Decimal(0)) if a["loan_purpose"] == "purchase" else Decimal(0)
+    second = _d(a.get("subordinate_liens", 0))  # on a purchase, new financing made at closing
+    down = max(value - loan - second, Decimal(0)) if a["loan_purpose"] == "purchase" else Decimal(0)
     cash_fee = Decimal(0) if a.get("upfront_fee_financed") else fee
     ftc = max(down + _d(a.get("closing_costs", 0)) + _d(a.get("prepaid_items", 0)) + cash_fee + payoffs
               - _d(a.get("closing_credits", 0)), Decimal(0))

@@ -1,18 +1,17 @@
-"""Issue 9 part B, pure parts: evidence from the wrong document or disagreeing passages, contradicting
+"""Issue 9 part B, pure parts: evidence only from a published, verified rule (issue 20), contradicting
 narratives, the order of principal reasons, the verdicts a route requires."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.narrative_guard import contradicts
-from agents.outcomes import importance, shortfall
-from agents.rules import load_rules
+from policy.outcomes import importance, shortfall
+from policy.publication import NO_RULEBOOK, PublishedPolicy
+from policy.rules import load_rules
 from agents.verdicts import Finding
-from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace
 
 pytestmark = pytest.mark.unit
 
@@ -20,58 +19,49 @@ RULE = next(r for r in load_rules() if r.id == "usda.dti_ineligible_above")
 
 
 class FakeRetriever:
-    """Returns the given chunks for any query; documents are told apart by title."""
-
-    def __init__(self, texts: list[tuple[str, str]]):
-        self.chunks = tuple(ScoredChunk(Chunk(id=i, text=t, doc_name=doc, page_num=1, page_end=1), 1.0)
-                            for i, (doc, t) in enumerate(texts))
-        titles = {"USDA Guide": "usda.pdf", "FHA Guide": "fha.pdf"}
-        self._session_factory = lambda: _FakeSession(titles)
+    """Returns nothing for any query: evidence must not depend on what a search ranks."""
 
     def retrieve(self, query, filters=None, k=5):
-        trace = RetrievalTrace(query=query, filters=filters or Filters(), k=k, stages=(), results=self.chunks, total_ms=0)
-        return RetrievalResult(query=query, chunks=self.chunks, trace=trace)
+        trace = RetrievalTrace(query=query, filters=filters or Filters(), k=k, stages=(), results=(), total_ms=0)
+        return RetrievalResult(query=query, chunks=(), trace=trace)
 
 
-class _FakeSession:
-    def __init__(self, titles):
-        self.titles = titles
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def execute(self, _statement):
-        return SimpleNamespace(all=lambda: list(self.titles.items()))
+def publication(sentence: str, *, checks: dict | None = None, rules=None) -> PublishedPolicy:
+    """A publication of the seed rulebook whose USDA DTI rule was verified in `sentence` (chunk 7, page 4)."""
+    citation = {"chunk_id": 7, "doc_name": "USDA Guide", "page_num": 4, "section": "5", "subsection": None,
+                "quote": sentence}
+    verified = {RULE.id: {"rule_id": RULE.id, "status": "verified", "detail": "", "citation": citation}}
+    return PublishedPolicy(id=3, name="t", approver="A. Officer", how="published", published_at=None,
+                           rules=tuple(load_rules() if rules is None else rules), rulebook_hash="h", document_ids=(1,),
+                           corpus_version="c", policy_version="p", checks=verified if checks is None else checks)
 
 
-def resolve(texts):
-    return EvidenceResolver(FakeRetriever(texts), rules=load_rules()).resolve(RULE.id, corpus_version="t")
+def resolve(pub: PublishedPolicy | None):
+    resolver = EvidenceResolver(FakeRetriever(), session_factory=None, pinned=pub)
+    return resolver.resolve(RULE.id, publication=None)
 
 
-def test_threshold_from_its_own_document_is_read():
-    ev = resolve([("FHA Guide", "A total DTI ratio above 50% is ineligible."),
-                  ("USDA Guide", "A total DTI ratio above 44% is ineligible.")])
-    assert ev.found and ev.value() == 44 and ev.citation.doc_name == "USDA Guide"
+def test_the_value_is_the_published_rulebooks_cited_where_it_was_verified():
+    ev = resolve(publication("A total DTI ratio above 44% is ineligible."))
+    assert ev.found and ev.value() == 44 and ev.citation.doc_name == "USDA Guide" and ev.citation.page_num == 4
+    assert ev.trace["publication"] == 3
 
 
-def test_threshold_only_in_another_document_is_unverified():
-    ev = resolve([("FHA Guide", "A total DTI ratio above 50% is ineligible.")])
-    assert not ev.found and "another document" in ev.trace["unverified"]
+def test_a_rule_not_verified_at_publication_is_unverified():
+    gap = {RULE.id: {"rule_id": RULE.id, "status": "value_changed", "detail": "page 4 now says 45%", "citation": None}}
+    ev = resolve(publication("x", checks=gap))
+    assert not ev.found and "value_changed: page 4 now says 45%" in ev.trace["unverified"]
 
 
-def test_two_passages_that_disagree_are_unverified():
-    ev = resolve([("USDA Guide", "A total DTI ratio above 44% is ineligible."),
-                  ("USDA Guide", "A total DTI ratio above 45% is ineligible.")])
-    assert not ev.found and "disagree" in ev.trace["unverified"]
+def test_a_rule_the_published_rulebook_lacks_is_unverified():
+    ev = resolve(publication("x", rules=[r for r in load_rules() if r.id != RULE.id]))
+    assert not ev.found and "not in the published rulebook" in ev.trace["unverified"]
+    assert ev.rule.label == RULE.label  # named by the engine's slot
 
 
-def test_two_passages_that_agree_are_read():
-    ev = resolve([("USDA Guide", "A total DTI ratio above 44% is ineligible."),
-                  ("USDA Guide", "Again: a total DTI ratio above 44% is ineligible.")])
-    assert ev.found and ev.value() == 44
+def test_without_a_published_rulebook_every_rule_is_unverified():
+    ev = resolve(None)
+    assert not ev.found and ev.trace["unverified"] == NO_RULEBOOK
 
 
 @pytest.mark.parametrize("verdict, text, contradicted", [

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from agents.checkpoint import build_checkpointer
 from agents.context import AgentContext
 from agents.events import RunFinished, RunInterrupted
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from core.db import make_engine
 from core.db_deadlines import REPLY_MARGIN_S

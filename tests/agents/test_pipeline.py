@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from agents.context import AgentContext
-from agents.evidence import EvidenceResolver
-from agents.rules import normalise_whitespace, quote_in_text
+from policy.evidence import EvidenceResolver
+from policy.rules import normalise_whitespace, quote_in_text
 from core.llm import LLMRouter, build_clients
 from core.models import PolicyChunk
 from core.schemas import validate_application
@@ -90,10 +90,10 @@ def test_every_cited_passage_contains_its_quote_and_threshold(underwrite, read_s
 
 
 class ExplodingResolver(EvidenceResolver):
-    def resolve(self, rule_id, *, corpus_version):
+    def resolve(self, rule_id, *, publication):
         if rule_id.startswith("fha."):
             raise RuntimeError("index corrupted")
-        return super().resolve(rule_id, corpus_version=corpus_version)
+        return super().resolve(rule_id, publication=publication)
 
 
 def test_an_agent_that_crashes_sends_the_file_to_a_person(underwrite, agent_context, retriever_shared):

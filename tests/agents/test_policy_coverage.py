@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from agents import graph as graph_module
-from agents.requirements import Locator, evaluate
+from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
+from dashboard.decision_notices import standard_condition_groups
 from tests.agents.test_pipeline import BASE
 
 pytestmark = pytest.mark.integration
@@ -96,6 +97,8 @@ def test_standard_conditions_are_cited_and_leave_an_approval_an_approval(underwr
     report = final["report"]
     assert report.recommendation == "APPROVE"
     assert len(report.standard_conditions) > 100 and all(", p. " in c for c in report.standard_conditions)
+    groups = standard_condition_groups(report.standard_conditions)  # as the decision card shows them
+    assert len(groups) == 4 and "Other" not in [doc for doc, _ in groups]  # conventional + the three all-program documents
 
 
 def test_program_mismatch_says_which_program_fixes_it(underwrite):
@@ -134,3 +137,25 @@ def test_usda_household_income_within_5_percent_of_the_limit_goes_to_a_person(un
                            loan_amount=250000, property_value=260000, monthly_income=9000))
     hit = "usda.review_income_near_limit" in {f.rule_id for f in findings(final, "REVIEW")}
     assert hit is referred
+
+
+def test_a_va_borrower_who_used_the_benefit_before_goes_to_a_person_about_entitlement(underwrite):
+    """VA guide 1.2: full entitlement means never used or fully restored; with partial entitlement the down
+    payment must cover 25%. The file cannot tell which, so "any question about entitlement" (10.1) refers it."""
+    va = dict(loan_type="va", veteran=True, loan_amount=300000)
+    first = underwrite(app(**va))
+    assert "requirement.va.057" not in {f.rule_id for f in findings(first, "REVIEW")}
+    again = underwrite(app(**va, va_subsequent_use=True))
+    assert "requirement.va.057" in {f.rule_id for f in findings(again, "REVIEW")}
+    assert "requirement.va.006" in {f.rule_id for f in findings(again, "CONDITION")}
+    assert again["report"].recommendation == "REFER"
+
+
+@pytest.mark.parametrize("factors, referred", [(("Bankruptcy",), True), (("foreclosure or repossession",), True),
+                                               (("Collection action or judgment",), False), ((), False)])
+def test_a_bankruptcy_or_foreclosure_the_bureau_reports_goes_to_a_person(underwrite, factors, referred):
+    """Conventional guide 11.1: "Any significant derogatory event in the past seven years" needs a human
+    underwriter's signature. The file has no event dates; the bureau's key factors name the event."""
+    final = underwrite(app(credit_key_factors=factors))
+    assert ("requirement.conventional.084" in {f.rule_id for f in findings(final, "REVIEW")}) is referred
+    assert final["report"].recommendation == ("REFER" if referred else "APPROVE")

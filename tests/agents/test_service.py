@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from agents.checkpoint import build_checkpointer
 from agents.context import AgentContext
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from agents.evidence import EvidenceResolver
+from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from agents.service import UnderwritingService
 from core.audit import verify_chain
@@ -81,11 +81,11 @@ class OutageResolver(EvidenceResolver):
 
     outage = None
 
-    def resolve(self, rule_id, *, corpus_version):
+    def resolve(self, rule_id, *, publication):
         if rule_id.endswith("min_credit_score") and OutageResolver.outage is not None:
             cut, OutageResolver.outage = OutageResolver.outage, None
             cut()
-        return super().resolve(rule_id, corpus_version=corpus_version)
+        return super().resolve(rule_id, publication=publication)
 
 
 def test_database_outage_mid_run_then_resume_loses_nothing(service_engine, server_url, embedder, settings):

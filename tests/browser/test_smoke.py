@@ -167,7 +167,7 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         page.goto(f"{url}/decisions")
         expect(page.get_by_role("heading", name="Decisions")).to_be_visible()
         nav = page.locator('[data-testid="stSidebarNavLink"]')
-        expect(nav).to_have_count(6)  # the six st.Page entries, not the seven files ("app", "overview", ...)
+        expect(nav).to_have_count(7)  # the seven st.Page entries, not the eight files ("app", "overview", ...)
         expect(nav.first).to_contain_text(re.compile("Overview"))  # the page's title, not its file name
 
         page.goto(url)

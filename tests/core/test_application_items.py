@@ -27,12 +27,13 @@ def test_lists_and_new_fields_parse_exactly_and_survive_the_pipeline_facts():
         assets=[{"kind": "retirement", "value": 80000, "vested_pct": 60, "source": "401(k)"},
                 {"kind": "gift", "value": 15000, "donor": "relative"}],
         closing_costs=6000, prepaid_items=1500, closing_credits=2000, apr=Decimal("6.711"), apor=Decimal("6.32"),
-        county_fips=" 08031",
+        prepaid_finance_charges=Decimal("4250.50"), county_fips=" 08031",
         household_size=4, monthly_income_taxes=1400, living_area_sqft=1850, credit_report_date="2026-09-30",
         credit_score_source="equifax"))
     assert app.liabilities[0].balance == Decimal("42000.10") and app.liabilities[1].months_remaining == 9
     assert app.assets[1].donor == "relative" and app.county_fips == "08031" and app.apr == Decimal("6.711")
     assert application_from_facts(application_facts(app)) .liabilities == app.liabilities
+    assert application_from_facts(application_facts(app)).prepaid_finance_charges == Decimal("4250.50")
 
 
 def test_a_flat_figure_beside_its_itemised_list_is_refused_so_nothing_is_counted_twice():
@@ -69,6 +70,8 @@ def test_the_flat_fields_alone_still_make_an_application():
     ({"household_size": 0}, "household_size", "must be at least 1"),
     ({"closing_costs": -1}, "closing_costs", "must not be negative"),
     ({"closing_credits": 20_000_000}, "closing_credits", "must be at most 10,000,000"),
+    ({"prepaid_finance_charges": -1}, "prepaid_finance_charges", "must not be negative"),
+    ({"prepaid_finance_charges": 20_000_000}, "prepaid_finance_charges", "must be at most 10,000,000"),
     ({"credit_report_date": "2999-01-01"}, "credit_report_date", "must be a date between 2000-01-01 and today"),
     ({"credit_score_source": "myspace"}, "credit_score_source", "must be one of"),
 ])

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from agents.credit_disclosure import credit_score_disclosure
+from policy.credit_disclosure import credit_score_disclosure
 from agents.events import AgentEvent, RunFinished, RunStarted
 from agents.verdicts import AgentVerdict, DecisionReport
 from core.schemas import application_from_facts

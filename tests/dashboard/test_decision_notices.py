@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from agents.verdicts import CreditScoreDisclosure, DecisionReport, IncompletenessNotice
-from dashboard.decision_notices import notice_sections
+from dashboard.decision_notices import notice_sections, standard_condition_groups
 from dashboard.decision_pdf import decision_pdf
+from dashboard.verdict_cards import md
 from tests.dashboard.test_decision_pdf import NOTICE, application, events, text_of
 
 pytestmark = pytest.mark.unit
@@ -35,3 +37,42 @@ def test_fcra_disclosure_and_tasks_appear_in_the_pdf():
     _, text = text_of(decision_pdf(evs, application()))
     assert "Credit score disclosure (FCRA)" in text and "Score: 480 (range 300-850)" in text
     assert "Add the credit score date to the notice." in text
+
+
+STANDARD = (
+    "Every file contains a signed application. (Conventional Loan Program Guide, p. 9, 10.1 Required Documents)",
+    "Documents are no more than 120 days old. (Conventional Loan Program Guide, p. 9, 10.1 Required Documents)",
+    "Judgments are paid at closing. (Conventional Loan Program Guide, p. 3, 3.2 Credit History)",
+    "Each factor is verified. (Ability-to-Repay and Qualified Mortgage Policy, p. 2, 3.1 The Eight Factors (Reg Z))",
+    "A line without a citation",
+)
+
+
+def test_standard_conditions_are_grouped_by_document_then_section_in_policy_order():
+    groups = standard_condition_groups(STANDARD)
+    assert [doc for doc, _ in groups] == ["Conventional Loan Program Guide", "Ability-to-Repay and Qualified Mortgage Policy",
+                                          "Other"]
+    conventional = dict(groups[0][1])
+    assert list(conventional) == ["10.1 Required Documents", "3.2 Credit History"]
+    assert conventional["10.1 Required Documents"] == ["Every file contains a signed application. (p. 9)",
+                                                        "Documents are no more than 120 days old. (p. 9)"]
+    assert dict(groups[1][1]) == {"3.1 The Eight Factors (Reg Z)": ["Each factor is verified. (p. 2)"]}
+    assert groups[2][1] == [("", ["A line without a citation"])]
+
+
+def test_the_card_shows_one_collapsed_expander_per_document_not_a_flat_list():
+    def script(conditions):
+        from agents.verdicts import DecisionReport
+        from dashboard.decision_notices import render_notices
+
+        render_notices(DecisionReport(recommendation="APPROVE", summary="Approve: test.", standard_conditions=conditions))
+
+    at = AppTest.from_function(script, kwargs={"conditions": STANDARD}, default_timeout=30).run()
+    assert not at.exception
+    assert [e.label for e in at.expander] == [f"{md(doc)} ({n})" for doc, n in (
+        ("Conventional Loan Program Guide", 3), ("Ability-to-Repay and Qualified Mortgage Policy", 1), ("Other", 1))]
+    assert not any(e.proto.expanded for e in at.expander)
+    assert "5 in 3 documents" in at.markdown[0].value
+    inside = [m.value for m in at.expander[0].markdown]
+    assert inside[0] == f"**{md('10.1 Required Documents')}**" and inside[1].count("\n- ") == 1
+    assert inside[2] == f"**{md('3.2 Credit History')}**"

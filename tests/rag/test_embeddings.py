@@ -32,7 +32,11 @@ def test_bf16_vectors_match_float32_and_load_offline(settings, monkeypatch):
     assert b.dtype == np.float32 and b.shape == (3, 384)
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
     assert np.min(np.sum(a * b, axis=1)) > 0.999
-    assert np.allclose(bf16.embed_query(TEXTS[0]), b[0], atol=1e-6)
+    q = bf16.embed_query(TEXTS[0])
+    if bf16._bf16:  # native bf16: a lone query and a padded batch take different kernels (seen on CI's CPU)
+        assert float(q @ b[0]) > 0.999
+    else:  # float32 underneath: the query path is the documents' path
+        assert np.allclose(q, b[0], atol=1e-6)
 
 
 def _fingerprint_batch(texts: list[str]) -> np.ndarray:

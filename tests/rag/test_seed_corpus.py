@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from agents.rules import normalise_whitespace
+from policy.rules import normalise_whitespace
 from core.models import PolicyChunk, PolicyDocument
 
 pytestmark = pytest.mark.integration

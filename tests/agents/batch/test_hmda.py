@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from agents.batch.hmda import Unmappable, load_mapping, to_application
 from agents.batch.runner import parse_rows
-from agents.formulas import monthly_principal_interest
+from policy.formulas import monthly_principal_interest
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
 

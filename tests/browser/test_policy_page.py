@@ -1,0 +1,78 @@
+"""Browser: a credit-policy person opens the Policy page, checks a candidate rulebook, enters their name
+and publishes it; the new publication is listed with them as its approver."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+
+from core.settings import PROJECT_ROOT
+from tests.browser.test_smoke import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, wait_healthy
+
+pytestmark = pytest.mark.browser
+DB = "lg_browser_policy"
+
+
+@pytest.fixture(scope="module")
+def policy_app(clone_seeded, settings):
+    """(url, engine) of `streamlit run app.py` on its own copy of the seeded database."""
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -r requirements.txt)")
+    engine = clone_seeded(DB)
+    port = free_port()
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
+           "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "streamlit_policy.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
+                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url, engine
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        engine.dispose()
+
+
+def test_a_candidate_is_checked_and_published_from_the_policy_page(policy_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, engine = policy_app
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(WAIT_MS)
+        page.goto(f"{url}/policy")
+        expect(page.get_by_role("heading", name="Published rulebook")).to_be_visible()
+        expect(page.get_by_text("Publication 1:")).to_be_visible()
+
+        page.get_by_role("button", name="Check candidate").click()
+        expect(page.get_by_text("Every rule and inventory sentence is verified")).to_be_visible()
+        page.get_by_role("button", name="Publish").click()  # no approver yet: refused
+        expect(page.get_by_text("Enter the approver's name")).to_be_visible()
+
+        page.get_by_label("Approver").fill("Dana Policy")
+        page.get_by_label("Approver").press("Enter")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_text("Published as publication 2 by Dana Policy")).to_be_visible()
+        expect(page.get_by_text("Publication 2:")).to_be_visible()  # the page now shows the new publication
+        page.screenshot(path=str(ARTIFACTS / "policy.png"), full_page=True)
+        browser.close()
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT id, approver, how FROM policy_publications ORDER BY id DESC LIMIT 1")).one()
+    assert tuple(row) == (2, "Dana Policy", "published")
