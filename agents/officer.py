@@ -80,7 +80,7 @@ def _check_view(run: Run, run_id: str, *, redecide: bool, seen: datetime | None)
                               f"{_when(run)}); changing it is a re-decision with a written reason", _on_file(run))
     if redecide and run.final_decision is None:
         raise DecisionRefused(f"run {run_id} has no decision yet to change")
-    if redecide and seen is None:
+    if redecide and seen is None and run.decided_at is not None:
         raise DecisionRefused(f"a re-decision of run {run_id} must name the decision it changes (its decided-at time)",
                               _on_file(run))
     if redecide and run.decided_at != seen:

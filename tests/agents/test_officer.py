@@ -145,3 +145,21 @@ def test_recent_decisions_are_runs_an_officer_decided_not_every_run(runs):
         (row,) = list_runs(session=s, decided=True)
         assert (row.run_id, row.final_decision, row.decided_by) == ("done", "REFER", "J. Park")
         assert row.decided_at is not None
+
+
+def test_a_decision_stored_without_a_time_can_be_redecided_once_from_the_view_that_shows_it(runs):
+    """A run whose decision was stored without a decided-at time (written before times were kept, or by hand)
+    is shown with no time, so the panel names none (seen=None). That view matches what is stored: the
+    re-decision is taken, not refused forever as "must name the decision it changes"; a second officer on the
+    same time-less view is then refused, since the run now carries the first re-decision's time."""
+    with runs() as s:
+        run = s.get(Run, "done")
+        run.final_decision, run.decided_by, run.override_reason, run.decided_at = "REFER", "Legacy", None, None
+        s.commit()
+    stored = decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True, seen=None,
+                    reason="Pay stubs verified; the file now qualifies.")
+    assert (stored.decision, stored.redecided_from) == ("APPROVE", "REFER")
+    with pytest.raises(DecisionRefused, match="must name the decision it changes") as refused:
+        decide("done", factory=runs, final_decision="DECLINE", officer="J. Park", redecide=True, seen=None,
+               reason="Second officer on the same stale view.")
+    assert (refused.value.on_file.decision, refused.value.on_file.officer) == ("APPROVE", "K. Lee")
