@@ -18,7 +18,9 @@ from plotly.graph_objects import Figure
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.batch import store
+from agents.batch.hmda import load_mapping
 from agents.fairness import fairness_table
+from agents.fairness_drivers import GroupDrivers, flagged_drivers, mapping_assumptions
 from core.models import Batch
 from core.settings import PROJECT_ROOT, get_settings
 
@@ -142,3 +144,37 @@ def fairness_frame(results: pd.DataFrame, min_group: int) -> pd.DataFrame:
         "Engine four-fifths screen": r.verdict(r.engine_flag, r.engine_air),
         "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air,
         "HMDA four-fifths screen": r.verdict(r.hmda_flag, r.hmda_air)} for r in rows])
+
+
+def drivers(results: pd.DataFrame, min_group: int, source: str) -> list[GroupDrivers]:
+    """For each group below four-fifths, its non-approvals' principal reasons beside the reference group's;
+    for a HMDA batch, with the mapping assumptions that feed each reason."""
+    records = results.to_dict("records")
+    rows = fairness_table(records, min_group=min_group)
+    return flagged_drivers(records, rows, mapping=load_mapping() if source == "hmda" else None)
+
+
+def drivers_frame(found: GroupDrivers) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Principal reason": r.reason, f"Share of {found.group}'s non-approvals": r.group_share,
+        f"Share of {found.reference}'s non-approvals": r.reference_share,
+        "Mapping assumptions it reads": "; ".join(r.assumptions) or "-"} for r in found.reasons])
+
+
+def render_drivers(results: pd.DataFrame, min_group: int, source: str) -> None:
+    """What drives each flagged group, and (HMDA batches) every mapping assumption, named on the page."""
+    found = drivers(results, min_group, source)
+    if found:
+        st.markdown("**What drives each group below four-fifths** (its principal reasons beside the reference "
+                    "group's, the most favoured group the AIR divides by)")
+    for d in found:
+        st.markdown(f"{d.attribute.capitalize()}: **{d.group}** ({d.group_not_approved} not approved) beside "
+                    f"**{d.reference}** ({d.reference_not_approved} not approved)")
+        st.dataframe(drivers_frame(d), hide_index=True, column_config={
+            "Principal reason": st.column_config.TextColumn("Principal reason", width="large"),
+            "Mapping assumptions it reads": st.column_config.TextColumn("Mapping assumptions it reads",
+                                                                        width="large")})
+    if source == "hmda":
+        st.markdown("**HMDA mapping assumptions** (how a HMDA row becomes an application; the same for every row, "
+                    "none from race, sex, ethnicity or age):\n"
+                    + "\n".join(f"- {text}" for text in mapping_assumptions(load_mapping()).values()))

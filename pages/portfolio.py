@@ -91,6 +91,7 @@ else:
                f"applications (setting FAIRNESS_MIN_GROUP) are too few to compare and are said so, not passed. "
                "HMDA columns are the lenders' real outcomes for the same rows.")
     st.dataframe(fairness, hide_index=True, column_config=portfolio.FAIRNESS_COLUMNS)
+    portfolio.render_drivers(results, min_group, batches.set_index("Batch").loc[batch_id, "Source"])
 
 st.subheader("Open a run")
 run_id = st.selectbox("Run", results["run_id"].tolist(), index=None, placeholder="Choose a row to see its full trace",
