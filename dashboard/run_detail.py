@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import AgentTrace
 from dashboard.officer_decision import DecisionTarget, officer_panel
+from dashboard.run_pdf import pdf_download
 from dashboard.run_policy import render_run_policy
 from dashboard.run_summary import FinalDecision
 from dashboard.run_tables import RunDetail, agents_frame, models_used
@@ -61,7 +62,8 @@ def render_officer_decision(detail: RunDetail, factory: sessionmaker[Session]) -
     if target is None:
         st.info(f"This run is {detail.status} and has no recommendation yet, so it cannot be decided.")
         return
-    officer_panel(target, factory)
+    final = officer_panel(target, factory)  # the decision on file, recorded now or before
+    pdf_download(factory, detail.run_id, final)
 
 
 def render_models_and_errors(detail: RunDetail) -> None:
