@@ -94,7 +94,9 @@ def _share(count: int, total: int) -> float:
 
 def assumptions_for(rule_ids: Iterable[str], mapping: dict[str, Any]) -> tuple[str, ...]:
     """The mapping assumptions behind the figures these rules read, in words, values from the mapping file."""
-    named = {name for rule_id in rule_ids for keys, name in _RULE_FIGURES if any(k in rule_id for k in keys)}
+    # the rule's own name, not its program or namespace ("atr_qm.dti_review_above" reads the DTI, not the pricing)
+    names = [rule_id.rpartition(".")[2] for rule_id in rule_ids]
+    named = {name for rule in names for keys, name in _RULE_FIGURES if any(k in rule for k in keys)}
     texts = mapping_assumptions(mapping)
     return tuple(texts[name] for name in texts if name in named)
 

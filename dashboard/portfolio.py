@@ -166,7 +166,8 @@ def render_drivers(results: pd.DataFrame, min_group: int, source: str) -> None:
     found = drivers(results, min_group, source)
     if found:
         st.markdown("**What drives each group below four-fifths** (its principal reasons beside the reference "
-                    "group's, the most favoured group the AIR divides by)")
+                    "group's, the most favoured group the AIR divides by; a run may state several reasons, so "
+                    "shares can add up to more than 100%)")
     for d in found:
         st.markdown(f"{d.attribute.capitalize()}: **{d.group}** ({d.group_not_approved} not approved) beside "
                     f"**{d.reference}** ({d.reference_not_approved} not approved)")

@@ -64,3 +64,12 @@ def test_every_stated_assumption_is_named_with_the_values_of_the_mapping_file():
     texts = mapping_assumptions(mapping)
     assert f"Credit score {mapping['assumptions']['credit_score']} for every row" in texts["credit"]
     assert "jumbo above $832,750" in texts["program"] and "3 investment" in texts["occupancy"]
+
+
+def test_a_rule_is_tied_to_the_figures_its_own_name_reads_not_its_namespace():
+    """A DTI rule under the QM namespace ("atr_qm.dti_review_above") reads the DTI, not the pricing assumptions."""
+    from agents.fairness_drivers import assumptions_for
+
+    named = " ".join(assumptions_for(["atr_qm.dti_review_above"], load_mapping()))
+    assert "debt_to_income_ratio" in named and "APR" not in named
+    assert "APR" in " ".join(assumptions_for(["atr_qm.points_and_fees"], load_mapping()))
