@@ -18,6 +18,8 @@ factory = resources.session_factory()
 source = st.radio("File", ["HMDA 2022 sample (300 rows)", "Upload a file"], horizontal=True)
 upload = st.file_uploader("Applications file", type=["csv", "jsonl", "ndjson", "gz"]) \
     if source == "Upload a file" else None
+if upload is not None:  # what "Run batch" will run, said once the server holds the file (not while it uploads)
+    st.caption(f"Ready to run: {plain(upload.name)} ({upload.size:,} bytes)")
 limit = st.number_input("Rows to underwrite (from the top of the file)", min_value=1, max_value=100_000, value=50)
 
 

@@ -58,7 +58,8 @@ def upload_and_run(page, path, name: str) -> None:
     from playwright.sync_api import expect
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    expect(page.get_by_text(name, exact=True).first).to_be_visible()  # the uploader lists the file
+    # the server holds this file (a click while it still uploads would run the file before it)
+    expect(page.get_by_text(f"Ready to run: {name} ({path.stat().st_size:,} bytes)")).to_be_visible()
     page.get_by_role("button", name="Run batch").click()
     # the batch picker then shows the batch just run, by its file name; its summary says nothing was refused
     expect(page.get_by_role("combobox", name="Batch")).to_have_value(re.compile(rf"· {re.escape(name)}$"))
