@@ -10,6 +10,7 @@ now and by whom, nothing green, and the database holds tab A's decisions only.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import text
@@ -40,8 +41,21 @@ def open_run(browser, url: str, run_id: str):
 
 
 def choose(page, panel, box: str, option: str) -> None:
-    panel.get_by_role("combobox", name=box).click()
-    page.get_by_role("option", name=re.compile(rf"^{option}( \(recommended\))?$")).click()
+    """Pick `option` in the select box, opening it again if a rerun still streaming the page (the previous
+    submission's) redrew it closed before the option could be clicked; then check it is chosen."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+
+    name = re.compile(rf"^{option}( \(recommended\))?$")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        panel.get_by_role("combobox", name=box).click()
+        try:
+            page.get_by_role("option", name=name).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+    expect(panel.get_by_role("combobox", name=box)).to_have_value(name)
 
 
 def redecide(page, panel, option: str, officer: str, reason: str) -> None:
