@@ -11,6 +11,9 @@ FAVICON = PROJECT_ROOT / "dashboard" / "assets" / "favicon.png"  # served by the
 
 logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="LoanGraph", page_icon=str(FAVICON), layout="wide")
+# long values wrap instead of being cut with an ellipsis ("APPROVE_WITH_CONDITIONS", "PITI $12,160.45")
+st.html("<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] * {white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}</style>")
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

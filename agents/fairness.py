@@ -17,7 +17,7 @@ from fairlearn.metrics import MetricFrame, count, selection_rate
 
 APPROVALS = ("APPROVE", "APPROVE_WITH_CONDITIONS")
 FOUR_FIFTHS = 0.8  # the four-fifths rule (29 CFR 1607.4(D)), the screen the CFPB and agencies cite
-MIN_GROUP = 30  # smaller groups are shown but neither flagged nor used as the reference
+MIN_GROUP = 30  # default of the FAIRNESS_MIN_GROUP setting: smaller groups are shown as too few to compare
 NOT_A_GROUP = frozenset({"Not provided", "Not applicable", "Both selected", ""})
 ATTRIBUTES = ("race", "sex", "age")
 
@@ -33,6 +33,24 @@ class GroupRate:
     hmda_rate: float | None
     hmda_air: float | None
     hmda_flag: bool
+    min_group: int = MIN_GROUP
+
+    @property
+    def screen(self) -> str:
+        """Why this row is or is not screened: 'compared', 'too_few' (n below the minimum) or 'not_a_group'."""
+        if self.group in NOT_A_GROUP:
+            return "not_a_group"
+        return "compared" if self.n >= self.min_group else "too_few"
+
+    def verdict(self, flag: bool, air: float | None) -> str:
+        """What the four-fifths screen says of this row, in words (never an unchecked box for 'not screened')."""
+        if self.screen == "not_a_group":
+            return "not a group (not compared)"
+        if self.screen == "too_few":
+            return f"too few to compare (n < {self.min_group})"
+        if air is None:
+            return "no rate to compare"
+        return "below 4/5" if flag else "passes"
 
 
 def fairness_table(results: Iterable[dict[str, Any]], *, attributes: tuple[str, ...] = ATTRIBUTES,
@@ -56,7 +74,7 @@ def fairness_table(results: Iterable[dict[str, Any]], *, attributes: tuple[str, 
             rows.append(GroupRate(
                 attribute, group, n, rate, ours_air.get(group), _flag(ours_air.get(group), n, min_group),
                 theirs[group][1] if theirs is not None else None, theirs_air.get(group),
-                _flag(theirs_air.get(group), n, min_group)))
+                _flag(theirs_air.get(group), n, min_group), min_group))
     return rows
 
 
@@ -81,4 +99,5 @@ def _flag(air: float | None, n: int, min_group: int) -> bool:
 
 
 def as_records(rows: list[GroupRate]) -> list[dict[str, Any]]:
-    return [row.__dict__.copy() for row in rows]
+    return [{**row.__dict__, "screen": row.screen, "engine_screen": row.verdict(row.engine_flag, row.engine_air),
+             "hmda_screen": row.verdict(row.hmda_flag, row.hmda_air)} for row in rows]

@@ -34,7 +34,7 @@ def check_application(app: LoanApplication) -> list[Finding]:
         issues.append(_issue("loan_exceeds_value", "REVIEW", "The loan amount exceeds the property value."))
     if app.first_time_buyer and app.loan_purpose != "purchase":
         issues.append(_issue("first_time_refinance", "INFO", "First-time buyer is marked on a refinance; the flag is ignored."))
-    if app.liquid_assets == 0:
+    if app.liquid_assets == 0 and not app.assets:  # itemised assets are the assets reported
         issues.append(_issue("no_assets", "INFO", "No liquid assets are reported: reserves are zero."))
     if app.loan_type == "va" and not app.veteran:
         issues.append(_issue("va_not_veteran", "INFO", "VA loan requested by an applicant not marked as a veteran."))

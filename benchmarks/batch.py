@@ -43,7 +43,7 @@ def hmda_applications(path: Path, n: int, tag: str) -> list[dict]:
     with opener(path, "rt", newline="") as f:
         for number, row in enumerate(csv.DictReader(f), start=1):
             try:
-                mapped = to_application(row, number)
+                mapped = to_application(row, number, file_key=tag)
             except Unmappable:
                 continue
             out.append({**mapped.application, "application_id": f"{tag}-{number}", "monitoring": mapped.monitoring})

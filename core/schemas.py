@@ -60,6 +60,10 @@ ClosingMoney = bounded_number(0, 10_000_000)
 Rate = bounded_number(0, 30)  # annual %
 
 
+FLAT_WITH_LIST = ("are itemised, so the flat {flat} must be 0: the itemised {what} are the figure the engine "
+                  "counts (list anything else as {other}); both together would count it twice")
+
+
 class LoanApplication(BaseModel):
     """One mortgage application. Immutable; the SSN is a SecretStr and never appears in repr/str."""
 
@@ -99,8 +103,9 @@ class LoanApplication(BaseModel):
     # the key factors the credit bureau reported with the score, in Reg B standard wording; an
     # adverse action for a low score must state these, never "credit score too low"
     credit_key_factors: tuple[NonEmptyText, ...] = Field((), max_length=4)
-    # Form 1003 detail (issue 9). A flat `monthly_debts` / `liquid_assets` is read as one more
-    # liability / checking-savings asset on top of these lists (policy/money.py).
+    # Form 1003 detail (issue 9). One source of truth per figure: with the lists itemised, the flat
+    # `monthly_debts` / `liquid_assets` must be 0 (refused otherwise, so nothing is counted twice);
+    # without them the flat figure is read as one liability / checking-savings asset (policy/money.py).
     liabilities: tuple[Liability, ...] = Field((), max_length=60)
     assets: tuple[Asset, ...] = Field((), max_length=60)
     closing_costs: ClosingMoney = Decimal(0)
@@ -132,6 +137,22 @@ class LoanApplication(BaseModel):
                 return data  # the bad `veteran` is reported once, on its own field
             data = {**data, "has_va_coe": veteran}
         return data
+
+    @field_validator("liabilities")
+    @classmethod
+    def _debts_itemised_once(cls, value: tuple[Liability, ...], info: ValidationInfo) -> tuple[Liability, ...]:
+        if value and (info.data.get("monthly_debts") or 0) > 0:
+            raise ValueError(FLAT_WITH_LIST.format(flat="monthly non-housing debts", what="payments",
+                                                   other="an 'other' liability"))
+        return value
+
+    @field_validator("assets")
+    @classmethod
+    def _assets_itemised_once(cls, value: tuple[Asset, ...], info: ValidationInfo) -> tuple[Asset, ...]:
+        if value and (info.data.get("liquid_assets") or 0) > 0:
+            raise ValueError(FLAT_WITH_LIST.format(flat="liquid assets", what="values",
+                                                   other="a checking/savings asset"))
+        return value
 
     @field_validator("ssn", mode="before")
     @classmethod

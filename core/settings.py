@@ -176,6 +176,8 @@ class Settings(BaseSettings):
     # ("" = a LocalCluster on this one) and the workers a batch uses by default.
     dask_scheduler_address: str = ""
     batch_workers: int = Field(2, ge=1, le=64, description="worker processes, each with one warm pipeline")
+    # Fair lending: groups smaller than this are shown as "too few to compare" by the four-fifths screen
+    fairness_min_group: int = Field(30, ge=1, description="smallest group the adverse impact ratio compares")
 
     # PII: the keyed hash that lets us match an SSN without storing it, and the audit chain's HMAC
     # key (kept outside the database). Empty in development: a random key is created once under

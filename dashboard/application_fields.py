@@ -57,8 +57,10 @@ SECTIONS: tuple[tuple[str, tuple[FormField, ...]], ...] = (
     )),
     ("Income, debts and assets", (
         _money("monthly_income", "Gross monthly income ($)", "8,500"),
-        _money("monthly_debts", "Monthly non-housing debts ($)", "450", step=50.0),
-        _money("liquid_assets", "Liquid assets ($)", "40,000", step=1000.0),
+        _money("monthly_debts", "Monthly non-housing debts ($)", "450", step=50.0,
+               help="One figure for all debts; 0 when the liabilities are itemised below (then they are the debts)"),
+        _money("liquid_assets", "Liquid assets ($)", "40,000", step=1000.0,
+               help="One figure for all funds; 0 when the assets are itemised below (then they are the funds)"),
     )),
     ("Loan", (
         FormField("loan_type", "Loan program", "choice", "conventional", get_args(LoanType)),

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agents.runs import application_ref_owner
 from core.errors import InvalidApplication, LoanGraphError
-from core.schemas import LoanApplication, validate_application
+from core.schemas import validate_application
 from dashboard import resources, run_links
 from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
@@ -37,18 +37,19 @@ def _init_defaults() -> None:
         st.session_state.setdefault(key, value)
 
 
-def _id_taken(app: LoanApplication) -> None:
-    """Refuse an application ID another application already holds (the database enforces it too)."""
-    if not app.application_id:
-        return
+def _id_errors(ref: object) -> dict[str, str]:
+    """The application ID's error when another application already holds it (the database enforces it too);
+    checked with every other field, so a taken ID is said on the first submission, not after the rest is fixed."""
+    ref = ref.strip() if isinstance(ref, str) else None
+    if not ref:
+        return {}
     try:
         with resources.session_factory()() as session:
-            taken = application_ref_owner(app.application_id, session=session) is not None
+            taken = application_ref_owner(ref, session=session) is not None
     except (SQLAlchemyError, LoanGraphError):
-        return  # the run's own save reports the database; uniqueness is still enforced there
-    if taken:
-        raise InvalidApplication({"application_id": f"{app.application_id!r} is already used by another application: "
-                                                    "an ID belongs to one application"})
+        return {}  # the run's own save reports the database; uniqueness is still enforced there
+    return {"application_id": f"{ref!r} is already used by another application: an ID belongs to one application"} \
+        if taken else {}
 
 
 def submit() -> None:
@@ -57,15 +58,17 @@ def submit() -> None:
     run_links.keep_in_url(st.query_params, None)
     data = application_from_state({f.key: st.session_state.get(f.key) for f in FIELD_BY_NAME.values()})
     data.update(form_1003_values(st.session_state))
+    id_errors = _id_errors(data.get("application_id"))
     try:
         app = validate_application(data)
-        _id_taken(app)
+        if id_errors:
+            raise InvalidApplication(id_errors)
         st.session_state[PENDING] = app
         st.session_state[ERRORS] = {}
         st.session_state[OPEN] = False  # fold the form away so the run and its decision come into view
     except InvalidApplication as exc:
         st.session_state.pop(PENDING, None)
-        st.session_state[ERRORS] = exc.field_errors
+        st.session_state[ERRORS] = {**id_errors, **exc.field_errors}
 
 
 def _load_selected_sample() -> None:

@@ -106,23 +106,45 @@ def form_1003_values(state: Mapping[str, Any]) -> dict[str, Any]:
 def _column_config() -> dict[str, dict[str, Any]]:
     money = lambda label: st.column_config.NumberColumn(label, min_value=0.0, format="%.2f")  # noqa: E731
     return {
-        "liabilities": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(LiabilityKind), required=True),
+        "liabilities": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(LiabilityKind), required=True,
+                                                                width="medium"),  # "alimony_child_support" uncut
                         "monthly_payment": money("Monthly payment ($)"), "balance": money("Balance ($)"),
                         "months_remaining": st.column_config.NumberColumn("Months left", step=1),
                         "deferred": st.column_config.CheckboxColumn("Deferred / forbearance"),
                         "paid_off_at_closing": st.column_config.CheckboxColumn("Paid off at closing"),
                         "creditor": st.column_config.TextColumn("Creditor")},
-        "assets": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(AssetKind), required=True),
+        "assets": {"kind": st.column_config.SelectboxColumn("Kind", options=get_args(AssetKind), required=True,
+                                                            width="medium"),
                    "value": money("Value ($)"), "vested_pct": st.column_config.NumberColumn("Vested %", min_value=0.0, max_value=100.0),
                    "source": st.column_config.TextColumn("Institution / account"),
-                   "donor": st.column_config.SelectboxColumn("Gift donor", options=get_args(Donor))},
+                   "donor": st.column_config.SelectboxColumn("Gift donor", options=get_args(Donor), width="medium")},
     }
+
+
+# one source of truth per figure (core.schemas): the form says so where the lists are filled in
+LIST_HINTS = {"liabilities": "Itemised here, the payments are the debts the DTI counts: leave *Monthly non-housing "
+                             "debts* at 0 (both together are refused, so nothing is counted twice).",
+              "assets": "Itemised here, these are the funds counted: leave *Liquid assets* at 0 (both together are "
+                        "refused, so nothing is counted twice)."}
+
+
+ROW_NOUNS = {"liabilities": "Liability", "assets": "Asset"}
+
+
+def error_label(name: str) -> str:
+    """A list field's error path as the officer counts rows: 'liabilities.0.monthly_payment' -> 'Liability 1,
+    monthly payment' (row numbers from 1, as the table shows them)."""
+    parts = name.split(".")
+    if parts[0] in ROW_NOUNS and len(parts) >= 2 and parts[1].isdigit():
+        column = f", {parts[2].replace('_', ' ')}" if len(parts) > 2 else ""
+        return f"{ROW_NOUNS[parts[0]]} {int(parts[1]) + 1}{column}"
+    return name.replace("_", " ").capitalize()
 
 
 def _errors_for(prefixes: tuple[str, ...], errors: Mapping[str, str]) -> None:
     for name, message in errors.items():
         if name.split(".")[0] in prefixes:
-            st.caption(f":red[:material/error: {name} {message}]")
+            st.caption(f":red[:material/error: {error_label(name)}: {message}]")
 
 
 def form_1003_widgets(errors: Mapping[str, str]) -> None:
@@ -131,6 +153,7 @@ def form_1003_widgets(errors: Mapping[str, str]) -> None:
     config = _column_config()
     for name, title in (("liabilities", "Liabilities (Form 1003 section 2c)"), ("assets", "Assets (Form 1003 section 2a-2b)")):
         st.markdown(f"**{title}**")
+        st.caption(LIST_HINTS[name])
         rows = st.session_state.get(_base_key(name)) or []
         st.data_editor(pd.DataFrame(rows, columns=list(LISTS[name])), num_rows="dynamic", key=editor_key(name, version), column_config=config[name],
                        column_order=LISTS[name], width="stretch")

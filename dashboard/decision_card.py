@@ -8,6 +8,7 @@ import streamlit as st
 from agents.events import RunEvent, RunFinished
 from dashboard.decision_figures import decision_figures
 from dashboard.decision_notices import render_notices
+from dashboard.money_lists import render_money_lists
 from dashboard.run_summary import Gauge, notice_deadline, ratio_gauges
 from dashboard.safe_text import plain
 from dashboard.verdict_cards import badge, citation_line, explore_button, md
@@ -59,7 +60,7 @@ def _reasons(done: RunFinished) -> None:
 
 
 def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str | None = None,
-                  application_ref: str | None = None) -> None:
+                  application_ref: str | None = None, application: dict | None = None) -> None:
     """Everything the officer needs to confirm or override the recommendation."""
     report = done.report
     with st.container(border=True, key="decision-card"):
@@ -80,6 +81,8 @@ def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str |
         render_notices(report)
         gauges(events, done.run_id)
         decision_figures(events)
+        if application is not None:
+            render_money_lists(application, events)
         cols = st.columns(4)
         cols[0].metric("Run total time", f"{done.latency_ms / 1000:,.2f} s")
         cols[1].metric("Tokens (in / out)", f"{done.tokens_in:,} / {done.tokens_out:,}")

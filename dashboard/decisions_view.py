@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
 
 from agents.runs import RunRow
-from dashboard.run_tables import runs_frame
+from core.errors import LoanGraphError
+from dashboard import explorer, run_links
+from dashboard.run_tables import RunPage, runs_frame
 
 AWAITING, ALL_RUNS = "Awaiting officer decision", "All runs"
 VIEWS = (AWAITING, ALL_RUNS)
 OPEN = "dec_open"
 TABLE = "dec_table"
+SHOWN = "dec_shown"  # how many rows the table lists (grows by a page with "Show more")
 
 COLUMN_CONFIG = {
     "Amount": st.column_config.NumberColumn("Amount", format="dollar"),
@@ -37,6 +41,30 @@ def open_run_options(rows: list[RunRow], linked: str | None = None) -> list[str]
     if current and st.session_state.get(OPEN) is None:
         st.session_state[OPEN] = current
     return ids
+
+
+def count_caption(found: RunPage, awaiting: bool) -> str:
+    """'Showing 500 of 522 runs awaiting a decision': the table never hides rows without saying so."""
+    what = "runs awaiting a decision" if awaiting else "runs"
+    if found.more:
+        return (f"Showing {len(found.rows):,} of {found.total:,} {what}; search, filter or show more to reach "
+                "the rest.")
+    return f"{found.total:,} {what}."
+
+
+def unknown_run(factory: sessionmaker[Session], run_id: str) -> bool:
+    """True when no run has this id (a bogus or mistyped link): it is then dropped from the address and the
+    session, so it is never offered as the run open."""
+    try:
+        if explorer.find_run(factory, run_id) is not None:
+            return False
+    except LoanGraphError:
+        return False  # unknown is not the same as unreadable: loading it below reports the database error
+    for key in (OPEN, "selected_run_id"):
+        if st.session_state.get(key) == run_id:
+            st.session_state[key] = None
+    run_links.keep_in_url(st.query_params, None)
+    return True
 
 
 def _row_clicked(ids: list[str]) -> None:

@@ -2,19 +2,22 @@
 
 The panel is keyed to the run it shows: every widget key carries the run id, so a new result starts
 with fresh choices (default: its own recommendation) and a decision can only land on the run named
-above the form. The same panel serves New application and the Decisions work queue.
+above the form. The re-decision form is keyed to the stored decision it changes too: it starts empty,
+and the server is told which decision the officer saw, so a change made on a stale view is refused and
+shown in red above the decision now on file. The same panel serves New application and the Decisions work queue.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.officer import DECISIONS, StoredDecision, decide
+from agents.officer import DECISIONS, DecisionRefused, OnFile, StoredDecision, decide
 from agents.run.__main__ import summary_json
 from core.errors import LoanGraphError
 from dashboard.decision_pdf import decision_pdf
@@ -48,8 +51,25 @@ def final_of(stored: StoredDecision) -> FinalDecision:
     return FinalDecision(stored.decision, stored.officer, stored.decided_at.isoformat(), stored.override, stored.reason)
 
 
+def on_file_final(on_file: OnFile) -> FinalDecision:
+    return FinalDecision(on_file.decision, on_file.officer, on_file.decided_at.isoformat(), on_file.override,
+                         on_file.reason)
+
+
 def _key(name: str, run_id: str) -> str:
     return f"od_{name}_{run_id}"
+
+
+def form_id(run_id: str, final: FinalDecision | None) -> str:
+    """The suffix of a form's widget keys: the run, plus the stored decision a re-decision form changes, so the
+    form for a newer decision is a new, empty one."""
+    if final is None:
+        return run_id
+    return f"{run_id}_re_{''.join(ch for ch in final.decided_at if ch.isdigit())}"
+
+
+def _seen(final: FinalDecision | None) -> datetime | None:
+    return datetime.fromisoformat(final.decided_at) if final is not None and final.decided_at else None
 
 
 def stored_key(run_id: str) -> str:
@@ -63,16 +83,31 @@ def who(target: DecisionTarget) -> str:
     return f"**{plain(target.applicant)}**{ref} · run `{target.run_id[:8]}`"
 
 
-def _submit(target: DecisionTarget, factory: sessionmaker[Session], redecide: bool) -> None:
-    """Form callback: record on the server (which re-checks everything), or keep why it was refused."""
-    run_id = target.run_id
+def _forget(fid: str) -> None:
+    """Nothing of a refused or recorded choice stays in a form."""
+    for name in ("decision", "reason"):
+        st.session_state.pop(_key(name, fid), None)
+
+
+def _submit(target: DecisionTarget, factory: sessionmaker[Session], seen: FinalDecision | None) -> None:
+    """Form callback: record on the server (which re-checks everything, the decision seen included), or keep
+    why it was refused and, when the run changed meanwhile, the decision now on file."""
+    run_id, fid = target.run_id, form_id(target.run_id, seen)
     st.session_state[_key("error", run_id)] = None
+    choice = st.session_state.get(_key("decision", fid)) or ""
     try:
-        stored = decide(run_id, factory=factory, redecide=redecide,
-                        final_decision=st.session_state.get(_key("decision", run_id)) or "",
-                        officer=st.session_state.get(_key("officer", run_id)) or "",
-                        reason=st.session_state.get(_key("reason", run_id)) or "")
+        stored = decide(run_id, factory=factory, redecide=seen is not None, seen=_seen(seen),
+                        final_decision=choice, officer=st.session_state.get(_key("officer", fid)) or "",
+                        reason=st.session_state.get(_key("reason", fid)) or "")
         st.session_state[stored_key(run_id)] = final_of(stored)
+        _forget(fid)
+    except DecisionRefused as exc:
+        st.session_state[_key("error", run_id)] = f"Your decision{_chosen(choice)} was not recorded: {exc}."
+        if exc.on_file is not None:  # the run was decided meanwhile: show that one, keep nothing of this choice
+            st.session_state[stored_key(run_id)] = on_file_final(exc.on_file)
+            st.session_state[_key("error", run_id)] += (" Nothing you chose was kept: read the decision on file "
+                                                        "and, if it must change, re-decide it with your own reason.")
+            _forget(fid)
     except LoanGraphError as exc:
         st.session_state[_key("error", run_id)] = f"The decision was not recorded: {exc}."
     except SQLAlchemyError as exc:
@@ -80,30 +115,44 @@ def _submit(target: DecisionTarget, factory: sessionmaker[Session], redecide: bo
                                                    f"({type(exc).__name__}). Nothing was saved; try again.")
 
 
-def stored_decision(final: FinalDecision, target: DecisionTarget) -> None:
+def _chosen(choice: str) -> str:
+    return f" ({choice.replace('_', ' ')})" if choice else ""
+
+
+def _utc(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return iso
+
+
+def stored_decision(final: FinalDecision, target: DecisionTarget, *, refused: bool = False) -> None:
+    """The decision on file; after a refused change it is shown as information, not as this officer's success."""
     kind = f"override of {target.recommendation.replace('_', ' ')}" if final.override else "recommendation confirmed"
-    st.success(f"Final decision recorded for {who(target)}: {badge(final.decision)} ({kind}) by "
-               f"**{plain(final.officer)}** at {final.decided_at[:19].replace('T', ' ')} UTC.",
-               icon=":material/verified:")
+    text = (f"{badge(final.decision)} ({kind}) by **{plain(final.officer)}** at {_utc(final.decided_at)}.")
+    if refused:
+        st.info(f"Decision on file for {who(target)}: {text}", icon=":material/info:")
+    else:
+        st.success(f"Final decision recorded for {who(target)}: {text}", icon=":material/verified:")
     if final.reason:
         st.markdown(f"**Officer's reason:** {plain(final.reason)}")
 
 
-def _form(target: DecisionTarget, factory: sessionmaker[Session], *, redecide: bool) -> None:
-    run_id, rec = target.run_id, target.recommendation
-    if st.session_state.get(_key("error", run_id)):
-        st.error(plain(st.session_state[_key("error", run_id)]))
-    with st.form(_key("form", run_id), enter_to_submit=False):
+def _form(target: DecisionTarget, factory: sessionmaker[Session], *, changes: FinalDecision | None) -> None:
+    """The first-decision form (defaults to the recommendation), or an empty re-decision form for `changes`."""
+    rec, fid = target.recommendation, form_id(target.run_id, changes)
+    with st.form(_key("form", fid), enter_to_submit=False):
         cols = st.columns([1, 1])
-        cols[0].selectbox("Final decision", DECISIONS, index=DECISIONS.index(rec), key=_key("decision", run_id),
+        cols[0].selectbox("New decision" if changes else "Final decision", DECISIONS, key=_key("decision", fid),
+                          index=None if changes else DECISIONS.index(rec), placeholder="Choose the new decision",
                           format_func=lambda d: d.replace("_", " ") + (" (recommended)" if d == rec else ""))
-        cols[1].text_input("Officer name", key=_key("officer", run_id))
-        label = "Reason for the new decision (required)" if redecide else \
+        cols[1].text_input("Officer name", key=_key("officer", fid))
+        label = "Reason for the new decision (required, your own words)" if changes else \
             "Reason (required to override the recommendation)"
-        st.text_area(label, key=_key("reason", run_id), height=80)
-        st.form_submit_button("Record the new decision" if redecide else "Record final decision",
-                              key=_key("record", run_id), type="primary", on_click=_submit,
-                              args=(target, factory, redecide))
+        st.text_area(label, key=_key("reason", fid), height=80)
+        st.form_submit_button("Record the new decision" if changes else "Record final decision",
+                              key=_key("record", fid), type="primary", on_click=_submit,
+                              args=(target, factory, changes))
 
 
 def officer_panel(target: DecisionTarget | None, factory: sessionmaker[Session]) -> FinalDecision | None:
@@ -113,18 +162,31 @@ def officer_panel(target: DecisionTarget | None, factory: sessionmaker[Session])
     """
     if target is None:
         return None
-    final = st.session_state.get(stored_key(target.run_id)) or target.final
+    final = _newest(st.session_state.get(stored_key(target.run_id)), target.final)
+    error = st.session_state.get(_key("error", target.run_id))
     with st.container(border=True, key=f"officer-panel-{target.run_id}"):
         st.subheader("Officer decision")
         st.markdown(f"Deciding {who(target)}. Recommendation: {badge(target.recommendation)}")
+        if error:  # where the officer looks: above the decision on file, not inside a collapsed form
+            st.error(plain(error), icon=":material/block:")
         if final is not None:
-            stored_decision(final, target)
+            stored_decision(final, target, refused=bool(error))
             with st.expander("Change this decision (a documented re-decision)", icon=":material/history:"):
-                _form(target, factory, redecide=True)
+                st.caption("Choose the new decision and write why it changes; the reason of the decision "
+                           "it replaces is not reused.")
+                _form(target, factory, changes=final)
             return final
         st.caption("The recommendation is a proposal. Keep it to confirm, or choose another decision and write why.")
-        _form(target, factory, redecide=False)
+        _form(target, factory, changes=None)
     return None
+
+
+def _newest(mine: FinalDecision | None, loaded: FinalDecision | None) -> FinalDecision | None:
+    """The later of the decision this session knows of and the one just read from the database."""
+    if mine is None or loaded is None:
+        return mine or loaded
+    mine_at, loaded_at = _seen(mine), _seen(loaded)
+    return mine if mine_at is not None and (loaded_at is None or mine_at >= loaded_at) else loaded
 
 
 def downloads(result: RunResult) -> None:

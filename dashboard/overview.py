@@ -25,10 +25,11 @@ def routes_frame(routes: dict[str, str]) -> pd.DataFrame:
 
 
 def recent_frame(rows) -> pd.DataFrame:
+    """Officers' decisions, latest first: when, on whom, the recommendation and the final decision, by whom."""
     return pd.DataFrame([{
-        "Started": r.started_at.strftime("%Y-%m-%d %H:%M"), "Applicant": r.applicant, "Loan": r.loan_type.upper(),
-        "Amount": f"${r.loan_amount:,.0f}", "Recommendation": r.recommendation or r.status,
-        "Final": r.final_decision or "-",
+        "Decided": r.decided_at.strftime("%Y-%m-%d %H:%M") if r.decided_at else "-", "Applicant": r.applicant,
+        "Loan": r.loan_type.upper(), "Amount": f"${r.loan_amount:,.0f}", "Recommendation": r.recommendation or r.status,
+        "Final": r.final_decision or "-", "Officer": r.decided_by or "-",
     } for r in rows])
 
 

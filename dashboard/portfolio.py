@@ -13,16 +13,27 @@ from typing import Any
 
 import pandas as pd
 import plotly.express as px
+import streamlit as st
 from plotly.graph_objects import Figure
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.batch import store
+from agents.batch.hmda import load_mapping
 from agents.fairness import fairness_table
+from agents.fairness_drivers import GroupDrivers, flagged_drivers, mapping_assumptions
 from core.models import Batch
 from core.settings import PROJECT_ROOT, get_settings
 
 HMDA_SLICE = PROJECT_ROOT / "seed_data" / "hmda" / "hmda_2022_slice.csv"
 ALLOWED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjson.gz")
+# long group names ("Native Hawaiian or Other Pacific Islander") and screen verdicts are never cut off
+FAIRNESS_COLUMNS = {
+    "Group": st.column_config.TextColumn("Group", width="large"),
+    "Engine four-fifths screen": st.column_config.TextColumn(
+        "Engine four-fifths screen", width="medium", help="passes / below 4/5 / too few to compare"),
+    "HMDA four-fifths screen": st.column_config.TextColumn(
+        "HMDA four-fifths screen", width="medium", help="the lenders' real outcomes, screened the same way"),
+}
 DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"]
 
 
@@ -37,10 +48,24 @@ def save_upload(name: str, data: bytes) -> Path:
     suffix = next((s for s in ALLOWED_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None:
         raise ValueError(f"{name}: upload a CSV or JSON Lines file (.csv, .jsonl, .ndjson, optionally .gz)")
+    if not data:
+        raise ValueError(f"{name}: the file is empty (0 bytes); nothing was stored")
     path = batches_dir() / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
     if not path.exists():
         path.write_bytes(data)
     return path
+
+
+def discard_unused_upload(sessions: sessionmaker[Session], path: Path) -> bool:
+    """Delete a stored upload that no batch was opened from (a file refused as a whole); True if deleted.
+    The committed HMDA slice and files of real batches are never touched."""
+    if path.parent != batches_dir() or not path.is_file():
+        return False
+    with sessions() as session:
+        if session.get(Batch, store.batch_id_of(path)) is not None:
+            return False
+    path.unlink()
+    return True
 
 
 def file_for(batch: Batch) -> Path | None:
@@ -104,9 +129,53 @@ def ratio_chart(results: pd.DataFrame, column: str, label: str) -> Figure:
                   category_orders={"recommendation": DECISION_ORDER}, title=f"{label} by decision")
 
 
-def fairness_frame(results: pd.DataFrame) -> pd.DataFrame:
-    rows = fairness_table(results.to_dict("records"))
+def fairness_min_group() -> int:
+    """The smallest group the four-fifths screen compares (setting FAIRNESS_MIN_GROUP)."""
+    return get_settings().fairness_min_group
+
+
+def fairness_frame(results: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """One row per group; the four-fifths columns say in words whether a group passes, falls below, or is too
+    small to compare (below `min_group` applications): never an unchecked box for a group not screened."""
+    rows = fairness_table(results.to_dict("records"), min_group=min_group)
     return pd.DataFrame([{
         "Attribute": r.attribute, "Group": r.group, "Applications": r.n,
-        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air, "Engine below 4/5": r.engine_flag,
-        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air, "HMDA below 4/5": r.hmda_flag} for r in rows])
+        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air,
+        "Engine four-fifths screen": r.verdict(r.engine_flag, r.engine_air),
+        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air,
+        "HMDA four-fifths screen": r.verdict(r.hmda_flag, r.hmda_air)} for r in rows])
+
+
+def drivers(results: pd.DataFrame, min_group: int, source: str) -> list[GroupDrivers]:
+    """For each group below four-fifths, its non-approvals' principal reasons beside the reference group's;
+    for a HMDA batch, with the mapping assumptions that feed each reason."""
+    records = results.to_dict("records")
+    rows = fairness_table(records, min_group=min_group)
+    return flagged_drivers(records, rows, mapping=load_mapping() if source == "hmda" else None)
+
+
+def drivers_frame(found: GroupDrivers) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Principal reason": r.reason, f"Share of {found.group}'s non-approvals": r.group_share,
+        f"Share of {found.reference}'s non-approvals": r.reference_share,
+        "Mapping assumptions it reads": "; ".join(r.assumptions) or "-"} for r in found.reasons])
+
+
+def render_drivers(results: pd.DataFrame, min_group: int, source: str) -> None:
+    """What drives each flagged group, and (HMDA batches) every mapping assumption, named on the page."""
+    found = drivers(results, min_group, source)
+    if found:
+        st.markdown("**What drives each group below four-fifths** (its principal reasons beside the reference "
+                    "group's, the most favoured group the AIR divides by; a run may state several reasons, so "
+                    "shares can add up to more than 100%)")
+    for d in found:
+        st.markdown(f"{d.attribute.capitalize()}: **{d.group}** ({d.group_not_approved} not approved) beside "
+                    f"**{d.reference}** ({d.reference_not_approved} not approved)")
+        st.dataframe(drivers_frame(d), hide_index=True, column_config={
+            "Principal reason": st.column_config.TextColumn("Principal reason", width="large"),
+            "Mapping assumptions it reads": st.column_config.TextColumn("Mapping assumptions it reads",
+                                                                        width="large")})
+    if source == "hmda":
+        st.markdown("**HMDA mapping assumptions** (how a HMDA row becomes an application; the same for every row, "
+                    "none from race, sex, ethnicity or age):\n"
+                    + "\n".join(f"- {text}" for text in mapping_assumptions(load_mapping()).values()))

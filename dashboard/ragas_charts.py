@@ -71,6 +71,9 @@ def trend_figure(frame: pd.DataFrame, series: Sequence[str], threshold: float) -
                       annotation_text=f"faithfulness alert threshold {threshold:.2f}",
                       annotation_position="bottom right")
     fig.update_xaxes(type="date", tickformat=TIME_FORMAT, hoverformat=TIME_FORMAT)
+    times = sorted(shown["created_at"].unique())
+    if len(times) <= 3:  # plotly spreads a few points over many identical-looking ticks: one tick per run instead
+        fig.update_xaxes(tickvals=times, ticktext=[pd.Timestamp(t).strftime(TIME_FORMAT) for t in times])
     fig.update_yaxes(range=[0, 1.05])
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 30})
     return fig
@@ -94,6 +97,13 @@ def metrics_frame(run: RunSummary) -> pd.DataFrame:
              "Embeddings": info[k].get("embedding_model"), "Samples": info[k].get("n"), "Score": v}
             for k, v in run.metrics.items()]
     return pd.DataFrame(rows, columns=["Metric", "Judge", "Embeddings", "Samples", "Score"])
+
+
+def question_scores(scores: dict, keys: Sequence[str]) -> pd.DataFrame:
+    """One question's scores as a table, rounded as the per-question table shows them, with what each measures."""
+    rows = [{"Metric": k, "Score": None if scores.get(k) is None else round(float(scores[k]), 2),
+             "Measures": metric_help(k)} for k in keys]
+    return pd.DataFrame(rows, columns=["Metric", "Score", "Measures"])
 
 
 def samples_frame(samples: Sequence[SampleRow], keys: Sequence[str]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import AgentTrace
 from dashboard.officer_decision import DecisionTarget, officer_panel
+from dashboard.run_pdf import pdf_download
 from dashboard.run_policy import render_run_policy
 from dashboard.run_summary import FinalDecision
 from dashboard.run_tables import RunDetail, agents_frame, models_used
@@ -35,7 +36,7 @@ def render_outcome(detail: RunDetail) -> None:
     ref = f"Application ID {plain(detail.application_ref)} · " if detail.application_ref else ""
     st.caption(f"{ref}Run {detail.run_id} · started {detail.started_at:%Y-%m-%d %H:%M:%S} · status {detail.status}")
     cols = st.columns(4)
-    cols[0].metric("Recommendation", detail.recommendation or "—")
+    cols[0].metric("Recommendation", (detail.recommendation or "—").replace("_", " "))
     cols[1].metric("Run total time", "—" if detail.latency_ms is None else f"{detail.latency_ms / 1000:.2f} s")
     cols[2].metric("Tokens (in / out)", f"{detail.tokens_in} / {detail.tokens_out}")
     cols[3].metric("Cost", _money(detail.cost_usd))
@@ -61,7 +62,8 @@ def render_officer_decision(detail: RunDetail, factory: sessionmaker[Session]) -
     if target is None:
         st.info(f"This run is {detail.status} and has no recommendation yet, so it cannot be decided.")
         return
-    officer_panel(target, factory)
+    final = officer_panel(target, factory)  # the decision on file, recorded now or before
+    pdf_download(factory, detail.run_id, final)
 
 
 def render_models_and_errors(detail: RunDetail) -> None:

@@ -7,24 +7,41 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.runs import RunRow, get_run, list_runs
-from core.models import AgentTrace, Run
+from agents.runs import PAGE, RunRow, count_runs, get_run, list_runs
+from core.models import AgentTrace, Application, Run
 from dashboard.explorer import reading
+from dashboard.money_lists import export_columns
 from dashboard.safe_text import csv_cell
 
 # who and what first; the run id (for support and search) last
-RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Age",
-               "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
+RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Officer",
+               "Decided at", "Reason", "Age", "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
 AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
                  "Agent time (ms)", "Faithfulness", "Citations"]
 
 
+@dataclass(frozen=True)
+class RunPage:
+    """The runs a table lists and how many match in all (the table says "500 of 522", never caps silently)."""
+
+    rows: list[RunRow]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+
 def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,
-              search: str, awaiting: bool = False) -> list[RunRow]:
+              search: str, awaiting: bool = False, limit: int = PAGE) -> RunPage:
+    filters = {"loan_type": loan_type, "decision": decision, "search": search, "awaiting": awaiting}
     with reading(factory) as session:
-        return list_runs(session=session, loan_type=loan_type, decision=decision, search=search, awaiting=awaiting)
+        rows = list_runs(session=session, limit=limit, **filters)
+        total = len(rows) if len(rows) < limit else count_runs(session=session, **filters)
+    return RunPage(rows, total)
 
 
 def age(started_at: datetime, now: datetime | None = None) -> str:
@@ -38,15 +55,35 @@ def age(started_at: datetime, now: datetime | None = None) -> str:
 def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
     """One line per run, in the order given, as the decisions table and its CSV show it."""
     data = [[r.applicant, r.application_ref or "", r.loan_type, r.loan_amount, r.recommendation or "",
-             r.final_decision or "", age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
+             r.final_decision or "", r.decided_by or "", _utc(r.decided_at), r.decision_reason or "",
+             age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
              None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors, r.run_id]
             for r in rows]
     return pd.DataFrame(data, columns=RUN_COLUMNS)
 
 
+def _utc(when: datetime | None) -> str:
+    return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def export_frame(factory: sessionmaker[Session], frame: pd.DataFrame) -> pd.DataFrame:
+    """The table plus, per run, the debts and funds the engine counted and the itemised lists (for the CSV)."""
+    ids = frame["Run"].tolist()
+    with reading(factory) as session:
+        rows = session.execute(
+            select(Run.id, Application.data, AgentTrace.verdict).join(Application, Application.id == Run.application_id)
+            .outerjoin(AgentTrace, (AgentTrace.run_id == Run.id) & (AgentTrace.agent == "ratio"))
+            .where(Run.id.in_(ids))).all()
+    money = {r.id: export_columns(r.data or {}, (r.verdict or {}).get("facts") or {}) for r in rows}
+    empty = export_columns({}, {})
+    extra = pd.DataFrame([money.get(i, {k: "" for k in empty}) for i in ids], columns=list(empty), index=frame.index)
+    return pd.concat([frame, extra], axis=1)
+
+
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """The table as CSV; text cells that a spreadsheet would run as a formula are neutralised."""
-    return frame.map(csv_cell).to_csv(index=False).encode("utf-8")
+    """The table as CSV, UTF-8 with a byte-order mark (so Excel on Windows reads "Zoë 王小明" as typed); text cells
+    that a spreadsheet would run as a formula are neutralised."""
+    return frame.map(csv_cell).to_csv(index=False).encode("utf-8-sig")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from agents.runs import DECISIONS
+from agents.runs import DECISIONS, PAGE
 from core.errors import LoanGraphError
 from dashboard import explorer, resources, run_links, run_tables
-from dashboard.decisions_view import AWAITING, VIEWS, open_run_options, run_table
+from dashboard.decisions_view import (AWAITING, SHOWN, VIEWS, count_caption, open_run_options, run_table,
+                                      unknown_run)
+from dashboard.safe_text import plain
 from dashboard.run_detail import render_run_detail
 from rag.types import PROGRAMS
 
@@ -23,23 +25,36 @@ decision = cols[1].selectbox("Recommendation", [ALL, *DECISIONS])
 search = cols[2].text_input("Search", placeholder="Applicant name, application ID or run id")
 filtered = loan_type != ALL or decision != ALL or bool(search.strip())
 
+shown = st.session_state.setdefault(SHOWN, PAGE)
 try:
     factory = resources.session_factory()
-    rows = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
-                                decision=None if decision == ALL else decision, search=search, awaiting=awaiting)
+    found = run_tables.find_runs(factory, loan_type=None if loan_type == ALL else loan_type,
+                                 decision=None if decision == ALL else decision, search=search, awaiting=awaiting,
+                                 limit=shown)
+    rows = found.rows
 except LoanGraphError as exc:
     st.error(f"**The decisions cannot be read from the database.** {exc}")
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
     st.stop()
 
-ids = open_run_options(rows, run_links.url_run(st.query_params))
+linked = run_links.url_run(st.query_params)
+if linked is not None and linked not in {r.run_id for r in rows} and unknown_run(factory, linked):
+    st.error(f"No run with that id: `{plain(linked)[:80]}`. Check the link, or search for the applicant below.",
+             icon=":material/link_off:")
+    linked = None
+ids = open_run_options(rows, linked)
 if not rows:
     st.info("No runs match these filters. Clear the search or choose All." if filtered else
             "Nothing is waiting for a decision. Choose **All runs** to see decided runs." if awaiting else
             "No runs yet. Underwrite an application on the **New application** page and it will be listed here.")
 else:
+    st.caption(count_caption(found, awaiting))
     frame = run_table(rows)
-    st.download_button("Download CSV", run_tables.frame_csv(frame), file_name="loangraph_decisions.csv",
+    if found.more:
+        st.button(f"Show {min(found.more, PAGE):,} more", key="dec_more", icon=":material/expand_more:",
+                  on_click=lambda: st.session_state.update({SHOWN: shown + PAGE}))
+    st.download_button("Download CSV", run_tables.frame_csv(run_tables.export_frame(factory, frame)),
+                       file_name="loangraph_decisions.csv",
                        mime="text/csv", icon=":material/download:")
 if not ids:
     st.stop()

@@ -63,6 +63,8 @@ if apply_prefill():
     st.toast("Sample application loaded and submitted.", icon=":material/play_arrow:")
 if PENDING not in st.session_state:
     warmup_notice()  # a submission shows the load in its own status box instead
+    if st.session_state.get(RESULT) is None:
+        saved_run_notice(factory)  # above the long form: a reloaded page opens at the top
 application_form()
 
 pending = st.session_state.pop(PENDING, None)
@@ -71,7 +73,6 @@ if pending is not None:
 else:
     result = st.session_state.get(RESULT)
     if result is None:
-        saved_run_notice(factory)
         st.info("Submit the form to underwrite the application.", icon=":material/arrow_upward:")
         st.stop()
     replay(result)
@@ -80,7 +81,7 @@ run_links.keep_in_url(st.query_params, result.run_id)  # a reload then offers th
 if run_problems(result):
     st.stop()
 decision_card(result.events, finished(result.events), applicant=result.application.get("applicant_name"),
-              application_ref=result.application.get("application_id"))
+              application_ref=result.application.get("application_id"), application=result.application)
 result.final = officer_panel(target_of(result), factory) or result.final
 downloads(result)
 st.subheader("Agent verdicts")

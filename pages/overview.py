@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from agents.runs import list_runs
+from agents.runs import count_runs, list_runs
 from core.errors import LoanGraphError
 from dashboard import overview, resources, warmup
 from dashboard.knowledge_base import documents_frame, ensure_seed_corpus, publication_line
@@ -52,8 +52,12 @@ with left:
 with right:
     st.subheader("Recent decisions")
     with factory() as session:
-        recent = list_runs(session=session, limit=10)
+        recent = list_runs(session=session, limit=10, decided=True)  # an officer's decision; not every run
+        waiting = count_runs(session=session, awaiting=True)
     if recent:
         st.dataframe(overview.recent_frame(recent), hide_index=True, width="stretch")
     else:
-        st.info("No decisions yet. Submit an application on the **New application** page, or try a sample.")
+        st.info("No decisions yet. Submit an application on the **New application** page, or try a sample, "
+                "then record the officer's decision.")
+    if waiting:
+        st.caption(f"{waiting:,} finished runs await an officer's decision: see **Decisions**.")

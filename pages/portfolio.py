@@ -6,6 +6,7 @@ from core.errors import LoanGraphError
 from dashboard import portfolio, resources
 from dashboard.run_detail import render_run_detail
 from dashboard.run_tables import load_run
+from dashboard.safe_text import plain
 from dashboard.underwriting import underwriting_service
 
 st.title("Portfolio")
@@ -17,13 +18,15 @@ factory = resources.session_factory()
 source = st.radio("File", ["HMDA 2022 sample (300 rows)", "Upload a file"], horizontal=True)
 upload = st.file_uploader("Applications file", type=["csv", "jsonl", "ndjson", "gz"]) \
     if source == "Upload a file" else None
+if upload is not None:  # what "Run batch" will run, said once the server holds the file (not while it uploads)
+    st.caption(f"Ready to run: {plain(upload.name)} ({upload.size:,} bytes)")
 limit = st.number_input("Rows to underwrite (from the top of the file)", min_value=1, max_value=100_000, value=50)
 
 
 
 def run_batch(path, rows: int, file_name: str | None = None) -> None:
+    bar = st.progress(0.0, text="Reading and checking every row...")
     try:
-        bar = st.progress(0.0, text="Reading and checking every row...")
         summary = portfolio.run_file(path, service=underwriting_service(), sessions=factory, limit=rows,
                                      file_name=file_name,
                                      on_progress=lambda done, total: bar.progress(
@@ -33,10 +36,13 @@ def run_batch(path, rows: int, file_name: str | None = None) -> None:
                    f"{summary['refused']} refused, {summary['errors']} not decided.")
         if summary["refused_rows"]:
             with st.expander(f"Refused rows ({summary['refused']})"):
-                st.dataframe([{"Row": r["row"], "Problems": "; ".join(f"{k}: {v}" for k, v in r["errors"].items())}
-                              for r in summary["refused_rows"]], hide_index=True)
+                for r in summary["refused_rows"]:  # as text: long problems wrap instead of being cut
+                    st.markdown(f"- Row {r['row']}: " + "; ".join(f"{plain(k)}: {plain(v)}"
+                                                                   for k, v in r["errors"].items()))
     except (ValueError, LoanGraphError) as exc:
-        st.error(f"The batch could not run: {exc}")
+        bar.empty()  # no "Reading and checking..." left above the error
+        removed = portfolio.discard_unused_upload(factory, path)
+        st.error(f"The batch could not run: {exc}" + (" The upload was not kept." if removed else ""))
 
 
 needs_file = source == "Upload a file" and not upload
@@ -77,14 +83,17 @@ cols[1].plotly_chart(portfolio.ratio_chart(results, "dti", "Back-end DTI (%)"))
 cols[2].plotly_chart(portfolio.ratio_chart(results, "ltv", "LTV (%)"))
 
 st.subheader("Fair lending")
-fairness = portfolio.fairness_frame(results)
+min_group = portfolio.fairness_min_group()
+fairness = portfolio.fairness_frame(results, min_group)
 if fairness.empty:
     st.info("This batch carries no monitoring data (race, sex, age), so there is no fair-lending table.")
 else:
-    st.caption("Approval = APPROVE or APPROVE_WITH_CONDITIONS. AIR = a group's approval rate over the most "
-               "favoured group's (groups of 30 or more); below 0.80 fails the four-fifths screen. HMDA columns "
-               "are the lenders' real outcomes for the same rows.")
-    st.dataframe(fairness, hide_index=True)
+    st.caption(f"Approval = APPROVE or APPROVE_WITH_CONDITIONS. AIR = a group's approval rate over the most "
+               f"favoured group's; below 0.80 fails the four-fifths screen. Groups of fewer than {min_group} "
+               f"applications (setting FAIRNESS_MIN_GROUP) are too few to compare and are said so, not passed. "
+               "HMDA columns are the lenders' real outcomes for the same rows.")
+    st.dataframe(fairness, hide_index=True, column_config=portfolio.FAIRNESS_COLUMNS)
+    portfolio.render_drivers(results, min_group, batches.set_index("Batch").loc[batch_id, "Source"])
 
 st.subheader("Open a run")
 run_id = st.selectbox("Run", results["run_id"].tolist(), index=None, placeholder="Choose a row to see its full trace",

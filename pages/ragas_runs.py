@@ -121,7 +121,8 @@ with drill:
         st.markdown(f"**Reference.** {picked.reference or '(unanswerable: the answer should say so)'}")
         for ref in picked.reference_contexts:
             st.caption(f"{ref['doc_name']}, p. {ref['page_num']}, {ref['section']}: \"{ref['context']}\"")
-        st.json({k: picked.scores.get(k) for k in run.metrics})
+        st.dataframe(charts.question_scores(picked.scores, list(run.metrics)), hide_index=True,
+                     column_config={"Score": st.column_config.NumberColumn("Score", format="%.2f")})
         for error in picked.errors:
             st.warning(error)
         for ctx in picked.contexts:

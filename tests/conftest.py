@@ -42,13 +42,19 @@ hypothesis_settings.load_profile("fast")
 
 def pytest_configure(config: pytest.Config) -> None:
     """One audit key and anchor folder for the session, inherited by the CLIs tests start: the
-    databases are made afresh each session, so a developer's anchors must not be compared to them."""
+    databases are made afresh each session, so a developer's anchors must not be compared to them.
+    A temporary DATA_DIR too: code that reads the settings on its own (a key file, an upload) never
+    writes into the checkout's data folder."""
     os.environ["AUDIT_HMAC_KEY"] = "tests-only-" + secrets.token_hex(16)
     os.environ["AUDIT_ANCHOR_DIR"] = tempfile.mkdtemp(prefix="lg-audit-anchors-")
+    os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="lg-test-data-")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.pop("AUDIT_ANCHOR_DIR", ""), ignore_errors=True)
+    data_dir = Path(os.environ.pop("DATA_DIR", ""))
+    if data_dir.name.startswith("lg-test-data-") and not (data_dir / "pg").exists():  # a server there stops at exit
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

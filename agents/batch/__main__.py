@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         # connect as the app's least-privilege role (core.db.get_engine) and never start a server
         engine = build_engine(args, resolve_database_url(get_settings()))
         summary = _run_with_progress(plan, engine, sessions, show=not args.no_progress)
-        summary["fairness"] = _fairness(sessions, plan.batch_id)
+        summary["fairness"], summary["fairness_drivers"] = _fairness(sessions, plan.batch_id, plan.source)
     except database_outages() as exc:  # at start-up: the same line and code as rows cut off mid-run
         print(f"INTERRUPTED: {outage_message(exc)}", file=sys.stderr)
         return 1
@@ -93,13 +93,23 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
     return data
 
 
-def _fairness(sessions, batch_id: str) -> list[dict[str, Any]]:
-    """Approval rate and adverse impact ratio by group, when the file carried monitoring data."""
+def _fairness(sessions, batch_id: str, source: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Approval rate and adverse impact ratio by group, when the file carried monitoring data; and for each
+    group below four-fifths its principal reasons beside the reference group's (with the HMDA mapping
+    assumptions behind each reason for a HMDA file)."""
+    from dataclasses import asdict
+
     from agents.batch import store
+    from agents.batch.hmda import load_mapping
     from agents.fairness import as_records, fairness_table
+    from agents.fairness_drivers import flagged_drivers
+    from core.settings import get_settings
 
     with sessions() as session:
-        return as_records(fairness_table(store.batch_results(session=session, batch_id=batch_id)))
+        results = store.batch_results(session=session, batch_id=batch_id)
+    rows = fairness_table(results, min_group=get_settings().fairness_min_group)
+    found = flagged_drivers(results, rows, mapping=load_mapping() if source == "hmda" else None)
+    return as_records(rows), [asdict(d) for d in found]
 
 
 def _run_with_progress(plan, engine, sessions, *, show: bool) -> dict[str, Any]:
@@ -131,10 +141,24 @@ def describe(summary: dict[str, Any]) -> str:
         for r in summary["fairness"]:
             lines.append(f"    {r['attribute'] + ': ' + r['group']:<45} {r['n']:>6} {r['engine_rate']:>8.1%} "
                          f"{_air(r['engine_air'], r['engine_flag']):>6}  {_pct(r['hmda_rate']):>8} "
-                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}")
+                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}"
+                         + (f"  {r['engine_screen']}" if r.get("screen") == "too_few" else ""))
+    lines += describe_drivers(summary.get("fairness_drivers") or [])
     if summary["status"] != "completed":
         lines.append("  rerun the same command to resume: decided rows are skipped, cut-off runs continue")
     return "\n".join(lines)
+
+
+def describe_drivers(found: list[dict[str, Any]]) -> list[str]:
+    """Per group below four-fifths: its non-approvals' principal reasons beside the reference group's."""
+    lines = []
+    for d in found:
+        lines.append(f"  drivers of {d['attribute']}: {d['group']} ({d['group_not_approved']} not approved) beside "
+                     f"{d['reference']} ({d['reference_not_approved']} not approved), share of non-approvals:")
+        for r in d["reasons"]:
+            lines.append(f"    {r['group_share']:>6.1%} vs {r['reference_share']:>6.1%}  {r['reason']}")
+            lines += [f"             mapping assumption: {a}" for a in r["assumptions"]]
+    return lines
 
 
 def _air(value: float | None, flag: bool) -> str:

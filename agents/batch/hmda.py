@@ -75,8 +75,16 @@ def monitoring_of(row: dict[str, Any], mapping: dict[str, Any]) -> dict[str, Any
     }
 
 
-def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any] | None = None) -> HmdaRow:
-    """Map one HMDA row; raises `Unmappable` naming the column when the row cannot be an application."""
+def application_id_of(file_key: str, row_number: int) -> str:
+    """A row's application ID: stable for the same file and row, distinct across files. The public register
+    carries no key of its own (no ULI), so the file's content hash names the file."""
+    return f"HMDA-{file_key[:12]}-{row_number}"
+
+
+def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any] | None = None, *,
+                   file_key: str) -> HmdaRow:
+    """Map one HMDA row of the file whose content hash is `file_key`; raises `Unmappable` naming the column
+    when the row cannot be an application."""
     mapping = mapping or load_mapping()
     a = mapping["assumptions"]
     purpose = mapping["loan_purpose"].get(str(row.get("loan_purpose", "")).strip())
@@ -97,7 +105,7 @@ def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any]
     housing = _housing_payment(loan, value, a)
     debts = _other_debts(row, mapping, monthly_income, housing)
     application = {
-        "application_id": f"HMDA-{row_number}",
+        "application_id": application_id_of(file_key, row_number),
         "applicant_name": f"HMDA applicant {row_number}",
         "ssn": f"900-{row_number // 10000 % 100:02d}-{row_number % 10000:04d}",  # 9xx: never a real SSN
         "credit_score": a["credit_score"], "employment_status": a["employment_status"],

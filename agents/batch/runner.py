@@ -62,12 +62,13 @@ def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None
     valid: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     refused, total = Refusals(refusals_file), 0
     fmt = file_format(path)
+    file_key = store.batch_id_of(path) if source == "hmda" else ""
     required = HMDA_COLUMNS if source == "hmda" else required_columns() if fmt == "csv" else frozenset()
     for raw in read_rows(path, required=required, mapping=mapping):
         if limit is not None and raw.row_number > limit:
             break
         total += 1
-        parsed = _parse(raw, source=source, csv_text=fmt == "csv")
+        parsed = _parse(raw, source=source, csv_text=fmt == "csv", file_key=file_key)
         if isinstance(parsed, dict):
             refused.add(raw.row_number, parsed)
         else:
@@ -76,12 +77,13 @@ def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None
     return valid, refused, total
 
 
-def _parse(raw: RawRow, *, source: str, csv_text: bool) -> tuple[dict[str, Any], dict[str, Any]] | dict[str, str]:
+def _parse(raw: RawRow, *, source: str, csv_text: bool, file_key: str
+           ) -> tuple[dict[str, Any], dict[str, Any]] | dict[str, str]:
     if raw.errors:
         return raw.errors
     if source == "hmda":
         try:
-            mapped = to_application(raw.data, raw.row_number, load_mapping())
+            mapped = to_application(raw.data, raw.row_number, load_mapping(), file_key=file_key)
         except Unmappable as exc:
             return {exc.field: exc.message}
         application, monitoring = mapped.application, mapped.monitoring

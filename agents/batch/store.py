@@ -82,10 +82,12 @@ def list_batches(*, session: Session, limit: int = 50) -> list[Batch]:
 
 
 def batch_results(*, session: Session, batch_id: str) -> list[dict[str, Any]]:
-    """One dict per row: run, program, recommendation, ratios and the monitoring fields beside it."""
+    """One dict per row: run, program, recommendation, its principal reasons ([{reason, rule_id, ...}]),
+    ratios and the monitoring fields beside it."""
     rows = session.execute(
         select(BatchItem.row_number, BatchItem.run_id, BatchItem.monitoring, Run.status, Run.recommendation,
-               AgentTrace.verdict, Application.loan_type, Application.loan_amount)
+               AgentTrace.verdict, Application.loan_type, Application.loan_amount,
+               Run.result["principal_reasons"].label("reasons"))
         .join(Run, Run.id == BatchItem.run_id)
         .join(Application, Application.id == Run.application_id)
         .outerjoin(AgentTrace, (AgentTrace.run_id == Run.id) & (AgentTrace.agent == "ratio"))
@@ -93,7 +95,8 @@ def batch_results(*, session: Session, batch_id: str) -> list[dict[str, Any]]:
         .order_by(BatchItem.row_number)
     ).all()
     return [{"row": r.row_number, "run_id": r.run_id, "status": r.status, "recommendation": r.recommendation,
-             "program": r.loan_type, "loan_amount": float(r.loan_amount), **_ratios(r.verdict),
+             "program": r.loan_type, "loan_amount": float(r.loan_amount), "reasons": r.reasons or [],
+             **_ratios(r.verdict),
              **{f"monitoring.{k}": v for k, v in (r.monitoring or {}).items()}} for r in rows]
 
 

@@ -118,15 +118,19 @@ class DocumentVersion:
     file_name: str
     ingested_at: datetime
     superseded_at: datetime | None
+    content_hash: str | None = None  # the copy's identity: two copies may carry the same version label
 
     def label(self) -> str:
+        """'Jumbo Guide — version 2.0 · 1a2b3c4d (current)': label plus a short content hash, so two copies that
+        share a version label never share a picker entry."""
         state = f"superseded {self.superseded_at:%Y-%m-%d %H:%M}" if self.superseded_at else "current"
-        return f"{self.doc_name} — version {self.version or '?'} ({state})"
+        short = f" · {self.content_hash[:8]}" if self.content_hash else ""
+        return f"{self.doc_name} — version {self.version or '?'}{short} ({state})"
 
 
 def document_versions(*, session: Session) -> list[DocumentVersion]:
     """Every stored version of every document, by document name then newest first."""
     rows = session.execute(
         select(PolicyDocument.doc_name, PolicyDocument.version, PolicyDocument.file_name, PolicyDocument.ingested_at,
-               PolicyDocument.superseded_at).order_by(PolicyDocument.doc_name, PolicyDocument.ingested_at.desc()))
+               PolicyDocument.superseded_at, PolicyDocument.content_hash).order_by(PolicyDocument.doc_name, PolicyDocument.ingested_at.desc()))
     return [DocumentVersion(*row) for row in rows]

@@ -62,18 +62,17 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None
     raise TimeoutError("streamlit did not become healthy")
 
 
-@pytest.fixture(scope="module")
-def app(clone_seeded, settings):
-    """(url, engine) of a real `streamlit run app.py` on a copy of the seeded database."""
+def serve(clone_seeded, settings, db: str):
+    """(url, engine) of a real `streamlit run app.py` on `db`, a fresh copy of the seeded database; stopped after."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
-    engine = clone_seeded(DB)
+    engine = clone_seeded(db)
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": db, "DATABASE_URL": "",
            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
+    log = (ARTIFACTS / f"streamlit-{db}.log").open("w")
     # started as `make run` starts it (dashboard.streamlit_main), so the first request's deep link is tested too
     proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
                              str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -90,6 +89,12 @@ def app(clone_seeded, settings):
             proc.kill()
         log.close()
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def app(clone_seeded, settings):
+    """(url, engine) of a real `streamlit run app.py` on a copy of the seeded database."""
+    yield from serve(clone_seeded, settings, DB)
 
 
 def unfold(page, label: str) -> None:

@@ -21,6 +21,7 @@ def refused(**fields) -> dict[str, str]:
 
 def test_lists_and_new_fields_parse_exactly_and_survive_the_pipeline_facts():
     app = validate_application(application(
+        monthly_debts=0, liquid_assets=0,
         liabilities=[{"kind": "student_loan", "balance": Decimal("42000.10"), "deferred": True},
                      {"kind": "auto_loan", "monthly_payment": 410, "balance": 3900, "months_remaining": 9}],
         assets=[{"kind": "retirement", "value": 80000, "vested_pct": 60, "source": "401(k)"},
@@ -33,6 +34,19 @@ def test_lists_and_new_fields_parse_exactly_and_survive_the_pipeline_facts():
     assert app.assets[1].donor == "relative" and app.county_fips == "08031" and app.apr == Decimal("6.711")
     assert application_from_facts(application_facts(app)) .liabilities == app.liabilities
     assert application_from_facts(application_facts(app)).prepaid_finance_charges == Decimal("4250.50")
+
+
+def test_a_flat_figure_beside_its_itemised_list_is_refused_so_nothing_is_counted_twice():
+    """Bug: the flat monthly debts were added on top of the liabilities list with no hint: a $650 auto loan
+    given both ways was counted twice (DTI 30.44% -> 36.10%) (issue 21, point 5)."""
+    errors = refused(monthly_debts=650, liabilities=[{"kind": "auto_loan", "monthly_payment": 650, "balance": 9000}],
+                     liquid_assets=70000, assets=[{"kind": "checking_savings", "value": 70000}])
+    assert errors["liabilities"].startswith("are itemised, so the flat monthly non-housing debts must be 0")
+    assert errors["assets"].startswith("are itemised, so the flat liquid assets must be 0")
+    app = validate_application(application(monthly_debts=0, liquid_assets=0,
+                                           liabilities=[{"kind": "auto_loan", "monthly_payment": 650}],
+                                           assets=[{"kind": "checking_savings", "value": 70000}]))
+    assert (app.monthly_debts, len(app.liabilities), app.liquid_assets, len(app.assets)) == (0, 1, 0, 1)
 
 
 def test_the_flat_fields_alone_still_make_an_application():

@@ -35,3 +35,13 @@ def test_the_openai_key_is_a_secret_like_the_other_keys(monkeypatch):
     assert isinstance(settings.openai_api_key, SecretStr)
     assert settings.openai_api_key.get_secret_value() == "sk-live-1234"
     assert "sk-live-1234" not in repr(settings) and "sk-live-1234" not in str(settings.model_dump())
+
+
+@pytest.mark.unit
+def test_the_test_session_keeps_its_data_out_of_the_checkout():
+    """Bug: `make test` wrote an SSN key file and a batch file into the checkout's own .data before the app ever
+    ran (issue 21, point 17): code that reads the settings itself now gets the session's temporary DATA_DIR."""
+    from core.settings import PROJECT_ROOT, Settings
+
+    data_dir = Settings().data_dir.resolve()
+    assert not data_dir.is_relative_to(PROJECT_ROOT.resolve()), data_dir

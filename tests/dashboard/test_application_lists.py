@@ -36,7 +36,7 @@ def test_a_sample_with_lists_round_trips_through_the_form(path):
 
 
 def test_rows_typed_into_the_editor_become_a_valid_application():
-    data = json.loads(SAMPLES[0].read_text())["application"]
+    data = {**json.loads(SAMPLES[0].read_text())["application"], "monthly_debts": 0, "liquid_assets": 0}
     state = {**state_from_application(data), **form_1003_state(data, 0)}
     state[editor_key("liabilities", 1)] = {"added_rows": [
         {"kind": "installment", "monthly_payment": 250.5, "balance": 2000.0, "months_remaining": 8.0}]}
@@ -51,3 +51,13 @@ def test_rows_typed_into_the_editor_become_a_valid_application():
 def test_empty_optional_fields_are_left_out():
     values = form_1003_values(form_1003_state({}, 0))
     assert values == {"upfront_fee_financed": False, "va_subsequent_use": False, "va_funding_fee_exempt": False}
+
+
+def test_list_errors_name_the_row_as_the_officer_counts_it():
+    """Bug: form errors on list rows showed raw zero-based paths, "liabilities.0.monthly_payment must be at most
+    100,000" (issue 21, point 11)."""
+    from dashboard.application_lists import error_label
+
+    assert error_label("liabilities.0.monthly_payment") == "Liability 1, monthly payment"
+    assert error_label("assets.2.vested_pct") == "Asset 3, vested pct"
+    assert error_label("liabilities") == "Liabilities"

@@ -26,14 +26,17 @@ NOTICE = CitedQuote(chunk_id=73, doc_name="Fair Lending and Adverse Action Polic
                     quote="Notice of action taken must be given within 30 days after receiving a completed application.")
 
 
-def application() -> dict:
-    return application_facts(validate_application({
+def application(**changes) -> dict:
+    return application_facts(validate_application({**APPLICATION, **changes}))
+
+
+APPLICATION = {
         "applicant_name": "Lucinda Ferreira-Holt", "ssn": "900-11-0005", "credit_score": 700,
         "employment_status": "employed", "employment_years": 5, "monthly_income": 12000, "monthly_debts": 2220.15,
         "liquid_assets": 16000, "loan_type": "conventional", "loan_purpose": "purchase", "loan_amount": 400000,
         "property_value": 520000, "interest_rate": 6.875, "term_months": 360, "product": "fixed",
         "occupancy": "primary", "property_units": 1, "property_state": "TX", "annual_property_tax": 5200,
-        "annual_insurance": 1440}))
+        "annual_insurance": 1440}
 
 
 def events(recommendation: str, *, reasons=(), conditions=(), notice: bool = False) -> list:
@@ -156,3 +159,26 @@ def test_scripts_symbols_and_emoji_sequences_have_a_glyph(text):
 def test_a_character_no_font_has_prints_as_a_visible_replacement_mark():
     assert markup("A\u0378<b>") == f"A{REPLACEMENT}&lt;b&gt;"  # U+0378: unassigned
     assert markup("\U000E0001x") == "x"  # an invisible tag character no font has is dropped, not marked
+
+
+def test_itemised_debts_and_assets_print_with_the_figures_the_engine_counted():
+    """Bug: the PDF printed "Monthly debts $0.00" beside a 29.15% DTI and listed no liabilities or assets when they
+    were itemised (issue 21, point 5)."""
+    app = application(**{
+        "monthly_debts": 0, "liquid_assets": 0,
+        "liabilities": [{"kind": "auto_loan", "monthly_payment": 450, "balance": 12000, "months_remaining": 30,
+                         "creditor": "Ally Auto"},
+                        {"kind": "student_loan", "balance": 30000, "deferred": True, "creditor": "Nelnet"}],
+        "assets": [{"kind": "checking_savings", "value": 70000, "source": "First Bank checking"},
+                   {"kind": "gift", "value": 15000, "donor": "relative"}]})
+    evs = events("APPROVE")
+    evs[1] = AgentEvent(RUN, "ratio", 1, evs[1].verdict.model_copy(update={"facts": {
+        **evs[1].verdict.facts, "back_end_dti": "29.15", "monthly_debts": "750.00", "own_funds": "70000.00",
+        "gift_funds": "15000.00"}}), None, (), 10.0)
+    pages, text = text_of(decision_pdf(evs, app))
+    assert pages == 1 and "Monthly debts $0.00" not in text
+    assert "Monthly debts counted in the DTI $750.00" in text
+    assert "Own funds counted $70,000.00" in text and "Gift funds counted $15,000.00" in text
+    assert "auto loan Ally Auto $450.00 $12,000.00 30" in text
+    assert "student loan Nelnet $0.00 $30,000.00 open-ended deferred" in text
+    assert "checking savings First Bank checking $70,000.00 100%" in text and "gift $15,000.00 100% relative" in text

@@ -43,3 +43,16 @@ def test_the_time_axis_reads_as_dates():
 def test_every_metric_has_a_one_line_explanation():
     for key in ("recall_at_5", "mrr", "citation_recall", "non_llm_context_precision", "faithfulness__gpt-4o"):
         assert metric_help(key) and "\n" not in metric_help(key)
+
+
+def test_one_run_has_one_time_tick_and_a_question_scores_table_is_rounded():
+    """Bug: with one evaluation run the trend axis showed four identical ticks; the per-question drill-down was raw
+    JSON with unrounded floats (issue 21, point 15)."""
+    from dashboard.ragas_charts import question_scores
+
+    frame = trend_frame(RUNS[:1])
+    figure = trend_figure(frame, sorted(frame["series"].unique()), 0.7)
+    assert len(figure.layout.xaxis.tickvals) == 1 and list(figure.layout.xaxis.ticktext) == ["2026-11-01 09:00"]
+    table = question_scores({"mrr": 0.333333333, "recall_at_5": None}, ["mrr", "recall_at_5"])
+    assert table["Score"].tolist()[0] == 0.33 and table["Score"].isna().tolist() == [False, True]
+    assert table["Measures"].tolist()[0].startswith("Mean reciprocal rank")

@@ -1,5 +1,7 @@
 """Applicant and LLM strings shown as text, and CSV cells that cannot run as formulas."""
 
+import re
+
 import pytest
 
 from dashboard.safe_text import csv_cell, plain, prose
@@ -10,9 +12,23 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize("raw", ["**x**", "$x$", "<b>x</b>", ":red[x]", "[a](http://e.x)", "# h", "`c`", "~~s~~"])
 def test_plain_escapes_every_markdown_construct(raw):
     escaped = plain(raw)
-    assert escaped != raw and escaped.replace("\\", "") == raw
+    assert escaped != raw and escaped.replace("\\", "").replace("\u200b", "") == raw
     assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch in "*$<>[]#`~" and i > 0) \
         and escaped[0] in "\\"
+
+
+GFM_AUTOLINK = re.compile(r"(https?://|www\.)[-.\w]+|[-.\w+]+@[-\w]+(\.[-\w]+)+", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("escape", [plain, prose])
+@pytest.mark.parametrize("raw", ["[x](http://evil.example)", "https://evil.example/a", "www.evil.example",
+                                 "Ann <ann@evil.example>"])
+def test_a_bare_or_bracketed_address_never_becomes_a_live_link(escape, raw):
+    """Bug: a Markdown link in an applicant name rendered as a live link: the escapes stopped the [x](...) syntax,
+    but GFM then linked the bare address in the text it read (issue 21, point 7)."""
+    read = re.sub(r"\\(.)", r"\1", escape(raw))  # what Markdown reads once the escapes are applied
+    assert not GFM_AUTOLINK.search(read), read
+    assert read.replace("\u200b", "") == raw  # it still reads as typed
 
 
 def test_prose_keeps_figures_readable_and_neutralises_markup():

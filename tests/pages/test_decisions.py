@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from agents.officer import decide
 from agents.runs import RunRow
-from core.models import AuditRecord
+from core.models import AuditRecord, Run
 from core.settings import PROJECT_ROOT
 from tests.pages.run_fixtures import clear_caches
 from dashboard.run_tables import RUN_COLUMNS, age, frame_csv, runs_frame
@@ -81,11 +81,25 @@ def test_the_csv_export_is_the_table_with_formulas_neutralised():
     row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "=HYPERLINK(\"x\")", "va", 250000.0, "completed",
                  "APPROVE", None, 1234.0, 0.0021, 1, "@BR-1")
     frame = runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
-    lines = frame_csv(frame).decode().splitlines()
+    lines = frame_csv(frame).decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(RUN_COLUMNS)
     assert lines[1] == \
-        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
+        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,,,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
     assert frame.loc[0, "Applicant"] == "=HYPERLINK(\"x\")"  # the page shows the name as typed
+
+
+@pytest.mark.unit
+def test_the_csv_is_utf8_with_a_bom_and_carries_the_officer_the_time_and_the_reason():
+    """Bug: the CSV was UTF-8 without a byte-order mark (Excel on Windows garbled "Zoë 王小明") and had no
+    officer, decided-at or reason columns (issue 21, point 16)."""
+    row = RunRow("r-2", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Zoë 王小明", "fha", 300000.0, "completed",
+                 "APPROVE", "REFER", 900.0, 0.001, 0, "BR-9", "Jordan Reyes", datetime(2026, 11, 2, 10, 5, tzinfo=UTC),
+                 "Pay stubs are missing, refer.")
+    data = frame_csv(runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC)))
+    assert data.startswith(b"\xef\xbb\xbf") and "Zoë 王小明" in data.decode("utf-8-sig")
+    header, line = data.decode("utf-8-sig").splitlines()
+    assert header.split(",")[5:9] == ["Final decision", "Officer", "Decided at", "Reason"]
+    assert "REFER,Jordan Reyes,2026-11-02 10:05:00 UTC,\"Pay stubs are missing, refer.\"" in line
 
 
 @pytest.mark.unit
@@ -148,6 +162,9 @@ def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use
     at.button(key=f"od_record_{run_id}").click().run()
     assert not at.exception
     assert f"run {run_id} was already decided (REFER by Other Officer" in at.error[0].value.replace("\\", "")
+    assert not at.success  # the decision on file is shown, not as a green success
+    assert any("Decision on file" in i.value and "Other Officer" in i.value for i in at.info)
+    assert next(s for s in at.selectbox if s.label == "New decision").value is None
     with resources_factory()() as s:
         assert len(s.scalars(select(AuditRecord).where(AuditRecord.run_id == run_id,
                                                        AuditRecord.event.like("officer%"))).all()) == 1
@@ -182,3 +199,110 @@ def test_unreachable_database_is_explained(use_db, monkeypatch):
     at = open_page()
     assert not at.exception
     assert "cannot be read from the database" in at.error[0].value
+
+
+def _redecision_widgets(at: AppTest):
+    """The re-decision form's select box and reason box (keyed to the decision on file they change)."""
+    box = next(s for s in at.selectbox if s.label == "New decision")
+    reason = next(t for t in at.text_area if t.label.startswith("Reason for the new decision"))
+    officer = next(t for t in at.text_input if t.key == box.key.replace("od_decision_", "od_officer_"))
+    return box, officer, reason
+
+
+def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, run_ids):
+    """Bug: after a decision with a reason, "Change this decision" came prefilled with the old choice and reason,
+    and recording it stored the old reason again (issue 21, point 1)."""
+    use_db(DB)
+    run_id, why = run_ids["Maribel Okafor"], "Pay stubs are missing from the file."
+    at = open_page(selected_run_id=run_id)
+    if at.success:  # decided by the work-queue test above: change it here, in this session, with a reason
+        box, officer, reason = _redecision_widgets(at)
+    else:
+        box, officer, reason = (at.selectbox(key=f"od_decision_{run_id}"), at.text_input(key=f"od_officer_{run_id}"),
+                                at.text_area(key=f"od_reason_{run_id}"))
+    box.set_value("REFER")
+    officer.input("Jordan Reyes")
+    reason.input(why)
+    at.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+    assert not at.exception and not at.error and "REFER" in at.success[0].value
+    box, officer, reason = _redecision_widgets(at)
+    assert (box.value, reason.value) == (None, "")  # nothing of the decision just recorded is prefilled
+    for typed, refusal in (("", "a re-decision needs a written reason"), (why, "needs its own reason")):
+        box, officer, reason = _redecision_widgets(at)
+        box.set_value("DECLINE")
+        officer.input("Jordan Reyes")
+        reason.input(typed)
+        at.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+        assert not at.exception
+        error = at.error[0].value.replace("\\", "")
+        assert "Your decision (DECLINE) was not recorded" in error and refusal in error
+    assert resources_factory()().get(Run, run_id).final_decision == "REFER"
+
+
+def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_file(use_db, run_ids):
+    """Bug: tab B, still showing the earlier decision, re-decided five seconds after tab A and silently
+    overwrote it; a refusal then looked like success (green box, refusal in a collapsed expander, B's choice
+    prefilled) (issue 21, points 2 and 3)."""
+    use_db(DB)
+    run_id = run_ids["Lucinda Ferreira-Holt"]
+    tab_b = open_page(selected_run_id=run_id)
+    seen = resources_factory()().get(Run, run_id).decided_at
+    decide(run_id, factory=resources_factory(), final_decision="DECLINE", officer="Officer A", redecide=True,
+           seen=seen, reason="Tab A: the raise is not verified after all.")
+    box, officer, reason = _redecision_widgets(tab_b)
+    box.set_value("APPROVE")
+    officer.input("Officer B")
+    reason.input("Tab B: approve on the pending raise.")
+    tab_b.button(key=box.key.replace("od_decision_", "od_record_")).click().run()
+    assert not tab_b.exception
+    error = tab_b.error[0].value.replace("\\", "")
+    assert "Your decision (APPROVE) was not recorded" in error
+    assert "re-decided meanwhile: it is now DECLINE by Officer A" in error
+    assert not tab_b.success  # nothing green: the decision on file is someone else's
+    assert any("Decision on file" in i.value and "Officer A" in i.value for i in tab_b.info)
+    box, officer, reason = _redecision_widgets(tab_b)
+    assert (box.value, reason.value) == (None, "")  # nothing of the refused choice is prefilled
+    with resources_factory()() as s:
+        run = s.get(Run, run_id)
+        assert (run.final_decision, run.decided_by) == ("DECLINE", "Officer A")
+
+
+def test_a_long_table_says_how_many_it_shows_of_how_many_and_shows_more(use_db, run_ids, monkeypatch):
+    """Bug: the work queue was capped at 500 with no word of it (522 awaiting, 22 reachable only by search)
+    (issue 21, point 8). A page of 2 here stands for the page of 500."""
+    import agents.runs
+
+    use_db(DB)
+    monkeypatch.setattr(agents.runs, "PAGE", 2)
+    at = open_page()
+    at.segmented_control(key="dec_view").set_value("All runs").run()
+    assert len(applicants(at)) == 2
+    assert any(c.value.startswith("Showing 2 of 3 runs") for c in at.caption)
+    at.button(key="dec_more").click().run()
+    assert not at.exception and len(applicants(at)) == 3
+    assert any(c.value == "3 runs." for c in at.caption) and not [b for b in at.button if b.key == "dec_more"]
+
+
+def test_the_csv_carries_the_money_the_engine_counted_and_the_itemised_lists(use_db, run_ids):
+    """Issue 21, point 5: the CSV, like the card and the PDF, shows the itemised lists and the figures the engine
+    used, not only the flat ones."""
+    from agents.runs import list_runs
+    from dashboard.money_lists import export_columns
+    from dashboard.run_tables import export_frame
+
+    use_db(DB)
+    factory = resources_factory()
+    with factory() as s:
+        rows = list_runs(session=s)
+    exported = export_frame(factory, runs_frame(rows))
+    assert exported.columns.tolist()[-4:] == ["Monthly debts counted", "Own funds counted", "Liabilities (itemised)",
+                                              "Assets (itemised)"]
+    maribel = exported.set_index("Applicant").loc["Maribel Okafor"]
+    assert maribel["Monthly debts counted"].startswith("$") and maribel["Own funds counted"].startswith("$")
+    assert "Monthly debts counted" in frame_csv(exported).decode("utf-8-sig").splitlines()[0]
+    app = {"liabilities": [{"kind": "auto_loan", "monthly_payment": "450", "balance": "12000", "creditor": "Ally"}],
+           "assets": [{"kind": "gift", "value": "15000", "vested_pct": "100", "donor": "relative"}]}
+    columns = export_columns(app, {"monthly_debts": "450.00", "own_funds": "0"})
+    assert columns["Liabilities (itemised)"] == "auto loan (Ally) $450.00/mo, balance $12,000.00"
+    assert columns["Assets (itemised)"] == "gift $15,000.00, 100% vested, gift from relative"
+    assert columns["Monthly debts counted"] == "$450.00"

@@ -61,3 +61,33 @@ def test_old_citations_resolve_after_a_new_version_and_retrieval_moves_on(
     picker = next(s for s in at.selectbox if s.label == "Corpus version")
     assert picker.options[:2] == [CURRENT, ALL] and any("superseded" in o for o in picker.options[2:])
     engine.dispose()
+
+
+def test_two_copies_sharing_a_version_label_are_two_entries_and_current_answers_from_the_current(
+        clone_seeded, embedder, settings, tmp_path, use_db):
+    """Bug: a changed PDF whose title page still said the same version was listed twice as "version 2.0", and
+    choosing the "(current)" one answered from the superseded copy too (issue 21, point 10)."""
+    from dashboard.version_filter import version_choices
+    from rag.retrieval.store import document_versions
+
+    engine = clone_seeded(DB + "_labels")
+    factory = sessionmaker(bind=engine)
+    src = SEED_POLICIES / "jumbo.pdf"
+    (report,) = ingest_paths([revised_copy(src, tmp_path)], session_factory=factory, embedder=embedder,
+                             settings=settings)
+    assert report.status == "new version", report.line()
+    with factory() as session:
+        copies = [v for v in document_versions(session=session) if v.file_name == src.name]
+    assert len(copies) == 2 and copies[0].version == copies[1].version  # the label did not change
+    choices = version_choices(copies)
+    current = next(label for label in choices if label.endswith("(current)"))
+    old = next(label for label in choices if "(superseded" in label)
+    assert len(choices) == 4 and current != old  # current, every, and one entry per copy
+
+    use_db(DB + "_labels")
+    question = "maximum loan-to-value ratio for a jumbo loan"
+    answer, chunks = explorer.ask(factory, question, choices[current])
+    assert answer.contexts and all(chunks[c.chunk.id].superseded_at is None for c in answer.contexts)
+    answer, chunks = explorer.ask(factory, question, choices[old])
+    assert answer.contexts and all(chunks[c.chunk.id].superseded_at is not None for c in answer.contexts)
+    engine.dispose()

@@ -301,3 +301,17 @@ def test_the_decision_cards_citations_open_in_the_explorer(page_db, tmp_path):
     assert not at.exception and at.title[0].value == "Citation explorer"
     assert (at.selectbox[0].value, at.selectbox[1].value) == (run_id, "decision")
     assert at.subheader[0].value.startswith("Citations (") and at.image  # the passages, on their pages
+
+
+def test_a_taken_application_id_is_said_with_the_other_errors_on_the_first_submission(page_db):
+    """Bug: a duplicate application ID was reported only after every other error was fixed, on a second
+    submission (issue 21, point 11)."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    at.text_input(key="na_f_application_id").input("BRANCH-11-0001")
+    at.button(key="na_submit").click().run()  # recorded: the ID is now held
+    at.text_input(key="na_f_ssn").input("12-34")  # another error in the same submission
+    before = run_count(page_db)
+    at.button(key="na_submit").click().run()
+    assert not at.exception and run_count(page_db) == before
+    shown = " ".join(c.value for c in at.caption) + " ".join(e.value for e in at.error)
+    assert "'BRANCH-11-0001' is already used by another application" in shown and "###-##-####" in shown

@@ -43,3 +43,16 @@ def test_the_form_carries_the_sample_lists_and_form_1003_fields(money_db):
     assert not at.exception and not at.error
     assert "### Recommendation :green-badge[APPROVE]" in markdown(at)
     assert {m.label: m.value for m in at.metric}["Reserves after closing"] == "18.78 months"
+
+
+def test_itemised_lists_are_what_intake_the_card_and_the_form_use(money_db):
+    """Bug: with the flat figures at 0 and the lists itemised, Intake said "No liquid assets are reported" while
+    the card counted $85,000, and the card never showed the lists (issue 21, point 5)."""
+    at = open_page(prefill_sample="68_conventional_gift_from_relative_approve")  # checking + a gift, flat figures 0
+    assert not at.exception
+    assert "No liquid assets are reported" not in markdown(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Own funds counted"] == "$52,800.00" and "Monthly debts counted in the DTI" in metrics
+    assets = next(d.value for d in at.dataframe if "Donor" in d.value.columns)
+    assert assets["Kind"].tolist() == ["checking savings", "gift"] and assets["Donor"].tolist()[-1] == "relative"
+    assert any("leave *Liquid assets* at 0" in c.value for c in at.caption)

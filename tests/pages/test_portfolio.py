@@ -36,11 +36,15 @@ def test_running_the_hmda_sample_shows_mix_ratios_fairness_and_a_run(use_db, por
     assert not at.exception, at.exception
     assert at.success and "Batch completed" in at.success[0].value
     assert "decided" in at.success[0].value and "refused" in at.success[0].value
-    batches = at.dataframe[0].value if not at.expander else at.dataframe[1].value
+    batches = at.dataframe[0].value  # refused rows are listed as text under an expander, not as a cut-off table
+    if at.expander:
+        assert all(m.value.startswith("- Row ") for m in at.expander[0].markdown)
     assert batches["File"].tolist() == ["hmda_2022_slice.csv"] and batches["Status"].tolist() == ["completed"]
     fairness = at.dataframe[-1].value
     assert {"Attribute", "Group", "Engine AIR", "HMDA AIR"} <= set(fairness.columns)
     assert set(fairness["Attribute"]) == {"race", "sex", "age"}
+    assert "too few to compare (n < 30)" in set(fairness["Engine four-fifths screen"])  # 12 rows: every group
+    assert any("fewer than 30" in c.value for c in at.caption)
 
     at.selectbox[-1].set_value(at.selectbox[-1].options[0]).run()
     assert not at.exception
@@ -54,3 +58,20 @@ def test_the_same_sample_again_is_resumed_not_repeated(use_db, portfolio_db):
     at.button[0].click().run()
     assert not at.exception
     assert "0 decided" in at.success[0].value and "already decided" in at.success[0].value
+
+
+def test_a_file_that_cannot_run_leaves_only_the_error_not_the_reading_bar(use_db, portfolio_db, tmp_path, monkeypatch):
+    """Bug: "Reading and checking every row..." stayed above the error of a file that could not run
+    (issue 21, point 14). A real junk file stands in for the sample the page runs."""
+    from dashboard import portfolio
+
+    junk = tmp_path / "junk.csv"
+    junk.write_text("this,is\nnot,an application file\n", encoding="utf-8")
+    monkeypatch.setattr(portfolio, "HMDA_SLICE", junk)
+    use_db(portfolio_db)
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.error and at.error[0].value.startswith("The batch could not run: ")
+    bars = [str(e.proto) for e in at.get("progress")]
+    assert not any("Reading and checking" in b for b in bars), bars

@@ -136,10 +136,12 @@ def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, wi
     assert per_question["Question id"].tolist() == ["q001", "q002"]
     assert per_question[f"faithfulness@{JUDGE}"].tolist() == [0.5, 0.6]
     assert any("Chunk text for q001." in t.value for t in at.text)
-    compared = at.dataframe[2].value.set_index("Metric")
+    scores = at.dataframe[2].value  # the chosen question's scores: a table, not raw JSON
+    assert scores["Metric"].tolist()[-1] == f"faithfulness@{JUDGE}" and scores["Score"].tolist()[-1] == 0.5
+    compared = at.dataframe[3].value.set_index("Metric")
     assert compared.loc["mrr", "Delta (B - A)"] == pytest.approx(0.1)
     assert f"faithfulness@{JUDGE}" not in compared.index  # the offline run has no judged score
-    deltas = at.dataframe[3].value
+    deltas = at.dataframe[4].value
     assert deltas["Question id"].tolist() == ["q002", "q001"]  # recall_at_5: q002 moved by 0.2, q001 by 0
     assert deltas["Delta (B - A)"].tolist() == pytest.approx([0.2, 0.0])
     assert any("3 scores from 1 pipeline runs" in c.value for c in at.caption)

@@ -98,8 +98,24 @@ def test_new_application_after_a_reload_says_the_run_is_saved_and_links_to_it(us
     assert "recommended APPROVE" in at.success[0].value  # undecided: the recommendation, in words
     links = [el for el in at.main if el.type == "page_link"]
     assert [link.proto.query_string for link in links] == [f"{RUN_PARAM}={run_id}"] * 2
+    # above the ~1,300-px form, where a reloaded page opens (it sat below it, out of view: issue 21, point 13)
+    order = [getattr(el, "key", None) or el.type for el in at.main]
+    assert order.index("page_link") < order.index("na_submit")
 
     gone = reloaded("new_application.py", "no-such-run", entry=entry)
     assert not gone.exception
     assert "no-such-run from the address is not stored" in gone.warning[0].value
     assert RUN_PARAM not in gone.query_params
+
+
+def test_a_bogus_decisions_link_says_no_run_with_that_id_and_is_not_kept_selected(use_db, run_ids):
+    """Bug: /decisions?run=not-a-run said "That run is no longer stored" and the bogus id stayed selected in
+    "Open a run" and in the address (issue 21, point 9)."""
+    use_db(DB)
+    at = reloaded("decisions.py", "not-a-run")
+    assert not at.exception
+    assert "No run with that id: `not\\-a\\-run`" in at.error[0].value
+    assert "not-a-run" not in at.selectbox(key="dec_open").options and at.selectbox(key="dec_open").value is None
+    assert RUN_PARAM not in at.query_params and not at.warning
+    real = reloaded("decisions.py", run_ids["Maribel Okafor"])  # a real link still opens its run
+    assert real.selectbox(key="dec_open").value == run_ids["Maribel Okafor"] and not real.error

@@ -44,14 +44,15 @@ def test_a_deferred_student_loan_without_a_program_method_is_unresolved():
     assert debt.treatment == "unresolved"
 
 
-def test_the_flat_monthly_debts_is_one_more_liability():
-    debts = money.count_debts(app(monthly_debts=250, liabilities=[{"kind": "revolving", "monthly_payment": 40, "balance": 900}]), POLICY)
-    assert sum(d.counted for d in debts) == 290
+def test_the_flat_monthly_debts_alone_is_one_liability_counted_in_full():
+    (debt,) = money.count_debts(app(monthly_debts=250), POLICY)
+    assert (debt.kind, debt.counted, debt.treatment) == ("other", 250, "counted")
 
 
 def test_funds_to_close_and_reserves_after_closing():
-    a = app(loan_amount=300000, property_value=375000, liquid_assets=20000, closing_costs=6000, prepaid_items=1500,
-            closing_credits=2500, assets=[{"kind": "retirement", "value": 100000, "vested_pct": 50},
+    a = app(loan_amount=300000, property_value=375000, liquid_assets=0, closing_costs=6000, prepaid_items=1500,
+            closing_credits=2500, assets=[{"kind": "checking_savings", "value": 20000},
+                                          {"kind": "retirement", "value": 100000, "vested_pct": 50},
                                           {"kind": "stocks", "value": 10000}, {"kind": "gift", "value": 30000, "donor": "relative"},
                                           {"kind": "other", "value": 9999}])
     f = money.compute_funds(a, piti=Decimal("2000"), upfront_fee=Decimal(0), assets=SHARES, payoffs=Decimal(0), gifts_acceptable=True)
@@ -137,3 +138,14 @@ def test_va_funding_fee_tiers(changes, fee_pct):
     values = {"first_low": Decimal("2.15"), "low_dp": Decimal(5), "first_mid": Decimal("1.50"), "mid_dp": Decimal(10),
               "first_high": Decimal("1.25"), "subsequent_low": Decimal("3.30")}
     assert va_funding_fee_pct(app(loan_type="va", **changes), values) == Decimal(fee_pct)
+
+
+def test_intake_reads_itemised_assets_as_assets_reported():
+    """Bug: with the flat liquid assets 0 and a $70,000 checking account itemised, Intake said "No liquid assets are
+    reported: reserves are zero" while the card counted the funds (issue 21, point 5)."""
+    from agents.intake import check_application
+
+    itemised = app(liquid_assets=0, assets=[{"kind": "checking_savings", "value": 70000},
+                                            {"kind": "gift", "value": 15000, "donor": "relative"}])
+    assert "no_assets" not in {f.rule_id.split(".")[-1] for f in check_application(itemised)}
+    assert any("No liquid assets" in f.message for f in check_application(app(liquid_assets=0)))

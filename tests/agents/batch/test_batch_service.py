@@ -236,3 +236,52 @@ def test_an_upload_is_listed_under_the_name_the_officer_gave_it(tmp_path, servic
     assert again["batch_id"] == summary["batch_id"] and again["skipped"] == 1
     listed = portfolio.batches_frame(sessions).set_index("Batch").loc[summary["batch_id"], "File"]
     assert listed == "march pipeline.jsonl"
+
+
+def _hmda_slice(path, lines, header):
+    path.write_text(header + "".join(lines))
+    return path
+
+
+def test_two_different_hmda_files_never_refuse_each_others_rows_and_a_rerun_resumes(tmp_path, service, sessions):
+    """Bug: HMDA rows were named HMDA-<row number>, so a second, different file collided with the first on
+    every row number they shared ("already used by another application") (issue 21, point 4)."""
+    from agents.batch.runner import parse_rows
+
+    committed = PROJECT_ROOT / "seed_data" / "hmda" / "hmda_2022_slice.csv"
+    text = committed.read_text().splitlines(keepends=True)
+    header, rows = text[0], text[1:]
+    usable = [rows[n - 1] for n, _, _ in parse_rows(committed, source="hmda")[0]]
+    first = _hmda_slice(tmp_path / "first.csv", usable[:3], header)
+    second = _hmda_slice(tmp_path / "second.csv", usable[3:6], header)
+    ids = []
+    for path in (first, second):
+        plan = plan_batch(path, sessions=sessions)
+        assert plan.refused == [] and len(plan.tasks) == 3, plan.refused
+        ids += [t.application["application_id"] for t in plan.tasks]
+        summary = execute(plan, InlineEngine(service), sessions=sessions)
+        assert summary["decided"] == 3
+    assert len(set(ids)) == 6
+    again = plan_batch(second, sessions=sessions)  # the same file again resumes: its rows are decided
+    assert (again.skipped, again.tasks, again.refused) == (3, [], [])
+    copy = _hmda_slice(tmp_path / "copy of first.csv", usable[:3], header)  # same content, same IDs
+    resumed = plan_batch(copy, sessions=sessions)
+    assert (resumed.batch_id, resumed.skipped, resumed.refused) == (plan_batch(first, sessions=sessions).batch_id, 3, [])
+
+
+def test_an_empty_or_junk_upload_is_not_kept_under_the_data_folder(tmp_path, service, sessions):
+    """Bug: refused junk and 0-byte uploads stayed stored under the data folder (issue 21, point 14)."""
+    from agents.batch.reader import BatchFileError
+    from dashboard import portfolio
+
+    before = set(portfolio.batches_dir().iterdir())
+    with pytest.raises(ValueError, match="the file is empty"):
+        portfolio.save_upload("empty.csv", b"")
+    junk = portfolio.save_upload("junk.csv", b"\x00\x01\x02 not a csv\n")
+    with pytest.raises(BatchFileError):
+        portfolio.run_file(junk, service=service, sessions=sessions, limit=None, on_progress=lambda *_: None)
+    assert portfolio.discard_unused_upload(sessions, junk) and set(portfolio.batches_dir().iterdir()) == before
+    kept = portfolio.save_upload("one.jsonl", json.dumps({**_samples()[0][0], "application_id": "BATCH-KEPT"}).encode())
+    portfolio.run_file(kept, service=service, sessions=sessions, limit=None, on_progress=lambda *_: None)
+    assert not portfolio.discard_unused_upload(sessions, kept) and kept.is_file()  # a real batch's file stays
+    assert not portfolio.discard_unused_upload(sessions, portfolio.HMDA_SLICE)

@@ -42,3 +42,23 @@ def test_refer_and_decline_count_as_not_approved_and_unfinished_runs_are_left_ou
     results.append({"status": "running", "recommendation": None, "monitoring.sex": "Female"})
     (row,) = fairness_table(results, attributes=("sex",))
     assert (row.n, row.engine_rate, row.hmda_rate) == (4, 0.5, None)
+
+
+def test_a_group_below_the_minimum_says_too_few_to_compare_not_an_unchecked_box():
+    """Bug: 15 applications at 6.7% approval, AIR 0.152, showed "Engine below 4/5" unchecked, which reads as
+    "passes" (issue 21, point 6). The minimum is the FAIRNESS_MIN_GROUP setting."""
+    import pandas as pd
+
+    from agents.fairness import as_records
+    from dashboard.portfolio import fairness_frame
+
+    results = _results("White", 100, 44, 60) + _results("Black or African American", 15, 1, 9)
+    frame = fairness_frame(pd.DataFrame(results), 30).set_index("Group")
+    small, large = frame.loc["Black or African American"], frame.loc["White"]
+    assert small["Engine AIR"] == pytest.approx(0.152, abs=1e-3)
+    assert small["Engine four-fifths screen"] == small["HMDA four-fifths screen"] == "too few to compare (n < 30)"
+    assert large["Engine four-fifths screen"] == "passes"
+    assert fairness_frame(pd.DataFrame(results), 10).set_index("Group").loc[
+        "Black or African American", "Engine four-fifths screen"] == "below 4/5"
+    record = {r["group"]: r for r in as_records(fairness_table(results, min_group=30))}["Black or African American"]
+    assert record["engine_screen"] == "too few to compare (n < 30)" and record["screen"] == "too_few"

@@ -16,13 +16,14 @@ from core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.unit
 
+KEY = "0123456789abcdef"
 ROW = {"approved": "1", "loan_amount": "125000.0", "income": "42.0", "debt_to_income_ratio": "40",
        "loan_to_value_ratio": "97.0", "loan_purpose": "1", "applicant_race-1": "5.0", "applicant_sex": "2",
        "applicant_age": "25-34", "property_value": "135000", "occupancy_type": "1"}
 
 
 def test_a_purchase_row_maps_to_an_application_with_worked_figures():
-    mapped = to_application(ROW, 3)
+    mapped = to_application(ROW, 3, file_key=KEY)
     a = mapped.application
     # income 42 thousand a year -> $3,500.00 a month
     assert a["monthly_income"] == Decimal("3500.00")
@@ -43,18 +44,20 @@ def test_a_purchase_row_maps_to_an_application_with_worked_figures():
 
 def test_unmappable_rows_name_the_hmda_column():
     with pytest.raises(Unmappable) as home_improvement:
-        to_application({**ROW, "loan_purpose": "2"}, 1)
+        to_application({**ROW, "loan_purpose": "2"}, 1, file_key=KEY)
     assert home_improvement.value.field == "loan_purpose"
     with pytest.raises(Unmappable) as no_value:
-        to_application({**ROW, "property_value": "", "loan_to_value_ratio": ""}, 1)
+        to_application({**ROW, "property_value": "", "loan_to_value_ratio": ""}, 1, file_key=KEY)
     assert no_value.value.field == "property_value"
-    assert to_application({**ROW, "property_value": ""}, 1).application["property_value"] == Decimal(128866)
+    derived = to_application({**ROW, "property_value": ""}, 1, file_key=KEY).application
+    assert derived["property_value"] == Decimal(128866)
 
 
 def test_large_loans_are_jumbo_and_missing_income_is_left_for_intake():
-    big = to_application({**ROW, "loan_amount": "900000", "property_value": "1200000"}, 1).application
+    big = to_application({**ROW, "loan_amount": "900000", "property_value": "1200000"}, 1,
+                         file_key=KEY).application
     assert big["loan_type"] == "jumbo"
-    none = to_application({**ROW, "income": ""}, 1).application
+    none = to_application({**ROW, "income": ""}, 1, file_key=KEY).application
     assert none["monthly_income"] == 0 and none["monthly_debts"] == 0
 
 
@@ -63,8 +66,8 @@ def test_large_loans_are_jumbo_and_missing_income_is_left_for_intake():
        age=st.sampled_from(["<25", "25-34", "45-54", ">74", "8888"]), approved=st.sampled_from(["0", "1"]))
 def test_protected_fields_and_the_real_outcome_never_change_the_application(race, sex, age, approved):
     row = {**ROW, "applicant_race-1": race, "applicant_sex": sex, "applicant_age": age, "approved": approved}
-    mapped = to_application(row, 7)
-    assert mapped.application == to_application(ROW, 7).application
+    mapped = to_application(row, 7, file_key=KEY)
+    assert mapped.application == to_application(ROW, 7, file_key=KEY).application
     assert not set(mapped.monitoring.values()) & {str(v) for v in mapped.application.values()} - {"True"}
 
 
