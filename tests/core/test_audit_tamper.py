@@ -27,7 +27,7 @@ from core.db_roles import app_url
 from core.models import AuditRecord
 from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_service import make_service
+from tests.agents.support import make_service
 
 pytestmark = pytest.mark.integration
 BASE, DB = "lg_audit_base", "lg_audit_tamper"

@@ -13,7 +13,7 @@ from core.settings import PROJECT_ROOT
 from dashboard.policy_diff import rulebook_diff, sentence_diff
 from dashboard.policy_view import NO_PUBLICATION
 from policy.rules import load_rules
-from tests.agents.test_policy_lifecycle import with_min_score
+from tests.agents.support import with_min_score
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration

@@ -13,13 +13,7 @@ from rag.embeddings import (
     length_batches,
     with_workers,
 )
-
-TEXTS = [
-    "Conventional Guide / 5. Qualifying Ratios\nThe maximum back-end DTI ratio for a conventional loan is 45%.",
-    "A servicer shall not charge a late fee on a payment received by the transferor servicer within 60 days.",
-    "reserves",
-]
-
+from tests.rag.support import TEXTS
 
 @pytest.mark.integration
 @pytest.mark.slow

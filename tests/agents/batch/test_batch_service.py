@@ -21,7 +21,7 @@ from core.models import AuditRecord, Batch, BatchItem, Run
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES
-from tests.agents.test_service import make_service
+from tests.agents.support import make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
