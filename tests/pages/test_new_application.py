@@ -147,12 +147,14 @@ def test_a_blank_form_is_blank_and_a_name_and_ssn_alone_underwrite_nothing(page_
     assert run_count(page_db) == before
 
 
-def test_neither_form_submits_on_enter():
-    """Bug: Enter in any field submitted the application (or the officer's decision)."""
-    from dashboard import application_form, officer_decision
-
-    for module in (application_form, officer_decision):
-        assert "enter_to_submit=False" in open(module.__file__).read()
+def test_neither_form_submits_on_enter(page_db):
+    """Bug: Enter in any field submitted the application (or the officer's decision). Both forms, as the page
+    sends them to the browser, tell it not to submit on Enter."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    assert not at.exception
+    run_id = at.session_state["last_run_id"]
+    forms = {form.key: form.proto.form.enter_to_submit for form in at.get("form")}
+    assert forms == {"na_application_form": False, f"od_form_{run_id}": False}
 
 
 def test_an_amount_the_database_cannot_hold_never_shows_a_database_error(page_db):
