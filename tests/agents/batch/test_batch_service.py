@@ -20,24 +20,14 @@ from core.audit import verify_chain
 from core.models import AuditRecord, Batch, BatchItem, Run
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.agents.conftest import SAMPLES
+from tests.agents.batch.support import _samples
 from tests.agents.support import make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_batch"
-PICKS = ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline",
-         "21_conventional_employment_1yr_refer", "24_fha_clean_ltv_965_conditions")
 CANARIES = {"race": "Canary-Race-7Q", "sex": "Canary-Sex-7Q", "ethnicity": "Canary-Eth-7Q", "age": "Canary-Age-7Q",
             "marital_status": "Canary-Marital-7Q", "zip": "99999-7Q"}
-
-
-def _samples():
-    out = []
-    for name in PICKS:
-        data = json.loads(next(p for p in SAMPLES if p.stem == name).read_text())
-        out.append((data["application"], data["expected"]["decision"]))
-    return out
 
 
 def _write_batch(path, rows):
