@@ -1,6 +1,16 @@
-"""Helpers shared by schema tests (and others): a valid application as the raw dict a form or file gives."""
+"""Helpers shared by core tests: a valid application as the raw dict a form or file gives; production settings with
+test keys and a documentation-only host; the audit-tamper databases and the audit report of one."""
 
 from __future__ import annotations
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
+
+from core.audit import default_anchor_dir, default_key
+from core.audit.verify import audit_report
+from core.db_roles import app_url
+from core.settings import Settings
 
 SSN = "123-45-6789"
 
@@ -16,3 +26,26 @@ def application(**overrides) -> dict:
     )
     base.update(overrides)
     return base
+
+
+KEY = "k" * 40
+DOC_HOST = "192.0.2.10"  # TEST-NET-1: documentation only, routed nowhere
+
+
+def production(**overrides) -> Settings:
+    """Production settings with both keys set, from no .env file."""
+    base = dict(_env_file=None, app_env="production", llm_provider="ollama", ssn_hash_key=KEY, audit_hmac_key=KEY)
+    return Settings(**{**base, **overrides})
+
+
+AUDIT_BASE_DB, AUDIT_TAMPER_DB = "lg_audit_base", "lg_audit_tamper"
+
+
+def report_for(owner) -> tuple[str, ...]:
+    """The audit check's problems on the owner engine's database, read as the app role."""
+    app = create_engine(app_url(owner.url.render_as_string(hide_password=False)), poolclass=NullPool)
+    try:
+        with sessionmaker(bind=app)() as s:
+            return audit_report(s, key=default_key(), anchor_dir=default_anchor_dir()).problems
+    finally:
+        app.dispose()
