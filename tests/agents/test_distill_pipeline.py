@@ -8,7 +8,7 @@ import pytest
 from agents.context import AgentContext
 from core.llm import LLMRouter
 from core.llm.local import LocalClient, LocalModelPaths
-from tests.agents.test_pipeline import app
+from tests.agents.support import app
 from tests.core.llm_helpers import llm_settings
 
 pytestmark = pytest.mark.integration

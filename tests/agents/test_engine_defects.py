@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from core.schemas import validate_application
-from tests.agents.test_pipeline import BASE
+from tests.agents.support import BASE
 
 pytestmark = pytest.mark.integration
 

@@ -28,8 +28,7 @@ from core.llm import LLMRouter
 from core.settings import Settings
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
-from tests.agents.test_pipeline import app
-from tests.agents.test_resume import CutAfter
+from tests.agents.support import CutAfter, app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 log = logging.getLogger(__name__)

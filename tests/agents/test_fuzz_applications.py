@@ -22,7 +22,7 @@ from core.input_types import BOUNDS
 from core.json_input import loads
 from core.schemas import LoanApplication, validate_application
 from core.settings import PROJECT_ROOT
-from tests.core.test_schemas import application
+from tests.core.support import application
 
 pytestmark = [pytest.mark.integration, pytest.mark.fuzz]
 

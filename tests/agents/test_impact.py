@@ -18,8 +18,7 @@ from dashboard.policy_diff import document_diffs
 from policy.publication import PublishRefused, latest, publish
 from policy.rules import Value, dump_rulebook, load_rules
 from rag.ingest import ingest_paths
-from tests.agents.test_pipeline import app
-from tests.agents.test_service import make_service
+from tests.agents.support import BASE, app, make_service
 from tests.conftest import seeded_clone
 from tests.revised_guide import conventional_min_score
 
@@ -118,7 +117,6 @@ def test_monitoring_data_gives_approval_rate_and_adverse_impact_before_and_after
 
 def test_a_batch_file_is_read_with_its_monitoring_data_split_off(tmp_path):
     from agents.impact_cli import read_batch
-    from tests.agents.test_pipeline import BASE
 
     path = tmp_path / "apps.json"
     path.write_text(json.dumps([{**BASE, "race": "Asian", "sex": "Female"}, {**BASE, "credit_score": "x"}]))

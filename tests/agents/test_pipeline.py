@@ -13,25 +13,11 @@ from core.text import normalise
 from policy.rules import quote_in_text
 from core.llm import LLMRouter, build_clients
 from core.models import PolicyChunk
-from core.schemas import validate_application
 from tests.core.llm_helpers import llm_settings
+from tests.agents.support import app
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
 pytestmark = pytest.mark.integration
-
-BASE = {
-    "applicant_name": "Dana Smith", "ssn": "900-12-3456", "credit_score": 700, "employment_status": "employed",
-    "employment_years": 6, "monthly_income": 9000, "monthly_debts": 600, "liquid_assets": 120000,
-    "loan_type": "conventional", "loan_purpose": "purchase", "loan_amount": 320000, "property_value": 400000,
-    "interest_rate": 6.5, "term_months": 360, "product": "fixed", "occupancy": "primary", "property_units": 1,
-    "property_state": "CO", "annual_property_tax": 4000, "annual_insurance": 1500, "monthly_hoa": 0,
-    "points_and_fees": 3000, "first_time_buyer": False, "veteran": False, "apr": 6.625, "apor": 6.375,
-}
-
-
-def app(**changes):
-    return validate_application({**BASE, **changes})
-
 
 def test_clean_conventional_file_is_approved_with_every_agent(underwrite):
     final = underwrite(app())

@@ -8,7 +8,7 @@ from agents import graph as graph_module
 from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
 from dashboard.decision_notices import standard_condition_groups
-from tests.agents.test_pipeline import BASE
+from tests.agents.support import BASE
 
 pytestmark = pytest.mark.integration
 

@@ -3,9 +3,6 @@ document version is only a candidate until a person publishes it; with no public
 
 from __future__ import annotations
 
-import dataclasses
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
@@ -15,10 +12,9 @@ from agents.redecide import candidate, pinned_context, redecide, replay
 from core.models import PolicyPublication, Run
 from core.audit import verify_chain
 from policy.publication import NO_RULEBOOK, PublishRefused, latest, publish
-from policy.rules import Value, load_rules
+from policy.rules import load_rules
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_pipeline import app
-from tests.agents.test_service import make_service
+from tests.agents.support import app, make_service, with_min_score
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
@@ -34,12 +30,6 @@ def service(lifecycle_engine, embedder, settings):
 def run(service, application) -> tuple[RunStarted, RunFinished]:
     events = list(service.run(application))
     return events[0], events[-1]
-
-
-def with_min_score(score: int):
-    rules = load_rules()
-    return tuple(dataclasses.replace(r, values={"value": Value(Decimal(score), "score")})
-                 if r.id == "conventional.min_credit_score" else r for r in rules)
 
 
 def test_each_run_stores_the_publication_and_policy_version_it_decided_under(service, lifecycle_engine):

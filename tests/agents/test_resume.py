@@ -23,8 +23,7 @@ from core.errors import LoanGraphError
 from core.models import AgentTrace, AuditRecord, Run
 from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_pipeline import app
-from tests.agents.test_service import make_service
+from tests.agents.support import CutAfter, app, make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
@@ -49,20 +48,6 @@ def switch(server_url):
     yield set_allowed
     set_allowed(True)
     admin.dispose()
-
-
-class CutAfter(UnderwritingService):
-    """Cuts the database right after the named agent's trace is committed."""
-
-    cut_after: str | None = None
-    cut = None
-
-    def _record(self, run_id, agent, update, started):
-        event = super()._record(run_id, agent, update, started)
-        if agent == self.cut_after:
-            self.cut_after = None
-            self.cut()
-        return event
 
 
 @pytest.fixture(scope="module")

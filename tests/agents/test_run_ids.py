@@ -19,8 +19,8 @@ from core.errors import InvalidApplication, RunBusy
 from core.models import Application, Run
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.agents.test_pipeline import BASE, app
-from tests.agents.test_service import make_service
+from tests.agents.support import BASE, app
+from tests.agents.support import make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration

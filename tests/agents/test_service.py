@@ -11,20 +11,13 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
-from agents.checkpoint import build_checkpointer
-from agents.context import AgentContext
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
 from policy.evidence import EvidenceResolver
-from agents.graph import build_graph
-from agents.service import UnderwritingService
 from core.audit import verify_chain
-from core.llm import LLMRouter
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 from core.settings import PROJECT_ROOT
-from rag.retrieval import Retriever
-from rag.retrieval.rerank import NoOpReranker
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_pipeline import app
+from tests.agents.support import app, make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
@@ -32,14 +25,6 @@ DB = "lg_service"
 
 
 service_engine = seeded_clone(DB)
-
-
-def make_service(engine, embedder, settings, resolver_cls=EvidenceResolver) -> UnderwritingService:
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    retriever = Retriever(session_factory=sessions, embedder=embedder, reranker=NoOpReranker(), settings=settings)
-    ctx = AgentContext(evidence=resolver_cls(retriever), router=LLMRouter(settings), session_factory=sessions)
-    return UnderwritingService(graph=build_graph(build_checkpointer(engine.url)), context=ctx,
-                               session_factory=sessions, settings=settings)
 
 
 @pytest.fixture(scope="module")

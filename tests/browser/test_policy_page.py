@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from core.settings import PROJECT_ROOT
-from tests.browser.test_smoke import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, wait_healthy
+from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, wait_healthy
 
 pytestmark = pytest.mark.browser
 DB = "lg_browser_policy"

@@ -17,7 +17,7 @@ from agents.batch.hmda import HMDA_COLUMNS, Unmappable, to_application
 from core.errors import InvalidApplication
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve
 
 pytestmark = pytest.mark.browser
 DB = "lg_browser_portfolio"

@@ -11,84 +11,20 @@ Every wait is on a condition (an element or a text), never a fixed sleep.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from core.settings import PROJECT_ROOT
+from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, officer_records, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
-WAIT_MS = 180_000  # the longest any condition may take on a loaded 2-core machine; waits end as soon as it holds
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 DB = "lg_browser"
 DECLINE_TITLE = ("Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
                  "(expected: DECLINE)")
 APPROVE_TITLE = "Conventional purchase at exactly 80% LTV, 30.44% DTI: clean approval (expected: APPROVE)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        try:  # between polls, wait on the other condition that ends the wait: the server exiting
-            proc.wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            continue
-        raise RuntimeError(f"streamlit exited with {proc.returncode}")
-    raise TimeoutError("streamlit did not become healthy")
-
-
-def serve(clone_seeded, settings, db: str):
-    """(url, engine) of a real `streamlit run app.py` on `db`, a fresh copy of the seeded database; stopped after."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
-    engine = clone_seeded(db)
-    port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": db, "DATABASE_URL": "",
-           "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / f"streamlit-{db}.log").open("w")
-    # started as `make run` starts it (dashboard.streamlit_main), so the first request's deep link is tested too
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, engine
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -143,14 +79,6 @@ def latest_run(engine, applicant: str) -> str:
         return conn.execute(text("SELECT r.id FROM runs r JOIN applications p ON p.id = r.application_id "
                                  "WHERE p.applicant_name = :n ORDER BY r.started_at DESC LIMIT 1"),
                             {"n": applicant}).scalar_one()
-
-
-def officer_records(engine, run_id: str) -> list[tuple[str, dict]]:
-    """(event, payload) of the officer's audit records on one run."""
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT event, payload FROM audit_log WHERE run_id = :r AND event LIKE 'officer%' "
-                                 "ORDER BY id"), {"r": run_id}).all()
-    return [tuple(r) for r in rows]
 
 
 def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run(app):

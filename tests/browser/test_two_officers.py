@@ -15,7 +15,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, officer_records, serve
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, officer_records, serve
 from tests.pages.run_fixtures import underwrite_samples
 
 pytestmark = pytest.mark.browser
@@ -140,6 +140,6 @@ def test_two_tabs_deciding_and_redeciding_one_run_the_second_is_refused_visibly(
 
 
 def _artifact(name: str):
-    from tests.browser.test_smoke import ARTIFACTS
+    from tests.browser.support import ARTIFACTS
 
     return ARTIFACTS / name

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InvalidApplication
 from core.schemas import application_facts, application_from_facts, validate_application
-from tests.core.test_schemas import application
+from tests.core.support import application
 
 pytestmark = pytest.mark.unit
 

@@ -17,64 +17,15 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from agents.events import RunFinished
-from agents.runs import record_officer_decision
-from core.audit import GENESIS, append, canonical, default_anchor_dir, default_key
-from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
-from core.audit.verify import audit_report
-from core.db import recreate_database
+from core.audit import GENESIS, append, canonical, default_anchor_dir
+from core.audit.anchor import anchor_path
 from core.db_roles import app_url
 from core.models import AuditRecord
 from core.settings import PROJECT_ROOT
-from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_service import make_service
+from tests.core.support import AUDIT_TAMPER_DB, report_for
 
 pytestmark = pytest.mark.integration
-BASE, DB = "lg_audit_base", "lg_audit_tamper"
-
-
-@pytest.fixture(scope="module")
-def base_runs(clone_seeded, embedder, settings) -> dict[str, str]:
-    """Run one approved and one declined sample on BASE; return {recommendation: run_id}."""
-    engine = clone_seeded(BASE)
-    service = make_service(engine, embedder, settings)
-    runs = {}
-    try:
-        for name in ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline"):
-            application, _ = load_sample(next(p for p in SAMPLES if p.stem == name))
-            done = list(service.run(application))[-1]
-            assert isinstance(done, RunFinished)
-            runs[done.report.recommendation] = done.run_id
-    finally:
-        service.graph.checkpointer.conn.close()
-        engine.dispose()
-    assert set(runs) == {"APPROVE", "DECLINE"}
-    with sessionmaker(bind=engine).begin() as s:  # the officer confirms the decline
-        record_officer_decision(runs["DECLINE"], session=s, final_decision="DECLINE", officer="A. Officer")
-    engine.dispose()
-    return runs
-
-
-@pytest.fixture
-def tampered(server_url, base_runs):
-    """A fresh copy of BASE (as the owner, for tampering) with the base's exported head."""
-    owner_url = recreate_database(server_url, DB, template=BASE)
-    key, anchors = default_key(), default_anchor_dir()
-    head = read_anchor(anchor_path(anchors, BASE), key)
-    assert head is not None
-    write_anchor(anchor_path(anchors, DB), Anchor(DB, head.record_id, head.hash), key, force=True)
-    owner = create_engine(owner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    yield owner, base_runs
-    owner.dispose()
-
-
-def report_for(owner) -> tuple[str, ...]:
-    app = create_engine(app_url(owner.url.render_as_string(hide_password=False)), poolclass=NullPool)
-    try:
-        with sessionmaker(bind=app)() as s:
-            return audit_report(s, key=default_key(), anchor_dir=default_anchor_dir()).problems
-    finally:
-        app.dispose()
+DB = AUDIT_TAMPER_DB
 
 
 def _rechain_unkeyed(conn, records) -> None:

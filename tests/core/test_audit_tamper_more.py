@@ -12,7 +12,7 @@ from agents.officer import decide
 from core.audit import default_anchor_dir, default_key
 from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from core.db_roles import app_url
-from tests.core.test_audit_tamper import DB, base_runs, report_for, tampered  # noqa: F401 (fixtures)
+from tests.core.support import AUDIT_TAMPER_DB as DB, report_for
 
 pytestmark = pytest.mark.integration
 

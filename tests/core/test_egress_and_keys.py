@@ -12,37 +12,15 @@ import sys
 
 import pytest
 
-import core.llm.router as router_module
 from core.errors import ConfigurationError
 from core.keys import key_bytes, require_production_keys
 from core.llm import PII_AGENTS, LLMRouter
 from core.llm.egress import egress_violations, host_allowed
 from core.settings import AGENTS, PROJECT_ROOT, Settings
 from tests.agents.conftest import SAMPLES
+from tests.core.support import DOC_HOST, KEY, production
 
 pytestmark = pytest.mark.unit
-KEY = "k" * 40
-DOC_HOST = "192.0.2.10"  # TEST-NET-1: documentation only, routed nowhere
-
-
-def production(**overrides) -> Settings:
-    base = dict(_env_file=None, app_env="production", llm_provider="ollama", ssn_hash_key=KEY, audit_hmac_key=KEY)
-    return Settings(**{**base, **overrides})
-
-
-@pytest.fixture
-def no_clients(monkeypatch):
-    built: list[str] = []
-    class Client:
-        def __init__(self, provider: str) -> None:
-            self.provider, self.model = provider, "fake"
-
-    def build(provider: str, settings: Settings) -> Client:
-        built.append(provider)
-        return Client(provider)
-
-    monkeypatch.setattr(router_module, "_build_client", build)
-    return built
 
 
 def test_an_off_list_host_refuses_before_any_client_is_built(no_clients):

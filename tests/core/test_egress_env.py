@@ -15,7 +15,7 @@ from core.errors import ConfigurationError
 from core.llm import LLMRouter
 from core.llm.egress import endpoint_url, proxy_policy
 from core.settings import PROJECT_ROOT, Settings
-from tests.core.test_egress_and_keys import DOC_HOST, no_clients, production  # noqa: F401 (fixture)
+from tests.core.support import DOC_HOST, production
 
 pytestmark = pytest.mark.unit
 PROXY = f"http://{DOC_HOST}:3128"

@@ -11,7 +11,7 @@ from core.errors import InvalidApplication
 from core.input_types import BOUNDS
 from core.json_input import MAX_BYTES, MAX_DEPTH, load_file, loads, text_depth
 from core.schemas import application_facts, application_from_facts, validate_application
-from tests.core.test_schemas import SSN, application
+from tests.core.support import SSN, application
 
 pytestmark = pytest.mark.unit
 

@@ -17,7 +17,7 @@ from core.input_types import MAX_DIGITS, number_from_text
 from core.json_input import loads
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.core.test_schemas import application
+from tests.core.support import application
 
 pytestmark = pytest.mark.unit
 
@@ -34,7 +34,7 @@ def refusal(data: dict) -> dict[str, str]:
 def test_giant_exponents_in_whole_number_fields_are_refused_without_converting():
     # in a child process with a deadline: before the fix int(Decimal("1E+9999999")) ran for minutes
     code = ("from core.json_input import loads; from core.schemas import validate_application\n"
-            "from core.errors import InvalidApplication\nfrom tests.core.test_schemas import application\n"
+            "from core.errors import InvalidApplication\nfrom tests.core.support import application\n"
             f"for field in {WHOLE_NUMBER_FIELDS!r} + ('liabilities',):\n"
             "    value = loads('1e9999999')\n"
             "    data = application(**{field: value}) if field != 'liabilities' else application(liabilities=[\n"

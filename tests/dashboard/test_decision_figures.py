@@ -12,7 +12,7 @@ from agents.verdicts import AgentVerdict, DecisionReport
 from core.schemas import application_from_facts
 from dashboard.decision_figures import disclosure, money_rows
 from dashboard.decision_pdf import decision_pdf
-from tests.dashboard.test_decision_pdf import RUN, application, text_of
+from tests.dashboard.support import RUN, application, text_of
 
 pytestmark = pytest.mark.unit
 

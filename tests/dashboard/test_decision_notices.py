@@ -9,7 +9,7 @@ from agents.verdicts import CreditScoreDisclosure, DecisionReport, Incompletenes
 from dashboard.decision_notices import notice_sections, standard_condition_groups
 from dashboard.decision_pdf import decision_pdf
 from dashboard.verdict_cards import md
-from tests.dashboard.test_decision_pdf import NOTICE, application, events, text_of
+from tests.dashboard.support import NOTICE, application, events, text_of
 
 pytestmark = pytest.mark.unit
 

@@ -16,7 +16,7 @@ from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT, Settings
 from dashboard.serve import streamlit_argv
 from rag.evaluation.dataset import DATASETS_DIR, DEFAULT_DATASET, dataset_in_project
-from tests.browser.test_smoke import free_port, wait_healthy
+from tests.browser.support import free_port, wait_healthy
 
 
 @pytest.mark.unit

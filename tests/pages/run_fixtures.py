@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from agents.events import RunStarted
 from agents.runs import record_officer_decision
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.test_service import make_service
+from tests.agents.support import make_service
 from tests.conftest import SEED_POLICIES
 
 # (sample file prefix, expected recommendation); Maribel Okafor, Lucinda Ferreira-Holt, Dominique Hargreave

@@ -12,7 +12,7 @@ from agents.officer import decide
 from agents.runs import RunRow
 from core.models import AuditRecord, Run
 from core.settings import PROJECT_ROOT
-from tests.pages.run_fixtures import clear_caches
+from tests.pages.run_fixtures import clear_caches, underwrite_samples
 from dashboard.run_tables import RUN_COLUMNS, age, frame_csv, runs_frame
 
 
@@ -24,6 +24,16 @@ def resources_factory():
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
 DB = "lg_pages_decisions"
+DECIDING_DB = "lg_pages_decisions_deciding"
+
+
+@pytest.fixture(scope="module")
+def deciding_run_ids(clone_seeded, embedder, settings):
+    """The same sample runs in a database of their own, for the tests that record decisions: the runs in DB,
+    which the other tests read, stay undecided whatever order the tests run in."""
+    engine = clone_seeded(DECIDING_DB)
+    yield underwrite_samples(engine, embedder, settings)
+    engine.dispose()
 
 
 def open_page(**state) -> AppTest:
@@ -35,6 +45,12 @@ def open_page(**state) -> AppTest:
 
 def applicants(at: AppTest) -> list[str]:
     return at.dataframe[0].value["Applicant"].tolist()
+
+
+def queue(at: AppTest) -> list[str]:
+    """The applicants in the work queue (none when the page says nothing is waiting)."""
+    tables = [d.value for d in at.dataframe if "Applicant" in d.value.columns]
+    return tables[0]["Applicant"].tolist() if tables else []
 
 
 def test_no_runs_yet_is_explained(use_db, empty_engine):
@@ -131,11 +147,12 @@ def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_id
     assert [e.label for e in at.expander][-2:] == ["6. decision — DECLINE", "7. audit — VERIFIED"]
 
 
-def test_an_undecided_run_is_decided_from_the_work_queue(use_db, run_ids):
+def test_an_undecided_run_is_decided_from_the_work_queue(use_db, deciding_run_ids):
     """Bug: a run not decided before a reload could never be decided (Decisions sent the officer back)."""
-    use_db(DB)
-    run_id = run_ids["Maribel Okafor"]
+    use_db(DECIDING_DB)
+    run_id = deciding_run_ids["Maribel Okafor"]
     at = open_page()
+    assert "Maribel Okafor" in queue(at)
     at.selectbox(key="dec_open").set_value(run_id).run()
     assert not at.exception
     assert at.metric[0].value == "APPROVE"
@@ -144,16 +161,16 @@ def test_an_undecided_run_is_decided_from_the_work_queue(use_db, run_ids):
     at.button(key=f"od_record_{run_id}").click().run()
     assert not at.exception and not at.error
     assert "Final decision recorded for **Maribel Okafor**" in at.success[0].value
-    assert applicants(at) == ["Dominique Hargreave"]  # it has left the queue, its confirmation stays open
+    assert "Maribel Okafor" not in queue(at)  # it has left the queue, its confirmation stays open
     with resources_factory()() as s:
         (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_decision",
                                                         AuditRecord.run_id == run_id))
         assert (record.payload["applicant"], record.payload["final_decision"]) == ("Maribel Okafor", "APPROVE")
 
 
-def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use_db, run_ids):
-    use_db(DB)
-    run_id = run_ids["Dominique Hargreave"]
+def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use_db, deciding_run_ids):
+    use_db(DECIDING_DB)
+    run_id = deciding_run_ids["Dominique Hargreave"]
     at = open_page()
     at.selectbox(key="dec_open").set_value(run_id).run()
     decide(run_id, factory=resources_factory(), final_decision="REFER", officer="Other Officer",

@@ -4,68 +4,21 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 from streamlit.testing.v1 import AppTest
 
 from agents.events import RunInterrupted, RunStarted
 from core.models import Run
 from core.settings import PROJECT_ROOT
+from tests.pages.support import (
+    APPROVE_SAMPLE, DECLINE_SAMPLE, PAGE, TIMEOUT, clear_caches, markdown, open_page, point_at,
+)
 
 pytestmark = pytest.mark.integration
-
-PAGE = str(PROJECT_ROOT / "pages" / "new_application.py")
-DB = "lg_page_new_application"
-DECLINE_SAMPLE = "05_conventional_dti_4501_no_comp_decline"  # Lucinda Ferreira-Holt, DTI 45.01%, no comp factor
-APPROVE_SAMPLE = "01_conventional_clean_approve"  # Maribel Okafor
-TIMEOUT = 180  # first run loads the embedding model and builds the graph
-
-
-def clear_caches() -> None:
-    from agents import service
-    from core import db, settings as settings_mod
-    from dashboard import resources, underwriting, warmup
-    from rag.retrieval import pipeline
-
-    warmup.reset()
-    for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, pipeline.get_retriever,
-                   service.get_service):
-        cached.cache_clear()
-    resources.session_factory.clear()
-    underwriting.underwriting_service.clear()
-
-
-def point_at(mp: pytest.MonkeyPatch, settings, database: str) -> None:
-    mp.setenv("DATA_DIR", str(settings.data_dir))
-    mp.setenv("DATABASE_NAME", database)
-    mp.setenv("DATABASE_URL", "")
-    clear_caches()
-
-
-@pytest.fixture(scope="module")
-def page_db(clone_seeded, settings):
-    """A clone of the seeded database, with the app's settings pointed at it."""
-    engine = clone_seeded(DB)
-    with pytest.MonkeyPatch.context() as mp:
-        point_at(mp, settings, DB)
-        yield sessionmaker(bind=engine, expire_on_commit=False)
-    clear_caches()
-    engine.dispose()
-
-
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
 
 
 def run_count(sessions) -> int:
     with sessions() as s:
         return s.scalar(select(func.count()).select_from(Run))
-
-
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def test_an_empty_knowledge_base_points_to_the_overview(monkeypatch, settings):
@@ -194,12 +147,14 @@ def test_a_blank_form_is_blank_and_a_name_and_ssn_alone_underwrite_nothing(page_
     assert run_count(page_db) == before
 
 
-def test_neither_form_submits_on_enter():
-    """Bug: Enter in any field submitted the application (or the officer's decision)."""
-    from dashboard import application_form, officer_decision
-
-    for module in (application_form, officer_decision):
-        assert "enter_to_submit=False" in open(module.__file__).read()
+def test_neither_form_submits_on_enter(page_db):
+    """Bug: Enter in any field submitted the application (or the officer's decision). Both forms, as the page
+    sends them to the browser, tell it not to submit on Enter."""
+    at = open_page(prefill_sample=APPROVE_SAMPLE)
+    assert not at.exception
+    run_id = at.session_state["last_run_id"]
+    forms = {form.key: form.proto.form.enter_to_submit for form in at.get("form")}
+    assert forms == {"na_application_form": False, f"od_form_{run_id}": False}
 
 
 def test_an_amount_the_database_cannot_hold_never_shows_a_database_error(page_db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from tests.pages.test_new_application import clear_caches, markdown, open_page, point_at
+from tests.pages.support import clear_caches, markdown, open_page, point_at
 
 pytestmark = pytest.mark.integration
 DB = "lg_page_new_application_money"

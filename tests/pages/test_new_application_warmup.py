@@ -7,9 +7,7 @@ import pytest
 
 from dashboard import warmup
 from dashboard.warmup_status import HINT, POLL_S
-from tests.pages.test_new_application import (  # noqa: F401 - page_db is a fixture
-    APPROVE_SAMPLE, markdown, open_page, page_db,
-)
+from tests.pages.support import APPROVE_SAMPLE, markdown, open_page
 
 pytestmark = pytest.mark.integration
 

@@ -13,14 +13,16 @@ from core.settings import PROJECT_ROOT
 from dashboard.policy_diff import rulebook_diff, sentence_diff
 from dashboard.policy_view import NO_PUBLICATION
 from policy.rules import load_rules
-from tests.agents.test_policy_lifecycle import with_min_score
+from tests.agents.support import with_min_score
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "policy.py")
 DB = "lg_pages_policy"
+GAPS_DB = "lg_pages_policy_gaps"  # the gaps test publishes a rulebook: on its own copy, so order does not matter
 
 policy_engine = seeded_clone(DB)
+gaps_engine = seeded_clone(GAPS_DB)
 
 
 def open_page() -> AppTest:
@@ -76,13 +78,13 @@ def test_the_diff_names_a_changed_value_and_changed_sentences():
     assert [c.change for c in sentence_diff(old, new)] == ["changed", "removed", "added"]
 
 
-def test_a_candidate_with_gaps_needs_a_reason_and_the_reason_is_recorded(use_db, policy_engine):
+def test_a_candidate_with_gaps_needs_a_reason_and_the_reason_is_recorded(use_db, gaps_engine):
     from dashboard import policy_data
     from dashboard.policy_view import CANDIDATE
     from policy.rules import dump_rulebook
 
-    use_db(DB)
-    factory = sessionmaker(bind=policy_engine)
+    use_db(GAPS_DB)
+    factory = sessionmaker(bind=gaps_engine)
     raised = dump_rulebook(with_min_score(660), name="min 660").encode()  # the guide still says 620
     rules, name = policy_data.read_rulebook(raised)
     report = policy_data.check(factory, rules)

@@ -13,32 +13,11 @@ from core.settings import PROJECT_ROOT
 from policy.__main__ import main as policy_main
 from policy.draft import draft, pdf_paths
 from policy.grammar import quantities
-from seed_data.lenders.render import render
+from tests.policy.support import guide
 
 pytestmark = pytest.mark.unit
 
 LENDER = PROJECT_ROOT / "seed_data" / "lenders" / "keystone_valley"
-HEAD = """doc: {doc}
-title: Test Lending Manual
-version: 1.0
-effective: 2026-02-01
-programs: {programs}
-summary: A manual written for a test.
-===
-Chapter 1 Scope
-I.A Authority
-The Board adopts this manual and the Credit Committee interprets it.
-"""
-
-
-def guide(tmp_path: Path, body: str, *, doc: str = "manual", programs: str = "conventional, jumbo") -> Path:
-    """A rendered one-file guide: cover page 1, Chapter 1 on page 2, the body's chapters after it."""
-    src = tmp_path / "src"
-    src.mkdir(exist_ok=True)
-    (src / f"{doc}.txt").write_text(HEAD.format(doc=doc, programs=programs) + body, encoding="utf-8")
-    return render(src / f"{doc}.txt", "Test Credit Union")
-
-
 def by_id(pdf: Path) -> dict:
     return {p.slot.id: p for p in draft([pdf]).proposals}
 

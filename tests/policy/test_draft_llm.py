@@ -12,7 +12,7 @@ import pytest
 from core.settings import get_settings
 from policy.__main__ import main as policy_main
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
-from tests.policy.test_draft import guide
+from tests.policy.support import guide
 
 pytestmark = pytest.mark.unit
 

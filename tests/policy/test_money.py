@@ -13,7 +13,7 @@ from policy import reference
 from policy.checks.limits import spread_margin
 from core.schemas import validate_application
 from tests.agents.hand_figures import figures
-from tests.core.test_schemas import application
+from tests.core.support import application
 
 pytestmark = pytest.mark.unit
 POLICY = money.DebtPolicy(installment_min_months=10, revolving_pct=Decimal(5), student_pct=Decimal(1))

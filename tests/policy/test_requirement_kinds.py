@@ -7,7 +7,7 @@ import pytest
 from core.schemas import validate_application
 from policy.inventory.entries import Inventory, Requirement
 from policy.inventory.requirements import CorpusChunk, Locator, evaluate, standard_texts
-from tests.agents.test_pipeline import BASE
+from tests.agents.support import BASE
 
 pytestmark = pytest.mark.unit
 

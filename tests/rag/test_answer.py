@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from rag.answer import INSUFFICIENT_CONTEXT, answer, answer_queries, compose_answer, split_sentences
 from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
+from tests.rag.support import KeywordEmbedder
 
 TEXT = (
     "5.2 Debt-to-Income Limits\n"
@@ -34,22 +34,6 @@ def test_sentences_are_verbatim_spans_without_headings_or_bullets():
         "The following are ineligible under this guide:",
         "Borrowers on a government exclusion list or whose identity cannot be verified.",
     ]
-
-
-class KeywordEmbedder:
-    """3-d vectors: a text's direction is set by which of three keywords it contains."""
-
-    name, dim = "keywords", 3
-    KEYS = ("dti", "ineligible", "borrowers")
-
-    def embed_documents(self, texts):
-        rows = [[float(k in t.lower()) for k in self.KEYS] for t in texts]
-        vecs = np.array([r if any(r) else [0.0, 0.0, 0.0] for r in rows])
-        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.where(norms == 0, 1, norms)
-
-    def embed_query(self, text):
-        return self.embed_documents([text])[0]
 
 
 def make_result(text: str = TEXT) -> RetrievalResult:

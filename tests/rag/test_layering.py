@@ -1,4 +1,4 @@
-"""Layering: rag never imports agents; the evaluation store does not import its runner."""
+"""Layering: rag never imports agents; the evaluation store does not import its runner; one corpus fingerprint."""
 
 from __future__ import annotations
 
@@ -33,9 +33,22 @@ def test_evaluation_store_does_not_import_the_runner():
 
 
 def test_one_corpus_fingerprint_function():
-    from agents.persistence import corpus_version
     from rag.ingest import corpus_fingerprint
     from rag.retrieval.store import corpus_fingerprint as retrieval_fingerprint
 
     assert retrieval_fingerprint is corpus_fingerprint
-    assert "corpus_fingerprint" in corpus_version.__code__.co_names
+
+
+@pytest.mark.integration
+def test_a_runs_corpus_version_is_the_ingest_fingerprint_and_moves_with_the_corpus(empty_db):
+    """The version a run records is the fingerprint ingest and retrieval compare, on an empty corpus and after a
+    document is added (when it changes)."""
+    from agents.persistence import corpus_version
+    from rag.ingest import corpus_fingerprint
+    from tests.rag.retrieval.helpers import add_document, vec
+
+    with empty_db() as session:
+        empty = corpus_version(session=session)
+        assert empty == corpus_fingerprint(session=session)
+        add_document(session, "Conventional", ["conventional"], [("alpha rule", vec(1, 0, 0))])
+        assert corpus_version(session=session) == corpus_fingerprint(session=session) != empty

@@ -11,7 +11,7 @@ import pytest
 
 from rag.embeddings import backend_family, build_embedder, build_ingest_embedder, vector_family, with_workers
 from rag.openvino_embedder import OpenVinoEmbedder
-from tests.rag.test_embeddings import TEXTS
+from tests.rag.support import TEXTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from rag.retrieval.rerank import NoOpReranker
 from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
 from rag.tables import table_rows
 from tests.pdf_factory import write_table_pdf
-from tests.rag.test_answer import KeywordEmbedder
+from tests.rag.support import KeywordEmbedder
 
 HEADER = "Transaction Units Maximum LTV Minimum credit score Maximum DTI"
 CAPTION = "Table 3: Maximum LTV and minimum credit score by transaction"

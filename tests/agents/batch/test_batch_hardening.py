@@ -15,7 +15,7 @@ import pytest
 from agents.batch.refusals import KEEP
 from agents.batch.runner import parse_rows
 from core.settings import PROJECT_ROOT
-from tests.agents.batch.test_batch_service import _samples
+from tests.agents.batch.support import _samples
 from tests.conftest import seeded_clone
 
 DB = "lg_batch_hard"
@@ -132,7 +132,7 @@ def test_an_id_taken_between_planning_and_its_run_is_that_rows_refusal(tmp_path,
     from agents.batch.engines import InlineEngine
     from agents.batch.runner import execute, plan_batch
     from core.schemas import validate_application
-    from tests.agents.test_service import make_service
+    from tests.agents.support import make_service
 
     service = make_service(hard_engine, embedder, settings)
     sessions = sessionmaker(bind=hard_engine, expire_on_commit=False)

@@ -20,24 +20,14 @@ from core.audit import verify_chain
 from core.models import AuditRecord, Batch, BatchItem, Run
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.agents.conftest import SAMPLES
-from tests.agents.test_service import make_service
+from tests.agents.batch.support import _samples
+from tests.agents.support import make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_batch"
-PICKS = ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline",
-         "21_conventional_employment_1yr_refer", "24_fha_clean_ltv_965_conditions")
 CANARIES = {"race": "Canary-Race-7Q", "sex": "Canary-Sex-7Q", "ethnicity": "Canary-Eth-7Q", "age": "Canary-Age-7Q",
             "marital_status": "Canary-Marital-7Q", "zip": "99999-7Q"}
-
-
-def _samples():
-    out = []
-    for name in PICKS:
-        data = json.loads(next(p for p in SAMPLES if p.stem == name).read_text())
-        out.append((data["application"], data["expected"]["decision"]))
-    return out
 
 
 def _write_batch(path, rows):
@@ -64,14 +54,23 @@ def _decisions_per_run(session, run_ids):
     return dict(rows.all())
 
 
-def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(tmp_path, service, sessions):
+@pytest.fixture(scope="module")
+def first_batch(tmp_path_factory, service, batch_engine):
+    """The samples (with monitoring canaries, IDs BATCH-1-0..3) and a junk row, decided once for the module:
+    (file, plan, summary). Tests that need a decided batch ask for it, whatever order they run in."""
+    sessions = sessionmaker(bind=batch_engine, expire_on_commit=False)
     samples = _samples()
     rows = [{**a, "application_id": f"BATCH-1-{i}", "monitoring": CANARIES} for i, (a, _) in enumerate(samples)]
     rows.append({**samples[0][0], "application_id": "BATCH-1-junk", "credit_score": "junk"})
-    path = _write_batch(tmp_path / "first.jsonl", rows)
+    path = _write_batch(tmp_path_factory.mktemp("batch") / "first.jsonl", rows)
     plan = plan_batch(path, sessions=sessions)
+    return path, plan, execute(plan, InlineEngine(service), sessions=sessions)
+
+
+def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(first_batch, sessions):
+    samples = _samples()
+    path, plan, summary = first_batch
     assert len(plan.tasks) == 4 and plan.refused == [{"row": 5, "errors": {"credit_score": plan.refused[0]["errors"]["credit_score"]}}]
-    summary = execute(plan, InlineEngine(service), sessions=sessions)
     assert (summary["status"], summary["decided"], summary["skipped"], summary["refused"]) == ("completed", 4, 0, 1)
     with sessions() as s:
         items = s.scalars(select(BatchItem).where(BatchItem.batch_id == plan.batch_id).order_by(BatchItem.row_number)).all()
@@ -85,8 +84,8 @@ def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(tmp_path, se
     assert (again.batch_id, again.skipped, again.tasks) == (plan.batch_id, 4, [])
 
 
-def test_protected_attributes_never_reach_state_traces_or_queries(batch_engine):
-    """Run after the batch above: the canaries are in batch_items and nowhere the pipeline writes."""
+def test_protected_attributes_never_reach_state_traces_or_queries(first_batch, batch_engine):
+    """After a batch whose rows carry monitoring canaries: they are in batch_items and nowhere the pipeline writes."""
     with batch_engine.connect() as conn:
         assert "Canary-Race-7Q" in conn.execute(text("SELECT string_agg(monitoring::text, ' ') FROM batch_items")).scalar()
         for table in ("applications", "runs", "agent_traces", "retrieval_traces", "audit_log", "checkpoints",
@@ -191,10 +190,10 @@ def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, 
         assert s.get(Batch, plan.batch_id).summary["decided"] == 3 and verify_chain(s).ok
 
 
-def test_an_application_id_already_held_or_repeated_is_refused_by_row(service, sessions, tmp_path):
+def test_an_application_id_already_held_or_repeated_is_refused_by_row(first_batch, sessions, tmp_path):
     application, _ = _samples()[0]
     path = _write_batch(tmp_path / "ids.jsonl", [
-        {**application, "application_id": "BATCH-1-0"},  # held by the first test's application
+        {**application, "application_id": "BATCH-1-0"},  # held by the first batch's application
         {**application, "application_id": "BATCH-IDS-NEW"},
         {**application, "application_id": "BATCH-IDS-NEW"}])
     plan = plan_batch(path, sessions=sessions)

@@ -9,7 +9,7 @@ import pytest
 
 from agents.batch.reader import MAX_LINE_BYTES, BatchFileError, read_rows
 from agents.batch.runner import parse_rows
-from tests.agents.test_pipeline import BASE
+from tests.agents.support import BASE
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,5 @@
-"""Hand-made chunks with tiny vectors for the pure retrieval stages."""
+"""Hand-made chunks with tiny vectors for the pure retrieval stages, and documents with tiny vectors stored in
+the real database for the dense and store tests."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.models import PolicyChunk, PolicyDocument
 from rag.retrieval.types import Chunk, ScoredChunk
 
 
@@ -26,3 +28,23 @@ def ranked(*ids: int, vecs: dict[int, Sequence[float]] | None = None) -> list[Sc
 
 def ids(hits: Sequence[ScoredChunk]) -> list[int]:
     return [h.chunk.id for h in hits]
+
+
+def vec(*xs: float) -> np.ndarray:
+    """A 3-d vector padded to the schema's 384 dimensions (cosines are those of the 3-d vectors)."""
+    out = np.zeros(384, dtype=np.float32)
+    out[: len(xs)] = xs
+    return out
+
+
+def add_document(session, name: str, programs: list[str], chunks: list[tuple[str, np.ndarray]]) -> list[int]:
+    doc = PolicyDocument(file_name=f"{name}.pdf", content_hash=name.ljust(64, "0"), doc_name=name,
+                         programs=programs, page_count=1)
+    doc.chunks = [
+        PolicyChunk(chunk_index=i, text=text, doc_name=name, page_num=1, page_end=1, char_offset=0,
+                    char_end=len(text), programs=programs, embedding=embedding)
+        for i, (text, embedding) in enumerate(chunks)
+    ]
+    session.add(doc)
+    session.flush()
+    return [c.id for c in doc.chunks]

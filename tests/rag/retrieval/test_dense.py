@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from core.models import PolicyChunk, PolicyDocument
@@ -10,28 +9,9 @@ from rag.retrieval.bm25 import BM25Cache
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.store import corpus_fingerprint
 from rag.retrieval.types import Filters
+from tests.rag.retrieval.helpers import add_document, vec
 
 pytestmark = pytest.mark.integration
-
-
-def vec(*xs: float) -> np.ndarray:
-    """A 3-d vector padded to the schema's 384 dimensions (cosines are those of the 3-d vectors)."""
-    out = np.zeros(384, dtype=np.float32)
-    out[: len(xs)] = xs
-    return out
-
-
-def add_document(session, name: str, programs: list[str], chunks: list[tuple[str, np.ndarray]]) -> list[int]:
-    doc = PolicyDocument(file_name=f"{name}.pdf", content_hash=name.ljust(64, "0"), doc_name=name,
-                         programs=programs, page_count=1)
-    doc.chunks = [
-        PolicyChunk(chunk_index=i, text=text, doc_name=name, page_num=1, page_end=1, char_offset=0,
-                    char_end=len(text), programs=programs, embedding=embedding)
-        for i, (text, embedding) in enumerate(chunks)
-    ]
-    session.add(doc)
-    session.flush()
-    return [c.id for c in doc.chunks]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from rag.retrieval.store import ChunkDetail, chunk_details
-from tests.rag.retrieval.test_dense import add_document, vec
+from tests.rag.retrieval.helpers import add_document, vec
 
 pytestmark = pytest.mark.integration
 
