@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.officer import DECISIONS, DecisionRefused, OnFile, StoredDecision, decide
-from agents.run.__main__ import summary_json
+from agents.events import summary_json
 from core.errors import LoanGraphError
 from dashboard.decision_pdf import decision_pdf
 from dashboard.run_summary import FinalDecision, finished

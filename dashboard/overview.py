@@ -1,4 +1,5 @@
-"""Overview page pieces: the mode banner, provider routes and the recent-decisions table."""
+"""Overview page pieces: the mode banner, provider routes, the knowledge base's documents and the recent
+decisions (read here, so the page itself opens no database session)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 import pandas as pd
 import streamlit as st
 
+from agents import runs as run_queries
 from core.settings import PROJECT_ROOT, Settings
+from dashboard.knowledge_base import documents_frame
 
 SAMPLES_DIR = PROJECT_ROOT / "seed_data" / "applications"
 DEMO_SAMPLE = "07_conventional_ltv_85_mi_conditions"  # a realistic file with a condition to show
@@ -44,3 +47,16 @@ def try_sample_button() -> None:
     if title and st.button(f"Try a sample application: {title}", type="primary", key="try_sample"):
         st.session_state["prefill_sample"] = DEMO_SAMPLE
         st.switch_page("pages/new_application.py")
+
+
+def documents(factory) -> pd.DataFrame:
+    """One row per ingested document (its current version)."""
+    with factory() as session:
+        return documents_frame(session)
+
+
+def recent_decisions(factory, limit: int = 10) -> tuple[list, int]:
+    """(runs an officer decided, newest decision first; how many completed runs await a decision)."""
+    with factory() as session:
+        return (run_queries.list_runs(session=session, limit=limit, decided=True),
+                run_queries.count_runs(session=session, awaiting=True))

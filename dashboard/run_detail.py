@@ -10,25 +10,14 @@ from dashboard.officer_decision import DecisionTarget, officer_panel
 from dashboard.run_pdf import pdf_download
 from dashboard.run_policy import render_run_policy
 from dashboard.run_summary import FinalDecision
+from dashboard.explorer_link import open_in_explorer
 from dashboard.run_tables import RunDetail, agents_frame, models_used
 from dashboard.safe_text import plain
 
 
-EXPLORER_PAGE = "pages/citation_explorer.py"
-
 
 def _money(value: float) -> str:
     return f"${value:,.4f}" if 0 < value < 1 else f"${value:,.2f}"
-
-
-def open_in_explorer(run_id: str, agent: str | None = None, label: str = "Open in the citation explorer",
-                     key: str | None = None) -> None:
-    """A button that opens the citation explorer on this run (and agent)."""
-    if st.button(label, key=key or f"explore-{run_id}-{agent or ''}", icon=":material/travel_explore:"):
-        st.session_state["explorer_run_id"] = st.session_state["selected_run_id"] = run_id
-        if agent:
-            st.session_state["explorer_agent"] = agent
-        st.switch_page(EXPLORER_PAGE)
 
 
 def render_outcome(detail: RunDetail) -> None:

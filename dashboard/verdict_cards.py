@@ -6,6 +6,7 @@ import streamlit as st
 
 from agents.events import AgentEvent
 from agents.verdicts import AgentVerdict, CitedQuote
+from dashboard.explorer_link import open_in_explorer
 from dashboard.run_summary import format_fact
 from dashboard.safe_text import prose
 
@@ -107,7 +108,6 @@ def verdict_card(event: AgentEvent) -> None:
 
 def explore_button(run_id: str, agent: str, count: int, key: str | None = None) -> None:
     """Open the citation explorer on this run and agent: each passage on its highlighted page."""
-    from dashboard.run_detail import open_in_explorer  # the run detail imports this module
 
     open_in_explorer(run_id, agent, f"Show the {count} citation{'s' if count != 1 else ''} on their PDF pages", key=key)
 

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from agents.runs import count_runs, list_runs
 from core.errors import LoanGraphError
 from dashboard import overview, resources, warmup
-from dashboard.knowledge_base import documents_frame, ensure_seed_corpus, publication_line
+from dashboard.knowledge_base import ensure_seed_corpus, publication_line
 
 settings = resources.settings()
 st.title("LoanGraph underwriting desk")
@@ -39,8 +38,7 @@ kb[2].metric("Chunks", stats["chunks"])
 if not stats["chunks"]:
     st.info(f"No policy documents yet. Put PDFs in `{settings.policy_dir}` and run `python -m rag.ingest`.")
 else:
-    with factory() as session:
-        st.dataframe(documents_frame(session), hide_index=True, width="stretch")
+    st.dataframe(overview.documents(factory), hide_index=True, width="stretch")
     published, line = publication_line(factory)
     (st.caption if published else st.warning)(line)
     overview.try_sample_button()
@@ -51,9 +49,7 @@ with left:
     st.dataframe(overview.routes_frame(routes), hide_index=True, width="stretch")
 with right:
     st.subheader("Recent decisions")
-    with factory() as session:
-        recent = list_runs(session=session, limit=10, decided=True)  # an officer's decision; not every run
-        waiting = count_runs(session=session, awaiting=True)
+    recent, waiting = overview.recent_decisions(factory)  # runs an officer decided; not every run
     if recent:
         st.dataframe(overview.recent_frame(recent), hide_index=True, width="stretch")
     else:

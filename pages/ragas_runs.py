@@ -8,12 +8,12 @@ import streamlit as st
 from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT
 from dashboard import distill_view
+from dashboard.explorer_link import EXPLORER_PAGE
 from dashboard import ragas_charts as charts
-from dashboard import resources
+from dashboard import ragas_data, resources
 from rag.evaluation import store
 from rag.evaluation.dataset import DEFAULT_DATASET, dataset_in_project
 
-EXPLORER_PAGE = "pages/citation_explorer.py"
 
 settings = resources.settings()
 st.title("RAGAS")
@@ -41,9 +41,7 @@ with st.expander("Run an evaluation", icon=":material/play_arrow:"):
                        f"in {outcome.latency_s:.0f} s.")
 
 try:
-    with resources.session_factory()() as session:
-        runs = store.list_runs(session=session)
-        drift = store.agent_faithfulness(session=session)
+    runs, drift = ragas_data.runs_and_drift(resources.session_factory())
 except LoanGraphError as exc:
     st.error(f"**Evaluation runs are not available.** {exc}")
     st.info("Check DATABASE_URL (leave it empty for the embedded database) and restart with `make run`.")
@@ -51,8 +49,7 @@ except LoanGraphError as exc:
 
 
 def samples_of(run_id: int) -> list[store.SampleRow]:
-    with resources.session_factory()() as session:
-        return store.run_samples(run_id, session=session)
+    return ragas_data.samples_of(resources.session_factory(), run_id)
 
 
 trend, drill, compare, drift_tab = st.tabs(["Trend", "Per question", "Compare runs", "Agent faithfulness"])

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
+from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted, summary_json
 from core.errors import InvalidApplication, LoanGraphError, RunBusy, database_outages, outage_message
 from core.json_input import load_file
 from core.schemas import validate_application
@@ -29,25 +29,6 @@ def load(path: Path) -> Any:
     """The application object in `path` (size, nesting and number checks in core.json_input)."""
     data = load_file(path)
     return data.get("application", data) if isinstance(data, dict) else data
-
-
-def summary_json(events: list) -> dict[str, Any]:
-    finished = next((e for e in events if isinstance(e, RunFinished)), None)
-    agents = [{"agent": e.agent, "verdict": e.verdict.verdict, "summary": e.verdict.summary,
-               "provider": e.usage.provider if e.usage else "offline", "latency_ms": round(e.elapsed_ms, 1)}
-              for e in events if isinstance(e, AgentEvent)]
-    errors = [er.model_dump() for e in events if isinstance(e, AgentEvent) for er in e.errors]
-    errors += [{"agent": "pipeline", "message": e.message, "kind": "interrupted"} for e in events if isinstance(e, RunInterrupted)]
-    report = finished.report if finished else None
-    return {
-        "run_id": events[0].run_id if events else None,
-        "decision": report.recommendation if report else None,
-        "reasons": [r.model_dump() for r in report.principal_reasons] if report else [],
-        "conditions": list(report.conditions) if report else [],
-        "citations": [c.model_dump() for c in report.citations] if report else [],
-        "agents": agents,
-        "errors": errors,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
