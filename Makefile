@@ -38,6 +38,7 @@ test: lint browser-deps distill-base
 # the lint gate (pyproject: [tool.ruff], [tool.mypy]; mypy is strict on core/)
 lint: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # the long property-based fuzz (10,000 cases per property; figures in test-artifacts/fuzz-long.json)

@@ -58,11 +58,21 @@ def audit_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     overall = round(sum(scores.values()) / len(scores), 4) if scores else 1.0
     usage = state.get("usage", [])
     report = AuditReport(faithfulness=scores, checked=checked, unsupported=tuple(unsupported), overall=overall)
-    summary = (f"{checked} cited claims checked; faithfulness {overall:.2f}" +
-               (f"; {len(unsupported)} unsupported." if unsupported else "; all supported."))
-    facts = {"faithfulness": scores, "tokens_in": sum(u.tokens_in for u in usage),
-             "tokens_out": sum(u.tokens_out for u in usage), "cost_usd": round(sum(u.cost_usd for u in usage), 6),
-             "models": sorted({f"{u.provider}/{u.model}" for u in usage})}
-    verdict = AgentVerdict(agent="audit", verdict="VERIFIED" if not unsupported else "UNSUPPORTED_CLAIMS",
-                           summary=summary, reasoning="; ".join(unsupported) or summary, facts=facts)
+    summary = f"{checked} cited claims checked; faithfulness {overall:.2f}" + (
+        f"; {len(unsupported)} unsupported." if unsupported else "; all supported."
+    )
+    facts = {
+        "faithfulness": scores,
+        "tokens_in": sum(u.tokens_in for u in usage),
+        "tokens_out": sum(u.tokens_out for u in usage),
+        "cost_usd": round(sum(u.cost_usd for u in usage), 6),
+        "models": sorted({f"{u.provider}/{u.model}" for u in usage}),
+    }
+    verdict = AgentVerdict(
+        agent="audit",
+        verdict="VERIFIED" if not unsupported else "UNSUPPORTED_CLAIMS",
+        summary=summary,
+        reasoning="; ".join(unsupported) or summary,
+        facts=facts,
+    )
     return AgentOutput(verdict, extra={"audit_report": report})

@@ -16,9 +16,19 @@ from core.settings import Settings, get_settings
 POOL_TIMEOUT_S = 5.0
 
 # Our state holds these pydantic models; the serializer restores only types it is told about.
-STATE_TYPES = [("agents.verdicts", name) for name in (
-    "AgentVerdict", "Finding", "CitedQuote", "DecisionReport", "PrincipalReason", "AgentError", "AgentUsage",
-    "AuditReport")]
+STATE_TYPES = [
+    ("agents.verdicts", name)
+    for name in (
+        "AgentVerdict",
+        "Finding",
+        "CitedQuote",
+        "DecisionReport",
+        "PrincipalReason",
+        "AgentError",
+        "AgentUsage",
+        "AuditReport",
+    )
+]
 
 
 def libpq_url(url: URL) -> str:
@@ -29,8 +39,13 @@ def libpq_url(url: URL) -> str:
 def build_checkpointer(url: URL, settings: Settings | None = None) -> PostgresSaver:
     settings = settings or get_settings()
     pool = ConnectionPool(
-        libpq_url(url), min_size=1, max_size=4, open=True, check=ConnectionPool.check_connection,
-        timeout=POOL_TIMEOUT_S, connection_class=deadline_connection_class(reply_timeout_s(settings)),
+        libpq_url(url),
+        min_size=1,
+        max_size=4,
+        open=True,
+        check=ConnectionPool.check_connection,
+        timeout=POOL_TIMEOUT_S,
+        connection_class=deadline_connection_class(reply_timeout_s(settings)),
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, **connect_kwargs(settings)},
     )
     # No setup(): its tables are created by the schema owner in core.db.migrate; the app role may

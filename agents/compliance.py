@@ -19,8 +19,14 @@ PROHIBITED = ("interest_only", "negative_amortization", "balloon")
 def qm_product(app: LoanApplication, ev: Evidences) -> list[Finding]:
     if app.product in PROHIBITED:
         e = ev.get("atr_qm.prohibited_features")
-        return [finding(e, "FAIL", f"A {app.product.replace('_', '-')} product is not a qualified mortgage.",
-                        remedy="Choose a fixed-rate or adjustable-rate fully amortizing product.")]
+        return [
+            finding(
+                e,
+                "FAIL",
+                f"A {app.product.replace('_', '-')} product is not a qualified mortgage.",
+                remedy="Choose a fixed-rate or adjustable-rate fully amortizing product.",
+            )
+        ]
     e = ev.get("atr_qm.qm_only")
     return [finding(e, "PASS", f"A {app.product} fully amortizing product meets the QM product limits.")]
 
@@ -32,9 +38,16 @@ def qm_term(app: LoanApplication, ev: Evidences) -> list[Finding]:
     limit = e.value()
     if app.term_months <= limit:
         return [finding(e, "PASS", f"Term of {app.term_months} months is within {limit} months.")]
-    return [finding(e, "FAIL", f"Term of {app.term_months} months exceeds the {limit}-month QM maximum.",
-                    threshold=f"{limit} months", actual=f"{app.term_months} months",
-                    remedy=f"Choose a term of {limit} months or less.")]
+    return [
+        finding(
+            e,
+            "FAIL",
+            f"Term of {app.term_months} months exceeds the {limit}-month QM maximum.",
+            threshold=f"{limit} months",
+            actual=f"{app.term_months} months",
+            remedy=f"Choose a term of {limit} months or less.",
+        )
+    ]
 
 
 def points_and_fees(app: LoanApplication, ev: Evidences) -> list[Finding]:
@@ -46,10 +59,21 @@ def points_and_fees(app: LoanApplication, ev: Evidences) -> list[Finding]:
         return [finding(e, "REVIEW", f"Loan under {money(floor)}: the indexed points-and-fees tiers need a person.")]
     cap = (app.loan_amount * limit_pct / 100).quantize(Decimal("0.01"))
     if app.points_and_fees <= cap:
-        return [finding(e, "PASS", f"Points and fees {money(app.points_and_fees)} are within {pct(limit_pct)} ({money(cap)}).")]
-    return [finding(e, "FAIL", f"Points and fees {money(app.points_and_fees)} exceed {pct(limit_pct)} of the loan ({money(cap)}).",
-                    threshold=money(cap), actual=money(app.points_and_fees),
-                    remedy=f"Reduce points and fees by ${app.points_and_fees - cap:,.2f}.")]
+        return [
+            finding(
+                e, "PASS", f"Points and fees {money(app.points_and_fees)} are within {pct(limit_pct)} ({money(cap)})."
+            )
+        ]
+    return [
+        finding(
+            e,
+            "FAIL",
+            f"Points and fees {money(app.points_and_fees)} exceed {pct(limit_pct)} of the loan ({money(cap)}).",
+            threshold=money(cap),
+            actual=money(app.points_and_fees),
+            remedy=f"Reduce points and fees by ${app.points_and_fees - cap:,.2f}.",
+        )
+    ]
 
 
 def atr_dti(r: Ratios, ev: Evidences) -> list[Finding]:
@@ -59,25 +83,52 @@ def atr_dti(r: Ratios, ev: Evidences) -> list[Finding]:
     value, limit = r.back_end_dti, e.value()
     if value is not None and value <= limit:
         return [finding(e, "PASS", f"DTI {pct(value)} is at or under the {pct(limit)} review trigger.")]
-    return [finding(e, "REVIEW", f"DTI {pct(value)} is above {pct(limit)}: the ability-to-repay policy requires human review.",
-                    threshold=pct(limit), actual=pct(value))]
+    return [
+        finding(
+            e,
+            "REVIEW",
+            f"DTI {pct(value)} is above {pct(limit)}: the ability-to-repay policy requires human review.",
+            threshold=pct(limit),
+            actual=pct(value),
+        )
+    ]
 
 
 def fair_lending(ev: Evidences) -> list[Finding]:
     e = ev.get("fair_lending.prohibited_bases")
-    return [finding(e, "PASS", "The decision uses only credit, capacity and collateral facts; the application "
-                    "carries none of the prohibited bases.")]
+    return [
+        finding(
+            e,
+            "PASS",
+            "The decision uses only credit, capacity and collateral facts; the application "
+            "carries none of the prohibited bases.",
+        )
+    ]
 
 
 def compliance_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
     ratios = Ratios(state["ratio"].facts)
-    findings = [*qm_product(app, ev), *qm_term(app, ev), *points_and_fees(app, ev),
-                *apr_spread(app, ev, computed_apr(app, ratios)), *atr_dti(ratios, ev), *fair_lending(ev)]
+    findings = [
+        *qm_product(app, ev),
+        *qm_term(app, ev),
+        *points_and_fees(app, ev),
+        *apr_spread(app, ev, computed_apr(app, ratios)),
+        *atr_dti(ratios, ev),
+        *fair_lending(ev),
+    ]
     status = worst(findings)
     verdict = "FAIL" if status == "FAIL" else "WARN" if status in ("REVIEW", "UNVERIFIED") else "PASS"
     flagged = [f.message for f in findings if f.status in ("FAIL", "REVIEW", "UNVERIFIED")]
     summary = "ATR/QM and fair lending: " + ("all checks pass." if not flagged else "; ".join(flagged[:3]))
-    return AgentOutput(AgentVerdict(agent="compliance", verdict=verdict, summary=summary, findings=tuple(findings),
-                                    reasoning=" ".join(f"{f.status}: {f.message}" for f in findings)), ev.all())
+    return AgentOutput(
+        AgentVerdict(
+            agent="compliance",
+            verdict=verdict,
+            summary=summary,
+            findings=tuple(findings),
+            reasoning=" ".join(f"{f.status}: {f.message}" for f in findings),
+        ),
+        ev.all(),
+    )

@@ -14,14 +14,30 @@ from agents.state import LoanState
 from policy.inventory import requirements
 from policy.outcomes import credit_disclosure, importance, missing_items, required_agents
 from agents.verdicts import (
-    AgentVerdict, DecisionReport, Finding, IncompletenessNotice, PrincipalReason, Recommendation,
+    AgentVerdict,
+    DecisionReport,
+    Finding,
+    IncompletenessNotice,
+    PrincipalReason,
+    Recommendation,
 )
 from core.schemas import application_from_facts
 
 UPSTREAM = ("intake", "ratio", "compliance", "policy", "underwriting")
 # "most important first" (Reg B commentary): eligibility before capacity before collateral and credit
-REASON_ORDER = ("qm", "program", "income", "dti", "housing_ratio", "ltv", "collateral", "credit_score", "assets",
-                "employment", "none")
+REASON_ORDER = (
+    "qm",
+    "program",
+    "income",
+    "dti",
+    "housing_ratio",
+    "ltv",
+    "collateral",
+    "credit_score",
+    "assets",
+    "employment",
+    "none",
+)
 
 
 def recommend(state: LoanState) -> tuple[Recommendation, list[Finding], str]:
@@ -34,18 +50,25 @@ def recommend(state: LoanState) -> tuple[Recommendation, list[Finding], str]:
         why = f"agent(s) {', '.join(errored)} reached no verdict" if errored else "a rule could not be verified"
         return "REFER", [f for f in findings if f.status == "UNVERIFIED"], why
     if state["intake"].verdict == "REJECT_INCOMPLETE":
-        return "INCOMPLETE", [f for f in state["intake"].findings if f.status == "FAIL"], "the application is incomplete"
-    for status, outcome, why in (("FAIL", "DECLINE", "a policy rule is broken"),
-                                 ("REVIEW", "REFER", "a rule requires human review"),
-                                 ("CONDITION", "APPROVE_WITH_CONDITIONS", "the program attaches conditions")):
+        return (
+            "INCOMPLETE",
+            [f for f in state["intake"].findings if f.status == "FAIL"],
+            "the application is incomplete",
+        )
+    for status, outcome, why in (
+        ("FAIL", "DECLINE", "a policy rule is broken"),
+        ("REVIEW", "REFER", "a rule requires human review"),
+        ("CONDITION", "APPROVE_WITH_CONDITIONS", "the program attaches conditions"),
+    ):
         hits = [f for f in findings if f.status == status]
         if hits:
             return outcome, hits, why
     return "APPROVE", [], "every rule is met"
 
 
-def principal_reasons(drivers: list[Finding], state: LoanState, ctx: AgentContext, limit: int,
-                      outcome: Recommendation) -> list[PrincipalReason]:
+def principal_reasons(
+    drivers: list[Finding], state: LoanState, ctx: AgentContext, limit: int, outcome: Recommendation
+) -> list[PrincipalReason]:
     """Reasons most important first: how far each rule is missed (fair lending policy 5.2). A credit score
     below the minimum gives the bureau's key factors; without them it gives none (a notice task instead)."""
     app = application_from_facts(state["application"])
@@ -60,13 +83,17 @@ def principal_reasons(drivers: list[Finding], state: LoanState, ctx: AgentContex
             texts = [f.label[:1].upper() + f.label[1:]]  # a referral reason, not an adverse-action reason
         for text in texts:
             if text not in [r.reason for r in reasons]:
-                reasons.append(PrincipalReason(reason=text, rule_id=f.rule_id, detail=f.message,
-                                               citation=f.citation, remedy=f.remedy))
+                reasons.append(
+                    PrincipalReason(
+                        reason=text, rule_id=f.rule_id, detail=f.message, citation=f.citation, remedy=f.remedy
+                    )
+                )
     return reasons[:limit]
 
 
-def _notices(outcome: Recommendation, drivers: list[Finding], state: LoanState, ev: Evidences,
-             own: list[Finding], rules: dict) -> dict:
+def _notices(
+    outcome: Recommendation, drivers: list[Finding], state: LoanState, ev: Evidences, own: list[Finding], rules: dict
+) -> dict:
     """The incompleteness notice, the FCRA disclosure and the notice tasks this outcome needs."""
     app = application_from_facts(state["application"])
     out: dict = {}
@@ -74,14 +101,24 @@ def _notices(outcome: Recommendation, drivers: list[Finding], state: LoanState, 
         deadline, within = ev.get("fair_lending.incomplete_notice_deadline"), ev.get("fair_lending.notice_days")
         if deadline.found and within.found:
             out["incompleteness_notice"] = IncompletenessNotice(
-                missing_items=tuple(missing_items(state["intake"].findings)), deadline_days=int(deadline.value()),
-                send_within_days=int(within.value()), citation=deadline.citation)
-            own.append(finding(deadline, "INFO", f"Send a notice of incompleteness within {within.value()} days listing "
-                               f"the missing items, with a deadline of at least {deadline.value()} calendar days."))
+                missing_items=tuple(missing_items(state["intake"].findings)),
+                deadline_days=int(deadline.value()),
+                send_within_days=int(within.value()),
+                citation=deadline.citation,
+            )
+            own.append(
+                finding(
+                    deadline,
+                    "INFO",
+                    f"Send a notice of incompleteness within {within.value()} days listing "
+                    f"the missing items, with a deadline of at least {deadline.value()} calendar days.",
+                )
+            )
         else:
             own.append(unverified(deadline if not deadline.found else within))
-    if outcome == "DECLINE" and any(rules.get(f.rule_id) and rules[f.rule_id].reason_family == "credit_score"
-                                    for f in drivers):
+    if outcome == "DECLINE" and any(
+        rules.get(f.rule_id) and rules[f.rule_id].reason_family == "credit_score" for f in drivers
+    ):
         out["credit_score_disclosure"], tasks = credit_disclosure(app)
         out["notice_tasks"] = tuple(tasks)
     return out
@@ -114,35 +151,62 @@ def decision_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     every = [f for a in UPSTREAM if a in state for f in state[a].findings]
     policy = state.get("policy")
     report = DecisionReport(
-        recommendation=outcome, summary=f"{outcome.replace('_', ' ').title()}: {why}.",
+        recommendation=outcome,
+        summary=f"{outcome.replace('_', ' ').title()}: {why}.",
         findings=tuple(f"{f.status}: {f.message}" for f in every if f.status != "PASS"),
-        conditions=conditions, principal_reasons=tuple(reasons),
+        conditions=conditions,
+        principal_reasons=tuple(reasons),
         citations=tuple({c.chunk_id: c for f in every if (c := f.citation)}.values()),
-        corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""),
-        standard_conditions=(requirements.standard_texts(
-            policy.facts.get("standard_conditions", ()),
-            requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
-                                     pinned_documents(ctx, state))) + tuple(policy.facts.get("guide_conditions", ())))
-        if policy else (),
+        corpus_version=state.get("corpus_version", ""),
+        ruleset_version=state.get("ruleset_version", ""),
+        standard_conditions=(
+            requirements.standard_texts(
+                policy.facts.get("standard_conditions", ()),
+                requirements.locator_for(
+                    ctx.session_factory, state.get("corpus_version", ""), pinned_documents(ctx, state)
+                ),
+            )
+            + tuple(policy.facts.get("guide_conditions", ()))
+        )
+        if policy
+        else (),
         **notices,
     )
-    verdict = AgentVerdict(agent="decision", verdict=outcome, summary=report.summary, findings=tuple(own),
-                           reasoning=" ".join(f"{r.reason} ({r.detail})" for r in reasons) or report.summary,
-                           conditions=conditions, facts={"reasons": [r.reason for r in reasons],
-                                                         "notice_tasks": list(report.notice_tasks)})
+    verdict = AgentVerdict(
+        agent="decision",
+        verdict=outcome,
+        summary=report.summary,
+        findings=tuple(own),
+        reasoning=" ".join(f"{r.reason} ({r.detail})" for r in reasons) or report.summary,
+        conditions=conditions,
+        facts={"reasons": [r.reason for r in reasons], "notice_tasks": list(report.notice_tasks)},
+    )
     return AgentOutput(verdict, ev.all(), extra={"report": report})
 
 
 def no_rulebook(state: LoanState) -> AgentOutput:
     """No rulebook is published for the corpus: nothing can be decided, and the report says so in one line
     rather than one UNVERIFIED finding per rule."""
-    message = (f"{NO_RULEBOOK[0].upper()}{NO_RULEBOOK[1:]}: a credit-policy officer must review and publish one "
-               "(Policy page, or python -m policy publish) before files are decided")
-    report = DecisionReport(recommendation="REFER", summary=f"Refer: {NO_RULEBOOK}.", findings=(f"UNVERIFIED: {message}",),
-                            corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""))
+    message = (
+        f"{NO_RULEBOOK[0].upper()}{NO_RULEBOOK[1:]}: a credit-policy officer must review and publish one "
+        "(Policy page, or python -m policy publish) before files are decided"
+    )
+    report = DecisionReport(
+        recommendation="REFER",
+        summary=f"Refer: {NO_RULEBOOK}.",
+        findings=(f"UNVERIFIED: {message}",),
+        corpus_version=state.get("corpus_version", ""),
+        ruleset_version=state.get("ruleset_version", ""),
+    )
     own = Finding(rule_id="policy.no_rulebook", label="Published rulebook", status="UNVERIFIED", message=message)
-    verdict = AgentVerdict(agent="decision", verdict="REFER", summary=report.summary, findings=(own,),
-                           reasoning=message, facts={"reasons": [], "notice_tasks": []})
+    verdict = AgentVerdict(
+        agent="decision",
+        verdict="REFER",
+        summary=report.summary,
+        findings=(own,),
+        reasoning=message,
+        facts={"reasons": [], "notice_tasks": []},
+    )
     return AgentOutput(verdict, [], extra={"report": report})
 
 
@@ -150,7 +214,10 @@ def fail_closed_report(state: LoanState, message: str) -> dict:
     """The report stored when the Decision agent itself crashes: REFER, so the run still ends with one."""
     every = [f for a in UPSTREAM if a in state for f in state[a].findings]
     report = DecisionReport(
-        recommendation="REFER", summary=f"Refer: the decision agent failed ({message}); a person must decide.",
+        recommendation="REFER",
+        summary=f"Refer: the decision agent failed ({message}); a person must decide.",
         findings=tuple(f"{f.status}: {f.message}" for f in every if f.status != "PASS"),
-        corpus_version=state.get("corpus_version", ""), ruleset_version=state.get("ruleset_version", ""))
+        corpus_version=state.get("corpus_version", ""),
+        ruleset_version=state.get("ruleset_version", ""),
+    )
     return {"report": report}

@@ -52,11 +52,23 @@ RunEvent = RunStarted | AgentEvent | RunFinished | RunInterrupted
 def summary_json(events: list) -> dict[str, Any]:
     """A run as one JSON object (what `python -m agents.run --json` prints and the decision download holds)."""
     finished = next((e for e in events if isinstance(e, RunFinished)), None)
-    agents = [{"agent": e.agent, "verdict": e.verdict.verdict, "summary": e.verdict.summary,
-               "provider": e.usage.provider if e.usage else "offline", "latency_ms": round(e.elapsed_ms, 1)}
-              for e in events if isinstance(e, AgentEvent)]
+    agents = [
+        {
+            "agent": e.agent,
+            "verdict": e.verdict.verdict,
+            "summary": e.verdict.summary,
+            "provider": e.usage.provider if e.usage else "offline",
+            "latency_ms": round(e.elapsed_ms, 1),
+        }
+        for e in events
+        if isinstance(e, AgentEvent)
+    ]
     errors = [er.model_dump() for e in events if isinstance(e, AgentEvent) for er in e.errors]
-    errors += [{"agent": "pipeline", "message": e.message, "kind": "interrupted"} for e in events if isinstance(e, RunInterrupted)]
+    errors += [
+        {"agent": "pipeline", "message": e.message, "kind": "interrupted"}
+        for e in events
+        if isinstance(e, RunInterrupted)
+    ]
     report = finished.report if finished else None
     return {
         "run_id": events[0].run_id if events else None,

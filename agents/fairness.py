@@ -53,8 +53,9 @@ class GroupRate:
         return "below 4/5" if flag else "passes"
 
 
-def fairness_table(results: Iterable[dict[str, Any]], *, attributes: tuple[str, ...] = ATTRIBUTES,
-                   min_group: int = MIN_GROUP) -> list[GroupRate]:
+def fairness_table(
+    results: Iterable[dict[str, Any]], *, attributes: tuple[str, ...] = ATTRIBUTES, min_group: int = MIN_GROUP
+) -> list[GroupRate]:
     """One row per (attribute, group) over the decided runs in `results` (see agents.batch.store)."""
     frame = pd.DataFrame([r for r in results if r.get("status") == "completed"])
     rows: list[GroupRate] = []
@@ -71,16 +72,30 @@ def fairness_table(results: Iterable[dict[str, Any]], *, attributes: tuple[str, 
         theirs = _rates(hmda, groups) if hmda is not None else None
         ours_air, theirs_air = _air(ours, min_group), _air(theirs, min_group) if theirs is not None else {}
         for group, (n, rate) in sorted(ours.items()):
-            rows.append(GroupRate(
-                attribute, group, n, rate, ours_air.get(group), _flag(ours_air.get(group), n, min_group),
-                theirs[group][1] if theirs is not None else None, theirs_air.get(group),
-                _flag(theirs_air.get(group), n, min_group), min_group))
+            rows.append(
+                GroupRate(
+                    attribute,
+                    group,
+                    n,
+                    rate,
+                    ours_air.get(group),
+                    _flag(ours_air.get(group), n, min_group),
+                    theirs[group][1] if theirs is not None else None,
+                    theirs_air.get(group),
+                    _flag(theirs_air.get(group), n, min_group),
+                    min_group,
+                )
+            )
     return rows
 
 
 def _rates(outcome: pd.Series, groups: pd.Series) -> dict[str, tuple[int, float]]:
-    frame = MetricFrame(metrics={"n": count, "rate": selection_rate}, y_true=outcome, y_pred=outcome,
-                        sensitive_features=groups.rename("group"))
+    frame = MetricFrame(
+        metrics={"n": count, "rate": selection_rate},
+        y_true=outcome,
+        y_pred=outcome,
+        sensitive_features=groups.rename("group"),
+    )
     by_group = frame.by_group
     return {str(g): (int(by_group.loc[g, "n"]), float(by_group.loc[g, "rate"])) for g in by_group.index}
 
@@ -99,5 +114,12 @@ def _flag(air: float | None, n: int, min_group: int) -> bool:
 
 
 def as_records(rows: list[GroupRate]) -> list[dict[str, Any]]:
-    return [{**row.__dict__, "screen": row.screen, "engine_screen": row.verdict(row.engine_flag, row.engine_air),
-             "hmda_screen": row.verdict(row.hmda_flag, row.hmda_air)} for row in rows]
+    return [
+        {
+            **row.__dict__,
+            "screen": row.screen,
+            "engine_screen": row.verdict(row.engine_flag, row.engine_air),
+            "hmda_screen": row.verdict(row.hmda_flag, row.hmda_air),
+        }
+        for row in rows
+    ]

@@ -40,8 +40,13 @@ class GroupDrivers:
     reasons: tuple[ReasonShare, ...]
 
 
-def flagged_drivers(results: Iterable[dict[str, Any]], rows: list[GroupRate], *,
-                    mapping: dict[str, Any] | None = None, top: int = TOP_REASONS) -> list[GroupDrivers]:
+def flagged_drivers(
+    results: Iterable[dict[str, Any]],
+    rows: list[GroupRate],
+    *,
+    mapping: dict[str, Any] | None = None,
+    top: int = TOP_REASONS,
+) -> list[GroupDrivers]:
     """For each group the engine's four-fifths screen flags, its principal reasons beside the reference
     group's. `mapping`: the HMDA mapping when the batch came from a HMDA file (assumptions named per reason)."""
     decided = [r for r in results if r.get("status") == "completed"]
@@ -51,8 +56,11 @@ def flagged_drivers(results: Iterable[dict[str, Any]], rows: list[GroupRate], *,
         if reference is None:
             continue
         mine, theirs = (_not_approved(decided, row.attribute, g) for g in (row.group, reference))
-        out.append(GroupDrivers(row.attribute, row.group, reference, len(mine), len(theirs),
-                                _shares(mine, theirs, mapping, top)))
+        out.append(
+            GroupDrivers(
+                row.attribute, row.group, reference, len(mine), len(theirs), _shares(mine, theirs, mapping, top)
+            )
+        )
     return out
 
 
@@ -63,8 +71,11 @@ def _reference(rows: list[GroupRate], attribute: str) -> str | None:
 
 
 def _not_approved(decided: list[dict[str, Any]], attribute: str, group: str) -> list[dict[str, Any]]:
-    return [r for r in decided if str(r.get(f"monitoring.{attribute}") or "Not provided") == group
-            and r.get("recommendation") not in APPROVALS]
+    return [
+        r
+        for r in decided
+        if str(r.get(f"monitoring.{attribute}") or "Not provided") == group and r.get("recommendation") not in APPROVALS
+    ]
 
 
 def _reasons_of(row: dict[str, Any]) -> dict[str, str]:
@@ -73,8 +84,9 @@ def _reasons_of(row: dict[str, Any]) -> dict[str, str]:
     return reasons or {NO_REASON: ""}
 
 
-def _shares(mine: list[dict[str, Any]], theirs: list[dict[str, Any]], mapping: dict[str, Any] | None,
-            top: int) -> tuple[ReasonShare, ...]:
+def _shares(
+    mine: list[dict[str, Any]], theirs: list[dict[str, Any]], mapping: dict[str, Any] | None, top: int
+) -> tuple[ReasonShare, ...]:
     counts_mine, counts_theirs, rule_ids = Counter(), Counter(), {}
     for rows, counts in ((mine, counts_mine), (theirs, counts_theirs)):
         for row in rows:
@@ -82,10 +94,16 @@ def _shares(mine: list[dict[str, Any]], theirs: list[dict[str, Any]], mapping: d
                 counts[reason] += 1
                 rule_ids.setdefault(reason, set()).add(rule_id)
     ranked = sorted(set(counts_mine) | set(counts_theirs), key=lambda k: (-counts_mine[k], -counts_theirs[k], k))
-    return tuple(ReasonShare(
-        reason, _share(counts_mine[reason], len(mine)), _share(counts_theirs[reason], len(theirs)),
-        tuple(sorted(i for i in rule_ids[reason] if i)),
-        assumptions_for(rule_ids[reason], mapping) if mapping else ()) for reason in ranked[:top])
+    return tuple(
+        ReasonShare(
+            reason,
+            _share(counts_mine[reason], len(mine)),
+            _share(counts_theirs[reason], len(theirs)),
+            tuple(sorted(i for i in rule_ids[reason] if i)),
+            assumptions_for(rule_ids[reason], mapping) if mapping else (),
+        )
+        for reason in ranked[:top]
+    )
 
 
 def _share(count: int, total: int) -> float:
@@ -118,25 +136,38 @@ _RULE_FIGURES = (  # (substrings of a rule id, the application figure it reads)
 def mapping_assumptions(mapping: dict[str, Any]) -> dict[str, str]:
     """Every stated HMDA mapping assumption, by the application figure it produces."""
     a, bands = mapping["assumptions"], mapping["dti_band_midpoints"]
-    housing = (f"the assumed housing payment ({a['interest_rate']}% fixed, {a['term_months']} months; property tax "
-               f"{a['annual_property_tax_pct_of_value']}% and insurance {a['annual_insurance_pct_of_value']}% "
-               "of value a year)")
+    housing = (
+        f"the assumed housing payment ({a['interest_rate']}% fixed, {a['term_months']} months; property tax "
+        f"{a['annual_property_tax_pct_of_value']}% and insurance {a['annual_insurance_pct_of_value']}% "
+        "of value a year)"
+    )
     return {
-        "debts": ("Monthly debts = HMDA debt_to_income_ratio x income - " + housing + "; a DTI band is read at its "
-                  "midpoint (" + ", ".join(f"{k} as {v}%" for k, v in bands.items()) + ")"),
+        "debts": (
+            "Monthly debts = HMDA debt_to_income_ratio x income - " + housing + "; a DTI band is read at its "
+            "midpoint (" + ", ".join(f"{k} as {v}%" for k, v in bands.items()) + ")"
+        ),
         "income": "Monthly income = HMDA income (thousands a year) / 12",
         "value": "Property value = HMDA property_value, or loan amount / loan_to_value_ratio when it is missing",
-        "assets": (f"Liquid assets = the down payment + closing costs ({a['closing_costs_pct_of_loan']}% of the loan) "
-                   f"+ {a['reserves_months_of_housing_payment']} months of " + housing + ", for every row"),
+        "assets": (
+            f"Liquid assets = the down payment + closing costs ({a['closing_costs_pct_of_loan']}% of the loan) "
+            f"+ {a['reserves_months_of_housing_payment']} months of " + housing + ", for every row"
+        ),
         "credit": f"Credit score {a['credit_score']} for every row (HMDA carries none)",
-        "pricing": (f"APR = note rate {a['interest_rate']}% + {a['apr_above_note_rate']}, APOR {a['apor']}%; "
-                    f"points and fees {a['points_and_fees_pct_of_loan']}% of the loan"),
-        "program": (f"Program: jumbo above ${int(a['jumbo_above_loan_amount']):,}, conventional below "
-                    "(HMDA's loan type is not in the sample)"),
-        "occupancy": "Occupancy = HMDA occupancy_type (" + ", ".join(
-            f"{k} {v.replace('_', ' ')}" for k, v in mapping["occupancy_type"].items()) + ")",
-        "purpose": "Loan purpose = HMDA loan_purpose (" + ", ".join(
-            f"{k} {v.replace('_', ' ')}" for k, v in mapping["loan_purpose"].items()) + ")",
-        "employment": (f"Employment: {a['employment_status']} {a['employment_years']} years for every row "
-                       "(HMDA carries none)"),
+        "pricing": (
+            f"APR = note rate {a['interest_rate']}% + {a['apr_above_note_rate']}, APOR {a['apor']}%; "
+            f"points and fees {a['points_and_fees_pct_of_loan']}% of the loan"
+        ),
+        "program": (
+            f"Program: jumbo above ${int(a['jumbo_above_loan_amount']):,}, conventional below "
+            "(HMDA's loan type is not in the sample)"
+        ),
+        "occupancy": "Occupancy = HMDA occupancy_type ("
+        + ", ".join(f"{k} {v.replace('_', ' ')}" for k, v in mapping["occupancy_type"].items())
+        + ")",
+        "purpose": "Loan purpose = HMDA loan_purpose ("
+        + ", ".join(f"{k} {v.replace('_', ' ')}" for k, v in mapping["loan_purpose"].items())
+        + ")",
+        "employment": (
+            f"Employment: {a['employment_status']} {a['employment_years']} years for every row (HMDA carries none)"
+        ),
     }

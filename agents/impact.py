@@ -73,8 +73,14 @@ class ImpactReport:
         return len(self.flips)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"candidate": self.candidate, "current": self.current, "decided": self.decided,
-               "flipped": self.flipped, "flips": [asdict(f) for f in self.flips], "by_program": self.by_program}
+        out = {
+            "candidate": self.candidate,
+            "current": self.current,
+            "decided": self.decided,
+            "flipped": self.flipped,
+            "flips": [asdict(f) for f in self.flips],
+            "by_program": self.by_program,
+        }
         if self.fairness:
             out["fairness"] = [asdict(g) for g in self.fairness]
         if self.errors:
@@ -85,8 +91,13 @@ class ImpactReport:
 def describe_policy(policy: PublishedPolicy | None) -> dict[str, Any] | None:
     if policy is None:
         return None
-    return {"id": policy.id or None, "name": policy.name, "rulebook_hash": policy.rulebook_hash,
-            "corpus_version": policy.corpus_version, "policy_version": policy.policy_version}
+    return {
+        "id": policy.id or None,
+        "name": policy.name,
+        "rulebook_hash": policy.rulebook_hash,
+        "corpus_version": policy.corpus_version,
+        "policy_version": policy.policy_version,
+    }
 
 
 def moved_by(before: Redecision, after: Redecision) -> tuple[str, ...]:
@@ -95,9 +106,14 @@ def moved_by(before: Redecision, after: Redecision) -> tuple[str, ...]:
     return tuple(dict.fromkeys([r for r in after.moved_by if r not in b] + [r for r in before.moved_by if r not in a]))
 
 
-def impact(candidate: PublishedPolicy, applications: Sequence[Item], *, context: AgentContext,
-           current: PublishedPolicy | None,
-           on_progress: Callable[[int, int], None] | None = None) -> ImpactReport:
+def impact(
+    candidate: PublishedPolicy,
+    applications: Sequence[Item],
+    *,
+    context: AgentContext,
+    current: PublishedPolicy | None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImpactReport:
     """Decide every application under `current` and under `candidate`; report what changes."""
     report = ImpactReport(candidate=describe_policy(candidate), current=describe_policy(current))
     before_ctx = pinned_context(context, current) if current is not None else context
@@ -118,40 +134,72 @@ def impact(candidate: PublishedPolicy, applications: Sequence[Item], *, context:
         per["before"][before.recommendation] += 1
         per["after"][after.recommendation] += 1
         if before.recommendation != after.recommendation:
-            report.flips.append(Flip(label, program, before.recommendation, after.recommendation,
-                                     moved_by(before, after), before.reasons, after.reasons))
+            report.flips.append(
+                Flip(
+                    label,
+                    program,
+                    before.recommendation,
+                    after.recommendation,
+                    moved_by(before, after),
+                    before.reasons,
+                    after.reasons,
+                )
+            )
         outcomes.append((monitoring, before.recommendation, after.recommendation))
         if on_progress:
             on_progress(done + 1, len(applications))
-    report.by_program = {p: {"decided": sum(c["before"].values()),
-                             "flipped": sum(1 for f in report.flips if f.program == p),
-                             "before": dict(sorted(c["before"].items())), "after": dict(sorted(c["after"].items()))}
-                         for p, c in sorted(counts.items())}
+    report.by_program = {
+        p: {
+            "decided": sum(c["before"].values()),
+            "flipped": sum(1 for f in report.flips if f.program == p),
+            "before": dict(sorted(c["before"].items())),
+            "after": dict(sorted(c["after"].items())),
+        }
+        for p, c in sorted(counts.items())
+    }
     report.fairness = fairness_change(outcomes)
     return report
 
 
-def fairness_change(outcomes: list[tuple[dict[str, Any] | None, str, str]], *,
-                    min_group: int = MIN_GROUP) -> list[GroupChange]:
+def fairness_change(
+    outcomes: list[tuple[dict[str, Any] | None, str, str]], *, min_group: int = MIN_GROUP
+) -> list[GroupChange]:
     """Approval rate and adverse impact ratio by group, before and after (empty without monitoring data)."""
     monitored = [(m, b, a) for m, b, a in outcomes if m and any(m.get(k) not in (None, "") for k in MONITORED)]
     if not monitored:
         return []
 
     def table(index: int):
-        records = [{"status": "completed", "recommendation": row[index],
-                    **{f"monitoring.{k}": v for k, v in row[0].items()}} for row in monitored]
+        records = [
+            {"status": "completed", "recommendation": row[index], **{f"monitoring.{k}": v for k, v in row[0].items()}}
+            for row in monitored
+        ]
         return {(r.attribute, r.group): r for r in fairness_table(records, attributes=MONITORED, min_group=min_group)}
 
     before, after = table(1), table(2)
-    return [GroupChange(attr, group, b.n, b.engine_rate, after[(attr, group)].engine_rate, b.engine_air,
-                        after[(attr, group)].engine_air, b.engine_flag, after[(attr, group)].engine_flag)
-            for (attr, group), b in before.items()]
+    return [
+        GroupChange(
+            attr,
+            group,
+            b.n,
+            b.engine_rate,
+            after[(attr, group)].engine_rate,
+            b.engine_air,
+            after[(attr, group)].engine_air,
+            b.engine_flag,
+            after[(attr, group)].engine_flag,
+        )
+        for (attr, group), b in before.items()
+    ]
 
 
 def last_runs(session: Session, n: int) -> list[Item]:
     """The applications of the newest `n` completed runs, with the monitoring data a batch stored beside them."""
     rows = session.execute(
-        select(Run, BatchItem.monitoring).outerjoin(BatchItem, BatchItem.run_id == Run.id)
-        .where(Run.status == "completed").order_by(Run.started_at.desc()).limit(n)).all()
+        select(Run, BatchItem.monitoring)
+        .outerjoin(BatchItem, BatchItem.run_id == Run.id)
+        .where(Run.status == "completed")
+        .order_by(Run.started_at.desc())
+        .limit(n)
+    ).all()
     return [(run.id, dict(run.application.data), monitoring or None) for run, monitoring in rows]

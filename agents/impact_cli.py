@@ -28,8 +28,9 @@ def read_batch(path: Path) -> tuple[list[Item], list[dict]]:
     if path.suffix.lower() == ".json":
         return _read_json_list(path)
     valid, refused, _ = parse_rows(path, source=detect_source(path))
-    items = [(f"row {n}", application_facts(validate_application(app)), monitoring or None)
-             for n, app, monitoring in valid]
+    items = [
+        (f"row {n}", application_facts(validate_application(app)), monitoring or None) for n, app, monitoring in valid
+    ]
     return items, refused
 
 
@@ -66,21 +67,30 @@ def run_impact(rules, items: list[Item]) -> ImpactReport:
 def table(report: ImpactReport, source: str) -> str:
     current = report.current
     against = f"publication {current['id']} ({current['name']})" if current else "no publication"
-    lines = [f"candidate {source}: policy version {report.candidate['policy_version']}, "
-             f"corpus {report.candidate['corpus_version']}",
-             f"against: {against}",
-             f"decided {report.decided}, flipped {report.flipped}", "", "| program | decided | flipped | before | after |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"candidate {source}: policy version {report.candidate['policy_version']}, "
+        f"corpus {report.candidate['corpus_version']}",
+        f"against: {against}",
+        f"decided {report.decided}, flipped {report.flipped}",
+        "",
+        "| program | decided | flipped | before | after |",
+        "|---|---|---|---|---|",
+    ]
     for program, c in report.by_program.items():
         lines.append(f"| {program} | {c['decided']} | {c['flipped']} | {_mix(c['before'])} | {_mix(c['after'])} |")
     if report.flips:
         lines += ["", "| application | program | before | after | moved by |", "|---|---|---|---|---|"]
-        lines += [f"| {f.label} | {f.program} | {f.before} | {f.after} | {', '.join(f.moved_by) or '-'} |"
-                  for f in report.flips]
+        lines += [
+            f"| {f.label} | {f.program} | {f.before} | {f.after} | {', '.join(f.moved_by) or '-'} |"
+            for f in report.flips
+        ]
     if report.fairness:
         lines += ["", "| group | n | approval before | after | AIR before | after |", "|---|---|---|---|---|---|"]
-        lines += [f"| {g.attribute}: {g.group} | {g.n} | {g.before_rate:.1%} | {g.after_rate:.1%} | "
-                  f"{_air(g.before_air, g.before_flag)} | {_air(g.after_air, g.after_flag)} |" for g in report.fairness]
+        lines += [
+            f"| {g.attribute}: {g.group} | {g.n} | {g.before_rate:.1%} | {g.after_rate:.1%} | "
+            f"{_air(g.before_air, g.before_flag)} | {_air(g.after_air, g.after_flag)} |"
+            for g in report.fairness
+        ]
     lines += [f"not decided: {e['label']}: {e['error']}" for e in report.errors]
     return "\n".join(lines)
 
@@ -94,13 +104,25 @@ def _air(value: float | None, flag: bool) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policy impact",
-                                     description="Re-decide applications under a candidate rulebook, storing nothing.")
-    parser.add_argument("rulebook", nargs="?", type=Path, default=DEFAULT_RULES_PATH,
-                        help=f"the candidate rulebook (default: {DEFAULT_RULES_PATH.name})")
+    parser = argparse.ArgumentParser(
+        prog="python -m policy impact",
+        description="Re-decide applications under a candidate rulebook, storing nothing.",
+    )
+    parser.add_argument(
+        "rulebook",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_RULES_PATH,
+        help=f"the candidate rulebook (default: {DEFAULT_RULES_PATH.name})",
+    )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--from", dest="from_file", type=Path, metavar="FILE",
-                        help="a JSON, JSONL or CSV file of applications (a batch file; HMDA rows are mapped)")
+    source.add_argument(
+        "--from",
+        dest="from_file",
+        type=Path,
+        metavar="FILE",
+        help="a JSON, JSONL or CSV file of applications (a batch file; HMDA rows are mapped)",
+    )
     source.add_argument("--last", type=int, default=50, metavar="N", help="the newest N completed runs (default 50)")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args(argv)

@@ -22,8 +22,13 @@ _FAMILIES = {
     "incomplete": r"\bincomplete\b|\bnotice of incompleteness\b",
 }
 _VERDICT_FAMILY = {
-    "APPROVE": "approve", "APPROVE_WITH_CONDITIONS": "approve", "DECLINE": "decline", "REFER": "refer",
-    "INCOMPLETE": "incomplete", "ELIGIBLE": "approve", "INELIGIBLE": "decline",
+    "APPROVE": "approve",
+    "APPROVE_WITH_CONDITIONS": "approve",
+    "DECLINE": "decline",
+    "REFER": "refer",
+    "INCOMPLETE": "incomplete",
+    "ELIGIBLE": "approve",
+    "INELIGIBLE": "decline",
 }
 
 
@@ -42,8 +47,10 @@ def contradicts(verdict: str, *texts: str) -> str | None:
     text = " ".join(texts)
     others = [f for f in _FAMILIES if f != own and _states(f, text)]
     if others and not _states(own, text):
-        return (f"LLM narrative contradicts the engine's verdict {verdict} (it says {others[0]}); "
-                "the narrative was discarded and the engine's own text kept.")
+        return (
+            f"LLM narrative contradicts the engine's verdict {verdict} (it says {others[0]}); "
+            "the narrative was discarded and the engine's own text kept."
+        )
     return None
 
 
@@ -57,9 +64,13 @@ def invented_figures(source: str, *texts: str) -> str | None:
     or a comparison its own figures contradict."""
     text = " ".join(texts)
     if invented := unsupported_numbers(text, source):
-        return (f"LLM narrative states {', '.join(map(str, invented[:3]))}, which the engine did not compute; "
-                "the narrative was discarded and the engine's own text kept.")
+        return (
+            f"LLM narrative states {', '.join(map(str, invented[:3]))}, which the engine did not compute; "
+            "the narrative was discarded and the engine's own text kept."
+        )
     if wrong := false_comparisons(text):
-        return (f"LLM narrative claims {wrong[0]!r}, which its own figures contradict; "
-                "the narrative was discarded and the engine's own text kept.")
+        return (
+            f"LLM narrative claims {wrong[0]!r}, which its own figures contradict; "
+            "the narrative was discarded and the engine's own text kept."
+        )
     return None

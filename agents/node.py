@@ -36,7 +36,9 @@ class Narrative(BaseModel):
 
     summary: str = Field(description="one sentence for the loan officer")
     reasoning: str = Field(description="a short paragraph explaining the verdict from the facts and passages")
-    quotes: list[str] = Field(default_factory=list, description="verbatim sentences from the policy passages you rely on")
+    quotes: list[str] = Field(
+        default_factory=list, description="verbatim sentences from the policy passages you rely on"
+    )
 
 
 @dataclass
@@ -58,8 +60,11 @@ SYSTEM = (
 Fallback = Callable[[LoanState, str], dict[str, Any]]
 
 
-def agent_node(name: str, engine: Engine, on_error: Fallback | None = None,
-               ) -> Callable[[LoanState, Runtime[AgentContext]], dict[str, Any]]:
+def agent_node(
+    name: str,
+    engine: Engine,
+    on_error: Fallback | None = None,
+) -> Callable[[LoanState, Runtime[AgentContext]], dict[str, Any]]:
     """A node that runs `engine`, lets the routed LLM narrate, and returns only the keys it owns.
     `on_error(state, message)` adds state keys when the engine crashes (the Decision agent's REFER report)."""
 
@@ -76,8 +81,9 @@ def agent_node(name: str, engine: Engine, on_error: Fallback | None = None,
             return {**(on_error(state, failed["errors"][0].message) if on_error else {}), **failed}
         verdict, usage, errors = _narrated(name, output, ctx)
         usage = usage.model_copy(update={"latency_ms": (time.perf_counter() - started) * 1000})
-        retrievals = [{"agent": name, "rule_id": e.rule.id, "query": e.rule.query, "trace": e.trace}
-                      for e in output.evidence]
+        retrievals = [
+            {"agent": name, "rule_id": e.rule.id, "query": e.rule.query, "trace": e.trace} for e in output.evidence
+        ]
         return {**output.extra, name: verdict, "usage": [usage], "errors": errors, "retrievals": retrievals}
 
     node.__name__ = f"{name}_node"
@@ -86,11 +92,19 @@ def agent_node(name: str, engine: Engine, on_error: Fallback | None = None,
 
 def _narrated(name: str, output: AgentOutput, ctx: AgentContext) -> tuple[AgentVerdict, AgentUsage, list[AgentError]]:
     verdict = output.verdict
-    fallback = Narrative(summary=verdict.summary, reasoning=verdict.reasoning,
-                         quotes=[c.quote for c in verdict.citations])
+    fallback = Narrative(
+        summary=verdict.summary, reasoning=verdict.reasoning, quotes=[c.quote for c in verdict.citations]
+    )
     passages = [{"citation": c.label(), "text": c.quote} for c in verdict.citations]
-    user = json.dumps({"verdict": verdict.verdict, "facts": verdict.facts, "passages": passages,
-                       "findings": [f.message for f in verdict.findings]}, default=str)
+    user = json.dumps(
+        {
+            "verdict": verdict.verdict,
+            "facts": verdict.facts,
+            "passages": passages,
+            "findings": [f.message for f in verdict.findings],
+        },
+        default=str,
+    )
     told = narrate(ctx.router, name, system=SYSTEM.format(agent=name), user=user, schema=Narrative, fallback=fallback)
     unfaithful = None
     if told.status == "ok":
@@ -99,11 +113,24 @@ def _narrated(name: str, output: AgentOutput, ctx: AgentContext) -> tuple[AgentV
     if unfaithful:  # the engine's verdict and figures are authoritative: the narrative is discarded and recorded
         told = dataclasses.replace(told, status="fallback", value=fallback, error=unfaithful)
     if told.status == "ok":
-        verdict = verdict.model_copy(update={
-            "summary": told.value.summary, "reasoning": told.value.reasoning, "claims": tuple(told.value.quotes)})
+        verdict = verdict.model_copy(
+            update={
+                "summary": told.value.summary,
+                "reasoning": told.value.reasoning,
+                "claims": tuple(told.value.quotes),
+            }
+        )
     u = told.usage
-    usage = AgentUsage(agent=name, provider=u.provider, model=u.model, status=told.status, tokens_in=u.tokens_in,
-                       tokens_out=u.tokens_out, cost_usd=u.cost_usd, latency_ms=u.latency_ms)
+    usage = AgentUsage(
+        agent=name,
+        provider=u.provider,
+        model=u.model,
+        status=told.status,
+        tokens_in=u.tokens_in,
+        tokens_out=u.tokens_out,
+        cost_usd=u.cost_usd,
+        latency_ms=u.latency_ms,
+    )
     kind = "error" if unfaithful else "fallback"
     errors = [AgentError(agent=name, message=told.error, kind=kind)] if told.error else []
     return verdict, usage, errors
@@ -111,8 +138,14 @@ def _narrated(name: str, output: AgentOutput, ctx: AgentContext) -> tuple[AgentV
 
 def _failed(name: str, exc: Exception, started: float) -> dict[str, Any]:
     message = f"{name}: {type(exc).__name__}: {exc}".splitlines()[0][:300]
-    verdict = AgentVerdict(agent=name, verdict="ERROR", summary=f"The {name} agent could not reach a verdict.",
-                           reasoning=message)
-    usage = AgentUsage(agent=name, provider="offline", model="policy-engine", status="error",
-                       latency_ms=(time.perf_counter() - started) * 1000)
+    verdict = AgentVerdict(
+        agent=name, verdict="ERROR", summary=f"The {name} agent could not reach a verdict.", reasoning=message
+    )
+    usage = AgentUsage(
+        agent=name,
+        provider="offline",
+        model="policy-engine",
+        status="error",
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
     return {name: verdict, "usage": [usage], "errors": [AgentError(agent=name, message=message)]}

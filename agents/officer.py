@@ -65,8 +65,13 @@ class StoredDecision:
 def _on_file(run: Run) -> OnFile | None:
     if run.final_decision is None or run.decided_at is None:
         return None
-    return OnFile(run.final_decision, run.decided_by or "", run.decided_at, run.override_reason or "",
-                  run.final_decision != run.recommendation)
+    return OnFile(
+        run.final_decision,
+        run.decided_by or "",
+        run.decided_at,
+        run.override_reason or "",
+        run.final_decision != run.recommendation,
+    )
 
 
 def _when(run: Run) -> str:
@@ -76,24 +81,41 @@ def _when(run: Run) -> str:
 def _check_view(run: Run, run_id: str, *, redecide: bool, seen: datetime | None) -> None:
     """Refuse a change made on a stale view: the stored decision must be the one the officer saw."""
     if run.final_decision is not None and not redecide:
-        raise DecisionRefused(f"run {run_id} was already decided ({run.final_decision} by {run.decided_by}, "
-                              f"{_when(run)}); changing it is a re-decision with a written reason", _on_file(run))
+        raise DecisionRefused(
+            f"run {run_id} was already decided ({run.final_decision} by {run.decided_by}, "
+            f"{_when(run)}); changing it is a re-decision with a written reason",
+            _on_file(run),
+        )
     if redecide and run.final_decision is None:
         raise DecisionRefused(f"run {run_id} has no decision yet to change")
     if redecide and seen is None and run.decided_at is not None:
-        raise DecisionRefused(f"a re-decision of run {run_id} must name the decision it changes (its decided-at time)",
-                              _on_file(run))
+        raise DecisionRefused(
+            f"a re-decision of run {run_id} must name the decision it changes (its decided-at time)", _on_file(run)
+        )
     if redecide and run.decided_at != seen:
-        raise DecisionRefused(f"run {run_id} was re-decided meanwhile: it is now {run.final_decision} by "
-                              f"{run.decided_by} ({_when(run)}), not the decision you changed", _on_file(run))
+        raise DecisionRefused(
+            f"run {run_id} was re-decided meanwhile: it is now {run.final_decision} by "
+            f"{run.decided_by} ({_when(run)}), not the decision you changed",
+            _on_file(run),
+        )
 
 
-def _check(run: Run | None, run_id: str, *, final_decision: str, officer: str, reason: str,
-           redecide: bool, seen: datetime | None = None) -> Run:
+def _check(
+    run: Run | None,
+    run_id: str,
+    *,
+    final_decision: str,
+    officer: str,
+    reason: str,
+    redecide: bool,
+    seen: datetime | None = None,
+) -> Run:
     if run is None:
         raise DecisionRefused(f"run {run_id} does not exist")
     if run.status != "completed" or run.recommendation is None:
-        raise DecisionRefused(f"run {run_id} is not finished (status: {run.status}); only a completed run can be decided")
+        raise DecisionRefused(
+            f"run {run_id} is not finished (status: {run.status}); only a completed run can be decided"
+        )
     _check_view(run, run_id, redecide=redecide, seen=seen)
     if final_decision not in DECISIONS:
         raise DecisionRefused(f"decision must be one of {', '.join(DECISIONS)}")
@@ -104,8 +126,9 @@ def _check(run: Run | None, run_id: str, *, final_decision: str, officer: str, r
         what = "a re-decision" if redecide else "an override"
         raise DecisionRefused(f"{what} needs a written reason (at least a sentence)")
     if redecide and _same_text(reason, run.override_reason or ""):
-        raise DecisionRefused("a re-decision needs its own reason: this one repeats the reason of the decision "
-                              "it replaces")
+        raise DecisionRefused(
+            "a re-decision needs its own reason: this one repeats the reason of the decision it replaces"
+        )
     return run
 
 
@@ -113,35 +136,75 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def record_officer_decision(run_id: str, *, session: Session, final_decision: str, officer: str,
-                            reason: str = "", redecide: bool = False, seen: datetime | None = None) -> StoredDecision:
+def record_officer_decision(
+    run_id: str,
+    *,
+    session: Session,
+    final_decision: str,
+    officer: str,
+    reason: str = "",
+    redecide: bool = False,
+    seen: datetime | None = None,
+) -> StoredDecision:
     """Check and store the decision on a locked run row, with its audit record; the caller commits.
 
     `seen`: the decided-at time of the decision the officer changes (required for a re-decision)."""
     run = session.scalar(select(Run).where(Run.id == run_id).with_for_update())
-    run = _check(run, run_id, final_decision=final_decision, officer=officer, reason=reason, redecide=redecide,
-                 seen=seen)
+    run = _check(
+        run, run_id, final_decision=final_decision, officer=officer, reason=reason, redecide=redecide, seen=seen
+    )
     previous = run.final_decision
     override = final_decision != run.recommendation
     run.final_decision, run.override_reason = final_decision, reason.strip() or None
     run.decided_by, run.decided_at = officer.strip(), datetime.now(UTC)
     app = session.get(Application, run.application_id)
     ref = (app.data or {}).get("application_id") if app is not None else None
-    payload: dict[str, Any] = {"recommendation": run.recommendation, "final_decision": final_decision,
-                               "override": override, "reason": reason.strip(), "officer": officer.strip(),
-                               "applicant": app.applicant_name if app is not None else None,
-                               "application_id": ref}
+    payload: dict[str, Any] = {
+        "recommendation": run.recommendation,
+        "final_decision": final_decision,
+        "override": override,
+        "reason": reason.strip(),
+        "officer": officer.strip(),
+        "applicant": app.applicant_name if app is not None else None,
+        "application_id": ref,
+    }
     if redecide:
         payload["previous_decision"], payload["previous_decided_at"] = previous, seen.isoformat() if seen else None
-    audit.append(session, event="officer_redecision" if redecide else "officer_decision", run_id=run_id,
-                 payload=payload)
-    return StoredDecision(run.id, payload["applicant"] or "", ref, run.recommendation, final_decision,
-                          run.decided_by, run.decided_at, reason.strip(), override, previous if redecide else None)
+    audit.append(
+        session, event="officer_redecision" if redecide else "officer_decision", run_id=run_id, payload=payload
+    )
+    return StoredDecision(
+        run.id,
+        payload["applicant"] or "",
+        ref,
+        run.recommendation,
+        final_decision,
+        run.decided_by,
+        run.decided_at,
+        reason.strip(),
+        override,
+        previous if redecide else None,
+    )
 
 
-def decide(run_id: str, *, factory: sessionmaker[Session], final_decision: str, officer: str, reason: str = "",
-           redecide: bool = False, seen: datetime | None = None) -> StoredDecision:
+def decide(
+    run_id: str,
+    *,
+    factory: sessionmaker[Session],
+    final_decision: str,
+    officer: str,
+    reason: str = "",
+    redecide: bool = False,
+    seen: datetime | None = None,
+) -> StoredDecision:
     """One unit of work: the checks, the decision and its audit record commit together or not at all."""
     with session_scope(factory) as session:
-        return record_officer_decision(run_id, session=session, final_decision=final_decision, officer=officer,
-                                       reason=reason, redecide=redecide, seen=seen)
+        return record_officer_decision(
+            run_id,
+            session=session,
+            final_decision=final_decision,
+            officer=officer,
+            reason=reason,
+            redecide=redecide,
+            seen=seen,
+        )

@@ -28,25 +28,57 @@ def corpus_version(*, session: Session) -> str:
 
 
 def save_application(app: LoanApplication, *, session: Session, application_id: str, ssn_hash: str) -> Application:
-    record = Application(id=application_id, applicant_name=app.applicant_name, ssn_masked=app.ssn_masked,
-                         ssn_hash=ssn_hash, loan_type=app.loan_type, loan_amount=app.loan_amount,
-                         data=application_facts(app), application_ref=app.application_id)
+    record = Application(
+        id=application_id,
+        applicant_name=app.applicant_name,
+        ssn_masked=app.ssn_masked,
+        ssn_hash=ssn_hash,
+        loan_type=app.loan_type,
+        loan_amount=app.loan_amount,
+        data=application_facts(app),
+        application_ref=app.application_id,
+    )
     session.add(record)
     return record
 
 
-def start_run(*, session: Session, run_id: str, application_id: str, corpus: str, ruleset: str,
-              routes: dict[str, str], publication_id: int | None = None, policy_version: str | None = None) -> Run:
-    run = Run(id=run_id, application_id=application_id, status="running", corpus_version=corpus, ruleset_version=ruleset,
-              policy_publication_id=publication_id, policy_version=policy_version)
+def start_run(
+    *,
+    session: Session,
+    run_id: str,
+    application_id: str,
+    corpus: str,
+    ruleset: str,
+    routes: dict[str, str],
+    publication_id: int | None = None,
+    policy_version: str | None = None,
+) -> Run:
+    run = Run(
+        id=run_id,
+        application_id=application_id,
+        status="running",
+        corpus_version=corpus,
+        ruleset_version=ruleset,
+        policy_publication_id=publication_id,
+        policy_version=policy_version,
+    )
     session.add(run)
     session.flush()
     application = session.get(Application, application_id)
-    audit.append(session, event="run_started", run_id=run_id,
-                 payload={"application_id": application_id, "corpus_version": corpus, "ruleset_version": ruleset,
-                          "policy_publication_id": publication_id, "policy_version": policy_version,
-                          "routes": routes,  # the application's stored fields are chained too (core.audit.records)
-                          "application_digest": application_digest(application) if application else None})
+    audit.append(
+        session,
+        event="run_started",
+        run_id=run_id,
+        payload={
+            "application_id": application_id,
+            "corpus_version": corpus,
+            "ruleset_version": ruleset,
+            "policy_publication_id": publication_id,
+            "policy_version": policy_version,
+            "routes": routes,  # the application's stored fields are chained too (core.audit.records)
+            "application_digest": application_digest(application) if application else None,
+        },
+    )
     return run
 
 
@@ -55,8 +87,15 @@ def stored_seq(*, session: Session, run_id: str, agent: str) -> int | None:
     return session.scalar(select(AgentTrace.seq).where(AgentTrace.run_id == run_id, AgentTrace.agent == agent))
 
 
-def save_agent(*, session: Session, run_id: str, seq: int, verdict: AgentVerdict, usage: AgentUsage | None,
-               retrievals: list[dict[str, Any]]) -> int:
+def save_agent(
+    *,
+    session: Session,
+    run_id: str,
+    seq: int,
+    verdict: AgentVerdict,
+    usage: AgentUsage | None,
+    retrievals: list[dict[str, Any]],
+) -> int:
     """Store an agent's trace, retrievals and audit record; returns its seq.
 
     Idempotent: when a resumed run re-runs an agent whose trace is already stored (the outage came
@@ -67,17 +106,42 @@ def save_agent(*, session: Session, run_id: str, seq: int, verdict: AgentVerdict
         return existing
     u = usage or AgentUsage(agent=verdict.agent, provider="offline", model="policy-engine", status="offline")
     stored = verdict.model_dump(mode="json")
-    session.add(AgentTrace(run_id=run_id, agent=verdict.agent, seq=seq, provider=u.provider, model=u.model,
-                           status=u.status, tokens_in=u.tokens_in, tokens_out=u.tokens_out, cost_usd=u.cost_usd,
-                           latency_ms=u.latency_ms, verdict=stored,
-                           citations=[c.model_dump(mode="json") for c in verdict.citations]))
+    session.add(
+        AgentTrace(
+            run_id=run_id,
+            agent=verdict.agent,
+            seq=seq,
+            provider=u.provider,
+            model=u.model,
+            status=u.status,
+            tokens_in=u.tokens_in,
+            tokens_out=u.tokens_out,
+            cost_usd=u.cost_usd,
+            latency_ms=u.latency_ms,
+            verdict=stored,
+            citations=[c.model_dump(mode="json") for c in verdict.citations],
+        )
+    )
     for r in retrievals:
-        session.add(RetrievalTraceRecord(run_id=run_id, agent=r["agent"], query=r["query"],
-                                         trace={**r["trace"], "rule_id": r.get("rule_id")}))
-    audit.append(session, event="agent_verdict", run_id=run_id, payload={
-        "agent": verdict.agent, "verdict": verdict.verdict, "summary": verdict.summary,
-        "citations": [c.chunk_id for c in verdict.citations], "provider": u.provider, "model": u.model,
-        "verdict_digest": audit.digest(stored)})  # the full verdict (findings included) is chained
+        session.add(
+            RetrievalTraceRecord(
+                run_id=run_id, agent=r["agent"], query=r["query"], trace={**r["trace"], "rule_id": r.get("rule_id")}
+            )
+        )
+    audit.append(
+        session,
+        event="agent_verdict",
+        run_id=run_id,
+        payload={
+            "agent": verdict.agent,
+            "verdict": verdict.verdict,
+            "summary": verdict.summary,
+            "citations": [c.chunk_id for c in verdict.citations],
+            "provider": u.provider,
+            "model": u.model,
+            "verdict_digest": audit.digest(stored),
+        },
+    )  # the full verdict (findings included) is chained
     return seq
 
 
@@ -91,8 +155,15 @@ def set_faithfulness(*, session: Session, run_id: str, scores: dict[str, float])
         trace.faithfulness = scores.get(trace.agent)
 
 
-def finish_run(*, session: Session, run_id: str, result: dict[str, Any], latency_ms: float, usage: list[AgentUsage],
-               errors: list[AgentError]) -> None:
+def finish_run(
+    *,
+    session: Session,
+    run_id: str,
+    result: dict[str, Any],
+    latency_ms: float,
+    usage: list[AgentUsage],
+    errors: list[AgentError],
+) -> None:
     run = session.get(Run, run_id)
     run.status = "completed"
     run.recommendation = result["recommendation"]
@@ -103,10 +174,18 @@ def finish_run(*, session: Session, run_id: str, result: dict[str, Any], latency
     run.cost_usd = sum(u.cost_usd for u in usage)
     run.errors = [e.model_dump(mode="json") for e in errors]
     run.result = result
-    audit.append(session, event="decision_recommended", run_id=run_id, payload={
-        "recommendation": result["recommendation"], "reasons": [r["reason"] for r in result["principal_reasons"]],
-        "corpus_version": result["corpus_version"], "ruleset_version": result["ruleset_version"],
-        "result_digest": audit.digest(result)})  # the full decision (reasons, findings) is chained
+    audit.append(
+        session,
+        event="decision_recommended",
+        run_id=run_id,
+        payload={
+            "recommendation": result["recommendation"],
+            "reasons": [r["reason"] for r in result["principal_reasons"]],
+            "corpus_version": result["corpus_version"],
+            "ruleset_version": result["ruleset_version"],
+            "result_digest": audit.digest(result),
+        },
+    )  # the full decision (reasons, findings) is chained
 
 
 def mark_interrupted(*, session: Session, run_id: str, message: str) -> None:

@@ -20,23 +20,36 @@ def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     app = application_from_facts(state["application"])
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
     findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ev.rules)
-    locator = requirements.locator_for(ctx.session_factory, state.get("corpus_version", ""),
-                                       pinned_documents(ctx, state))
+    locator = requirements.locator_for(
+        ctx.session_factory, state.get("corpus_version", ""), pinned_documents(ctx, state)
+    )
     covered = requirements.describes(locator)
-    inventory = (requirements.evaluate(app, state["ratio"].facts, locator) if covered
-                 else requirements.RequirementResult((), ()))
+    inventory = (
+        requirements.evaluate(app, state["ratio"].facts, locator) if covered else requirements.RequirementResult((), ())
+    )
     # a guide no inventory covers yet: every obligation sentence of it is carried as a cited standard condition
-    guide = () if covered else guide_conditions(pinned_corpus(ctx.session_factory, pinned_documents(ctx, state)),
-                                                app.loan_type)
+    guide = (
+        ()
+        if covered
+        else guide_conditions(pinned_corpus(ctx.session_factory, pinned_documents(ctx, state)), app.loan_type)
+    )
     findings += inventory.findings
     status = worst(findings)
     verdict = VERDICTS.get(status, "ELIGIBLE")
     broken = [f for f in findings if f.status in ("FAIL", "REVIEW", "UNVERIFIED")]
-    summary = (f"{app.loan_type.upper()} program: " + ("all rules met." if not broken else
-               "; ".join(f.message for f in broken[:3])))
+    summary = f"{app.loan_type.upper()} program: " + (
+        "all rules met." if not broken else "; ".join(f.message for f in broken[:3])
+    )
     reasoning = " ".join(f"{f.status}: {f.message}" for f in findings)
-    return AgentOutput(AgentVerdict(agent="policy", verdict=verdict, summary=summary, reasoning=reasoning,
-                                    findings=tuple(findings), facts={"standard_conditions": list(inventory.standard_ids),
-                                                                 "guide_conditions": list(guide)},
-                                    conditions=tuple(f.message for f in findings if f.status == "CONDITION")),
-                       ev.all())
+    return AgentOutput(
+        AgentVerdict(
+            agent="policy",
+            verdict=verdict,
+            summary=summary,
+            reasoning=reasoning,
+            findings=tuple(findings),
+            facts={"standard_conditions": list(inventory.standard_ids), "guide_conditions": list(guide)},
+            conditions=tuple(f.message for f in findings if f.status == "CONDITION"),
+        ),
+        ev.all(),
+    )

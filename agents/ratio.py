@@ -35,8 +35,10 @@ def mi_rate(app: LoanApplication, loan_ltv: Decimal, ev: Evidences) -> tuple[Dec
             return Decimal(0), [unverified(mip)]
         above = loan_ltv > mip.value("ltv_split")
         rate = mip.value("rate_above_split" if above else "rate_at_or_below_split")
-        return rate, [finding(mip, "INFO", f"Annual MIP {pct(rate)} at {pct(loan_ltv)} LTV."),
-                      *_fha_schedule_case(app, rate, ev.get("fha.annual_mip_schedule"))]
+        return rate, [
+            finding(mip, "INFO", f"Annual MIP {pct(rate)} at {pct(loan_ltv)} LTV."),
+            *_fha_schedule_case(app, rate, ev.get("fha.annual_mip_schedule")),
+        ]
     if app.loan_type == "usda":
         return _annual(ev.get("usda.guarantee_fees"), "USDA annual fee {}")
     return Decimal(0), []
@@ -53,9 +55,15 @@ def _fha_schedule_case(app: LoanApplication, rate: Decimal, sched: Evidence) -> 
         outside.append(f"a base loan amount of {fmt(app.loan_amount)} (above {fmt(amount)})")
     if not outside:
         return []
-    return [finding(sched, "REVIEW", f"The annual MIP for {' and '.join(outside)} comes from HUD's current premium "
-                    f"schedule, which LoanGraph does not ship: a person applies that rate and recomputes the ratios "
-                    f"(shown at the standard {pct(rate)} only as an estimate).")]
+    return [
+        finding(
+            sched,
+            "REVIEW",
+            f"The annual MIP for {' and '.join(outside)} comes from HUD's current premium "
+            f"schedule, which LoanGraph does not ship: a person applies that rate and recomputes the ratios "
+            f"(shown at the standard {pct(rate)} only as an estimate).",
+        )
+    ]
 
 
 def _annual(ev: Evidence, message: str) -> tuple[Decimal, list[Finding]]:
@@ -76,20 +84,48 @@ def qualifying_rate(app: LoanApplication, ev: Evidences) -> tuple[Decimal | None
 
 def ratio_facts(r: RatioResult) -> dict[str, str]:
     """The figures shown to the officer and used by later agents (as text: exact Decimals)."""
-    return {name: str(getattr(r, name)) for name in (
-        "qualifying_rate_pct", "mi_annual_rate_pct", "principal_interest", "property_tax", "insurance", "hoa",
-        "mortgage_insurance", "piti", "monthly_debts", "total_obligations", "monthly_income", "front_end_dti",
-        "back_end_dti", "ltv", "cltv", "reserves_months")}
+    return {
+        name: str(getattr(r, name))
+        for name in (
+            "qualifying_rate_pct",
+            "mi_annual_rate_pct",
+            "principal_interest",
+            "property_tax",
+            "insurance",
+            "hoa",
+            "mortgage_insurance",
+            "piti",
+            "monthly_debts",
+            "total_obligations",
+            "monthly_income",
+            "front_end_dti",
+            "back_end_dti",
+            "ltv",
+            "cltv",
+            "reserves_months",
+        )
+    }
 
 
 def money_facts(f: money.Funds, fee: Decimal, note: Decimal, residual: Decimal | None) -> dict[str, str]:
     """Funds to close, reserves after closing and VA residual income, as exact text."""
-    return {"down_payment": str(f.down_payment), "closing_costs": str(f.closing_costs), "prepaid_items": str(f.prepaid_items),
-            "upfront_fee": str(fee), "upfront_fee_cash": str(f.upfront_fee_cash), "note_amount": str(note),
-            "debt_payoffs": str(f.debt_payoffs), "closing_credits": str(f.credits), "funds_to_close": str(f.funds_to_close),
-            "own_funds": str(f.own_funds), "gift_funds": str(f.gift_funds), "funds_available": str(f.available),
-            "funds_shortfall": str(f.shortfall), "reserves_after_closing": str(f.reserves_after_closing),
-            "residual_income": str(residual)}
+    return {
+        "down_payment": str(f.down_payment),
+        "closing_costs": str(f.closing_costs),
+        "prepaid_items": str(f.prepaid_items),
+        "upfront_fee": str(fee),
+        "upfront_fee_cash": str(f.upfront_fee_cash),
+        "note_amount": str(note),
+        "debt_payoffs": str(f.debt_payoffs),
+        "closing_credits": str(f.credits),
+        "funds_to_close": str(f.funds_to_close),
+        "own_funds": str(f.own_funds),
+        "gift_funds": str(f.gift_funds),
+        "funds_available": str(f.available),
+        "funds_shortfall": str(f.shortfall),
+        "reserves_after_closing": str(f.reserves_after_closing),
+        "residual_income": str(residual),
+    }
 
 
 def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[RatioResult, dict[str, str], list[Finding]]:
@@ -108,8 +144,9 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
     r = replace(r, ltv=base.ltv, cltv=base.cltv, reserves_months=f.reserves_months)
     residual = None
     if app.loan_type == "va":
-        residual = money.residual_income(app, piti=r.piti, debts=debts.counted,
-                                         maintenance_per_sqft=reference.va_maintenance_per_sqft().value)
+        residual = money.residual_income(
+            app, piti=r.piti, debts=debts.counted, maintenance_per_sqft=reference.va_maintenance_per_sqft().value
+        )
     facts = {**ratio_facts(r), **money_facts(f, fee, note, residual)}
     fee_info = money_checks.va_fee_finding(app, ev, fee)
     return r, facts, q_findings + mi_findings + list(debts.findings) + fund_findings + fee_info
@@ -120,13 +157,18 @@ def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
     r, facts, found = compute_all(app, ev, ev.rules)
     findings = tuple(found)
-    summary = (f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
-               f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "
-               f"reserves after closing {r.reserves_months} months.")
-    reasoning = (f"P&I ${r.principal_interest:,.2f} at {pct(r.qualifying_rate_pct)} over {app.term_months} months, "
-                 f"tax ${r.property_tax:,.2f}, insurance ${r.insurance:,.2f}, HOA ${r.hoa:,.2f}, "
-                 f"mortgage insurance ${r.mortgage_insurance:,.2f}; other debts ${r.monthly_debts:,.2f} "
-                 f"against income ${r.monthly_income:,.2f}.")
-    verdict = AgentVerdict(agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning,
-                           facts=facts, findings=findings)
+    summary = (
+        f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
+        f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "
+        f"reserves after closing {r.reserves_months} months."
+    )
+    reasoning = (
+        f"P&I ${r.principal_interest:,.2f} at {pct(r.qualifying_rate_pct)} over {app.term_months} months, "
+        f"tax ${r.property_tax:,.2f}, insurance ${r.insurance:,.2f}, HOA ${r.hoa:,.2f}, "
+        f"mortgage insurance ${r.mortgage_insurance:,.2f}; other debts ${r.monthly_debts:,.2f} "
+        f"against income ${r.monthly_income:,.2f}."
+    )
+    verdict = AgentVerdict(
+        agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning, facts=facts, findings=findings
+    )
     return AgentOutput(verdict, ev.all())

@@ -39,7 +39,11 @@ class Redecision:
 
     def same_as(self, other: Redecision) -> bool:
         return (self.recommendation, self.reasons, self.findings, self.figures) == (
-            other.recommendation, other.reasons, other.findings, other.figures)
+            other.recommendation,
+            other.reasons,
+            other.findings,
+            other.figures,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -51,27 +55,37 @@ def _graph():
 
 def redecide(facts: dict[str, Any], *, context: AgentContext, publication: PublishedPolicy | None) -> Redecision:
     """The engine's decision on `facts` (an application without its SSN) under `publication`."""
-    state = {"run_id": "redecide", "application": facts,
-             "corpus_version": publication.corpus_version if publication else "",
-             "ruleset_version": publication.rulebook_hash if publication else "none",
-             "policy_publication_id": publication.id if publication else None,
-             "policy_version": publication.policy_version if publication else None}
+    state = {
+        "run_id": "redecide",
+        "application": facts,
+        "corpus_version": publication.corpus_version if publication else "",
+        "ruleset_version": publication.rulebook_hash if publication else "none",
+        "policy_publication_id": publication.id if publication else None,
+        "policy_version": publication.policy_version if publication else None,
+    }
     final = _graph().invoke(state, context=context)
     report = final["report"]
-    every = [f for agent in ("intake", "ratio", "compliance", "policy", "underwriting", "decision")
-             if agent in final for f in final[agent].findings]
+    every = [
+        f
+        for agent in ("intake", "ratio", "compliance", "policy", "underwriting", "decision")
+        if agent in final
+        for f in final[agent].findings
+    ]
     ratio = final.get("ratio")
     return Redecision(
         recommendation=report.recommendation,
         reasons=tuple(f"{r.reason}: {r.detail}" for r in report.principal_reasons),
         findings=tuple(report.findings),
         figures=json.loads(json.dumps(dict(ratio.facts), default=str)) if ratio is not None else {},
-        moved_by=tuple(dict.fromkeys(f.rule_id for f in every if f.status in MOVING)))
+        moved_by=tuple(dict.fromkeys(f.rule_id for f in every if f.status in MOVING)),
+    )
 
 
 def pinned_context(context: AgentContext, publication: PublishedPolicy) -> AgentContext:
     """The same retriever, router and database, with evidence read from `publication` (stored or not)."""
-    resolver = EvidenceResolver(context.evidence.retriever, session_factory=context.evidence.sessions, pinned=publication)
+    resolver = EvidenceResolver(
+        context.evidence.retriever, session_factory=context.evidence.sessions, pinned=publication
+    )
     return AgentContext(evidence=resolver, router=context.router, session_factory=context.session_factory)
 
 
@@ -84,10 +98,19 @@ def candidate(rules: tuple[Rule, ...], *, session: Session, name: str = "candida
     corpus = load_corpus(session=session)
     report = check_policy(rules, corpus, load_inventory())
     book, version = rulebook_hash(rules), corpus_version_of(corpus)
-    return PublishedPolicy(id=0, name=name, approver="(not published)", how="candidate", published_at=None,
-                           rules=rules, rulebook_hash=book, document_ids=tuple(sorted(d.document_id for d in corpus.values())),
-                           corpus_version=version, policy_version=policy_version(rulebook_hash=book, corpus_version=version),
-                           checks={c.rule_id: c.to_dict() for c in report.rules})
+    return PublishedPolicy(
+        id=0,
+        name=name,
+        approver="(not published)",
+        how="candidate",
+        published_at=None,
+        rules=rules,
+        rulebook_hash=book,
+        document_ids=tuple(sorted(d.document_id for d in corpus.values())),
+        corpus_version=version,
+        policy_version=policy_version(rulebook_hash=book, corpus_version=version),
+        checks={c.rule_id: c.to_dict() for c in report.rules},
+    )
 
 
 @dataclass(frozen=True)
@@ -109,9 +132,12 @@ class Replay:
 
 def stored_decision(run: Run, ratio_facts: dict[str, Any]) -> Redecision:
     result = run.result or {}
-    return Redecision(recommendation=result.get("recommendation", ""),
-                      reasons=tuple(f"{r['reason']}: {r['detail']}" for r in result.get("principal_reasons", [])),
-                      findings=tuple(result.get("findings", [])), figures=ratio_facts)
+    return Redecision(
+        recommendation=result.get("recommendation", ""),
+        reasons=tuple(f"{r['reason']}: {r['detail']}" for r in result.get("principal_reasons", [])),
+        findings=tuple(result.get("findings", [])),
+        figures=ratio_facts,
+    )
 
 
 def replay(run_id: str, *, context: AgentContext, session: Session) -> Replay:
@@ -126,6 +152,9 @@ def replay(run_id: str, *, context: AgentContext, session: Session) -> Replay:
     stored = stored_decision(run, (verdict or {}).get("facts", {}))
     ctx = pinned_context(context, publication) if publication else context
     replayed = redecide(run.application.data, context=ctx, publication=publication)
-    current = (policy_version(rulebook_hash=publication.rulebook_hash, corpus_version=publication.corpus_version)
-               if publication else None)
+    current = (
+        policy_version(rulebook_hash=publication.rulebook_hash, corpus_version=publication.corpus_version)
+        if publication
+        else None
+    )
     return Replay(run_id, stored, replayed, run.policy_version, current)

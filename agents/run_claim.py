@@ -34,8 +34,10 @@ def claim_run(engine: Engine, run_id: str) -> Iterator[None]:
         raise
     if not held:
         conn.close()
-        raise RunBusy(f"run {run_id} is already being run or resumed by another process; nothing was changed "
-                      f"(when it ends: python -m agents.run --resume {run_id} reports its decision)")
+        raise RunBusy(
+            f"run {run_id} is already being run or resumed by another process; nothing was changed "
+            f"(when it ends: python -m agents.run --resume {run_id} reports its decision)"
+        )
     try:
         yield
     finally:

@@ -15,8 +15,18 @@ from sqlalchemy.orm import Session, selectinload
 from agents.officer import DECISIONS, record_officer_decision
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 
-__all__ = ["DECISIONS", "PAGE", "RunRow", "agent_trace", "application_ref_owner", "count_runs", "get_run",
-           "list_runs", "record_officer_decision", "retrieval_traces"]
+__all__ = [
+    "DECISIONS",
+    "PAGE",
+    "RunRow",
+    "agent_trace",
+    "application_ref_owner",
+    "count_runs",
+    "get_run",
+    "list_runs",
+    "record_officer_decision",
+    "retrieval_traces",
+]
 
 
 @dataclass(frozen=True)
@@ -43,15 +53,26 @@ class RunRow:
 def _search(text: str):
     """Applicant name or application ID anywhere in it; run id by its start."""
     like = f"%{text}%"
-    return (Application.applicant_name.ilike(like) | Application.data["application_id"].astext.ilike(like)
-            | Run.id.ilike(f"{text}%"))
+    return (
+        Application.applicant_name.ilike(like)
+        | Application.data["application_id"].astext.ilike(like)
+        | Run.id.ilike(f"{text}%")
+    )
 
 
 PAGE = 500  # rows a table shows at a time; the page says "500 of N" and offers more, never a silent cap
 
 
-def _filtered(query, *, loan_type: str | None, decision: str | None, search: str, awaiting: bool,
-              run_id: str | None, decided: bool = False):
+def _filtered(
+    query,
+    *,
+    loan_type: str | None,
+    decision: str | None,
+    search: str,
+    awaiting: bool,
+    run_id: str | None,
+    decided: bool = False,
+):
     if run_id is not None:
         query = query.where(Run.id == run_id)
     if loan_type:
@@ -67,32 +88,74 @@ def _filtered(query, *, loan_type: str | None, decision: str | None, search: str
     return query
 
 
-def list_runs(*, session: Session, limit: int = PAGE, loan_type: str | None = None,
-              decision: str | None = None, search: str = "", awaiting: bool = False,
-              run_id: str | None = None, decided: bool = False) -> list[RunRow]:
+def list_runs(
+    *,
+    session: Session,
+    limit: int = PAGE,
+    loan_type: str | None = None,
+    decision: str | None = None,
+    search: str = "",
+    awaiting: bool = False,
+    run_id: str | None = None,
+    decided: bool = False,
+) -> list[RunRow]:
     """Most recent first, optionally filtered by loan type, recommendation, name / ID, or awaiting a decision.
 
     `awaiting`: completed runs with no officer decision yet, oldest first (the officer's work queue).
     `run_id`: that run only (its whole id). `decided`: runs with an officer's decision, latest decision first.
     `count_runs` says how many match without the limit.
     """
-    query = _filtered(select(Run, Application).join(Application, Run.application_id == Application.id),
-                      loan_type=loan_type, decision=decision, search=search, awaiting=awaiting, run_id=run_id,
-                      decided=decided)
+    query = _filtered(
+        select(Run, Application).join(Application, Run.application_id == Application.id),
+        loan_type=loan_type,
+        decision=decision,
+        search=search,
+        awaiting=awaiting,
+        run_id=run_id,
+        decided=decided,
+    )
     order = Run.decided_at.desc() if decided else Run.started_at.asc() if awaiting else Run.started_at.desc()
     query = query.order_by(order)
     rows = session.execute(query.limit(limit)).all()
-    return [RunRow(r.id, r.started_at, a.applicant_name, a.loan_type, float(a.loan_amount), r.status,
-                   r.recommendation, r.final_decision, r.latency_ms, r.cost_usd, len(r.errors or []),
-                   (a.data or {}).get("application_id"), r.decided_by, r.decided_at, r.override_reason)
-            for r, a in rows]
+    return [
+        RunRow(
+            r.id,
+            r.started_at,
+            a.applicant_name,
+            a.loan_type,
+            float(a.loan_amount),
+            r.status,
+            r.recommendation,
+            r.final_decision,
+            r.latency_ms,
+            r.cost_usd,
+            len(r.errors or []),
+            (a.data or {}).get("application_id"),
+            r.decided_by,
+            r.decided_at,
+            r.override_reason,
+        )
+        for r, a in rows
+    ]
 
 
-def count_runs(*, session: Session, loan_type: str | None = None, decision: str | None = None, search: str = "",
-               awaiting: bool = False) -> int:
+def count_runs(
+    *,
+    session: Session,
+    loan_type: str | None = None,
+    decision: str | None = None,
+    search: str = "",
+    awaiting: bool = False,
+) -> int:
     """How many runs the same filters match, however many a page lists."""
-    query = _filtered(select(func.count()).select_from(Run).join(Application, Run.application_id == Application.id),
-                      loan_type=loan_type, decision=decision, search=search, awaiting=awaiting, run_id=None)
+    query = _filtered(
+        select(func.count()).select_from(Run).join(Application, Run.application_id == Application.id),
+        loan_type=loan_type,
+        decision=decision,
+        search=search,
+        awaiting=awaiting,
+        run_id=None,
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -103,8 +166,11 @@ def application_ref_owner(ref: str, *, session: Session) -> str | None:
 
 def get_run(run_id: str, *, session: Session) -> Run | None:
     """A run with its application, agent traces and retrieval traces loaded."""
-    return session.scalar(select(Run).where(Run.id == run_id).options(
-        selectinload(Run.application), selectinload(Run.agent_traces), selectinload(Run.retrieval_traces)))
+    return session.scalar(
+        select(Run)
+        .where(Run.id == run_id)
+        .options(selectinload(Run.application), selectinload(Run.agent_traces), selectinload(Run.retrieval_traces))
+    )
 
 
 def agent_trace(run_id: str, agent: str, *, session: Session) -> AgentTrace | None:

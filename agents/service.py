@@ -55,15 +55,25 @@ def pin_policy(evidence: EvidenceResolver, *, session: Session) -> Pinned:
     pub = evidence.publication(evidence.current_id())
     if pub is None:
         return Pinned(None, repo.corpus_version(session=session), "none", None)
-    return Pinned(pub.id, pub.corpus_version, pub.rulebook_hash,
-                  policy_version(rulebook_hash=pub.rulebook_hash, corpus_version=pub.corpus_version))
+    return Pinned(
+        pub.id,
+        pub.corpus_version,
+        pub.rulebook_hash,
+        policy_version(rulebook_hash=pub.rulebook_hash, corpus_version=pub.corpus_version),
+    )
 
 
 class UnderwritingService:
     """Built once per process (see `get_service`); safe to share between sessions and threads."""
 
-    def __init__(self, *, graph: CompiledStateGraph, context: AgentContext, session_factory: sessionmaker[Session],
-                 settings: Settings):
+    def __init__(
+        self,
+        *,
+        graph: CompiledStateGraph,
+        context: AgentContext,
+        session_factory: sessionmaker[Session],
+        settings: Settings,
+    ):
         self.graph, self.context, self.sessions, self.settings = graph, context, session_factory, settings
 
     def run(self, app: LoanApplication, *, run_id: str | None = None) -> Iterator[RunEvent]:
@@ -74,15 +84,23 @@ class UnderwritingService:
         # our own key for every submission; the applicant's application_id stays in the stored facts
         run_id, application_id = run_id or str(uuid.uuid4()), str(uuid.uuid4())
         if not self._checkpointer_ready():  # before anything is stored: no run that cannot checkpoint
-            raise DatabaseUnavailable("the checkpoint store is not reachable yet (database just recovered or down); "
-                                      "nothing was stored, submit again")
+            raise DatabaseUnavailable(
+                "the checkpoint store is not reachable yet (database just recovered or down); "
+                "nothing was stored, submit again"
+            )
         with claim_run(self.sessions.kw["bind"], run_id):
             pinned = self._store_new_run(app, run_id, application_id)
-            yield RunStarted(run_id, application_id, pinned.corpus_version, pinned.ruleset_version,
-                             self.context.router.routes())
-            state = {"run_id": run_id, "application": application_facts(app),
-                     "corpus_version": pinned.corpus_version, "ruleset_version": pinned.ruleset_version,
-                     "policy_publication_id": pinned.publication_id, "policy_version": pinned.policy_version}
+            yield RunStarted(
+                run_id, application_id, pinned.corpus_version, pinned.ruleset_version, self.context.router.routes()
+            )
+            state = {
+                "run_id": run_id,
+                "application": application_facts(app),
+                "corpus_version": pinned.corpus_version,
+                "ruleset_version": pinned.ruleset_version,
+                "policy_publication_id": pinned.publication_id,
+                "policy_version": pinned.policy_version,
+            }
             yield from self._stream(run_id, state)
 
     def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> Pinned:
@@ -90,13 +108,23 @@ class UnderwritingService:
         try:
             with self.sessions.begin() as session:
                 pinned = pin_policy(self.context.evidence, session=session)
-                repo.save_application(app, session=session, application_id=application_id,
-                                      ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)))
+                repo.save_application(
+                    app,
+                    session=session,
+                    application_id=application_id,
+                    ssn_hash=ssn_hash(app.ssn.get_secret_value(), hash_key(self.settings)),
+                )
                 session.flush()
-                repo.start_run(session=session, run_id=run_id, application_id=application_id,
-                               corpus=pinned.corpus_version, ruleset=pinned.ruleset_version,
-                               routes=self.context.router.routes(), publication_id=pinned.publication_id,
-                               policy_version=pinned.policy_version)
+                repo.start_run(
+                    session=session,
+                    run_id=run_id,
+                    application_id=application_id,
+                    corpus=pinned.corpus_version,
+                    ruleset=pinned.ruleset_version,
+                    routes=self.context.router.routes(),
+                    publication_id=pinned.publication_id,
+                    policy_version=pinned.policy_version,
+                )
         except IntegrityError as exc:  # the unique index decides, so two submissions at once cannot both win
             if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == APPLICATION_REF_INDEX:
                 raise InvalidApplication({"application_id": ID_TAKEN}) from None
@@ -119,17 +147,27 @@ class UnderwritingService:
                 yield _finished_from(run)
                 return
             if run.status == "failed":
-                raise LoanGraphError(f"run {run_id} was marked failed and cannot be resumed; submit the application again")
+                raise LoanGraphError(
+                    f"run {run_id} was marked failed and cannot be resumed; submit the application again"
+                )
             if not self._checkpointer_ready():
-                yield RunInterrupted(run_id, "The database is still unavailable; nothing was changed. Resume again "
-                                     f"later with: python -m agents.run --resume {run_id}")
+                yield RunInterrupted(
+                    run_id,
+                    "The database is still unavailable; nothing was changed. Resume again "
+                    f"later with: python -m agents.run --resume {run_id}",
+                )
                 return
             snapshot = self.graph.get_state(self._config(run_id))
             start: dict[str, Any] | None = None
             if not snapshot.values:  # interrupted before the first checkpoint: start over
-                start = {"run_id": run_id, "application": run.application.data,
-                         "corpus_version": run.corpus_version, "ruleset_version": run.ruleset_version,
-                         "policy_publication_id": run.policy_publication_id, "policy_version": run.policy_version}
+                start = {
+                    "run_id": run_id,
+                    "application": run.application.data,
+                    "corpus_version": run.corpus_version,
+                    "ruleset_version": run.ruleset_version,
+                    "policy_publication_id": run.policy_publication_id,
+                    "policy_version": run.policy_version,
+                }
             run.status = "running"
             session.commit()
         yield from self._stream(run_id, start)
@@ -149,15 +187,18 @@ class UnderwritingService:
     def _stream(self, run_id: str, state: dict[str, Any] | None) -> Iterator[RunEvent]:
         started = time.perf_counter()
         try:
-            for chunk in self.graph.stream(state, self._config(run_id), context=self.context,
-                                           stream_mode="updates", durability="sync"):
+            for chunk in self.graph.stream(
+                state, self._config(run_id), context=self.context, stream_mode="updates", durability="sync"
+            ):
                 for node, update in chunk.items():
                     if node in AGENT_ORDER and update:
                         yield self._record(run_id, node, update, started)
             yield self._finish(run_id, started)
         except OUTAGES as exc:
-            message = (f"The database became unavailable during the run ({type(exc).__name__}). Everything "
-                       f"saved so far is kept; resume with: python -m agents.run --resume {run_id}")
+            message = (
+                f"The database became unavailable during the run ({type(exc).__name__}). Everything "
+                f"saved so far is kept; resume with: python -m agents.run --resume {run_id}"
+            )
             log.warning("run %s interrupted: %s", run_id, exc)
             self._try_mark_interrupted(run_id, message)
             yield RunInterrupted(run_id, message)
@@ -165,10 +206,23 @@ class UnderwritingService:
     def _record(self, run_id: str, agent: str, update: dict[str, Any], started: float) -> AgentEvent:
         usage: AgentUsage | None = (update.get("usage") or [None])[0]
         with self.sessions.begin() as session:
-            seq = repo.save_agent(session=session, run_id=run_id, seq=repo.next_seq(session=session, run_id=run_id),
-                                  verdict=update[agent], usage=usage, retrievals=update.get("retrievals", []))
-        return AgentEvent(run_id, agent, seq, update[agent], usage, tuple(update.get("errors", [])),
-                          (time.perf_counter() - started) * 1000)
+            seq = repo.save_agent(
+                session=session,
+                run_id=run_id,
+                seq=repo.next_seq(session=session, run_id=run_id),
+                verdict=update[agent],
+                usage=usage,
+                retrievals=update.get("retrievals", []),
+            )
+        return AgentEvent(
+            run_id,
+            agent,
+            seq,
+            update[agent],
+            usage,
+            tuple(update.get("errors", [])),
+            (time.perf_counter() - started) * 1000,
+        )
 
     def _finish(self, run_id: str, started: float) -> RunFinished:
         values = self.graph.get_state(self._config(run_id)).values
@@ -177,12 +231,26 @@ class UnderwritingService:
         latency = (time.perf_counter() - started) * 1000
         with self.sessions.begin() as session:
             _store_missing_traces(session, run_id, values)
-            repo.finish_run(session=session, run_id=run_id, result=report.model_dump(mode="json"),
-                            latency_ms=latency, usage=usage, errors=errors)
+            repo.finish_run(
+                session=session,
+                run_id=run_id,
+                result=report.model_dump(mode="json"),
+                latency_ms=latency,
+                usage=usage,
+                errors=errors,
+            )
             if audit_report is not None:
                 repo.set_faithfulness(session=session, run_id=run_id, scores=audit_report.faithfulness)
-        return RunFinished(run_id, report, audit_report, latency, sum(u.tokens_in for u in usage),
-                           sum(u.tokens_out for u in usage), sum(u.cost_usd for u in usage), tuple(errors))
+        return RunFinished(
+            run_id,
+            report,
+            audit_report,
+            latency,
+            sum(u.tokens_in for u in usage),
+            sum(u.tokens_out for u in usage),
+            sum(u.cost_usd for u in usage),
+            tuple(errors),
+        )
 
     def _try_mark_interrupted(self, run_id: str, message: str) -> None:
         try:
@@ -201,16 +269,29 @@ def _store_missing_traces(session: Session, run_id: str, values: dict[str, Any])
             continue
         usage = next((u for u in values.get("usage", []) if u.agent == agent), None)
         retrievals = [r for r in values.get("retrievals", []) if r.get("agent") == agent]
-        repo.save_agent(session=session, run_id=run_id, seq=repo.next_seq(session=session, run_id=run_id),
-                        verdict=verdict, usage=usage, retrievals=retrievals)
+        repo.save_agent(
+            session=session,
+            run_id=run_id,
+            seq=repo.next_seq(session=session, run_id=run_id),
+            verdict=verdict,
+            usage=usage,
+            retrievals=retrievals,
+        )
         log.info("run %s: stored the %s trace from the checkpoint", run_id, agent)
 
 
 def _finished_from(run: Run) -> RunFinished:
     from agents.verdicts import DecisionReport
 
-    return RunFinished(run.id, DecisionReport.model_validate(run.result), None, run.latency_ms or 0.0,
-                       run.tokens_in, run.tokens_out, run.cost_usd)
+    return RunFinished(
+        run.id,
+        DecisionReport.model_validate(run.result),
+        None,
+        run.latency_ms or 0.0,
+        run.tokens_in,
+        run.tokens_out,
+        run.cost_usd,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -229,8 +310,9 @@ def get_service() -> UnderwritingService:
     require_production_keys(settings)  # production: keys from the environment, never generated
     router = build_router(settings)  # refuses to start on a PII-unsafe configuration or egress
     ensure_first_start(get_sessionmaker())  # our own corpus's rulebook, when its check passes; never a lender's
-    context = AgentContext(evidence=EvidenceResolver(get_retriever()), router=router,
-                           session_factory=get_sessionmaker())
+    context = AgentContext(
+        evidence=EvidenceResolver(get_retriever()), router=router, session_factory=get_sessionmaker()
+    )
     graph = build_graph(build_checkpointer(get_engine().url))
     return UnderwritingService(graph=graph, context=context, session_factory=get_sessionmaker(), settings=settings)
 

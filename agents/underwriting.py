@@ -26,11 +26,18 @@ def assess(app: LoanApplication, r: Ratios) -> tuple[list[str], list[str]]:
     dti = r.back_end_dti
     pairs = [
         (app.credit_score >= STRONG_SCORE, app.credit_score < WEAK_SCORE, f"credit score {app.credit_score}"),
-        (r.reserves_months >= STRONG_RESERVES, r.reserves_months < WEAK_RESERVES, f"{r.reserves_months} months of reserves"),
+        (
+            r.reserves_months >= STRONG_RESERVES,
+            r.reserves_months < WEAK_RESERVES,
+            f"{r.reserves_months} months of reserves",
+        ),
         (dti is not None and dti <= LOW_DTI, dti is None or dti > HIGH_DTI, f"DTI {dti}%"),
         (r.ltv <= LOW_LTV, r.ltv > HIGH_LTV, f"LTV {r.ltv}%"),
-        (app.employment_years >= 5, app.employment_status in ("employed", "self_employed") and app.employment_years < 2,
-         f"{app.employment_years} years of employment"),
+        (
+            app.employment_years >= 5,
+            app.employment_status in ("employed", "self_employed") and app.employment_years < 2,
+            f"{app.employment_years} years of employment",
+        ),
     ]
     for strong, weak, label in pairs:
         if strong:
@@ -51,8 +58,16 @@ def underwriting_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
     risk_grade = grade(strengths, risks)
     conditions = tuple(c for agent in ("policy", "compliance") if agent in state for c in state[agent].conditions)
     summary = f"Risk grade {risk_grade}: {len(strengths)} strengths, {len(risks)} risks."
-    reasoning = (f"Strengths: {', '.join(strengths) or 'none'}. Risks: {', '.join(risks) or 'none'}. "
-                 + (f"Compensating factors: {', '.join(strengths)}." if risks and strengths else ""))
-    return AgentOutput(AgentVerdict(agent="underwriting", verdict=risk_grade, summary=summary, reasoning=reasoning,
-                                    facts={"strengths": strengths, "risks": risks, "risk_grade": risk_grade},
-                                    conditions=conditions))
+    reasoning = f"Strengths: {', '.join(strengths) or 'none'}. Risks: {', '.join(risks) or 'none'}. " + (
+        f"Compensating factors: {', '.join(strengths)}." if risks and strengths else ""
+    )
+    return AgentOutput(
+        AgentVerdict(
+            agent="underwriting",
+            verdict=risk_grade,
+            summary=summary,
+            reasoning=reasoning,
+            facts={"strengths": strengths, "risks": risks, "risk_grade": risk_grade},
+            conditions=conditions,
+        )
+    )

@@ -21,8 +21,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-
-
 class AgentVerdict(_Frozen):
     """What one agent concluded. `facts` are computed numbers; `reasoning` may come from an LLM."""
 
@@ -47,7 +45,6 @@ class PrincipalReason(_Frozen):
     detail: str
     citation: CitedQuote | None = None
     remedy: str | None = None
-
 
 
 class IncompletenessNotice(_Frozen):

@@ -49,10 +49,15 @@ def best_scores(key: str, reuse: bool) -> list[tuple[bool, float, float]]:
         engine = create_engine(_url_for(settings, name))
     else:
         engine = bench_engine(name)
-        ingest_paths([corpus or settings.policy_dir], session_factory=sessionmaker(bind=engine),
-                     embedder=build_ingest_embedder(settings), settings=settings)
-    retriever = Retriever(session_factory=sessionmaker(bind=engine), embedder=embedder, reranker=NoOpReranker(),
-                          settings=settings)
+        ingest_paths(
+            [corpus or settings.policy_dir],
+            session_factory=sessionmaker(bind=engine),
+            embedder=build_ingest_embedder(settings),
+            settings=settings,
+        )
+    retriever = Retriever(
+        session_factory=sessionmaker(bind=engine), embedder=embedder, reranker=NoOpReranker(), settings=settings
+    )
     out = []
     for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
         result = retriever.retrieve(q["question"], k=5)
@@ -81,8 +86,16 @@ def main() -> None:
         now = [rates([(a, b) for a, b, _ in scores], t) for scores in results.values()]
         rows.append([f"{t:.2f}", *(f"{v:.2f}" for pair in now for v in pair)])
     print(machine_line())
-    print_table(["threshold", "dev declined (unanswerable)", "dev answered (answerable)",
-                 "held-out declined (unanswerable)", "held-out answered (answerable)"], rows)
+    print_table(
+        [
+            "threshold",
+            "dev declined (unanswerable)",
+            "dev answered (answerable)",
+            "held-out declined (unanswerable)",
+            "held-out answered (answerable)",
+        ],
+        rows,
+    )
     print(f"\nchosen on the development set: ANSWER_MIN_SCORE={choose(results['dev']):.2f}")
 
 

@@ -57,31 +57,43 @@ def main() -> None:
         clone = create_engine(recreate_database(server, CLONE, template=TEMPLATE), poolclass=NullPool)
         remigrate.append(_timed(lambda: migrate(clone)))
         clone.dispose()
-    rows += [(f"template clone (median of {args.repeats})", median(clones)),
-             (f"migrate an up-to-date clone (median of {args.repeats})", median(remigrate))]
+    rows += [
+        (f"template clone (median of {args.repeats})", median(clones)),
+        (f"migrate an up-to-date clone (median of {args.repeats})", median(remigrate)),
+    ]
 
     app = create_engine(app_url(create_engine(server).url.set(database=CLONE).render_as_string(hide_password=False)))
     sessions, key, anchors = sessionmaker(bind=app), default_key(), default_anchor_dir()
     appends = []
     for i in range(args.records):
+
         def one() -> None:
             with sessions.begin() as s:
                 append(s, event="bench", payload={"i": i, "recommendation": "APPROVE"}, key=key, anchor_dir=anchors)
+
         appends.append(_timed(one))
     bare = []
     with app.connect() as conn:  # a session on a caller's connection: the same append, no anchor export
         for i in range(args.records):
+
             def one_bare() -> None:
                 with conn.begin(), sessionmaker(bind=conn)() as s:
                     append(s, event="bench", payload={"i": i, "recommendation": "APPROVE"}, key=key)
+
             bare.append(_timed(one_bare))
-    rows += [(f"append + commit + anchor export, p50 ({args.records} records)", median(appends)),
-             ("append + commit + anchor export, p95", percentile(appends, 95)),
-             ("append + commit without the anchor export, p50", median(bare)),
-             ("append + commit without the anchor export, p95", percentile(bare, 95))]
+    rows += [
+        (f"append + commit + anchor export, p50 ({args.records} records)", median(appends)),
+        ("append + commit + anchor export, p95", percentile(appends, 95)),
+        ("append + commit without the anchor export, p50", median(bare)),
+        ("append + commit without the anchor export, p95", percentile(bare, 95)),
+    ]
     with sessions() as s:
-        rows.append((f"python -m core.audit checks ({2 * args.records} records)",
-                     _timed(lambda: audit_report(s, key=key, anchor_dir=anchors))))
+        rows.append(
+            (
+                f"python -m core.audit checks ({2 * args.records} records)",
+                _timed(lambda: audit_report(s, key=key, anchor_dir=anchors)),
+            )
+        )
     app.dispose()
     print(machine_line())
     print_table(["step", "ms"], [(name, f"{ms:.1f}") for name, ms in rows])

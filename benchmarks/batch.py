@@ -70,8 +70,12 @@ def run_engine(name: str, engine_factory, path: Path, sessions) -> dict:
     summary = execute(plan, engine_factory(), sessions=sessions, on_outcome=seen)
     wall = time.perf_counter() - started
     steady = wall - (first[0] - started) if first else wall
-    summary.update(engine=name, wall_s=round(wall, 1), startup_s=round(wall - steady, 1),
-                   steady_per_hour=round(max(summary["decided"] - 1, 0) / steady * 3600) if steady > 0 else 0)
+    summary.update(
+        engine=name,
+        wall_s=round(wall, 1),
+        startup_s=round(wall - steady, 1),
+        steady_per_hour=round(max(summary["decided"] - 1, 0) / steady * 3600) if steady > 0 else 0,
+    )
     return summary
 
 
@@ -96,12 +100,42 @@ def main() -> None:
             # Decimals as JSON numbers (the reader parses them back exactly)
             path.write_text("".join(json.dumps(a, default=_number) + "\n" for a in apps))
             s = run_engine(name, factories[name], path, sessions)
-            rows.append([name, args.workers, s["decided"], s["refused"], s["errors"], s["wall_s"], s["startup_s"],
-                         f"{s['per_hour']:,}", f"{s['steady_per_hour']:,}", s["p50_ms"], s["p95_ms"],
-                         s["worker_peak_rss_mb"], f"{1 - s['db_share']:.0%} / {s['db_share']:.0%}"])
+            rows.append(
+                [
+                    name,
+                    args.workers,
+                    s["decided"],
+                    s["refused"],
+                    s["errors"],
+                    s["wall_s"],
+                    s["startup_s"],
+                    f"{s['per_hour']:,}",
+                    f"{s['steady_per_hour']:,}",
+                    s["p50_ms"],
+                    s["p95_ms"],
+                    s["worker_peak_rss_mb"],
+                    f"{1 - s['db_share']:.0%} / {s['db_share']:.0%}",
+                ]
+            )
     print(machine_line() + f"; HMDA file {args.hmda.name}")
-    print_table(["engine", "workers", "decided", "refused", "errors", "wall s", "start-up s", "apps/hour (wall)",
-                 "apps/hour (steady)", "p50 ms", "p95 ms", "peak RSS/worker MB", "pipeline / database"], rows)
+    print_table(
+        [
+            "engine",
+            "workers",
+            "decided",
+            "refused",
+            "errors",
+            "wall s",
+            "start-up s",
+            "apps/hour (wall)",
+            "apps/hour (steady)",
+            "p50 ms",
+            "p95 ms",
+            "peak RSS/worker MB",
+            "pipeline / database",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,12 @@ def junk_file(folder: Path, lines: int) -> Path:
 def measure(path: Path) -> tuple[float, float, int]:
     """(wall s, peak RSS MB, exit code) of one batch CLI process on `path`."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "agents.batch", str(path), "--workers", "1"], cwd=PROJECT_ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "agents.batch", str(path), "--workers", "1"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(child.pid, 0)  # this child's own peak (and its waited-for children's)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)

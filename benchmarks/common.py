@@ -44,5 +44,7 @@ def machine_line() -> str:
     import os
 
     settings = get_settings()
-    return (f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
-            f"torch threads {settings.torch_threads}")
+    return (
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
+        f"torch threads {settings.torch_threads}"
+    )

@@ -64,11 +64,20 @@ def score_statements(result: Draft, truth: dict[str, tuple[str, str]]) -> tuple[
         if doc == p.passage.document and (phrase in p.sentence or p.sentence in phrase):
             right += 1
         else:
-            notes.append(f"{p.slot.id}: cites {p.passage.document} p.{p.passage.page} '{p.sentence[:80]}'"
-                         + ("" if doc else " (not in the truth)"))
+            notes.append(
+                f"{p.slot.id}: cites {p.passage.document} p.{p.passage.page} '{p.sentence[:80]}'"
+                + ("" if doc else " (not in the truth)")
+            )
     missed = [s for s in truth if s not in {p.slot.id for p in proposals}]
-    row = [len(truth), len(proposals), right, len(proposals) - right, len(missed),
-           f"{right / len(proposals):.3f}" if proposals else "-", f"{right / len(truth):.3f}" if truth else "-"]
+    row = [
+        len(truth),
+        len(proposals),
+        right,
+        len(proposals) - right,
+        len(missed),
+        f"{right / len(proposals):.3f}" if proposals else "-",
+        f"{right / len(truth):.3f}" if truth else "-",
+    ]
     return row, notes + [f"{s}: missed" for s in missed]
 
 
@@ -85,8 +94,16 @@ def score(result: Draft, truth: dict[str, dict[str, Decimal]]) -> tuple[list, li
             wrong.append(f"{p.slot.id}: {values} != {truth[p.slot.id]}")
     proposed = len(numbered)
     missed = [s for s in truth if s not in {p.slot.id for p in numbered}]
-    row = [len(truth), proposed, right, len(wrong), len(extra), len(missed),
-           f"{right / proposed:.3f}" if proposed else "-", f"{right / len(truth):.3f}" if truth else "-"]
+    row = [
+        len(truth),
+        proposed,
+        right,
+        len(wrong),
+        len(extra),
+        len(missed),
+        f"{right / proposed:.3f}" if proposed else "-",
+        f"{right / len(truth):.3f}" if truth else "-",
+    ]
     return row, wrong + [f"{s}: not in the truth" for s in extra] + [f"{s}: missed" for s in missed]
 
 
@@ -94,7 +111,9 @@ def timing(pages: int) -> tuple[int, float, int]:
     from benchmarks.ingest import generate_corpus, seed_headings, seed_sentences
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = generate_corpus(Path(tmp), seed_sentences(POLICIES), seed_headings(POLICIES), pages, pages_per_doc=pages)
+        paths = generate_corpus(
+            Path(tmp), seed_sentences(POLICIES), seed_headings(POLICIES), pages, pages_per_doc=pages
+        )
         start = time.perf_counter()
         result = draft(paths)
         return result.pages, time.perf_counter() - start, len(result.proposals)
@@ -108,8 +127,9 @@ def main() -> None:
     print(machine_line())
     rows, notes, gate_rows, gate_notes = [], {}, [], {}
     for name, folder, truth, gates in (
-            ("keystone_valley (other lender)", LENDER, lender_truth(), lender_statements()),
-            ("seed_data/policies (ours)", POLICIES, seed_truth(), seed_statements())):
+        ("keystone_valley (other lender)", LENDER, lender_truth(), lender_statements()),
+        ("seed_data/policies (ours)", POLICIES, seed_truth(), seed_statements()),
+    ):
         start = time.perf_counter()
         result = draft(pdf_paths([str(folder)]))
         seconds = time.perf_counter() - start
@@ -118,8 +138,22 @@ def main() -> None:
         gate_row, gate_notes[name] = score_statements(result, gates)
         gate_rows.append([name, *gate_row])
     print("Rules with numbers (a proposal is right when every value equals the truth's):")
-    print_table(["corpus", "pages", "truth slots", "proposed", "right", "wrong value", "extra", "missed",
-                 "precision", "recall", "seconds"], rows)
+    print_table(
+        [
+            "corpus",
+            "pages",
+            "truth slots",
+            "proposed",
+            "right",
+            "wrong value",
+            "extra",
+            "missed",
+            "precision",
+            "recall",
+            "seconds",
+        ],
+        rows,
+    )
     for name, lines in notes.items():
         for line in lines:
             print(f"  {name}: {line}")
@@ -129,17 +163,23 @@ def main() -> None:
         for line in lines:
             print(f"  {name}: {line}")
     regs = draft(pdf_paths([str(REGULATIONS)]))
-    print(f"\nReg X / Reg C ({len(regs.documents)} documents, {regs.pages} pages): {len(regs.proposals)} proposals, "
-          f"{len(regs.unmatched)} threshold sentences fill no slot; with numbers:")
+    print(
+        f"\nReg X / Reg C ({len(regs.documents)} documents, {regs.pages} pages): {len(regs.proposals)} proposals, "
+        f"{len(regs.unmatched)} threshold sentences fill no slot; with numbers:"
+    )
     for p in [p for p in regs.proposals if p.values]:
-        print(f"  {p.slot.id} {dict((n, str(v)) for n, (v, _) in p.values.items())} {p.passage.document} "
-              f"p.{p.passage.page} ({p.confidence}): {p.sentence[:140]}")
+        print(
+            f"  {p.slot.id} {dict((n, str(v)) for n, (v, _) in p.values.items())} {p.passage.document} "
+            f"p.{p.passage.page} ({p.confidence}): {p.sentence[:140]}"
+        )
     for p in [p for p in regs.proposals if not p.values]:
         print(f"  without a number: {p.slot.id} {p.passage.document} p.{p.passage.page}: {p.sentence[:140]}")
     if not args.skip_timing:
         pages, seconds, proposals = timing(args.pages)
-        print(f"\ndraft of one generated {pages}-page document: {seconds:.1f} s ({pages / seconds:.0f} pages/s), "
-              f"{proposals} proposals")
+        print(
+            f"\ndraft of one generated {pages}-page document: {seconds:.1f} s ({pages / seconds:.0f} pages/s), "
+            f"{proposals} proposals"
+        )
 
 
 if __name__ == "__main__":

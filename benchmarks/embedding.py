@@ -34,8 +34,10 @@ def seed_texts() -> list[str]:
     texts = []
     for path in expand_paths([settings.policy_dir]):
         doc = parse_pdf(path.read_bytes(), fallback_name=path.stem)
-        texts += [contextual_text(c.text, doc.meta.doc_name, c.section, c.subsection)
-                  for c in chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)]
+        texts += [
+            contextual_text(c.text, doc.meta.doc_name, c.section, c.subsection)
+            for c in chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+        ]
     return texts
 
 
@@ -52,8 +54,9 @@ def main() -> None:
     schemes = [(int(t), 1) for t in args.threads.split(",") if t] + [(1, int(w)) for w in args.workers.split(",") if w]
     for backend in args.backends.split(","):
         for threads, workers in schemes:
-            embedder = build_embedder(settings.model_copy(update={"embedding_backend": backend}),
-                                      threads=threads, workers=workers)
+            embedder = build_embedder(
+                settings.model_copy(update={"embedding_backend": backend}), threads=threads, workers=workers
+            )
             embedder.embed_documents(["warm up"])
             started = time.perf_counter()
             vectors = embedder.embed_documents(texts)
@@ -61,8 +64,17 @@ def main() -> None:
             if reference is None:
                 reference = vectors
             cosines = np.sum(vectors * reference, axis=1)
-            rows.append([backend, threads, workers, len(texts), f"{len(texts) / seconds:.1f}",
-                         f"{cosines.min():.4f}", f"{cosines.mean():.4f}"])
+            rows.append(
+                [
+                    backend,
+                    threads,
+                    workers,
+                    len(texts),
+                    f"{len(texts) / seconds:.1f}",
+                    f"{cosines.min():.4f}",
+                    f"{cosines.mean():.4f}",
+                ]
+            )
             print(" | ".join(map(str, rows[-1])), flush=True)
     print(machine_line())
     print_table(["backend", "threads", "workers", "chunks", "chunks/s", "min cosine vs first row", "mean cosine"], rows)

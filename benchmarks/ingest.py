@@ -80,7 +80,9 @@ def seed_headings(policy_dir: Path) -> list[str]:
     return sorted({m.group(1) for m in re.finditer(r"^\d+\.\d+ ([A-Z][^\n]{3,60})$", text, re.MULTILINE)})
 
 
-def generate_corpus(out: Path, sentences: list[str], titles: list[str], pages: int, pages_per_doc: int = 50) -> list[Path]:
+def generate_corpus(
+    out: Path, sentences: list[str], titles: list[str], pages: int, pages_per_doc: int = 50
+) -> list[Path]:
     """Documents of `pages_per_doc` pages: one section per page, three titled subsections of prose each."""
     rng = random.Random(7)
     paths = []
@@ -95,7 +97,9 @@ def generate_corpus(out: Path, sentences: list[str], titles: list[str], pages: i
     return paths
 
 
-def measure(paths: list[Path], db_name: str, parser_name: str, embedder: Embedder | None) -> tuple[int, int, float, float]:
+def measure(
+    paths: list[Path], db_name: str, parser_name: str, embedder: Embedder | None
+) -> tuple[int, int, float, float]:
     """(pages, chunks, parse+chunk seconds, end-to-end ingest seconds; NaN without an embedder)."""
     settings = get_settings()
     parse = pypdf_parse if parser_name == "pypdf" else parse_pdf
@@ -124,9 +128,14 @@ def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser_.add_argument("--pages", type=int, default=1000, help="pages in the generated corpus")
     parser_.add_argument("--corpora", default="seed,generated,regulations,long", help="comma-separated subset")
-    parser_.add_argument("--realdocs", type=Path, default=REALDOCS, help="the RegML XML the long document is rendered from")
-    parser_.add_argument("--after", choices=["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"],
-                         help="ingest backend for 'after' (default: INGEST_BACKEND)")
+    parser_.add_argument(
+        "--realdocs", type=Path, default=REALDOCS, help="the RegML XML the long document is rendered from"
+    )
+    parser_.add_argument(
+        "--after",
+        choices=["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"],
+        help="ingest backend for 'after' (default: INGEST_BACKEND)",
+    )
     parser_.add_argument("--runs", default="before,today,after", help="which of before,today,bf16,after to run")
     parser_.add_argument("--parse-only", action="store_true", help="parse and chunk only (no embedding, no database)")
     args = parser_.parse_args()
@@ -135,15 +144,26 @@ def main() -> None:
     runs = {when: run for when, run in RUNS.items() if when in args.runs.split(",")}
     backends = {"before": "torch", "today": "torch", "bf16": "torch-bf16", "after": after_backend}
     workers = f"{settings.ingest_threads} worker(s)"
-    threads = {"before": f"{settings.torch_threads} thread(s)", "today": f"{settings.torch_threads} thread(s)",
-               "bf16": workers, "after": workers}
+    threads = {
+        "before": f"{settings.torch_threads} thread(s)",
+        "today": f"{settings.torch_threads} thread(s)",
+        "bf16": workers,
+        "after": workers,
+    }
     embedders: dict[str, Embedder | None] = {when: None for when in runs}
     if not args.parse_only:
-        build = {"before": build_embedder, "today": build_embedder, "bf16": build_ingest_embedder,
-                 "after": build_ingest_embedder}
-        embedders = {when: build[when](settings.model_copy(update={"embedding_backend": backends[when],
-                                                                   "ingest_backend": backends[when]}))
-                     for when in runs}
+        build = {
+            "before": build_embedder,
+            "today": build_embedder,
+            "bf16": build_ingest_embedder,
+            "after": build_ingest_embedder,
+        }
+        embedders = {
+            when: build[when](
+                settings.model_copy(update={"embedding_backend": backends[when], "ingest_backend": backends[when]})
+            )
+            for when in runs
+        }
         for embedder in embedders.values():
             embedder.embed_documents(["warm up"])  # model load (and a first export) is not ingestion throughput
     wanted = set(args.corpora.split(","))
@@ -161,18 +181,41 @@ def main() -> None:
             corpora["real long document (Reg X + C + analysis)"] = [long_pdf]
         if "generated" in wanted:
             corpora[f"generated ({args.pages} pages)"] = generate_corpus(
-                Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir), args.pages)
+                Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir), args.pages
+            )
         for label, paths in corpora.items():
             for when, parser_name in runs.items():
                 pages, chunks, parse_s, total_s = measure(paths, "lg_bench_ingest", parser_name, embedders[when])
                 backend = "-" if args.parse_only else f"{backends[when]}, {threads[when]}"
-                rows.append([label, f"{when}: {parser_name} + {backend}", len(paths), pages, chunks,
-                             f"{pages / parse_s:.1f}", f"{pages / total_s:.1f}", f"{chunks / total_s:.1f}",
-                             f"{total_s:.1f}"])
+                rows.append(
+                    [
+                        label,
+                        f"{when}: {parser_name} + {backend}",
+                        len(paths),
+                        pages,
+                        chunks,
+                        f"{pages / parse_s:.1f}",
+                        f"{pages / total_s:.1f}",
+                        f"{chunks / total_s:.1f}",
+                        f"{total_s:.1f}",
+                    ]
+                )
                 print(" | ".join(map(str, rows[-1])), flush=True)  # progress: a long run can be cut short
     print(machine_line() + f", ingest workers {settings.ingest_threads}")
-    print_table(["corpus", "run", "files", "pages", "chunks", "parse+chunk pages/s", "ingest pages/s",
-                 "ingest chunks/s", "ingest s"], rows)
+    print_table(
+        [
+            "corpus",
+            "run",
+            "files",
+            "pages",
+            "chunks",
+            "parse+chunk pages/s",
+            "ingest pages/s",
+            "ingest chunks/s",
+            "ingest s",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -48,11 +48,15 @@ def build_service() -> UnderwritingService:
     engine = bench_engine("lg_bench_pipeline")
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     ingest_paths([settings.policy_dir], session_factory=sessions, embedder=get_embedder(), settings=settings)
-    retriever = Retriever(session_factory=sessions, embedder=get_embedder(), reranker=build_reranker(settings),
-                          settings=settings)
-    context = AgentContext(evidence=EvidenceResolver(retriever), router=build_router(settings), session_factory=sessions)
-    return UnderwritingService(graph=build_graph(build_checkpointer(engine.url)), context=context,
-                               session_factory=sessions, settings=settings)
+    retriever = Retriever(
+        session_factory=sessions, embedder=get_embedder(), reranker=build_reranker(settings), settings=settings
+    )
+    context = AgentContext(
+        evidence=EvidenceResolver(retriever), router=build_router(settings), session_factory=sessions
+    )
+    return UnderwritingService(
+        graph=build_graph(build_checkpointer(engine.url)), context=context, session_factory=sessions, settings=settings
+    )
 
 
 def timed_run(service: UnderwritingService, app) -> tuple[float, float, str]:
@@ -70,8 +74,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    apps = [validate_application(json.loads(p.read_text())["application"])
-            for p in sorted((PROJECT_ROOT / "seed_data" / "applications").glob("*.json"))]
+    apps = [
+        validate_application(json.loads(p.read_text())["application"])
+        for p in sorted((PROJECT_ROOT / "seed_data" / "applications").glob("*.json"))
+    ]
     service = build_service()
     rows, peak = [], 0.0
     for round_no in range(1, args.rounds + 1):
@@ -84,8 +90,17 @@ def main() -> None:
             firsts.append(first)
             peak = max(peak, rss_mb())
         label = "round 1 (cold evidence cache)" if round_no == 1 else f"round {round_no} (warm)"
-        rows.append([label, len(apps), f"{percentile(totals, 50):.0f}", f"{percentile(totals, 95):.0f}",
-                     f"{percentile(firsts, 50):.0f}", f"{percentile(firsts, 95):.0f}", f"{rss_mb():.0f}"])
+        rows.append(
+            [
+                label,
+                len(apps),
+                f"{percentile(totals, 50):.0f}",
+                f"{percentile(totals, 95):.0f}",
+                f"{percentile(firsts, 50):.0f}",
+                f"{percentile(firsts, 95):.0f}",
+                f"{rss_mb():.0f}",
+            ]
+        )
     print(machine_line())
     print_table(["round", "runs", "p50 ms", "p95 ms", "first event p50 ms", "first event p95 ms", "RSS MB"], rows)
     print(f"peak RSS: {peak:.0f} MB")

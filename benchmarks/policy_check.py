@@ -57,19 +57,35 @@ def main() -> None:
     factory = sessionmaker(bind=engine)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        paths = generate_corpus(Path(tmp), seed_sentences(settings.policy_dir), seed_headings(settings.policy_dir),
-                                args.pages, pages_per_doc=args.pages)
+        paths = generate_corpus(
+            Path(tmp),
+            seed_sentences(settings.policy_dir),
+            seed_headings(settings.policy_dir),
+            args.pages,
+            pages_per_doc=args.pages,
+        )
         start = time.perf_counter()
         ingest_paths([settings.policy_dir, *paths], session_factory=factory, settings=settings, embedder=get_embedder())
         print(f"ingested the seed corpus and {args.pages} generated pages in {time.perf_counter() - start:.0f} s")
         drafted = rules_from_data(as_rulebook(draft(paths), "drafted from the long document")["rules"])
     inventory = load_inventory()
-    for label, rules, inv in (("our rulebook + inventory, seed corpus + long document", load_rules(), inventory),
-                              (f"drafted rulebook citing the {args.pages}-page document", drafted, None)):
+    for label, rules, inv in (
+        ("our rulebook + inventory, seed corpus + long document", load_rules(), inventory),
+        (f"drafted rulebook citing the {args.pages}-page document", drafted, None),
+    ):
         load_s, check_s, counts, found = timed_check(factory, rules, inv)
         status = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        rows.append([label, len(rules), status, found if inv else "-", f"{load_s:.1f}", f"{check_s:.1f}",
-                     f"{load_s + check_s:.1f}"])
+        rows.append(
+            [
+                label,
+                len(rules),
+                status,
+                found if inv else "-",
+                f"{load_s:.1f}",
+                f"{check_s:.1f}",
+                f"{load_s + check_s:.1f}",
+            ]
+        )
     print_table(["check", "rules", "rule statuses", "inventory sentences found", "load s", "verify s", "total s"], rows)
     engine.dispose()
 

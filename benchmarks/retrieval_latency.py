@@ -53,8 +53,10 @@ STAGES = ("rewrite", "dense", "bm25", "rrf", "mmr", "rerank")
 TARGET = ("dense", "bm25", "rrf", "mmr")  # issue 3: p95 under 150 ms at 100k chunks
 HNSW_INDEX = "ix_policy_chunks_embedding_hnsw"
 HNSW_SQL = f"CREATE INDEX {HNSW_INDEX} ON policy_chunks USING hnsw (embedding vector_cosine_ops)"
-COPY_SQL = ("COPY policy_chunks (document_id, chunk_index, text, doc_name, page_num, page_end, section, "
-            "subsection, char_offset, char_end, programs, embedding) FROM STDIN (FORMAT BINARY)")
+COPY_SQL = (
+    "COPY policy_chunks (document_id, chunk_index, text, doc_name, page_num, page_end, section, "
+    "subsection, char_offset, char_end, programs, embedding) FROM STDIN (FORMAT BINARY)"
+)
 COPY_TYPES = ["int4", "int4", "text", "text", "int4", "int4", "text", "text", "int4", "int4", "text[]", "vector"]
 
 Samples = dict[str, list[float]]  # stage -> ms per call
@@ -80,12 +82,24 @@ def eval_queries() -> list[str]:
 
 def read_seed(engine: Engine) -> tuple[list[SeedChunk], np.ndarray]:
     """The seed chunks split into sentences, and their stored embeddings (one row each)."""
-    columns = (PolicyChunk.text, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.programs,
-               PolicyChunk.embedding)
+    columns = (
+        PolicyChunk.text,
+        PolicyChunk.section,
+        PolicyChunk.subsection,
+        PolicyChunk.programs,
+        PolicyChunk.embedding,
+    )
     with engine.connect() as conn:
         rows = conn.execute(select(*columns).order_by(PolicyChunk.id)).all()
-    chunks = [SeedChunk(tuple(re.split(r"(?<=[.;:])\s+", " ".join(r.text.split()))), r.section, r.subsection,
-                        tuple(r.programs or ())) for r in rows]
+    chunks = [
+        SeedChunk(
+            tuple(re.split(r"(?<=[.;:])\s+", " ".join(r.text.split()))),
+            r.section,
+            r.subsection,
+            tuple(r.programs or ()),
+        )
+        for r in rows
+    ]
     return chunks, np.stack([np.asarray(r.embedding, dtype=np.float32) for r in rows])
 
 
@@ -111,16 +125,29 @@ def generate(seed: Sequence[SeedChunk], vectors: np.ndarray, n: int) -> tuple[li
     return texts, bases, mix
 
 
-def chunk_rows(doc_ids: Sequence[int], seed: Sequence[SeedChunk], texts: Sequence[str], bases: Sequence[int],
-               vectors: np.ndarray) -> Iterator[list[object]]:
+def chunk_rows(
+    doc_ids: Sequence[int], seed: Sequence[SeedChunk], texts: Sequence[str], bases: Sequence[int], vectors: np.ndarray
+) -> Iterator[list[object]]:
     """COPY rows: CHUNKS_PER_DOC chunks a document, four a page, sections taken from the base chunk."""
     offset = 0
     for i, (body, b) in enumerate(zip(texts, bases)):
         doc, index = divmod(i, CHUNKS_PER_DOC)
         offset = 0 if index == 0 else offset
         page = 2 + index // 4  # page 1 is the title page
-        yield [doc_ids[doc], index, body, f"Generated Guide {doc:04d}", page, page, seed[b].section,
-               seed[b].subsection, offset, offset + len(body), list(seed[b].programs), vectors[i]]
+        yield [
+            doc_ids[doc],
+            index,
+            body,
+            f"Generated Guide {doc:04d}",
+            page,
+            page,
+            seed[b].section,
+            seed[b].subsection,
+            offset,
+            offset + len(body),
+            list(seed[b].programs),
+            vectors[i],
+        ]
         offset += len(body) + 1  # as if the chunks were laid end to end in the document text
 
 
@@ -150,9 +177,16 @@ def load_generated(engine: Engine, seed: Sequence[SeedChunk], seed_vectors: np.n
     started = time.perf_counter()
     texts, bases, vectors = generate(seed, seed_vectors, n)
     times["generate"] = time.perf_counter() - started
-    docs = [{"file_name": f"generated_{d:04d}.pdf", "content_hash": f"generated-{d:04d}", "doc_name":
-             f"Generated Guide {d:04d}", "programs": ["all"], "page_count": 2 + (CHUNKS_PER_DOC - 1) // 4}
-            for d in range(-(-n // CHUNKS_PER_DOC))]
+    docs = [
+        {
+            "file_name": f"generated_{d:04d}.pdf",
+            "content_hash": f"generated-{d:04d}",
+            "doc_name": f"Generated Guide {d:04d}",
+            "programs": ["all"],
+            "page_count": 2 + (CHUNKS_PER_DOC - 1) // 4,
+        }
+        for d in range(-(-n // CHUNKS_PER_DOC))
+    ]
     started = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(text(f"DROP INDEX {HNSW_INDEX}"))  # one bulk build beats 100k incremental inserts
@@ -173,12 +207,14 @@ def stage_ms(trace: RetrievalTrace) -> dict[str, float]:
     return ms
 
 
-def measure(engine: Engine, settings: Settings, reranker: Reranker, queries: Sequence[str]
-            ) -> tuple[Samples, Samples, float, float]:
+def measure(
+    engine: Engine, settings: Settings, reranker: Reranker, queries: Sequence[str]
+) -> tuple[Samples, Samples, float, float]:
     """(cold samples, warm samples, BM25 index build s, mean variants per query) with a fresh embedder."""
     session_factory = sessionmaker(bind=engine)
-    retriever = Retriever(session_factory=session_factory, embedder=build_embedder(settings),
-                          reranker=reranker, settings=settings)
+    retriever = Retriever(
+        session_factory=session_factory, embedder=build_embedder(settings), reranker=reranker, settings=settings
+    )
     with session_factory() as session:  # build the BM25 index up front so no query pays for it
         bm25_s = timed(lambda: retriever.bm25.get(session=session))
     retriever.retrieve("warm-up call: opens the connection pool")  # not a measured query
@@ -211,8 +247,12 @@ def main() -> None:
     queries = eval_queries()
     engine = bench_engine(DB_NAME)
     started = time.perf_counter()
-    reports = ingest_paths([settings.policy_dir], session_factory=sessionmaker(bind=engine),
-                           embedder=build_embedder(settings), settings=settings)
+    reports = ingest_paths(
+        [settings.policy_dir],
+        session_factory=sessionmaker(bind=engine),
+        embedder=build_embedder(settings),
+        settings=settings,
+    )
     seed_chunks = sum(r.chunks for r in reports)
     builds = [["seed corpus", seed_chunks, f"{time.perf_counter() - started:.1f} (ingest, with MiniLM)", "-"]]
     results = {"seed": measure(engine, settings, reranker, queries)}
@@ -220,8 +260,14 @@ def main() -> None:
     engine.dispose()
     engine = bench_engine(DB_NAME)
     times = load_generated(engine, seed, seed_vectors, args.chunks)
-    builds.append([f"generated ({args.chunks} chunks)", args.chunks,
-                   f"{times['generate']:.1f} generate + {times['copy']:.1f} COPY", f"{times['hnsw']:.1f}"])
+    builds.append(
+        [
+            f"generated ({args.chunks} chunks)",
+            args.chunks,
+            f"{times['generate']:.1f} generate + {times['copy']:.1f} COPY",
+            f"{times['hnsw']:.1f}",
+        ]
+    )
     results["generated"] = measure(engine, settings, reranker, queries)
     engine.dispose()
     report(args.chunks, builds, results, reranker, settings, len(queries))
@@ -229,15 +275,23 @@ def main() -> None:
     print(f"1-minute load average: {load_at_start:.2f} at start, {os.getloadavg()[0]:.2f} at end")
 
 
-def report(n: int, builds: list[list[object]], results: dict[str, tuple[Samples, Samples, float, float]],
-           reranker: Reranker, settings: Settings, queries: int) -> None:
+def report(
+    n: int,
+    builds: list[list[object]],
+    results: dict[str, tuple[Samples, Samples, float, float]],
+    reranker: Reranker,
+    settings: Settings,
+    queries: int,
+) -> None:
     for row, (_, _, bm25_s, _) in zip(builds, results.values()):
         row.append(f"{bm25_s:.2f}")
     print(machine_line())
-    print(f"{queries} queries (eval questions), k=5, default settings: dense/BM25 candidates "
-          f"{settings.dense_candidates}/{settings.bm25_candidates}, ef_search {settings.hnsw_ef_search}, "
-          f"rewrite {settings.query_rewrite} (mean variants/query: {results['seed'][3]:.2f}), "
-          f"MMR lambda {settings.mmr_lambda}, reranker {reranker.name}; warm = {WARM_ROUNDS} rounds")
+    print(
+        f"{queries} queries (eval questions), k=5, default settings: dense/BM25 candidates "
+        f"{settings.dense_candidates}/{settings.bm25_candidates}, ef_search {settings.hnsw_ef_search}, "
+        f"rewrite {settings.query_rewrite} (mean variants/query: {results['seed'][3]:.2f}), "
+        f"MMR lambda {settings.mmr_lambda}, reranker {reranker.name}; warm = {WARM_ROUNDS} rounds"
+    )
     print_table(["corpus", "chunks", "load s", "HNSW build s", "BM25 index build s"], builds)
     print()
     headers = ["stage (ms)"]
@@ -247,20 +301,31 @@ def report(n: int, builds: list[list[object]], results: dict[str, tuple[Samples,
     rows = []
     for stage in seed_cold:
         label = f"rerank ({reranker.name})" if stage == "rerank" else stage
-        rows.append([label, *p50_p95(seed_cold[stage]), *p50_p95(seed_warm[stage]),
-                     *p50_p95(gen_cold[stage]), *p50_p95(gen_warm[stage])])
+        rows.append(
+            [
+                label,
+                *p50_p95(seed_cold[stage]),
+                *p50_p95(seed_warm[stage]),
+                *p50_p95(gen_cold[stage]),
+                *p50_p95(gen_warm[stage]),
+            ]
+        )
     print_table(headers, rows)
     if isinstance(reranker, NoOpReranker):
         print("\nCrossEncoder rerank of 20 candidates: n/a (no local cross-encoder; RERANKER_MODEL unset)")
     else:
         calls = seed_warm["rerank"] + gen_warm["rerank"]  # compute-bound: the corpus size does not matter
         p50, p95 = median(calls), percentile(calls, 95)
-        print(f"\nCrossEncoder rerank of {settings.rerank_candidates} candidates ({reranker.name}), warm, "
-              f"{len(calls)} calls: p50 {p50:.1f} ms, p95 {p95:.1f} ms; target < 150 ms: "
-              f"{'met' if p95 < 150 else 'missed'}")
+        print(
+            f"\nCrossEncoder rerank of {settings.rerank_candidates} candidates ({reranker.name}), warm, "
+            f"{len(calls)} calls: p50 {p50:.1f} ms, p95 {p95:.1f} ms; target < 150 ms: "
+            f"{'met' if p95 < 150 else 'missed'}"
+        )
     p95 = percentile(gen_warm["dense+bm25+rrf+mmr"], 95)
-    print(f"target dense+BM25+RRF+MMR p95 < 150 ms at {n} chunks (warm): {p95:.1f} ms, "
-          f"{'met' if p95 < 150 else 'missed'}; cold p95 {percentile(gen_cold['dense+bm25+rrf+mmr'], 95):.1f} ms")
+    print(
+        f"target dense+BM25+RRF+MMR p95 < 150 ms at {n} chunks (warm): {p95:.1f} ms, "
+        f"{'met' if p95 < 150 else 'missed'}; cold p95 {percentile(gen_cold['dense+bm25+rrf+mmr'], 95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

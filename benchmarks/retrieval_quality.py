@@ -51,10 +51,12 @@ from rag.retrieval.verifier import build_verifier  # noqa: E402
 EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
 DEV_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "dev_questions.json"
 BLIND_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "blind_questions.json"
-SETS = {"dev": ("dev (regulations)", PROJECT_ROOT / "seed_data" / "regulations", DEV_PATH),
-        "heldout": ("held-out (policies)", None, EVAL_PATH),  # None: settings.policy_dir
-        # everyday-words questions over the dev corpus, written blind (issue 24): reported, never tuned on
-        "blind": ("blind (regulations, everyday words)", PROJECT_ROOT / "seed_data" / "regulations", BLIND_PATH)}
+SETS = {
+    "dev": ("dev (regulations)", PROJECT_ROOT / "seed_data" / "regulations", DEV_PATH),
+    "heldout": ("held-out (policies)", None, EVAL_PATH),  # None: settings.policy_dir
+    # everyday-words questions over the dev corpus, written blind (issue 24): reported, never tuned on
+    "blind": ("blind (regulations, everyday words)", PROJECT_ROOT / "seed_data" / "regulations", BLIND_PATH),
+}
 KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
 DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
 
@@ -75,7 +77,8 @@ def load_questions(path: Path = EVAL_PATH) -> list[Question]:  # noqa: D103
     data = json.loads(path.read_text(encoding="utf-8"))["questions"]
     return [
         Question(q["id"], q["kind"], q["question"], frozenset((r["doc_name"], r["page_num"]) for r in q["references"]))
-        for q in data if q["answerable"] and q["references"]
+        for q in data
+        if q["answerable"] and q["references"]
     ]
 
 
@@ -108,8 +111,9 @@ def first_hit_rank(chunks: Sequence[Chunk], targets: frozenset[Target]) -> int |
     return next((rank for rank, c in enumerate(chunks, start=1) if targets_hit(c, targets)), None)
 
 
-def single_retriever(kind: str, *, session_factory: sessionmaker[Session], embedder: Embedder,
-                     settings: Settings) -> Search:
+def single_retriever(
+    kind: str, *, session_factory: sessionmaker[Session], embedder: Embedder, settings: Settings
+) -> Search:
     """One retriever on the original query, no fusion: the dense-only and BM25-only rows."""
     cache = BM25Cache(settings.bm25_backend)
 
@@ -119,8 +123,12 @@ def single_retriever(kind: str, *, session_factory: sessionmaker[Session], embed
                 hits = bm25_search(session=session, index=cache.get(session=session), query=question, k=DEPTH)
             else:
                 set_ef_search(session=session, ef_search=settings.hnsw_ef_search)
-                hits = dense_search(session=session, query_vec=embedder.embed_query(question), k=DEPTH,
-                                    window_margin=settings.dense_window_margin)
+                hits = dense_search(
+                    session=session,
+                    query_vec=embedder.embed_query(question),
+                    k=DEPTH,
+                    window_margin=settings.dense_window_margin,
+                )
         return [h.chunk for h in hits]
 
     return search
@@ -130,12 +138,20 @@ def pipeline(retriever: Retriever) -> Search:
     return lambda question: [h.chunk for h in retriever.retrieve(question, k=DEPTH).chunks]
 
 
-def configurations(session_factory: sessionmaker[Session], embedder: Embedder, settings: Settings,
-                   reranker: Reranker) -> dict[str, Search | str]:
+def configurations(
+    session_factory: sessionmaker[Session], embedder: Embedder, settings: Settings, reranker: Reranker
+) -> dict[str, Search | str]:
     """Label -> search function, or the reason the row cannot be measured. Cumulative, in order."""
+
     def retriever(reranker: Reranker = NoOpReranker(), **overrides: object) -> Search:
-        return pipeline(Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
-                                  settings=settings.model_copy(update=overrides)))
+        return pipeline(
+            Retriever(
+                session_factory=session_factory,
+                embedder=embedder,
+                reranker=reranker,
+                settings=settings.model_copy(update=overrides),
+            )
+        )
 
     has_reranker = not isinstance(reranker, NoOpReranker)
     single = dict(session_factory=session_factory, embedder=embedder, settings=settings)
@@ -145,8 +161,14 @@ def configurations(session_factory: sessionmaker[Session], embedder: Embedder, s
     }
     # "hybrid RRF, +rerank" is the default pipeline with the reranker switched on: the row to compare
     # with the default, since "+rerank" also carries MMR.
-    staged = [("hybrid RRF", False, 1.0), ("+MMR (lambda 0.7)", False, 0.7), ("+rerank", False, 0.7),
-              ("hybrid RRF, +rerank", False, 1.0), ("+rewriting", True, 0.7), ("rewriting, no MMR", True, 1.0)]
+    staged = [
+        ("hybrid RRF", False, 1.0),
+        ("+MMR (lambda 0.7)", False, 0.7),
+        ("+rerank", False, 0.7),
+        ("hybrid RRF, +rerank", False, 1.0),
+        ("+rewriting", True, 0.7),
+        ("rewriting, no MMR", True, 1.0),
+    ]
     for label, rewrite, lambda_ in staged:
         reranked = label.endswith("+rerank")
         if reranked and not has_reranker:
@@ -154,11 +176,19 @@ def configurations(session_factory: sessionmaker[Session], embedder: Embedder, s
             continue
         is_default = (rewrite, lambda_) == (settings.query_rewrite, settings.mmr_lambda) and not reranked
         rows[label + (" (default)" if is_default else "")] = retriever(
-            reranker if reranked else NoOpReranker(), query_rewrite=rewrite, mmr_lambda=lambda_)
+            reranker if reranked else NoOpReranker(), query_rewrite=rewrite, mmr_lambda=lambda_
+        )
     verifier = build_verifier(settings)
     if verifier is not None:  # only where RETRIEVAL_VERIFIER names a provider: never part of the offline rows
-        rows[f"default + verifier ({verifier.name})"] = pipeline(Retriever(
-            session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings, verifier=verifier))
+        rows[f"default + verifier ({verifier.name})"] = pipeline(
+            Retriever(
+                session_factory=session_factory,
+                embedder=embedder,
+                reranker=reranker,
+                settings=settings,
+                verifier=verifier,
+            )
+        )
     return rows
 
 
@@ -194,8 +224,10 @@ def abstention(retriever: Retriever, questions: Sequence[Question], unanswerable
 
     declined = [not answer(q, retriever=retriever, k=5).sufficient for q in unanswerable]
     answered = [answer(q.text, retriever=retriever, k=5).sufficient for q in questions]
-    return (sum(declined) / len(declined) if declined else float("nan"),
-            sum(answered) / len(answered) if answered else float("nan"))
+    return (
+        sum(declined) / len(declined) if declined else float("nan"),
+        sum(answered) / len(answered) if answered else float("nan"),
+    )
 
 
 @dataclass
@@ -208,14 +240,26 @@ class SetResult:
     abstain: tuple[float, float]
 
 
-def run_set(key: str, settings: Settings, embedder: Embedder, reranker: Reranker, *, only_default: bool,
-            misses: bool, ingest_embedder: Embedder | None = None) -> SetResult:
+def run_set(
+    key: str,
+    settings: Settings,
+    embedder: Embedder,
+    reranker: Reranker,
+    *,
+    only_default: bool,
+    misses: bool,
+    ingest_embedder: Embedder | None = None,
+) -> SetResult:
     """`ingest_embedder` embeds the corpus (default: the query `embedder`), as `python -m rag.ingest` would."""
     label, corpus, path = SETS[key]
     engine = bench_engine(f"lg_bench_rq_{key}")
     session_factory = sessionmaker(bind=engine)
-    reports = ingest_paths([corpus or settings.policy_dir], session_factory=session_factory,
-                           embedder=ingest_embedder or embedder, settings=settings)
+    reports = ingest_paths(
+        [corpus or settings.policy_dir],
+        session_factory=session_factory,
+        embedder=ingest_embedder or embedder,
+        settings=settings,
+    )
     failed = [r.line() for r in reports if r.status == "failed"]
     if failed:
         raise SystemExit("ingest failed: " + "; ".join(failed))
@@ -229,18 +273,24 @@ def run_set(key: str, settings: Settings, embedder: Embedder, reranker: Reranker
             scores[name], by_kind[name] = search, {}
             continue
         results = [(q, search(q.text)) for q in questions]
-        scores[name] = [sum(metric(r, q.targets) for q, r in results) / len(results)
-                        for metric in (lambda r, t: recall_at(r, t, 5), reciprocal_rank, ndcg_at)]
+        scores[name] = [
+            sum(metric(r, q.targets) for q, r in results) / len(results)
+            for metric in (lambda r, t: recall_at(r, t, 5), reciprocal_rank, ndcg_at)
+        ]
         by_kind[name] = {kind: [recall_at(r, q.targets, 5) for q, r in results if q.kind == kind] for kind in KINDS}
     default = Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings)
     abstain = abstention(default, questions, unanswerable_questions(path))
     verifier = build_verifier(settings)
     if verifier is not None:
-        verified = Retriever(session_factory=session_factory, embedder=embedder, reranker=reranker,
-                             settings=settings, verifier=verifier)
+        verified = Retriever(
+            session_factory=session_factory, embedder=embedder, reranker=reranker, settings=settings, verifier=verifier
+        )
         abstain_verified = abstention(verified, questions, unanswerable_questions(path))
-        print(f"{label}: with the verifier ({verifier.name}): abstention {abstain_verified[0]:.2f}, "
-              f"answered {abstain_verified[1]:.2f}", flush=True)
+        print(
+            f"{label}: with the verifier ({verifier.name}): abstention {abstain_verified[0]:.2f}, "
+            f"answered {abstain_verified[1]:.2f}",
+            flush=True,
+        )
     if misses:
         print(f"\n{label}")
         report_misses(default, questions)
@@ -256,11 +306,15 @@ def _cell(value: list[float] | str | None, i: int) -> str:
 
 def print_report(results: list[SetResult], settings: Settings, reranker: Reranker) -> None:
     print(machine_line())
-    print(f"embedder {settings.embedding_model} (queries {settings.embedding_backend}, documents "
-          f"{ingest_backend(settings)}); reranker {reranker.name}; "
-          + "; ".join(f"{r.label}: {r.chunks} chunks, {len(r.questions)} answerable questions" for r in results))
+    print(
+        f"embedder {settings.embedding_model} (queries {settings.embedding_backend}, documents "
+        f"{ingest_backend(settings)}); reranker {reranker.name}; "
+        + "; ".join(f"{r.label}: {r.chunks} chunks, {len(r.questions)} answerable questions" for r in results)
+    )
     names = list(dict.fromkeys(name for r in results for name in r.scores))
-    headers = ["configuration"] + [f"{metric} {r.label}" for metric in ("recall@5", "MRR@10", "nDCG@10") for r in results]
+    headers = ["configuration"] + [
+        f"{metric} {r.label}" for metric in ("recall@5", "MRR@10", "nDCG@10") for r in results
+    ]
     print_table(headers, [[name, *(_cell(r.scores.get(name), i) for i in range(3) for r in results)] for name in names])
     print("\nrecall@5 by question kind (default configuration), and abstention")
     rows = []
@@ -286,8 +340,18 @@ def main() -> None:
     settings = get_settings()
     embedder, documents = get_embedder(), build_ingest_embedder(settings)
     reranker = build_reranker(settings)
-    results = [run_set(key, settings, embedder, reranker, only_default=args.configs == "default", misses=args.misses,
-                       ingest_embedder=documents) for key in args.sets.split(",")]
+    results = [
+        run_set(
+            key,
+            settings,
+            embedder,
+            reranker,
+            only_default=args.configs == "default",
+            misses=args.misses,
+            ingest_embedder=documents,
+        )
+        for key in args.sets.split(",")
+    ]
     print_report(results, settings, reranker)
 
 

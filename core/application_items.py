@@ -18,12 +18,24 @@ from core.settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "seed_data" / "reference"
 
-LiabilityKind = Literal["installment", "auto_loan", "lease", "revolving", "student_loan",
-                        "alimony_child_support", "other_mortgage", "other"]
+LiabilityKind = Literal[
+    "installment", "auto_loan", "lease", "revolving", "student_loan", "alimony_child_support", "other_mortgage", "other"
+]
 AssetKind = Literal["checking_savings", "retirement", "stocks", "gift", "other"]
 # who gave a gift, in the words the program guides use for their donor lists
-Donor = Literal["relative", "domestic_partner", "fiance", "employer", "close_friend", "charity", "government",
-                "seller", "real_estate_agent", "builder", "other_interested_party"]
+Donor = Literal[
+    "relative",
+    "domestic_partner",
+    "fiance",
+    "employer",
+    "close_friend",
+    "charity",
+    "government",
+    "seller",
+    "real_estate_agent",
+    "builder",
+    "other_interested_party",
+]
 CreditBureau = Literal["equifax", "experian", "transunion", "tri_merge"]
 
 # Realistic upper bounds for one consumer's figures (a bound, not a policy limit): they catch a

@@ -50,8 +50,10 @@ def ensure_database(admin_url: str, name: str) -> str:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
                 log.info("created database %s", name)
     except (OperationalError, SQLAlchemyTimeoutError) as exc:  # a frozen or vanished server at start-up
-        raise DatabaseUnavailable(f"database server not reachable at {url.render_as_string()}: "
-                                  f"{type(getattr(exc, 'orig', exc) or exc).__name__}") from exc
+        raise DatabaseUnavailable(
+            f"database server not reachable at {url.render_as_string()}: "
+            f"{type(getattr(exc, 'orig', exc) or exc).__name__}"
+        ) from exc
     finally:
         admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
@@ -115,7 +117,9 @@ def _setup_checkpoint_tables(engine: Engine) -> None:
     from langgraph.checkpoint.postgres import PostgresSaver
 
     try:
-        with PostgresSaver.from_conn_string(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as saver:
+        with PostgresSaver.from_conn_string(
+            engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        ) as saver:
             saver.setup()
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"database not reachable at {engine.url.render_as_string()}: {exc}") from exc
@@ -126,13 +130,20 @@ def _setup_checkpoint_tables(engine: Engine) -> None:
 def _engine(url: str, settings: Settings) -> Engine:
     """An engine on which every wait has a deadline (core.db_deadlines)."""
     # hide_parameters: a DataError must never print the application it was storing
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True,
-                           pool_timeout=settings.db_connect_timeout_s)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        hide_parameters=True,
+        pool_timeout=settings.db_connect_timeout_s,
+    )
     return apply_to_engine(engine, settings)
 
 
-def make_engine(url: str, *, app_url: str | None = None, app_password: str = "",
-                settings: Settings | None = None) -> Engine:
+def make_engine(
+    url: str, *, app_url: str | None = None, app_password: str = "", settings: Settings | None = None
+) -> Engine:
     """The app's engine: the schema migrated with the owner's `url`, then connected as `app_url`
     (the owner's URL itself when None: tools and benchmarks that own their database)."""
     settings = settings or get_settings()
@@ -154,8 +165,9 @@ def make_engine(url: str, *, app_url: str | None = None, app_password: str = "",
             check = db_roles.check_role(conn)
     except OperationalError as exc:
         app.dispose()
-        raise DatabaseUnavailable(f"cannot connect as the app role {db_roles.APP_ROLE!r} "
-                                  f"(set DATABASE_APP_PASSWORD?): {exc.orig}") from exc
+        raise DatabaseUnavailable(
+            f"cannot connect as the app role {db_roles.APP_ROLE!r} (set DATABASE_APP_PASSWORD?): {exc.orig}"
+        ) from exc
     if not check.least_privilege:
         app.dispose()
         raise ConfigurationError(f"{check.problem()}: the app must connect as a least-privilege role")

@@ -24,9 +24,11 @@ REPLY_MARGIN_S = 5.0  # the server's own statement_timeout fires first for a slo
 
 def server_options(settings: Settings) -> str:
     """libpq `options`: the server-side timeouts for every session we open."""
-    return (f"-c statement_timeout={int(settings.db_statement_timeout_s * 1000)} "
-            f"-c lock_timeout={int(settings.db_lock_timeout_s * 1000)} "
-            f"-c idle_in_transaction_session_timeout={int(settings.db_idle_in_transaction_timeout_s * 1000)}")
+    return (
+        f"-c statement_timeout={int(settings.db_statement_timeout_s * 1000)} "
+        f"-c lock_timeout={int(settings.db_lock_timeout_s * 1000)} "
+        f"-c idle_in_transaction_session_timeout={int(settings.db_idle_in_transaction_timeout_s * 1000)}"
+    )
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:

@@ -26,13 +26,15 @@ _READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"
 
 def ensure_app_role(conn: Connection) -> None:
     """Create the app role if missing (roles are cluster-wide: several databases share it)."""
-    conn.execute(text(f"""
+    conn.execute(
+        text(f"""
         DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
                 CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
             END IF;
         EXCEPTION WHEN duplicate_object THEN NULL;  -- another database's migration made it first
-        END $$"""))
+        END $$""")
+    )
 
 
 def set_app_password(conn: Connection, password: str) -> None:
@@ -93,9 +95,13 @@ class RoleCheck:
 
 def check_role(conn: Connection) -> RoleCheck:
     """Inspect the role this connection runs as."""
-    row = conn.execute(text(
-        "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
-    owns = conn.scalars(text(
-        "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
-        "AND c.relkind IN ('r', 'p') AND pg_has_role(current_user, c.relowner, 'USAGE') ORDER BY 1")).all()
+    row = conn.execute(
+        text("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    owns = conn.scalars(
+        text(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+            "AND c.relkind IN ('r', 'p') AND pg_has_role(current_user, c.relowner, 'USAGE') ORDER BY 1"
+        )
+    ).all()
     return RoleCheck(role=row[0], superuser=row[1], bypass_rls=row[2], owns=tuple(owns))

@@ -115,8 +115,10 @@ def repair_pid_file(data_dir: Path) -> str | None:
     for pid in running:
         _stop_verified(pid, data_dir)
     if running:
-        return (f"{PID_FILE} was missing while this data directory's server ran (PID "
-                f"{', '.join(map(str, running))}): stopped it to start afresh")
+        return (
+            f"{PID_FILE} was missing while this data directory's server ran (PID "
+            f"{', '.join(map(str, running))}): stopped it to start afresh"
+        )
     return None
 
 
@@ -164,8 +166,9 @@ def start(data_dir: Path) -> str:
     except Exception as exc:  # pgserver raises plain Exceptions with pg_ctl output
         _replace_cleanup(PostgresServer._instances.pop(data_dir, None), data_dir)
         detail = _last_server_error(data_dir) or type(exc).__name__
-        raise DatabaseUnavailable(f"could not start the embedded PostgreSQL in {data_dir}: {detail} "
-                                  f"(server log: {data_dir / 'log'})") from None
+        raise DatabaseUnavailable(
+            f"could not start the embedded PostgreSQL in {data_dir}: {detail} (server log: {data_dir / 'log'})"
+        ) from None
     _replace_cleanup(server, data_dir)
     if auth_changed and running is not None and is_our_postmaster(running, data_dir):
         embedded_auth.reload_server(running)  # a server started on trust before: it re-reads pg_hba.conf

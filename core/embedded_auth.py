@@ -32,20 +32,26 @@ def os_user() -> str:
     try:
         return pwd.getpwuid(os.geteuid()).pw_name
     except KeyError:  # a container uid without a passwd entry: peer authentication cannot name it
-        raise DatabaseUnavailable(f"the embedded PostgreSQL admits only its OS user by name, and user ID "
-                                  f"{os.geteuid()} has none (add it to /etc/passwd or set DATABASE_URL)") from None
+        raise DatabaseUnavailable(
+            f"the embedded PostgreSQL admits only its OS user by name, and user ID "
+            f"{os.geteuid()} has none (add it to /etc/passwd or set DATABASE_URL)"
+        ) from None
 
 
 def hba_text() -> str:
-    return ("# Written by LoanGraph (core/embedded_auth.py): local socket only, peer authentication through the\n"
-            f"# '{MAP_NAME}' map in {IDENT_FILE}; no TCP (the server listens on none) and no trust.\n"
-            f"local   all   all   peer map={MAP_NAME}\n")
+    return (
+        "# Written by LoanGraph (core/embedded_auth.py): local socket only, peer authentication through the\n"
+        f"# '{MAP_NAME}' map in {IDENT_FILE}; no TCP (the server listens on none) and no trust.\n"
+        f"local   all   all   peer map={MAP_NAME}\n"
+    )
 
 
 def ident_text(user: str) -> str:
     quoted = '"' + user.replace('"', '""') + '"'
-    return ("# Written by LoanGraph (core/embedded_auth.py): the OS user running LoanGraph, as any role.\n"
-            f"{MAP_NAME}   {quoted}   all\n")
+    return (
+        "# Written by LoanGraph (core/embedded_auth.py): the OS user running LoanGraph, as any role.\n"
+        f"{MAP_NAME}   {quoted}   all\n"
+    )
 
 
 def write_auth(data_dir: Path) -> bool:

@@ -1,16 +1,16 @@
 """The LoanGraph exception tree. Catch what you can handle; everything else is a bug.
 
-    LoanGraphError
-     +-- ConfigurationError        settings that cannot work (e.g. PII routed to an external API)
-     +-- DatabaseUnavailable       the database cannot be reached or started
-     +-- IngestError               one input file cannot be ingested (reason is one line)
-     +-- InvalidApplication        a loan application refused before any agent runs (one message per field)
-     +-- LLMError                  an LLM call gave no usable answer; the agent uses the offline verdict
-     |    +-- LLMTimeout           no reply within LLM_TIMEOUT_S
-     |    +-- LLMInvalidOutput     a reply that is not JSON or does not match the schema
-     |    +-- LLMProviderError     HTTP error, auth failure, connection refused
-     +-- ModelUnavailable          a local model is missing (we never download at run time)
-     +-- RunBusy                   another process is running or resuming this run right now
+LoanGraphError
+ +-- ConfigurationError        settings that cannot work (e.g. PII routed to an external API)
+ +-- DatabaseUnavailable       the database cannot be reached or started
+ +-- IngestError               one input file cannot be ingested (reason is one line)
+ +-- InvalidApplication        a loan application refused before any agent runs (one message per field)
+ +-- LLMError                  an LLM call gave no usable answer; the agent uses the offline verdict
+ |    +-- LLMTimeout           no reply within LLM_TIMEOUT_S
+ |    +-- LLMInvalidOutput     a reply that is not JSON or does not match the schema
+ |    +-- LLMProviderError     HTTP error, auth failure, connection refused
+ +-- ModelUnavailable          a local model is missing (we never download at run time)
+ +-- RunBusy                   another process is running or resuming this run right now
 """
 
 from typing import TYPE_CHECKING, Any

@@ -123,6 +123,7 @@ def _strict_number(value: Any, info: ValidationInfo) -> Any:
 def _strict_int_between(low: int, high: int) -> Any:
     """Whole numbers only: 360 or 360.0, never "360", true or 360.5. Out of range is clamped to just
     outside it before any int() (Field(ge, le) then names the range), so 1E+9999999 costs nothing."""
+
     def check(value: Any, info: ValidationInfo) -> Any:
         value = _strict_number(value, info)
         if isinstance(value, str):
@@ -136,6 +137,7 @@ def _strict_int_between(low: int, high: int) -> Any:
                 raise PydanticCustomError("whole_number", "must be a whole number")
             return int(value)
         return value
+
     return check
 
 
@@ -174,8 +176,9 @@ def _clean_text(value: str) -> str:
 def bounded_number(low: Decimal | int, high: Decimal | int, *, low_exclusive: bool = False) -> Any:
     """A finite Decimal in [low, high] (or (low, high]); JSON numbers only."""
     if low_exclusive:
-        return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, gt=low),
-                         AfterValidator(_at_least_a_cent)]
+        return Annotated[
+            Decimal, BeforeValidator(_strict_number), Field(le=high, gt=low), AfterValidator(_at_least_a_cent)
+        ]
     return Annotated[Decimal, BeforeValidator(_strict_number), Field(le=high, ge=low)]
 
 
@@ -186,8 +189,12 @@ def bounded_int(low: int, high: int) -> Any:
 
 def clean_text(max_length: int = MAX_TEXT, *, min_length: int = 0) -> Any:
     """Text without control, zero-width or other invisible characters (NUL included)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, strict=True),
-                     BeforeValidator(_not_numeral), AfterValidator(_clean_text)]
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length, strict=True),
+        BeforeValidator(_not_numeral),
+        AfterValidator(_clean_text),
+    ]
 
 
 def bounded(name: str) -> Any:

@@ -89,8 +89,13 @@ def loads(text: str) -> Any:
     if text_depth(text) > MAX_DEPTH:
         raise _refuse(f"is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_no_constants,
-                          object_pairs_hook=_no_duplicate_keys)
+        return json.loads(
+            text,
+            parse_float=_json_float,
+            parse_int=_json_int,
+            parse_constant=_no_constants,
+            object_pairs_hook=_no_duplicate_keys,
+        )
     except json.JSONDecodeError as exc:
         raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:  # NaN/Infinity

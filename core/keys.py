@@ -26,8 +26,10 @@ def production_key_problems(settings: Settings) -> list[str]:
     for name in KEYS:
         value = getattr(settings, name.lower()).get_secret_value()
         if len(value) < MIN_KEY_CHARS:
-            problems.append(f"{name} must be set in the environment (or a secrets manager that fills it), "
-                            f"at least {MIN_KEY_CHARS} characters; production never generates it into DATA_DIR")
+            problems.append(
+                f"{name} must be set in the environment (or a secrets manager that fills it), "
+                f"at least {MIN_KEY_CHARS} characters; production never generates it into DATA_DIR"
+            )
     return problems
 
 

@@ -6,7 +6,20 @@ from datetime import date, datetime
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, func
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -41,8 +54,12 @@ class PolicyDocument(Base):
     page_count: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    pages: Mapped[list[PolicyPage]] = relationship(back_populates="document", cascade="all, delete-orphan", passive_deletes=True)
-    chunks: Mapped[list[PolicyChunk]] = relationship(back_populates="document", cascade="all, delete-orphan", passive_deletes=True)
+    pages: Mapped[list[PolicyPage]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
+    chunks: Mapped[list[PolicyChunk]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class PolicyPage(Base):
@@ -165,7 +182,9 @@ class Run(Base):
 
     application: Mapped[Application] = relationship()
     agent_traces: Mapped[list[AgentTrace]] = relationship(back_populates="run", order_by="AgentTrace.seq")
-    retrieval_traces: Mapped[list[RetrievalTraceRecord]] = relationship(back_populates="run", order_by="RetrievalTraceRecord.id")
+    retrieval_traces: Mapped[list[RetrievalTraceRecord]] = relationship(
+        back_populates="run", order_by="RetrievalTraceRecord.id"
+    )
 
 
 class AgentTrace(Base):
@@ -243,8 +262,9 @@ class EvalRun(Base):
     metric_info: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     latency_s: Mapped[float | None] = mapped_column(Float)
 
-    samples: Mapped[list[EvalSample]] = relationship(back_populates="run", order_by="EvalSample.id",
-                                                     cascade="all, delete-orphan", passive_deletes=True)
+    samples: Mapped[list[EvalSample]] = relationship(
+        back_populates="run", order_by="EvalSample.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class EvalSample(Base):

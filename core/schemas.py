@@ -9,20 +9,48 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 
 from core.application_items import Asset, CreditBureau, Liability, check_county
 from core.errors import InvalidApplication
 from core.input_types import (
-    BOUNDS, MAX_AMOUNT, TRUSTED_FACTS, Money, NonEmptyText, Percent, PositiveMoney, StrictBool, Text, bounded,
-    bounded_int, bounded_number, clean_text,
+    BOUNDS,
+    MAX_AMOUNT,
+    TRUSTED_FACTS,
+    Money,
+    NonEmptyText,
+    Percent,
+    PositiveMoney,
+    StrictBool,
+    Text,
+    bounded,
+    bounded_int,
+    bounded_number,
+    clean_text,
 )
 from core.json_input import MAX_DEPTH, check_depth
 
 __all__ = [  # the shared input types, for fields other modules add
-    "BOUNDS", "MAX_AMOUNT", "Money", "NonEmptyText", "Percent", "PositiveMoney", "StrictBool", "Text",
-    "bounded", "bounded_int", "bounded_number", "clean_text",
+    "BOUNDS",
+    "MAX_AMOUNT",
+    "Money",
+    "NonEmptyText",
+    "Percent",
+    "PositiveMoney",
+    "StrictBool",
+    "Text",
+    "bounded",
+    "bounded_int",
+    "bounded_number",
+    "clean_text",
 ]
 
 EmploymentStatus = Literal["employed", "self_employed", "retired", "unemployed"]
@@ -49,8 +77,11 @@ _SSN_DIGITS = re.compile(r"[0-9]{9}")
 
 def _ascii_digits(text: str) -> str:
     """Every Unicode decimal digit as its ASCII digit ("٩" -> "9"), after NFKC (fullwidth "９" -> "9")."""
-    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
-                   else ch for ch in text)
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
+        for ch in text
+    )
+
 
 # Money is Decimal: cents stay exact and a ratio at a limit is never 44.999999 or 45.000001 because
 # of binary floats. JSON numbers are parsed through their text (0.1 -> Decimal("0.1"));
@@ -60,8 +91,10 @@ ClosingMoney = bounded_number(0, 10_000_000)
 Rate = bounded_number(0, 30)  # annual %
 
 
-FLAT_WITH_LIST = ("are itemised, so the flat {flat} must be 0: the itemised {what} are the figure the engine "
-                  "counts (list anything else as {other}); both together would count it twice")
+FLAT_WITH_LIST = (
+    "are itemised, so the flat {flat} must be 0: the itemised {what} are the figure the engine "
+    "counts (list anything else as {other}); both together would count it twice"
+)
 
 
 class LoanApplication(BaseModel):
@@ -142,16 +175,18 @@ class LoanApplication(BaseModel):
     @classmethod
     def _debts_itemised_once(cls, value: tuple[Liability, ...], info: ValidationInfo) -> tuple[Liability, ...]:
         if value and (info.data.get("monthly_debts") or 0) > 0:
-            raise ValueError(FLAT_WITH_LIST.format(flat="monthly non-housing debts", what="payments",
-                                                   other="an 'other' liability"))
+            raise ValueError(
+                FLAT_WITH_LIST.format(flat="monthly non-housing debts", what="payments", other="an 'other' liability")
+            )
         return value
 
     @field_validator("assets")
     @classmethod
     def _assets_itemised_once(cls, value: tuple[Asset, ...], info: ValidationInfo) -> tuple[Asset, ...]:
         if value and (info.data.get("liquid_assets") or 0) > 0:
-            raise ValueError(FLAT_WITH_LIST.format(flat="liquid assets", what="values",
-                                                   other="a checking/savings asset"))
+            raise ValueError(
+                FLAT_WITH_LIST.format(flat="liquid assets", what="values", other="a checking/savings asset")
+            )
         return value
 
     @field_validator("ssn", mode="before")
@@ -247,8 +282,14 @@ _TYPE_MESSAGES = {
     "tuple_type": "must be a list of text lines",
     "string_unicode": "must not contain control, zero-width or other invisible characters",
 }
-_OWN_MESSAGES = ("number_type", "number_finite", "number_size", "number_rounds_to_zero", "whole_number",
-                 "text_characters")
+_OWN_MESSAGES = (
+    "number_type",
+    "number_finite",
+    "number_size",
+    "number_rounds_to_zero",
+    "whole_number",
+    "text_characters",
+)
 
 
 def _message(field: str, err: Any) -> str:

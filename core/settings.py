@@ -24,9 +24,7 @@ Provider = Literal["offline", "openai", "ollama", "bedrock", "local"]
 class Settings(BaseSettings):
     """Runtime configuration. Field names map to upper-case environment variables."""
 
-    model_config = SettingsConfigDict(
-        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
 
     app_env: Literal["development", "production"] = "development"
     log_level: str = "INFO"
@@ -58,7 +56,9 @@ class Settings(BaseSettings):
     # margin (long chunks crowd the dense list); 200/50 with a margin of 0.06-0.08 gained one (0.786 -> 0.810).
     dense_window_words: int = Field(200, ge=0, description="words per extra dense window; 0 = off")
     dense_window_overlap: int = Field(50, ge=0, description="words shared by neighbouring dense windows")
-    dense_window_margin: float = Field(0.07, ge=0.0, le=1.0, description="cosine a later window concedes to a chunk's own vector")
+    dense_window_margin: float = Field(
+        0.07, ge=0.0, le=1.0, description="cosine a later window concedes to a chunk's own vector"
+    )
     # Each row of a limits table (criteria and values under a column header) is also a chunk of its
     # own, with the table's caption and header as its context (rag/tables.py).
     table_rows: bool = True
@@ -70,16 +70,19 @@ class Settings(BaseSettings):
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
     embedding_backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
-        "torch-bf16", description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
+        "torch-bf16",
+        description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
         "(float32 elsewhere; same retrieval results, docs/benchmarks/ingestion.md); onnx: ONNX Runtime on a local "
         "export of the bundled model; onnx-int8: its dynamic int8 copy; openvino: OpenVINO on that export; "
-        "openvino-int8: a static int8 copy quantized locally by NNCF")
+        "openvino-int8: a static int8 copy quantized locally by NNCF",
+    )
     # What embeds documents at ingestion (python -m rag.ingest): a static int8 OpenVINO copy of the
     # same bundled model, 1.7x as fast as torch-bf16 here with the same recall@5 on both quality sets
     # against torch-bf16 queries (docs/benchmarks/ingestion.md). Queries, and the answerer's sentence scores,
     # stay on embedding_backend. "" = the same backend as queries.
     ingest_backend: Literal["", "torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
-        "openvino-int8", description="the backend that embeds documents at ingestion; empty = embedding_backend")
+        "openvino-int8", description="the backend that embeds documents at ingestion; empty = embedding_backend"
+    )
     # Ingestion (python -m rag.ingest) embeds on this many worker threads of one torch thread each:
     # 1.9x one thread on an idle 2-core machine, and no loss on a busy one, where torch's own
     # threads thrash (docs/benchmarks/ingestion.md). Queries keep torch_threads.
@@ -213,7 +216,7 @@ class Settings(BaseSettings):
         value = value.strip()
         for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
             if value.startswith(prefix):
-                return "postgresql+psycopg://" + value[len(prefix):]
+                return "postgresql+psycopg://" + value[len(prefix) :]
         return value
 
     @field_validator("llm_allowed_hosts", mode="before")

@@ -39,60 +39,116 @@ class FormField:
         return KEY_PREFIX + self.name
 
 
-def _money(name: str, label: str, example: str, step: float = 100.0, help: str | None = None,
-           default: float | None = None) -> FormField:
+def _money(
+    name: str, label: str, example: str, step: float = 100.0, help: str | None = None, default: float | None = None
+) -> FormField:
     """An amount in dollars; empty on a blank form unless it has a true default (0 for optional costs)."""
     return FormField(name, label, "decimal", default, step=step, help=help, placeholder=f"e.g. {example}")
 
 
 SECTIONS: tuple[tuple[str, tuple[FormField, ...]], ...] = (
-    ("Applicant", (
-        FormField("applicant_name", "Applicant name", "text", ""),
-        FormField("ssn", "SSN", "text", "", help="###-##-#### or 9 digits; stored only masked and hashed"),
-        FormField("credit_score", "Credit score", "int", None, placeholder="300 to 850"),
-        FormField("employment_status", "Employment status", "choice", "employed", get_args(EmploymentStatus)),
-        FormField("employment_years", "Years of employment", "decimal", None, decimals=2, step=0.5, placeholder="e.g. 4.5"),
-        FormField("credit_key_factors", "Credit bureau key factors", "lines", "",
-                  help="One per line (at most 4), in the bureau's wording; needed to decline on credit score"),
-    )),
-    ("Income, debts and assets", (
-        _money("monthly_income", "Gross monthly income ($)", "8,500"),
-        _money("monthly_debts", "Monthly non-housing debts ($)", "450", step=50.0,
-               help="One figure for all debts; 0 when the liabilities are itemised below (then they are the debts)"),
-        _money("liquid_assets", "Liquid assets ($)", "40,000", step=1000.0,
-               help="One figure for all funds; 0 when the assets are itemised below (then they are the funds)"),
-    )),
-    ("Loan", (
-        FormField("loan_type", "Loan program", "choice", "conventional", get_args(LoanType)),
-        FormField("loan_purpose", "Loan purpose", "choice", "purchase", get_args(LoanPurpose)),
-        FormField("product", "Product", "choice", "fixed", get_args(Product)),
-        _money("loan_amount", "Loan amount ($)", "300,000", step=1000.0),
-        FormField("interest_rate", "Interest rate (annual %)", "decimal", None, decimals=3, step=0.125,
-                  placeholder="e.g. 6.5"),
-        FormField("term_months", "Term (months)", "int", None, placeholder="e.g. 360"),
-        _money("points_and_fees", "Points and fees ($)", "0", default=0.0),
-        _money("subordinate_liens", "Subordinate liens staying in place ($)", "0", step=1000.0, default=0.0),
-    )),
-    ("Property", (
-        _money("property_value", "Property value ($)", "375,000", step=1000.0),
-        FormField("occupancy", "Occupancy", "choice", "primary", get_args(Occupancy)),
-        FormField("property_units", "Units", "int", None, placeholder="1 to 4"),
-        FormField("property_state", "State", "text", "", help="2-letter USPS code", placeholder="e.g. OH"),
-        _money("annual_property_tax", "Annual property tax ($)", "4,800"),
-        _money("annual_insurance", "Annual homeowner's insurance ($)", "1,500"),
-        _money("monthly_hoa", "Monthly HOA dues ($)", "0", step=25.0, default=0.0),
-    )),
-    ("Program eligibility", (
-        FormField("first_time_buyer", "First-time homebuyer", "bool", False),
-        FormField("veteran", "Veteran", "bool", False),
-        FormField("has_va_coe", "VA Certificate of Eligibility", "tristate", "not stated",
-                  help="Not stated: follows the veteran box"),
-        FormField("usda_eligible_area", "Property in a USDA-eligible rural area", "tristate", "not stated"),
-        FormField("household_income_pct_ami", "Household income, % of area median", "optional_decimal", None,
-                  step=1.0, help="USDA only; leave empty when not known"),
-        FormField("application_id", "Application ID (optional)", "text", "",
-                  help="Your own file reference, optional. An ID belongs to one application: a second use is refused"),
-    )),
+    (
+        "Applicant",
+        (
+            FormField("applicant_name", "Applicant name", "text", ""),
+            FormField("ssn", "SSN", "text", "", help="###-##-#### or 9 digits; stored only masked and hashed"),
+            FormField("credit_score", "Credit score", "int", None, placeholder="300 to 850"),
+            FormField("employment_status", "Employment status", "choice", "employed", get_args(EmploymentStatus)),
+            FormField(
+                "employment_years", "Years of employment", "decimal", None, decimals=2, step=0.5, placeholder="e.g. 4.5"
+            ),
+            FormField(
+                "credit_key_factors",
+                "Credit bureau key factors",
+                "lines",
+                "",
+                help="One per line (at most 4), in the bureau's wording; needed to decline on credit score",
+            ),
+        ),
+    ),
+    (
+        "Income, debts and assets",
+        (
+            _money("monthly_income", "Gross monthly income ($)", "8,500"),
+            _money(
+                "monthly_debts",
+                "Monthly non-housing debts ($)",
+                "450",
+                step=50.0,
+                help="One figure for all debts; 0 when the liabilities are itemised below (then they are the debts)",
+            ),
+            _money(
+                "liquid_assets",
+                "Liquid assets ($)",
+                "40,000",
+                step=1000.0,
+                help="One figure for all funds; 0 when the assets are itemised below (then they are the funds)",
+            ),
+        ),
+    ),
+    (
+        "Loan",
+        (
+            FormField("loan_type", "Loan program", "choice", "conventional", get_args(LoanType)),
+            FormField("loan_purpose", "Loan purpose", "choice", "purchase", get_args(LoanPurpose)),
+            FormField("product", "Product", "choice", "fixed", get_args(Product)),
+            _money("loan_amount", "Loan amount ($)", "300,000", step=1000.0),
+            FormField(
+                "interest_rate",
+                "Interest rate (annual %)",
+                "decimal",
+                None,
+                decimals=3,
+                step=0.125,
+                placeholder="e.g. 6.5",
+            ),
+            FormField("term_months", "Term (months)", "int", None, placeholder="e.g. 360"),
+            _money("points_and_fees", "Points and fees ($)", "0", default=0.0),
+            _money("subordinate_liens", "Subordinate liens staying in place ($)", "0", step=1000.0, default=0.0),
+        ),
+    ),
+    (
+        "Property",
+        (
+            _money("property_value", "Property value ($)", "375,000", step=1000.0),
+            FormField("occupancy", "Occupancy", "choice", "primary", get_args(Occupancy)),
+            FormField("property_units", "Units", "int", None, placeholder="1 to 4"),
+            FormField("property_state", "State", "text", "", help="2-letter USPS code", placeholder="e.g. OH"),
+            _money("annual_property_tax", "Annual property tax ($)", "4,800"),
+            _money("annual_insurance", "Annual homeowner's insurance ($)", "1,500"),
+            _money("monthly_hoa", "Monthly HOA dues ($)", "0", step=25.0, default=0.0),
+        ),
+    ),
+    (
+        "Program eligibility",
+        (
+            FormField("first_time_buyer", "First-time homebuyer", "bool", False),
+            FormField("veteran", "Veteran", "bool", False),
+            FormField(
+                "has_va_coe",
+                "VA Certificate of Eligibility",
+                "tristate",
+                "not stated",
+                help="Not stated: follows the veteran box",
+            ),
+            FormField("usda_eligible_area", "Property in a USDA-eligible rural area", "tristate", "not stated"),
+            FormField(
+                "household_income_pct_ami",
+                "Household income, % of area median",
+                "optional_decimal",
+                None,
+                step=1.0,
+                help="USDA only; leave empty when not known",
+            ),
+            FormField(
+                "application_id",
+                "Application ID (optional)",
+                "text",
+                "",
+                help="Your own file reference, optional. An ID belongs to one application: a second use is refused",
+            ),
+        ),
+    ),
 )
 
 FIELDS: tuple[FormField, ...] = tuple(f for _, fields in SECTIONS for f in fields)

@@ -15,7 +15,14 @@ from core.schemas import validate_application
 from dashboard import resources, run_links
 from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
-    FIELD_BY_NAME, SECTIONS, TRISTATE, FormField, application_from_state, default_state, list_samples, load_sample,
+    FIELD_BY_NAME,
+    SECTIONS,
+    TRISTATE,
+    FormField,
+    application_from_state,
+    default_state,
+    list_samples,
+    load_sample,
     state_from_application,
 )
 from dashboard.safe_text import plain
@@ -48,8 +55,11 @@ def _id_errors(ref: object) -> dict[str, str]:
             taken = application_ref_owner(ref, session=session) is not None
     except (SQLAlchemyError, LoanGraphError):
         return {}  # the run's own save reports the database; uniqueness is still enforced there
-    return {"application_id": f"{ref!r} is already used by another application: an ID belongs to one application"} \
-        if taken else {}
+    return (
+        {"application_id": f"{ref!r} is already used by another application: an ID belongs to one application"}
+        if taken
+        else {}
+    )
 
 
 def submit() -> None:
@@ -104,25 +114,41 @@ def sample_picker() -> None:
     samples = {s.stem: s for s in list_samples()}
     cols = st.columns([4, 1], vertical_alignment="bottom")
     cols[0].selectbox(
-        "Start from a sample application", [""] + list(samples), key="na_sample",
-        format_func=lambda stem: "Blank form" if not stem else
-        f"{samples[stem].title} (expected: {samples[stem].expected})")
-    cols[1].button("Load into form", key="na_load_sample", on_click=_load_selected_sample,
-                   disabled=not st.session_state.get("na_sample"), width="stretch")
+        "Start from a sample application",
+        [""] + list(samples),
+        key="na_sample",
+        format_func=lambda stem: (
+            "Blank form" if not stem else f"{samples[stem].title} (expected: {samples[stem].expected})"
+        ),
+    )
+    cols[1].button(
+        "Load into form",
+        key="na_load_sample",
+        on_click=_load_selected_sample,
+        disabled=not st.session_state.get("na_sample"),
+        width="stretch",
+    )
 
 
 def _widget(field: FormField) -> None:
     common = {"key": field.key, "help": field.help}
     if field.kind == "text":
-        st.text_input(field.label, type="password" if field.name == "ssn" else "default",
-                      placeholder=field.placeholder, **common)
+        st.text_input(
+            field.label, type="password" if field.name == "ssn" else "default", placeholder=field.placeholder, **common
+        )
     elif field.kind == "lines":
         st.text_area(field.label, height=90, **common)
     elif field.kind == "int":
         st.number_input(field.label, value=None, step=1, placeholder=field.placeholder, **common)
     elif field.kind in ("decimal", "optional_decimal"):
-        st.number_input(field.label, value=None, step=field.step, format=f"%.{field.decimals}f",
-                        placeholder=field.placeholder, **common)
+        st.number_input(
+            field.label,
+            value=None,
+            step=field.step,
+            format=f"%.{field.decimals}f",
+            placeholder=field.placeholder,
+            **common,
+        )
     elif field.kind == "choice":
         st.selectbox(field.label, field.options, format_func=lambda v: v.replace("_", " "), **common)
     elif field.kind == "tristate":
@@ -141,7 +167,9 @@ def error_summary(errors: dict[str, str]) -> None:
     if not errors:
         return
     labels = {f.name: f.label for f in FIELD_BY_NAME.values()}
-    lines = "\n".join(f"- **{labels.get(name.split('.')[0], name)}** {plain(message)}" for name, message in errors.items())
+    lines = "\n".join(
+        f"- **{labels.get(name.split('.')[0], name)}** {plain(message)}" for name, message in errors.items()
+    )
     count = f"{len(errors)} fields need" if len(errors) != 1 else "1 field needs"
     st.error(f"The application was not submitted: {count} attention.\n\n{lines}")
 

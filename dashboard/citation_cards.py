@@ -37,8 +37,16 @@ def preview_source(detail: ChunkDetail, policy_dir: Path, archive_dir: Path | No
     return policy_dir / detail.file_name
 
 
-def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: str, detail: ChunkDetail | None,
-                  policy_dir: Path, archive_dir: Path | None = None) -> None:
+def citation_card(
+    *,
+    doc_name: str,
+    page_num: int,
+    section: str | None,
+    quote: str,
+    detail: ChunkDetail | None,
+    policy_dir: Path,
+    archive_dir: Path | None = None,
+) -> None:
     """Render one citation; the page preview says plainly when the quote could not be highlighted."""
     with st.container(border=True):
         st.markdown(citation_heading(doc_name, page_num, section))
@@ -46,16 +54,21 @@ def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: s
         if detail is not None and detail.context:  # a table row: the caption and column header it is read under
             st.caption("Table: " + " / ".join(detail.context.splitlines()))
         if detail is None:
-            st.warning("The cited chunk is no longer in the knowledge base (the policy was re-ingested), "
-                       "so the page cannot be shown.")
+            st.warning(
+                "The cited chunk is no longer in the knowledge base (the policy was re-ingested), "
+                "so the page cannot be shown."
+            )
             return
         if detail.superseded_at is not None:
-            st.caption(f"From version {detail.version or '?'} of this document, superseded "
-                       f"{detail.superseded_at:%Y-%m-%d %H:%M}; the passage is kept so this citation still resolves.")
+            st.caption(
+                f"From version {detail.version or '?'} of this document, superseded "
+                f"{detail.superseded_at:%Y-%m-%d %H:%M}; the passage is kept so this citation still resolves."
+            )
         verified = verified_quote(quote, detail)
         try:
-            preview = page_preview(preview_source(detail, policy_dir, archive_dir), page_num,
-                                   quote if verified else None)
+            preview = page_preview(
+                preview_source(detail, policy_dir, archive_dir), page_num, quote if verified else None
+            )
         except PreviewUnavailable as exc:
             st.warning(f"Page preview unavailable: {exc}.")
             return
@@ -64,8 +77,10 @@ def citation_card(*, doc_name: str, page_num: int, section: str | None, quote: s
         elif preview.highlighted:
             st.caption(f"Highlighted on page {page_num} of {detail.file_name}.")
         else:
-            st.info(f"The quote could not be located on page {page_num} of {detail.file_name}; "
-                    "the page is shown without a highlight.")
+            st.info(
+                f"The quote could not be located on page {page_num} of {detail.file_name}; "
+                "the page is shown without a highlight."
+            )
         st.image(highlight_band(preview), width=CARD_IMAGE_WIDTH)
         with st.expander(f"Open page {page_num} of {detail.file_name}"):
             st.image(preview.png, width="stretch")

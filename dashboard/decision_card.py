@@ -23,14 +23,26 @@ def gauge_figure(g: Gauge) -> go.Figure:
     top = max([value, *limits, 50.0]) * 1.15
     edges = [0.0, *limits, top] if limits else [0.0, top]
     zones = len(edges) - 1
-    steps = [{"range": [lo, hi], "color": ZONE_COLORS[0 if i == 0 else 2 if i == zones - 1 else 1]}
-             for i, (lo, hi) in enumerate(zip(edges, edges[1:]))]
-    gauge = {"axis": {"range": [0, top], "ticksuffix": "%"}, "bar": {"color": "#1f3b64", "thickness": 0.3},
-             "steps": steps}
+    steps = [
+        {"range": [lo, hi], "color": ZONE_COLORS[0 if i == 0 else 2 if i == zones - 1 else 1]}
+        for i, (lo, hi) in enumerate(zip(edges, edges[1:]))
+    ]
+    gauge = {
+        "axis": {"range": [0, top], "ticksuffix": "%"},
+        "bar": {"color": "#1f3b64", "thickness": 0.3},
+        "steps": steps,
+    }
     if limits:
         gauge["threshold"] = {"line": {"color": "#b42318", "width": 3}, "thickness": 0.85, "value": limits[-1]}
-    fig = go.Figure(go.Indicator(mode="gauge+number", value=value, number={"suffix": "%", "valueformat": ".2f"},
-                                 title={"text": g.label}, gauge=gauge))
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=value,
+            number={"suffix": "%", "valueformat": ".2f"},
+            title={"text": g.label},
+            gauge=gauge,
+        )
+    )
     fig.update_layout(height=230, margin={"l": 25, "r": 25, "t": 50, "b": 10})
     return fig
 
@@ -59,8 +71,14 @@ def _reasons(done: RunFinished) -> None:
             st.markdown(f":blue[:material/lightbulb:] **To change the outcome:** {md(r.remedy)}")
 
 
-def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str | None = None,
-                  application_ref: str | None = None, application: dict | None = None) -> None:
+def decision_card(
+    events: list[RunEvent],
+    done: RunFinished,
+    *,
+    applicant: str | None = None,
+    application_ref: str | None = None,
+    application: dict | None = None,
+) -> None:
     """Everything the officer needs to confirm or override the recommendation."""
     report = done.report
     with st.container(border=True, key="decision-card"):
@@ -92,5 +110,7 @@ def decision_card(events: list[RunEvent], done: RunFinished, *, applicant: str |
             st.warning(f"{err.agent}: {md(err.message)}", icon=":material/warning:")
         if report.citations:
             explore_button(done.run_id, "decision", len(report.citations), key=f"explore-card-{done.run_id}")
-        st.caption(f"Run `{done.run_id}` · corpus {report.corpus_version} · rules {report.ruleset_version}. "
-                   "This is a proposal: a loan officer confirms or overrides it below.")
+        st.caption(
+            f"Run `{done.run_id}` · corpus {report.corpus_version} · rules {report.ruleset_version}. "
+            "This is a proposal: a loan officer confirms or overrides it below."
+        )

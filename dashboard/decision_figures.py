@@ -12,10 +12,14 @@ from dashboard.run_summary import agent_event, decimal_or_none, finished, ratio_
 from dashboard.verdict_cards import md
 
 # (fact key in the Ratio verdict, label, unit)
-MONEY_FACTS = (("funds_to_close", "Funds to close", "$"), ("funds_available", "Verified funds available", "$"),
-               ("funds_shortfall", "Shortfall of funds to close", "$"),
-               ("reserves_after_closing", "Left after closing", "$"), ("reserves_months", "Reserves after closing", "months"),
-               ("residual_income", "VA residual income (monthly)", "$"))
+MONEY_FACTS = (
+    ("funds_to_close", "Funds to close", "$"),
+    ("funds_available", "Verified funds available", "$"),
+    ("funds_shortfall", "Shortfall of funds to close", "$"),
+    ("reserves_after_closing", "Left after closing", "$"),
+    ("reserves_months", "Reserves after closing", "months"),
+    ("residual_income", "VA residual income (monthly)", "$"),
+)
 
 
 def _fmt(value: Decimal, unit: str) -> str:
@@ -46,9 +50,13 @@ def disclosure(events: list[RunEvent]) -> CreditScoreDisclosure | None:
 
 def disclosure_rows(d: CreditScoreDisclosure) -> list[tuple[str, str]]:
     factors = "; ".join(d.key_factors) or "not in the file (needed before a notice is sent)"
-    return [("Credit score", str(d.score)), ("Range of possible scores", f"{d.range_low} to {d.range_high}"),
-            ("Date of the score", d.date.isoformat() if d.date else "not in the file"),
-            ("Source", d.source or "not in the file"), ("Key factors", factors)]
+    return [
+        ("Credit score", str(d.score)),
+        ("Range of possible scores", f"{d.range_low} to {d.range_high}"),
+        ("Date of the score", d.date.isoformat() if d.date else "not in the file"),
+        ("Source", d.source or "not in the file"),
+        ("Key factors", factors),
+    ]
 
 
 def decision_figures(events: list[RunEvent]) -> None:

@@ -22,15 +22,29 @@ def notice_sections(report: DecisionReport) -> list[tuple[str, list[str]]]:
     n = report.incompleteness_notice
     if n is not None:
         where = f" ({n.citation.label()})" if n.citation else ""
-        out.append(("Notice of incompleteness (Reg B 1002.9(c))", [
-            *(f"Missing: {item}" for item in n.missing_items),
-            f"Deadline for the applicant: at least {n.deadline_days} calendar days{where}; "
-            f"send the notice within {n.send_within_days} days of receiving the application."]))
+        out.append(
+            (
+                "Notice of incompleteness (Reg B 1002.9(c))",
+                [
+                    *(f"Missing: {item}" for item in n.missing_items),
+                    f"Deadline for the applicant: at least {n.deadline_days} calendar days{where}; "
+                    f"send the notice within {n.send_within_days} days of receiving the application.",
+                ],
+            )
+        )
     d = report.credit_score_disclosure
     if d is not None:
-        out.append(("Credit score disclosure (FCRA)", [
-            f"Score: {d.score} (range {d.score_range})", f"Date: {d.date}", f"Source: {d.source}",
-            "Key factors: " + "; ".join(d.key_factors)]))
+        out.append(
+            (
+                "Credit score disclosure (FCRA)",
+                [
+                    f"Score: {d.score} (range {d.score_range})",
+                    f"Date: {d.date}",
+                    f"Source: {d.source}",
+                    "Key factors: " + "; ".join(d.key_factors),
+                ],
+            )
+        )
     if report.notice_tasks:
         out.append(("Before the notice is sent", list(report.notice_tasks)))
     return out
@@ -47,7 +61,9 @@ def standard_condition_groups(conditions: tuple[str, ...] | list[str]) -> list[G
     docs: dict[str, dict[str, list[str]]] = {}
     for line in conditions:
         m = _CITED.fullmatch(line)
-        doc, section, item = (m["doc"], m["section"] or "", f"{m['text']} (p. {m['page']})") if m else ("Other", "", line)
+        doc, section, item = (
+            (m["doc"], m["section"] or "", f"{m['text']} (p. {m['page']})") if m else ("Other", "", line)
+        )
         docs.setdefault(doc, {}).setdefault(section, []).append(item)
     return [(doc, list(sections.items())) for doc, sections in docs.items()]
 
@@ -62,8 +78,10 @@ def render_notices(report: DecisionReport) -> None:
 
 def _render_standard_conditions(conditions: tuple[str, ...]) -> None:
     groups = standard_condition_groups(conditions)
-    st.markdown(f"**Standard closing conditions** ({len(conditions)} in {len(groups)} documents, carried by "
-                "every file of the program; they do not change the recommendation)")
+    st.markdown(
+        f"**Standard closing conditions** ({len(conditions)} in {len(groups)} documents, carried by "
+        "every file of the program; they do not change the recommendation)"
+    )
     for doc, sections in groups:
         with st.expander(f"{md(doc)} ({sum(len(items) for _, items in sections)})", expanded=False):
             for section, items in sections:

@@ -28,11 +28,11 @@ _BASE = getSampleStyleSheet()
 # embedded Unicode fonts (dashboard.pdf_fonts), so any applicant name prints
 STYLES = {
     "title": ParagraphStyle("title", parent=_BASE["Title"], fontName=SANS_BOLD, fontSize=15, spaceAfter=4),
-    "h": ParagraphStyle("h", parent=_BASE["Heading3"], fontName=SANS_BOLD, fontSize=10.5, spaceBefore=6,
-                        spaceAfter=2),
+    "h": ParagraphStyle("h", parent=_BASE["Heading3"], fontName=SANS_BOLD, fontSize=10.5, spaceBefore=6, spaceAfter=2),
     "body": ParagraphStyle("body", parent=_BASE["BodyText"], fontName=SANS, fontSize=8.5, leading=10.5),
-    "small": ParagraphStyle("small", parent=_BASE["BodyText"], fontName=SANS, fontSize=7, leading=8.5,
-                            textColor=colors.HexColor("#444444")),
+    "small": ParagraphStyle(
+        "small", parent=_BASE["BodyText"], fontName=SANS, fontSize=7, leading=8.5, textColor=colors.HexColor("#444444")
+    ),
 }
 
 
@@ -43,12 +43,22 @@ def _p(text: str, style: str = "body") -> Paragraph:
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     """Label/value rows laid out four columns wide."""
     cells = [[markup(k), markup(v)] for k, v in rows]
-    grid = [sum(cells[i:i + 2], []) + [""] * (4 - 2 * len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
-    table = Table([[Paragraph(c, STYLES["body"]) for c in row] for row in grid],
-                  colWidths=[1.75 * inch, 1.7 * inch, 1.75 * inch, 1.7 * inch])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TEXTCOLOR", (0, 0), (0, -1), colors.grey),
-                               ("TEXTCOLOR", (2, 0), (2, -1), colors.grey), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    grid = [sum(cells[i : i + 2], []) + [""] * (4 - 2 * len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    table = Table(
+        [[Paragraph(c, STYLES["body"]) for c in row] for row in grid],
+        colWidths=[1.75 * inch, 1.7 * inch, 1.75 * inch, 1.7 * inch],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TEXTCOLOR", (0, 0), (0, -1), colors.grey),
+                ("TEXTCOLOR", (2, 0), (2, -1), colors.grey),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return table
 
 
@@ -63,34 +73,60 @@ def _items(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     """An itemised list as a small table (nothing when the application has none)."""
     if not rows:
         return []
-    table = Table([[Paragraph(markup(c), STYLES["small"]) for c in row] for row in (columns, *rows)],
-                  colWidths=[6.9 * inch / len(columns)] * len(columns), repeatRows=1)
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    table = Table(
+        [[Paragraph(markup(c), STYLES["small"]) for c in row] for row in (columns, *rows)],
+        colWidths=[6.9 * inch / len(columns)] * len(columns),
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return [_p(title, "small"), table]
 
 
 def _debts_and_assets(app: dict[str, Any], events: list[RunEvent]) -> list:
     """The figures the engine counted, then the lists as itemised on the application."""
-    return ([_p("Debts and assets", "h"), _pairs(counted_rows(app, events))]
-            + _items("Liabilities, as itemised", LIABILITY_COLUMNS, liability_rows(app))
-            + _items("Assets, as itemised", ASSET_COLUMNS, asset_rows(app)))
+    return (
+        [_p("Debts and assets", "h"), _pairs(counted_rows(app, events))]
+        + _items("Liabilities, as itemised", LIABILITY_COLUMNS, liability_rows(app))
+        + _items("Assets, as itemised", ASSET_COLUMNS, asset_rows(app))
+    )
 
 
 def _applicant_and_loan(app: dict[str, Any]) -> list:
     label = lambda key: str(app.get(key, "n/a")).replace("_", " ")  # noqa: E731
     return [
         _p("Applicant", "h"),
-        _pairs([("Name", label("applicant_name")), ("Application ID", str(app.get("application_id") or "none given")),
+        _pairs(
+            [
+                ("Name", label("applicant_name")),
+                ("Application ID", str(app.get("application_id") or "none given")),
                 ("SSN", app.get("ssn_masked", "***-**-****")),
-                ("Credit score", label("credit_score")), ("Employment", f"{label('employment_status')}, "
-                                                                       f"{label('employment_years')} years"),
-                ("Monthly income", _money(app.get("monthly_income")))]),
+                ("Credit score", label("credit_score")),
+                ("Employment", f"{label('employment_status')}, {label('employment_years')} years"),
+                ("Monthly income", _money(app.get("monthly_income"))),
+            ]
+        ),
         _p("Loan", "h"),
-        _pairs([("Program", label("loan_type").upper()), ("Purpose", label("loan_purpose")),
-                ("Amount", _money(app.get("loan_amount"))), ("Property value", _money(app.get("property_value"))),
+        _pairs(
+            [
+                ("Program", label("loan_type").upper()),
+                ("Purpose", label("loan_purpose")),
+                ("Amount", _money(app.get("loan_amount"))),
+                ("Property value", _money(app.get("property_value"))),
                 ("Rate / term", f"{label('interest_rate')}% / {label('term_months')} months"),
-                ("Product", label("product")), ("Occupancy", label("occupancy")), ("State", label("property_state"))]),
+                ("Product", label("product")),
+                ("Occupancy", label("occupancy")),
+                ("State", label("property_state")),
+            ]
+        ),
     ]
 
 
@@ -100,8 +136,13 @@ def _decision(events: list[RunEvent], final: FinalDecision | None) -> list:
     flow = [_p("Decision", "h")]
     rows = [("Recommendation", report.recommendation.replace("_", " ") if report else "not reached (run interrupted)")]
     if final is not None:
-        rows.append(("Final decision", f"{final.decision.replace('_', ' ')} by {final.officer}, {final.decided_at[:16]}"
-                     + (" (override)" if final.override else " (confirmed)")))
+        rows.append(
+            (
+                "Final decision",
+                f"{final.decision.replace('_', ' ')} by {final.officer}, {final.decided_at[:16]}"
+                + (" (override)" if final.override else " (confirmed)"),
+            )
+        )
     else:
         rows.append(("Final decision", "pending loan officer review"))
     flow.append(_pairs(rows))
@@ -127,8 +168,12 @@ def _reasons(events: list[RunEvent], final: FinalDecision | None) -> list:
         if r.remedy:
             flow.append(_p(f"To change the outcome: {r.remedy}", "small"))
     if declined and not report.principal_reasons:
-        flow.append(_p("The engine stated no principal reasons; the officer's written reason above must be "
-                       "restated in Reg B wording before the notice is sent."))
+        flow.append(
+            _p(
+                "The engine stated no principal reasons; the officer's written reason above must be "
+                "restated in Reg B wording before the notice is sent."
+            )
+        )
     if declined:
         flow.append(_p(f"Notice deadline: {_notice_text(events)}"))
     return flow
@@ -153,30 +198,55 @@ def _conditions_ratios_citations(events: list[RunEvent]) -> list:
         flow += [_p("Key ratios", "h"), _pairs(ratios)]
     funds, disclosure = pdf_rows(events)
     flow += ([_p("Funds to close and reserves", "h"), _pairs(funds)] if funds else []) + (
-        [_p("Credit score disclosure (FCRA)", "h"), _pairs(disclosure)] if disclosure else [])
+        [_p("Credit score disclosure (FCRA)", "h"), _pairs(disclosure)] if disclosure else []
+    )
     if done and done.report.citations:
         flow.append(_p("Citations", "h"))
-        flow += [_p(f"{c.label()}: \"{c.quote}\"", "small") for c in done.report.citations]
+        flow += [_p(f'{c.label()}: "{c.quote}"', "small") for c in done.report.citations]
     return flow
 
 
-def decision_pdf(events: list[RunEvent], application: dict[str, Any], final: FinalDecision | None = None,
-                 *, generated_at: datetime | None = None) -> bytes:
+def decision_pdf(
+    events: list[RunEvent],
+    application: dict[str, Any],
+    final: FinalDecision | None = None,
+    *,
+    generated_at: datetime | None = None,
+) -> bytes:
     """The summary as PDF bytes. `application` is `core.schemas.application_facts` output (no SSN)."""
     register()
     done = finished(events)
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    header = [_p("Underwriting decision summary", "title"),
-              _p(f"Run {events[0].run_id if events else 'n/a'} · generated {when}"
-                 + (f" · corpus {done.report.corpus_version} · rules {done.report.ruleset_version}" if done else ""),
-                 "small"), Spacer(1, 4)]
+    header = [
+        _p("Underwriting decision summary", "title"),
+        _p(
+            f"Run {events[0].run_id if events else 'n/a'} · generated {when}"
+            + (f" · corpus {done.report.corpus_version} · rules {done.report.ruleset_version}" if done else ""),
+            "small",
+        ),
+        Spacer(1, 4),
+    ]
     flow = header + _applicant_and_loan(application) + _debts_and_assets(application, events)
     flow += _decision(events, final) + _reasons(events, final)
     flow += _conditions_ratios_citations(events)
-    flow += [Spacer(1, 6), _p("Generated by LoanGraph. The SSN is shown masked; the automated recommendation is a "
-                              "proposal that a loan officer confirms or overrides.", "small")]
+    flow += [
+        Spacer(1, 6),
+        _p(
+            "Generated by LoanGraph. The SSN is shown masked; the automated recommendation is a "
+            "proposal that a loan officer confirms or overrides.",
+            "small",
+        ),
+    ]
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title="Underwriting decision summary", author="LoanGraph")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title="Underwriting decision summary",
+        author="LoanGraph",
+    )
     doc.build([KeepInFrame(doc.width, doc.height, flow, mode="shrink")])
     return buffer.getvalue()

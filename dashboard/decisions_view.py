@@ -24,8 +24,9 @@ SHOWN = "dec_shown"  # how many rows the table lists (grows by a page with "Show
 COLUMN_CONFIG = {
     "Amount": st.column_config.NumberColumn("Amount", format="dollar"),
     "Cost (USD)": st.column_config.NumberColumn("Cost (USD)", format="$%.4f"),
-    "Run total (s)": st.column_config.NumberColumn("Run total (s)", help="The whole run, start to decision",
-                                                   format="%.2f"),
+    "Run total (s)": st.column_config.NumberColumn(
+        "Run total (s)", help="The whole run, start to decision", format="%.2f"
+    ),
     "Age": st.column_config.TextColumn("Age", help="Time since the run started"),
 }
 
@@ -47,8 +48,7 @@ def count_caption(found: RunPage, awaiting: bool) -> str:
     """'Showing 500 of 522 runs awaiting a decision': the table never hides rows without saying so."""
     what = "runs awaiting a decision" if awaiting else "runs"
     if found.more:
-        return (f"Showing {len(found.rows):,} of {found.total:,} {what}; search, filter or show more to reach "
-                "the rest.")
+        return f"Showing {len(found.rows):,} of {found.total:,} {what}; search, filter or show more to reach the rest."
     return f"{found.total:,} {what}."
 
 
@@ -77,6 +77,12 @@ def run_table(rows: list[RunRow]) -> pd.DataFrame:
     """The runs as a table whose row click opens the run below it; returns the frame (for the CSV)."""
     frame = runs_frame(rows)
     ids = frame["Run"].tolist()
-    st.dataframe(frame, hide_index=True, column_config=COLUMN_CONFIG, key=TABLE,
-                 on_select=lambda: _row_clicked(ids), selection_mode="single-row")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+        key=TABLE,
+        on_select=lambda: _row_clicked(ids),
+        selection_mode="single-row",
+    )
     return frame

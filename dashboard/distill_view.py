@@ -7,12 +7,24 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = {"number_faithfulness": "Number faithfulness", "verdict_agreement": "Verdict agreement",
-           "limit_coverage": "Limit coverage", "rouge_l": "ROUGE-L", "semantic_similarity": "Semantic similarity",
-           "judged_quality": "Judged quality", "tokens_per_s": "Tokens/s", "latency_ms_mean": "Latency (ms)",
-           "quality": "Quality", "n": "n"}
-LABELS = {"base": "Base (SmolLM2-135M)", "student": "Student (+ LoRA)", "teacher": "Teacher",
-          "offline_narrator": "Teacher (offline narrator)"}
+COLUMNS = {
+    "number_faithfulness": "Number faithfulness",
+    "verdict_agreement": "Verdict agreement",
+    "limit_coverage": "Limit coverage",
+    "rouge_l": "ROUGE-L",
+    "semantic_similarity": "Semantic similarity",
+    "judged_quality": "Judged quality",
+    "tokens_per_s": "Tokens/s",
+    "latency_ms_mean": "Latency (ms)",
+    "quality": "Quality",
+    "n": "n",
+}
+LABELS = {
+    "base": "Base (SmolLM2-135M)",
+    "student": "Student (+ LoRA)",
+    "teacher": "Teacher",
+    "offline_narrator": "Teacher (offline narrator)",
+}
 
 
 def load_results(data_dir: Path) -> dict | None:
@@ -24,8 +36,9 @@ def load_results(data_dir: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["models"].items()
     except (json.JSONDecodeError, KeyError, AttributeError, TypeError) as err:
-        raise ValueError(f"{path} is not a distillation evaluation ({type(err).__name__}); "
-                         "rerun `make distill`") from err
+        raise ValueError(
+            f"{path} is not a distillation evaluation ({type(err).__name__}); rerun `make distill`"
+        ) from err
     return data
 
 
@@ -44,6 +57,8 @@ def headline(results: dict) -> str:
     if share is not None:
         parts.insert(0, f"Student quality is **{share:.0%}** of the teacher's")
     if training.get("wall_s"):
-        parts.append(f"training took {training['wall_s'] / 60:.0f} min ({training.get('steps')} steps, "
-                     f"{training.get('device', 'cpu')})")
+        parts.append(
+            f"training took {training['wall_s'] / 60:.0f} min ({training.get('steps')} steps, "
+            f"{training.get('device', 'cpu')})"
+        )
     return "; ".join(parts) + "."

@@ -20,5 +20,7 @@ def database_guard() -> Iterator[None]:
     except SQLAlchemyError as exc:
         log.warning("page stopped by a database error: %s", exc)
         st.error(f"**The database stopped answering** ({type(exc).__name__}). Nothing already saved is lost.")
-        st.info("If you run the embedded database, restart the app with `make run`; with DATABASE_URL, check that "
-                "the server is up, then reload this page.")
+        st.info(
+            "If you run the embedded database, restart the app with `make run`; with DATABASE_URL, check that "
+            "the server is up, then reload this page."
+        )

@@ -68,8 +68,17 @@ class AgentChoice:
 
 
 # how strongly a verdict drives the outcome; the auditor's first question is "which agent said no?"
-SEVERITY = {"FAIL": 3, "INELIGIBLE": 3, "REJECT_INCOMPLETE": 3, "UNSUPPORTED": 3, "ERROR": 3,
-            "REVIEW": 2, "WARN": 2, "UNVERIFIED": 2, "PARTIAL": 1}
+SEVERITY = {
+    "FAIL": 3,
+    "INELIGIBLE": 3,
+    "REJECT_INCOMPLETE": 3,
+    "UNSUPPORTED": 3,
+    "ERROR": 3,
+    "REVIEW": 2,
+    "WARN": 2,
+    "UNVERIFIED": 2,
+    "PARTIAL": 1,
+}
 OUTCOME_AGENTS = ("decision", "audit")  # they report the outcome; they do not drive it
 
 
@@ -117,8 +126,10 @@ def run_agents(factory: sessionmaker[Session], run_id: str) -> list[AgentChoice]
         counts: dict[str, int] = {}
         for record in run.retrieval_traces:
             counts[record.agent] = counts.get(record.agent, 0) + 1
-        return [AgentChoice(t.agent, counts.get(t.agent, 0), len(t.citations or []), (t.verdict or {}).get("verdict", ""))
-                for t in run.agent_traces]
+        return [
+            AgentChoice(t.agent, counts.get(t.agent, 0), len(t.citations or []), (t.verdict or {}).get("verdict", ""))
+            for t in run.agent_traces
+        ]
 
 
 def agent_evidence(factory: sessionmaker[Session], run_id: str, agent: str) -> AgentEvidence | None:
@@ -128,8 +139,9 @@ def agent_evidence(factory: sessionmaker[Session], run_id: str, agent: str) -> A
         trace = next((t for t in run.agent_traces if t.agent == agent), None) if run else None
         if trace is None:
             return None
-        lookups = tuple(Lookup(r.trace.get("rule_id"), r.query, r.trace)
-                        for r in retrieval_traces(run_id, agent, session=session))
+        lookups = tuple(
+            Lookup(r.trace.get("rule_id"), r.query, r.trace) for r in retrieval_traces(run_id, agent, session=session)
+        )
         citations = tuple(CitedQuote.model_validate(c) for c in trace.citations or [])
         ids = {c.chunk_id for c in citations}.union(*(trace_chunk_ids(lk.trace) for lk in lookups))
         chunks = chunk_details(session=session, ids=ids)
@@ -149,8 +161,9 @@ def retriever():
     return get_retriever()
 
 
-def ask(factory: sessionmaker[Session], question: str,
-        filters: Filters | None = None) -> tuple[Answer, Mapping[int, ChunkDetail]]:
+def ask(
+    factory: sessionmaker[Session], question: str, filters: Filters | None = None
+) -> tuple[Answer, Mapping[int, ChunkDetail]]:
     """Answer `question` from the policy library (current versions unless `filters` say otherwise),
     with the chunks its trace mentions resolved."""
     try:

@@ -33,27 +33,48 @@ def liability_rows(app: dict[str, Any]) -> list[tuple[str, ...]]:
     """One row per itemised liability, as the application states it."""
     rows = []
     for item in app.get("liabilities") or ():
-        notes = [n for n, on in (("deferred", item.get("deferred")), ("paid off at closing",
-                                                                         item.get("paid_off_at_closing"))) if on]
+        notes = [
+            n
+            for n, on in (("deferred", item.get("deferred")), ("paid off at closing", item.get("paid_off_at_closing")))
+            if on
+        ]
         months = item.get("months_remaining")
-        rows.append((_words(item.get("kind")), str(item.get("creditor") or ""), _money(item.get("monthly_payment", 0)),
-                     _money(item.get("balance", 0)), "open-ended" if months is None else str(months), ", ".join(notes)))
+        rows.append(
+            (
+                _words(item.get("kind")),
+                str(item.get("creditor") or ""),
+                _money(item.get("monthly_payment", 0)),
+                _money(item.get("balance", 0)),
+                "open-ended" if months is None else str(months),
+                ", ".join(notes),
+            )
+        )
     return rows
 
 
 def asset_rows(app: dict[str, Any]) -> list[tuple[str, ...]]:
     """One row per itemised asset, as the application states it."""
-    return [(_words(item.get("kind")), str(item.get("source") or ""), _money(item.get("value")),
-             f"{decimal_or_none(item.get('vested_pct', 100)) or Decimal(0):f}%", _words(item.get("donor")))
-            for item in app.get("assets") or ()]
+    return [
+        (
+            _words(item.get("kind")),
+            str(item.get("source") or ""),
+            _money(item.get("value")),
+            f"{decimal_or_none(item.get('vested_pct', 100)) or Decimal(0):f}%",
+            _words(item.get("donor")),
+        )
+        for item in app.get("assets") or ()
+    ]
 
 
 def counted_rows(app: dict[str, Any], events: list[RunEvent]) -> list[tuple[str, str]]:
     """(label, value): the debts and funds the engine counted; the application's flat figures when it has no
     run figures yet, said as such."""
     facts = ratio_facts(events)
-    rows = [("Monthly debts counted in the DTI", _money(facts["monthly_debts"])) if "monthly_debts" in facts
-            else ("Monthly debts (as stated; not yet counted)", _money(app.get("monthly_debts")))]
+    rows = [
+        ("Monthly debts counted in the DTI", _money(facts["monthly_debts"]))
+        if "monthly_debts" in facts
+        else ("Monthly debts (as stated; not yet counted)", _money(app.get("monthly_debts")))
+    ]
     if "own_funds" in facts:
         rows.append(("Own funds counted", _money(facts["own_funds"])))
         rows.append(("Gift funds counted", _money(facts.get("gift_funds"))))
@@ -67,7 +88,9 @@ def one_line(rows: list[tuple[str, ...]], columns: tuple[str, ...]) -> str:
     out = []
     for row in rows:
         cells = dict(zip(columns, row))
-        who = f" ({cells.get('Creditor') or cells.get('Source')})" if cells.get("Creditor") or cells.get("Source") else ""
+        who = (
+            f" ({cells.get('Creditor') or cells.get('Source')})" if cells.get("Creditor") or cells.get("Source") else ""
+        )
         if "Monthly payment" in cells:
             notes = f", {cells['Notes']}" if cells["Notes"] else ""
             out.append(f"{cells['Kind']}{who} {cells['Monthly payment']}/mo, balance {cells['Balance']}{notes}")
@@ -79,10 +102,12 @@ def one_line(rows: list[tuple[str, ...]], columns: tuple[str, ...]) -> str:
 
 def export_columns(app: dict[str, Any], facts: dict[str, Any]) -> dict[str, str]:
     """The money columns of the decisions CSV: what the engine counted and the lists as itemised."""
-    return {"Monthly debts counted": _money(facts["monthly_debts"]) if "monthly_debts" in facts else "",
-            "Own funds counted": _money(facts["own_funds"]) if "own_funds" in facts else "",
-            "Liabilities (itemised)": one_line(liability_rows(app), LIABILITY_COLUMNS),
-            "Assets (itemised)": one_line(asset_rows(app), ASSET_COLUMNS)}
+    return {
+        "Monthly debts counted": _money(facts["monthly_debts"]) if "monthly_debts" in facts else "",
+        "Own funds counted": _money(facts["own_funds"]) if "own_funds" in facts else "",
+        "Liabilities (itemised)": one_line(liability_rows(app), LIABILITY_COLUMNS),
+        "Assets (itemised)": one_line(asset_rows(app), ASSET_COLUMNS),
+    }
 
 
 def render_money_lists(app: dict[str, Any], events: list[RunEvent]) -> None:

@@ -43,8 +43,13 @@ def target_of(result: RunResult) -> DecisionTarget | None:
     done = finished(result.events)
     if done is None or result.run_id is None:
         return None
-    return DecisionTarget(result.run_id, str(result.application.get("applicant_name", "")),
-                          result.application.get("application_id"), done.report.recommendation, result.final)
+    return DecisionTarget(
+        result.run_id,
+        str(result.application.get("applicant_name", "")),
+        result.application.get("application_id"),
+        done.report.recommendation,
+        result.final,
+    )
 
 
 def final_of(stored: StoredDecision) -> FinalDecision:
@@ -52,8 +57,9 @@ def final_of(stored: StoredDecision) -> FinalDecision:
 
 
 def on_file_final(on_file: OnFile) -> FinalDecision:
-    return FinalDecision(on_file.decision, on_file.officer, on_file.decided_at.isoformat(), on_file.override,
-                         on_file.reason)
+    return FinalDecision(
+        on_file.decision, on_file.officer, on_file.decided_at.isoformat(), on_file.override, on_file.reason
+    )
 
 
 def _key(name: str, run_id: str) -> str:
@@ -96,23 +102,33 @@ def _submit(target: DecisionTarget, factory: sessionmaker[Session], seen: FinalD
     st.session_state[_key("error", run_id)] = None
     choice = st.session_state.get(_key("decision", fid)) or ""
     try:
-        stored = decide(run_id, factory=factory, redecide=seen is not None, seen=_seen(seen),
-                        final_decision=choice, officer=st.session_state.get(_key("officer", fid)) or "",
-                        reason=st.session_state.get(_key("reason", fid)) or "")
+        stored = decide(
+            run_id,
+            factory=factory,
+            redecide=seen is not None,
+            seen=_seen(seen),
+            final_decision=choice,
+            officer=st.session_state.get(_key("officer", fid)) or "",
+            reason=st.session_state.get(_key("reason", fid)) or "",
+        )
         st.session_state[stored_key(run_id)] = final_of(stored)
         _forget(fid)
     except DecisionRefused as exc:
         st.session_state[_key("error", run_id)] = f"Your decision{_chosen(choice)} was not recorded: {exc}."
         if exc.on_file is not None:  # the run was decided meanwhile: show that one, keep nothing of this choice
             st.session_state[stored_key(run_id)] = on_file_final(exc.on_file)
-            st.session_state[_key("error", run_id)] += (" Nothing you chose was kept: read the decision on file "
-                                                        "and, if it must change, re-decide it with your own reason.")
+            st.session_state[_key("error", run_id)] += (
+                " Nothing you chose was kept: read the decision on file "
+                "and, if it must change, re-decide it with your own reason."
+            )
             _forget(fid)
     except LoanGraphError as exc:
         st.session_state[_key("error", run_id)] = f"The decision was not recorded: {exc}."
     except SQLAlchemyError as exc:
-        st.session_state[_key("error", run_id)] = (f"The decision was not recorded: the database did not accept it "
-                                                   f"({type(exc).__name__}). Nothing was saved; try again.")
+        st.session_state[_key("error", run_id)] = (
+            f"The decision was not recorded: the database did not accept it "
+            f"({type(exc).__name__}). Nothing was saved; try again."
+        )
 
 
 def _chosen(choice: str) -> str:
@@ -129,7 +145,7 @@ def _utc(iso: str) -> str:
 def stored_decision(final: FinalDecision, target: DecisionTarget, *, refused: bool = False) -> None:
     """The decision on file; after a refused change it is shown as information, not as this officer's success."""
     kind = f"override of {target.recommendation.replace('_', ' ')}" if final.override else "recommendation confirmed"
-    text = (f"{badge(final.decision)} ({kind}) by **{plain(final.officer)}** at {_utc(final.decided_at)}.")
+    text = f"{badge(final.decision)} ({kind}) by **{plain(final.officer)}** at {_utc(final.decided_at)}."
     if refused:
         st.info(f"Decision on file for {who(target)}: {text}", icon=":material/info:")
     else:
@@ -143,16 +159,28 @@ def _form(target: DecisionTarget, factory: sessionmaker[Session], *, changes: Fi
     rec, fid = target.recommendation, form_id(target.run_id, changes)
     with st.form(_key("form", fid), enter_to_submit=False):
         cols = st.columns([1, 1])
-        cols[0].selectbox("New decision" if changes else "Final decision", DECISIONS, key=_key("decision", fid),
-                          index=None if changes else DECISIONS.index(rec), placeholder="Choose the new decision",
-                          format_func=lambda d: d.replace("_", " ") + (" (recommended)" if d == rec else ""))
+        cols[0].selectbox(
+            "New decision" if changes else "Final decision",
+            DECISIONS,
+            key=_key("decision", fid),
+            index=None if changes else DECISIONS.index(rec),
+            placeholder="Choose the new decision",
+            format_func=lambda d: d.replace("_", " ") + (" (recommended)" if d == rec else ""),
+        )
         cols[1].text_input("Officer name", key=_key("officer", fid))
-        label = "Reason for the new decision (required, your own words)" if changes else \
-            "Reason (required to override the recommendation)"
+        label = (
+            "Reason for the new decision (required, your own words)"
+            if changes
+            else "Reason (required to override the recommendation)"
+        )
         st.text_area(label, key=_key("reason", fid), height=80)
-        st.form_submit_button("Record the new decision" if changes else "Record final decision",
-                              key=_key("record", fid), type="primary", on_click=_submit,
-                              args=(target, factory, changes))
+        st.form_submit_button(
+            "Record the new decision" if changes else "Record final decision",
+            key=_key("record", fid),
+            type="primary",
+            on_click=_submit,
+            args=(target, factory, changes),
+        )
 
 
 def officer_panel(target: DecisionTarget | None, factory: sessionmaker[Session]) -> FinalDecision | None:
@@ -172,8 +200,10 @@ def officer_panel(target: DecisionTarget | None, factory: sessionmaker[Session])
         if final is not None:
             stored_decision(final, target, refused=bool(error))
             with st.expander("Change this decision (a documented re-decision)", icon=":material/history:"):
-                st.caption("Choose the new decision and write why it changes; the reason of the decision "
-                           "it replaces is not reused.")
+                st.caption(
+                    "Choose the new decision and write why it changes; the reason of the decision "
+                    "it replaces is not reused."
+                )
                 _form(target, factory, changes=final)
             return final
         st.caption("The recommendation is a proposal. Keep it to confirm, or choose another decision and write why.")
@@ -197,8 +227,21 @@ def downloads(result: RunResult) -> None:
     payload["final_decision"] = asdict(result.final) if result.final else None
     stem = f"decision-{(result.run_id or 'run')[:8]}"
     cols = st.columns(2)
-    cols[0].download_button("Download decision (JSON)", json.dumps(payload, indent=2, default=str), f"{stem}.json",
-                            "application/json", key="na_download_json", on_click="ignore", icon=":material/data_object:")
-    cols[1].download_button("Download decision summary (PDF)", decision_pdf(result.events, result.application, result.final),
-                            f"{stem}.pdf", "application/pdf", key="na_download_pdf", on_click="ignore",
-                            icon=":material/picture_as_pdf:")
+    cols[0].download_button(
+        "Download decision (JSON)",
+        json.dumps(payload, indent=2, default=str),
+        f"{stem}.json",
+        "application/json",
+        key="na_download_json",
+        on_click="ignore",
+        icon=":material/data_object:",
+    )
+    cols[1].download_button(
+        "Download decision summary (PDF)",
+        decision_pdf(result.events, result.application, result.final),
+        f"{stem}.pdf",
+        "application/pdf",
+        key="na_download_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

@@ -29,11 +29,20 @@ def routes_frame(routes: dict[str, str]) -> pd.DataFrame:
 
 def recent_frame(rows) -> pd.DataFrame:
     """Officers' decisions, latest first: when, on whom, the recommendation and the final decision, by whom."""
-    return pd.DataFrame([{
-        "Decided": r.decided_at.strftime("%Y-%m-%d %H:%M") if r.decided_at else "-", "Applicant": r.applicant,
-        "Loan": r.loan_type.upper(), "Amount": f"${r.loan_amount:,.0f}", "Recommendation": r.recommendation or r.status,
-        "Final": r.final_decision or "-", "Officer": r.decided_by or "-",
-    } for r in rows])
+    return pd.DataFrame(
+        [
+            {
+                "Decided": r.decided_at.strftime("%Y-%m-%d %H:%M") if r.decided_at else "-",
+                "Applicant": r.applicant,
+                "Loan": r.loan_type.upper(),
+                "Amount": f"${r.loan_amount:,.0f}",
+                "Recommendation": r.recommendation or r.status,
+                "Final": r.final_decision or "-",
+                "Officer": r.decided_by or "-",
+            }
+            for r in rows
+        ]
+    )
 
 
 def demo_sample_title() -> str:
@@ -58,5 +67,7 @@ def documents(factory) -> pd.DataFrame:
 def recent_decisions(factory, limit: int = 10) -> tuple[list, int]:
     """(runs an officer decided, newest decision first; how many completed runs await a decision)."""
     with factory() as session:
-        return (run_queries.list_runs(session=session, limit=limit, decided=True),
-                run_queries.count_runs(session=session, awaiting=True))
+        return (
+            run_queries.list_runs(session=session, limit=limit, decided=True),
+            run_queries.count_runs(session=session, awaiting=True),
+        )

@@ -26,11 +26,31 @@ from core.settings import PROJECT_ROOT
 FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
 SANS, SANS_BOLD, CJK = "LG-Sans", "LG-Sans-Bold", "LG-CJK"
 REPLACEMENT = "\ufffd"
-_SCRIPTS = ("Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu",
-            "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Ethiopic", "Georgian", "Armenian")
+_SCRIPTS = (
+    "Arabic",
+    "Hebrew",
+    "Devanagari",
+    "Bengali",
+    "Gurmukhi",
+    "Gujarati",
+    "Oriya",
+    "Tamil",
+    "Telugu",
+    "Kannada",
+    "Malayalam",
+    "Sinhala",
+    "Thai",
+    "Lao",
+    "Khmer",
+    "Myanmar",
+    "Ethiopic",
+    "Georgian",
+    "Armenian",
+)
 # (reportlab name, file) in order of preference after DejaVu Sans: the first font with a character draws it
 FALLBACKS: tuple[tuple[str, str], ...] = (
-    ("LG-Symbols", "NotoSansSymbols-Regular.ttf"), ("LG-Emoji", "NotoEmoji-Regular.ttf"),
+    ("LG-Symbols", "NotoSansSymbols-Regular.ttf"),
+    ("LG-Emoji", "NotoEmoji-Regular.ttf"),
     *((f"LG-{script}", f"NotoSans{script}-Regular.ttf") for script in _SCRIPTS),
     (CJK, "DroidSansFallback.ttf"),
 )

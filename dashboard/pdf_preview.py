@@ -71,7 +71,9 @@ def find_quote(textpage: pdfium.PdfTextPage, quote: str) -> tuple[str, list[Box]
 
 def _to_pixels(rects: list[Box], page: pdfium.PdfPage, scale: float) -> list[Box]:
     left, _bottom, _right, top = page.get_cropbox()
-    return [((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale) for x0, y0, x1, y1 in rects]
+    return [
+        ((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale) for x0, y0, x1, y1 in rects
+    ]
 
 
 def _highlight(image: Image.Image, boxes: list[Box]) -> Image.Image:
@@ -88,7 +90,9 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def render_page(pdf_path: Path, page_num: int, *, quote: str | None = None, scale: float = PREVIEW_SCALE) -> PagePreview:
+def render_page(
+    pdf_path: Path, page_num: int, *, quote: str | None = None, scale: float = PREVIEW_SCALE
+) -> PagePreview:
     """Page `page_num` (1-based) of `pdf_path` as a PNG, with `quote` highlighted where it is found."""
     name = Path(pdf_path).name
     if not Path(pdf_path).is_file():

@@ -19,8 +19,17 @@ from policy.publication import PublishedPolicy, check_current, history, latest, 
 from policy.rules import DEFAULT_RULES_PATH, Rule, rules_from_data
 
 RULE_COLUMNS = ["Rule", "Program", "Kind", "Value", "Status", "Document", "Page", "Section", "Sentence"]
-HISTORY_COLUMNS = ["Publication", "Name", "Approver", "Published", "How", "Rules", "Accepted gaps", "Reason",
-                   "Policy version"]
+HISTORY_COLUMNS = [
+    "Publication",
+    "Name",
+    "Approver",
+    "Published",
+    "How",
+    "Rules",
+    "Accepted gaps",
+    "Reason",
+    "Policy version",
+]
 GAP_COLUMNS = ["Rule", "Status", "Detail", "Nearest passage"]
 
 
@@ -39,9 +48,19 @@ def rules_frame(publication: PublishedPolicy) -> pd.DataFrame:
     rows = []
     for rule in publication.rules:
         c = rule.citation
-        rows.append([rule.id, rule.program, rule.kind, values_text(rule), status_of(publication, rule.id),
-                     c.document if c else rule.doc_id, c.page if c and c.page else None, c.section if c else "",
-                     c.sentence if c else ""])
+        rows.append(
+            [
+                rule.id,
+                rule.program,
+                rule.kind,
+                values_text(rule),
+                status_of(publication, rule.id),
+                c.document if c else rule.doc_id,
+                c.page if c and c.page else None,
+                c.section if c else "",
+                c.sentence if c else "",
+            ]
+        )
     return pd.DataFrame(rows, columns=RULE_COLUMNS)
 
 
@@ -51,9 +70,20 @@ def filter_rules(frame: pd.DataFrame, *, programs: list[str], statuses: list[str
 
 
 def history_frame(publications: list[PublishedPolicy]) -> pd.DataFrame:
-    rows = [[p.id, p.name, p.approver, f"{p.published_at:%Y-%m-%d %H:%M}" if p.published_at else "", p.how,
-             len(p.rules), ", ".join(g.get("rule_id") or f"inventory {g.get('inventory')}" for g in p.accepted_gaps),
-             p.accept_reason or "", p.policy_version] for p in publications]
+    rows = [
+        [
+            p.id,
+            p.name,
+            p.approver,
+            f"{p.published_at:%Y-%m-%d %H:%M}" if p.published_at else "",
+            p.how,
+            len(p.rules),
+            ", ".join(g.get("rule_id") or f"inventory {g.get('inventory')}" for g in p.accepted_gaps),
+            p.accept_reason or "",
+            p.policy_version,
+        ]
+        for p in publications
+    ]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
@@ -84,15 +114,23 @@ def check(factory: sessionmaker[Session], rules: tuple[Rule, ...]) -> CheckRepor
 
 
 def gaps_frame(report: CheckReport) -> pd.DataFrame:
-    rows = [[c.rule_id, c.status, c.detail, c.citation.label() + ": " + c.citation.quote if c.citation else ""]
-            for c in report.gaps]
-    rows += [[f"inventory {s.id}", "missing", f"the inventory sentence is not in {s.doc}", ""]
-             for s in report.missing_sentences]
+    rows = [
+        [c.rule_id, c.status, c.detail, c.citation.label() + ": " + c.citation.quote if c.citation else ""]
+        for c in report.gaps
+    ]
+    rows += [
+        [f"inventory {s.id}", "missing", f"the inventory sentence is not in {s.doc}", ""]
+        for s in report.missing_sentences
+    ]
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
-def impact_of(factory: sessionmaker[Session], rules: tuple[Rule, ...], last: int,
-              on_progress: Callable[[int, int], None] | None = None):
+def impact_of(
+    factory: sessionmaker[Session],
+    rules: tuple[Rule, ...],
+    last: int,
+    on_progress: Callable[[int, int], None] | None = None,
+):
     """The candidate's impact on the applications of the newest `last` completed runs (nothing is stored)."""
     from agents.impact import impact, last_runs
     from agents.redecide import candidate
@@ -108,20 +146,41 @@ def impact_of(factory: sessionmaker[Session], rules: tuple[Rule, ...], last: int
 
 
 def flips_frame(report: Any) -> pd.DataFrame:
-    return pd.DataFrame([{"Run": f.label, "Program": f.program, "Before": f.before, "After": f.after,
-                          "Moved by": ", ".join(f.moved_by)} for f in report.flips],
-                        columns=["Run", "Program", "Before", "After", "Moved by"])
+    return pd.DataFrame(
+        [
+            {
+                "Run": f.label,
+                "Program": f.program,
+                "Before": f.before,
+                "After": f.after,
+                "Moved by": ", ".join(f.moved_by),
+            }
+            for f in report.flips
+        ],
+        columns=["Run", "Program", "Before", "After", "Moved by"],
+    )
 
 
 def programs_frame(report: Any) -> pd.DataFrame:
     mix = lambda counts: ", ".join(f"{k} {v}" for k, v in counts.items())  # noqa: E731
-    return pd.DataFrame([{"Program": p, "Decided": c["decided"], "Flipped": c["flipped"], "Before": mix(c["before"]),
-                          "After": mix(c["after"])} for p, c in report.by_program.items()],
-                        columns=["Program", "Decided", "Flipped", "Before", "After"])
+    return pd.DataFrame(
+        [
+            {
+                "Program": p,
+                "Decided": c["decided"],
+                "Flipped": c["flipped"],
+                "Before": mix(c["before"]),
+                "After": mix(c["after"]),
+            }
+            for p, c in report.by_program.items()
+        ],
+        columns=["Program", "Decided", "Flipped", "Before", "After"],
+    )
 
 
-def publish_rulebook(factory: sessionmaker[Session], rules: tuple[Rule, ...], *, approver: str, name: str,
-                     reason: str | None) -> tuple[PublishedPolicy, CheckReport]:
+def publish_rulebook(
+    factory: sessionmaker[Session], rules: tuple[Rule, ...], *, approver: str, name: str, reason: str | None
+) -> tuple[PublishedPolicy, CheckReport]:
     """Publish (committed); raises PublishRefused or LoanGraphError, which the page shows as they are."""
     with factory.begin() as session:
         return publish(rules, session=session, approver=approver, name=name, accept_gaps=reason)

@@ -32,7 +32,7 @@ class RuleChange:
 
 
 def values_text(rule: Rule) -> str:
-    """"620 score" for a rule's one value; "name 3 months, ..." when it has several."""
+    """ "620 score" for a rule's one value; "name 3 months, ..." when it has several."""
     if set(rule.values) == {"value"}:
         return f"{_number(rule.values['value'].number)} {rule.values['value'].unit}"
     return ", ".join(f"{name} {_number(v.number)} {v.unit}" for name, v in sorted(rule.values.items())) or "-"
@@ -41,8 +41,9 @@ def values_text(rule: Rule) -> str:
 def citation_text(citation: RuleCitation | None) -> str:
     if citation is None:
         return "-"
-    where = ", ".join(x for x in (citation.document, f"p. {citation.page}" if citation.page else "",
-                                  citation.section or "") if x)
+    where = ", ".join(
+        x for x in (citation.document, f"p. {citation.page}" if citation.page else "", citation.section or "") if x
+    )
     return f"{where}: {citation.sentence}"
 
 
@@ -63,13 +64,16 @@ def rulebook_diff(published: tuple[Rule, ...], candidate: tuple[Rule, ...]) -> l
         if values_text(was) != values_text(rule):
             changes.append(RuleChange(rule_id, "value changed", values_text(was), values_text(rule)))
         if citation_text(was.citation) != citation_text(rule.citation):
-            changes.append(RuleChange(rule_id, "citation changed", citation_text(was.citation),
-                                      citation_text(rule.citation)))
+            changes.append(
+                RuleChange(rule_id, "citation changed", citation_text(was.citation), citation_text(rule.citation))
+            )
         if was.applies_when != rule.applies_when:
-            changes.append(RuleChange(rule_id, "conditions changed", str(dict(was.applies_when)),
-                                      str(dict(rule.applies_when))))
-    changes += [RuleChange(rule_id, "removed", values_text(rule), "-") for rule_id, rule in old.items()
-                if rule_id not in new]
+            changes.append(
+                RuleChange(rule_id, "conditions changed", str(dict(was.applies_when)), str(dict(rule.applies_when)))
+            )
+    changes += [
+        RuleChange(rule_id, "removed", values_text(rule), "-") for rule_id, rule in old.items() if rule_id not in new
+    ]
     return changes
 
 
@@ -105,8 +109,9 @@ def sentence_diff(old: list[str], new: list[str]) -> list[SentenceChange]:
 
 def version_pairs(*, session: Session) -> list[tuple[str, int, int]]:
     """(document, previous version's id, newest version's id) for each document stored in more than one version."""
-    rows = session.execute(select(PolicyDocument.doc_key, PolicyDocument.id, PolicyDocument.file_name)
-                           .order_by(PolicyDocument.id)).all()
+    rows = session.execute(
+        select(PolicyDocument.doc_key, PolicyDocument.id, PolicyDocument.file_name).order_by(PolicyDocument.id)
+    ).all()
     by_key: dict[str, list[tuple[int, str]]] = {}
     for key, doc_id, file_name in rows:
         by_key.setdefault(key, []).append((doc_id, Path(file_name).stem))

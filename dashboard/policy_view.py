@@ -26,14 +26,15 @@ def render_published(current: PublishedPolicy | None, publications: list[Publish
         st.caption("Check a candidate below and publish it with an approver's name.")
         return
     when = f"{current.published_at:%Y-%m-%d %H:%M}" if current.published_at else ""
-    st.caption(f"Publication {current.id}: **{current.name}**, published by {current.approver} on {when}; "
-               f"policy version `{current.policy_version}`, corpus `{current.corpus_version}`.")
+    st.caption(
+        f"Publication {current.id}: **{current.name}**, published by {current.approver} on {when}; "
+        f"policy version `{current.policy_version}`, corpus `{current.corpus_version}`."
+    )
     frame = data.rules_frame(current)
     cols = st.columns(2)
     programs = cols[0].multiselect("Program", sorted(frame["Program"].unique()), key="policy_programs")
     statuses = cols[1].multiselect("Status", sorted(frame["Status"].unique()), key="policy_statuses")
-    st.dataframe(data.filter_rules(frame, programs=programs, statuses=statuses), hide_index=True,
-                 width="stretch")
+    st.dataframe(data.filter_rules(frame, programs=programs, statuses=statuses), hide_index=True, width="stretch")
     st.subheader("Publication history")
     st.dataframe(data.history_frame(publications), hide_index=True, width="stretch")
 
@@ -41,8 +42,9 @@ def render_published(current: PublishedPolicy | None, publications: list[Publish
 def render_candidate(factory: sessionmaker[Session], current: PublishedPolicy | None) -> None:
     st.header("Candidate")
     upload = st.file_uploader("Upload a rulebook (JSON)", type=["json"], key="policy_upload")
-    path = st.selectbox("or a rulebook in the project", data.rulebook_files(), key="policy_path",
-                        disabled=upload is not None)
+    path = st.selectbox(
+        "or a rulebook in the project", data.rulebook_files(), key="policy_path", disabled=upload is not None
+    )
     if st.button("Check candidate", key="policy_check", icon=":material/rule:"):
         try:
             rules, name = data.read_rulebook(upload.getvalue() if upload is not None else None, PROJECT_ROOT / path)
@@ -51,8 +53,12 @@ def render_candidate(factory: sessionmaker[Session], current: PublishedPolicy | 
         except LoanGraphError as exc:
             st.error(f"**The rulebook cannot be checked.** {exc}")
             return
-        st.session_state[CANDIDATE] = {"rules": rules, "name": name, "report": report,
-                                       "source": upload.name if upload is not None else path}
+        st.session_state[CANDIDATE] = {
+            "rules": rules,
+            "name": name,
+            "report": report,
+            "source": upload.name if upload is not None else path,
+        }
     candidate = st.session_state.get(CANDIDATE)
     if candidate is None:
         st.info("Choose a rulebook and press **Check candidate** to see its gaps, diff and impact.")
@@ -63,8 +69,10 @@ def render_candidate(factory: sessionmaker[Session], current: PublishedPolicy | 
     if report.passed:
         st.success("Every rule and inventory sentence is verified against the current corpus.")
     else:
-        st.warning(f"{len(report.gaps) + len(report.missing_sentences)} item(s) not verified: publishing "
-                   "them needs a reason to accept the gaps.")
+        st.warning(
+            f"{len(report.gaps) + len(report.missing_sentences)} item(s) not verified: publishing "
+            "them needs a reason to accept the gaps."
+        )
         st.dataframe(data.gaps_frame(report), hide_index=True, width="stretch")
     _render_diffs(factory, current, candidate["rules"])
 
@@ -75,11 +83,14 @@ def _render_diffs(factory, current: PublishedPolicy | None, rules) -> None:
     if not changes:
         st.caption("The candidate's rules are the published rules.")
     else:
-        st.dataframe(pd.DataFrame([c.__dict__ for c in changes]).rename(columns=DIFF_COLUMNS), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            pd.DataFrame([c.__dict__ for c in changes]).rename(columns=DIFF_COLUMNS), hide_index=True, width="stretch"
+        )
     for diff in data.version_changes(factory):
-        with st.expander(f"{diff.document}: version {diff.old_version or '?'} -> {diff.new_version or '?'} "
-                         f"({len(diff.changes)} obligation sentence(s) changed)"):
+        with st.expander(
+            f"{diff.document}: version {diff.old_version or '?'} -> {diff.new_version or '?'} "
+            f"({len(diff.changes)} obligation sentence(s) changed)"
+        ):
             if not diff.changes:
                 st.caption("No obligation sentence changed.")
             for c in diff.changes:
@@ -97,8 +108,12 @@ def render_impact(factory: sessionmaker[Session]) -> None:
         return
     bar = st.progress(0.0, text="Re-deciding stored applications (nothing is stored)...")
     with st.spinner("Deciding each application under the published rulebook and under the candidate..."):
-        report = data.impact_of(factory, candidate["rules"], int(last),
-                                on_progress=lambda done, total: bar.progress(done / total, text=f"{done} of {total}"))
+        report = data.impact_of(
+            factory,
+            candidate["rules"],
+            int(last),
+            on_progress=lambda done, total: bar.progress(done / total, text=f"{done} of {total}"),
+        )
     bar.empty()
     if report is None:
         st.info("No completed runs to re-decide yet: underwrite applications first.")
@@ -134,8 +149,9 @@ def render_publish(factory: sessionmaker[Session]) -> None:
         st.error("Some items are not verified: give a reason to accept the gaps, or fix the rulebook.")
         return
     try:
-        published, _ = data.publish_rulebook(factory, candidate["rules"], approver=approver, name=name or "rulebook",
-                                             reason=reason)
+        published, _ = data.publish_rulebook(
+            factory, candidate["rules"], approver=approver, name=name or "rulebook", reason=reason
+        )
     except PublishRefused as exc:
         st.error(f"**Publish refused.** {exc}")
         return
@@ -144,5 +160,6 @@ def render_publish(factory: sessionmaker[Session]) -> None:
         return
     st.session_state[PUBLISHED_MESSAGE] = (
         f"Published as publication {published.id} by {published.approver}: policy version "
-        f"{published.policy_version}. New runs decide under it.")
+        f"{published.policy_version}. New runs decide under it."
+    )
     st.rerun()

@@ -30,9 +30,11 @@ ALLOWED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjso
 FAIRNESS_COLUMNS = {
     "Group": st.column_config.TextColumn("Group", width="large"),
     "Engine four-fifths screen": st.column_config.TextColumn(
-        "Engine four-fifths screen", width="medium", help="passes / below 4/5 / too few to compare"),
+        "Engine four-fifths screen", width="medium", help="passes / below 4/5 / too few to compare"
+    ),
     "HMDA four-fifths screen": st.column_config.TextColumn(
-        "HMDA four-fifths screen", width="medium", help="the lenders' real outcomes, screened the same way"),
+        "HMDA four-fifths screen", width="medium", help="the lenders' real outcomes, screened the same way"
+    ),
 }
 DECISION_ORDER = ["APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLETE"]
 
@@ -84,8 +86,15 @@ def resumable_file(sessions: sessionmaker[Session], batch_id: str) -> tuple[Path
         return (path, batch.total_rows) if path is not None else None
 
 
-def run_file(path: Path, *, service: Any, sessions: sessionmaker[Session], limit: int | None,
-             on_progress: Callable[[int, int], None], file_name: str | None = None) -> dict[str, Any]:
+def run_file(
+    path: Path,
+    *,
+    service: Any,
+    sessions: sessionmaker[Session],
+    limit: int | None,
+    on_progress: Callable[[int, int], None],
+    file_name: str | None = None,
+) -> dict[str, Any]:
     """Plan and underwrite `path` in this process; `on_progress(done, total)` after each row.
     `file_name`: the name the officer uploaded it under (it is stored under its content hash)."""
     from agents.batch.engines import InlineEngine
@@ -105,10 +114,21 @@ def run_file(path: Path, *, service: Any, sessions: sessionmaker[Session], limit
 def batches_frame(sessions: sessionmaker[Session]) -> pd.DataFrame:
     with sessions() as session:
         rows = store.list_batches(session=session)
-        return pd.DataFrame([{
-            "Batch": b.id, "File": b.file_name, "Source": b.source, "Status": b.status, "Rows": b.total_rows,
-            "Decided": b.summary.get("decided", 0) + b.summary.get("skipped", 0), "Refused": len(b.refused),
-            "Updated": b.updated_at} for b in rows])
+        return pd.DataFrame(
+            [
+                {
+                    "Batch": b.id,
+                    "File": b.file_name,
+                    "Source": b.source,
+                    "Status": b.status,
+                    "Rows": b.total_rows,
+                    "Decided": b.summary.get("decided", 0) + b.summary.get("skipped", 0),
+                    "Refused": len(b.refused),
+                    "Updated": b.updated_at,
+                }
+                for b in rows
+            ]
+        )
 
 
 def results_frame(sessions: sessionmaker[Session], batch_id: str) -> pd.DataFrame:
@@ -119,14 +139,28 @@ def results_frame(sessions: sessionmaker[Session], batch_id: str) -> pd.DataFram
 def decision_mix_chart(results: pd.DataFrame) -> Figure:
     decided = results[results["status"] == "completed"]
     counts = decided.groupby(["program", "recommendation"]).size().reset_index(name="applications")
-    return px.bar(counts, x="program", y="applications", color="recommendation", barmode="stack",
-                  category_orders={"recommendation": DECISION_ORDER}, title="Decision mix by program")
+    return px.bar(
+        counts,
+        x="program",
+        y="applications",
+        color="recommendation",
+        barmode="stack",
+        category_orders={"recommendation": DECISION_ORDER},
+        title="Decision mix by program",
+    )
 
 
 def ratio_chart(results: pd.DataFrame, column: str, label: str) -> Figure:
     decided = results[(results["status"] == "completed") & results[column].notna()]
-    return px.box(decided, x="recommendation", y=column, points=False, labels={column: label},
-                  category_orders={"recommendation": DECISION_ORDER}, title=f"{label} by decision")
+    return px.box(
+        decided,
+        x="recommendation",
+        y=column,
+        points=False,
+        labels={column: label},
+        category_orders={"recommendation": DECISION_ORDER},
+        title=f"{label} by decision",
+    )
 
 
 def fairness_min_group() -> int:
@@ -138,12 +172,22 @@ def fairness_frame(results: pd.DataFrame, min_group: int) -> pd.DataFrame:
     """One row per group; the four-fifths columns say in words whether a group passes, falls below, or is too
     small to compare (below `min_group` applications): never an unchecked box for a group not screened."""
     rows = fairness_table(results.to_dict("records"), min_group=min_group)
-    return pd.DataFrame([{
-        "Attribute": r.attribute, "Group": r.group, "Applications": r.n,
-        "Engine approval rate": r.engine_rate, "Engine AIR": r.engine_air,
-        "Engine four-fifths screen": r.verdict(r.engine_flag, r.engine_air),
-        "HMDA approval rate": r.hmda_rate, "HMDA AIR": r.hmda_air,
-        "HMDA four-fifths screen": r.verdict(r.hmda_flag, r.hmda_air)} for r in rows])
+    return pd.DataFrame(
+        [
+            {
+                "Attribute": r.attribute,
+                "Group": r.group,
+                "Applications": r.n,
+                "Engine approval rate": r.engine_rate,
+                "Engine AIR": r.engine_air,
+                "Engine four-fifths screen": r.verdict(r.engine_flag, r.engine_air),
+                "HMDA approval rate": r.hmda_rate,
+                "HMDA AIR": r.hmda_air,
+                "HMDA four-fifths screen": r.verdict(r.hmda_flag, r.hmda_air),
+            }
+            for r in rows
+        ]
+    )
 
 
 def drivers(results: pd.DataFrame, min_group: int, source: str) -> list[GroupDrivers]:
@@ -155,27 +199,46 @@ def drivers(results: pd.DataFrame, min_group: int, source: str) -> list[GroupDri
 
 
 def drivers_frame(found: GroupDrivers) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Principal reason": r.reason, f"Share of {found.group}'s non-approvals": r.group_share,
-        f"Share of {found.reference}'s non-approvals": r.reference_share,
-        "Mapping assumptions it reads": "; ".join(r.assumptions) or "-"} for r in found.reasons])
+    return pd.DataFrame(
+        [
+            {
+                "Principal reason": r.reason,
+                f"Share of {found.group}'s non-approvals": r.group_share,
+                f"Share of {found.reference}'s non-approvals": r.reference_share,
+                "Mapping assumptions it reads": "; ".join(r.assumptions) or "-",
+            }
+            for r in found.reasons
+        ]
+    )
 
 
 def render_drivers(results: pd.DataFrame, min_group: int, source: str) -> None:
     """What drives each flagged group, and (HMDA batches) every mapping assumption, named on the page."""
     found = drivers(results, min_group, source)
     if found:
-        st.markdown("**What drives each group below four-fifths** (its principal reasons beside the reference "
-                    "group's, the most favoured group the AIR divides by; a run may state several reasons, so "
-                    "shares can add up to more than 100%)")
+        st.markdown(
+            "**What drives each group below four-fifths** (its principal reasons beside the reference "
+            "group's, the most favoured group the AIR divides by; a run may state several reasons, so "
+            "shares can add up to more than 100%)"
+        )
     for d in found:
-        st.markdown(f"{d.attribute.capitalize()}: **{d.group}** ({d.group_not_approved} not approved) beside "
-                    f"**{d.reference}** ({d.reference_not_approved} not approved)")
-        st.dataframe(drivers_frame(d), hide_index=True, column_config={
-            "Principal reason": st.column_config.TextColumn("Principal reason", width="large"),
-            "Mapping assumptions it reads": st.column_config.TextColumn("Mapping assumptions it reads",
-                                                                        width="large")})
+        st.markdown(
+            f"{d.attribute.capitalize()}: **{d.group}** ({d.group_not_approved} not approved) beside "
+            f"**{d.reference}** ({d.reference_not_approved} not approved)"
+        )
+        st.dataframe(
+            drivers_frame(d),
+            hide_index=True,
+            column_config={
+                "Principal reason": st.column_config.TextColumn("Principal reason", width="large"),
+                "Mapping assumptions it reads": st.column_config.TextColumn(
+                    "Mapping assumptions it reads", width="large"
+                ),
+            },
+        )
     if source == "hmda":
-        st.markdown("**HMDA mapping assumptions** (how a HMDA row becomes an application; the same for every row, "
-                    "none from race, sex, ethnicity or age):\n"
-                    + "\n".join(f"- {text}" for text in mapping_assumptions(load_mapping()).values()))
+        st.markdown(
+            "**HMDA mapping assumptions** (how a HMDA row becomes an application; the same for every row, "
+            "none from race, sex, ethnicity or age):\n"
+            + "\n".join(f"- {text}" for text in mapping_assumptions(load_mapping()).values())
+        )

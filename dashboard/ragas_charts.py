@@ -55,21 +55,42 @@ def series_label(key: str, run: RunSummary) -> str:
 
 def trend_frame(runs: Sequence[RunSummary]) -> pd.DataFrame:
     """Long format: one row per (run, metric key) with a value."""
-    rows = [{"run": r.id, "created_at": r.created_at, "series": series_label(key, r), "key": key,
-             "metric": r.metric_info.get(key, {}).get("metric", key), "value": value}
-            for r in runs for key, value in r.metrics.items() if value is not None]
+    rows = [
+        {
+            "run": r.id,
+            "created_at": r.created_at,
+            "series": series_label(key, r),
+            "key": key,
+            "metric": r.metric_info.get(key, {}).get("metric", key),
+            "value": value,
+        }
+        for r in runs
+        for key, value in r.metrics.items()
+        if value is not None
+    ]
     return pd.DataFrame(rows, columns=["run", "created_at", "series", "key", "metric", "value"])
 
 
 def trend_figure(frame: pd.DataFrame, series: Sequence[str], threshold: float) -> go.Figure:
     """Scores over time; the faithfulness alert line only when a faithfulness series is drawn."""
     shown = frame[frame["series"].isin(series)].sort_values(["created_at", "run"])
-    fig = px.line(shown, x="created_at", y="value", color="series", markers=True, hover_data=["run", "key"],
-                  labels={"created_at": "run time (UTC)", "value": "score", "series": "metric · judge · embeddings"})
+    fig = px.line(
+        shown,
+        x="created_at",
+        y="value",
+        color="series",
+        markers=True,
+        hover_data=["run", "key"],
+        labels={"created_at": "run time (UTC)", "value": "score", "series": "metric · judge · embeddings"},
+    )
     if (shown["metric"] == FAITHFULNESS).any():
-        fig.add_hline(y=threshold, line_dash="dash", line_color="crimson",
-                      annotation_text=f"faithfulness alert threshold {threshold:.2f}",
-                      annotation_position="bottom right")
+        fig.add_hline(
+            y=threshold,
+            line_dash="dash",
+            line_color="crimson",
+            annotation_text=f"faithfulness alert threshold {threshold:.2f}",
+            annotation_position="bottom right",
+        )
     fig.update_xaxes(type="date", tickformat=TIME_FORMAT, hoverformat=TIME_FORMAT)
     times = sorted(shown["created_at"].unique())
     if len(times) <= 3:  # plotly spreads a few points over many identical-looking ticks: one tick per run instead
@@ -81,10 +102,12 @@ def trend_figure(frame: pd.DataFrame, series: Sequence[str], threshold: float) -
 
 def faithfulness_alerts(run: RunSummary, threshold: float) -> list[str]:
     """One message per faithfulness score of `run` below `threshold` (one per judge)."""
-    return [f"Eval run #{run.id}: faithfulness {value:.3f} (judge {run.metric_info.get(key, {}).get('judge', '?')}) "
-            f"is below the threshold {threshold:.2f}."
-            for key, value in run.metrics.items()
-            if value is not None and run.metric_info.get(key, {}).get("metric") == FAITHFULNESS and value < threshold]
+    return [
+        f"Eval run #{run.id}: faithfulness {value:.3f} (judge {run.metric_info.get(key, {}).get('judge', '?')}) "
+        f"is below the threshold {threshold:.2f}."
+        for key, value in run.metrics.items()
+        if value is not None and run.metric_info.get(key, {}).get("metric") == FAITHFULNESS and value < threshold
+    ]
 
 
 def has_faithfulness(run: RunSummary) -> bool:
@@ -93,41 +116,65 @@ def has_faithfulness(run: RunSummary) -> bool:
 
 def metrics_frame(run: RunSummary) -> pd.DataFrame:
     info = {k: run.metric_info.get(k, {}) for k in run.metrics}
-    rows = [{"Metric": info[k].get("metric", k), "Judge": info[k].get("judge"),
-             "Embeddings": info[k].get("embedding_model"), "Samples": info[k].get("n"), "Score": v}
-            for k, v in run.metrics.items()]
+    rows = [
+        {
+            "Metric": info[k].get("metric", k),
+            "Judge": info[k].get("judge"),
+            "Embeddings": info[k].get("embedding_model"),
+            "Samples": info[k].get("n"),
+            "Score": v,
+        }
+        for k, v in run.metrics.items()
+    ]
     return pd.DataFrame(rows, columns=["Metric", "Judge", "Embeddings", "Samples", "Score"])
 
 
 def question_scores(scores: dict, keys: Sequence[str]) -> pd.DataFrame:
     """One question's scores as a table, rounded as the per-question table shows them, with what each measures."""
-    rows = [{"Metric": k, "Score": None if scores.get(k) is None else round(float(scores[k]), 2),
-             "Measures": metric_help(k)} for k in keys]
+    rows = [
+        {
+            "Metric": k,
+            "Score": None if scores.get(k) is None else round(float(scores[k]), 2),
+            "Measures": metric_help(k),
+        }
+        for k in keys
+    ]
     return pd.DataFrame(rows, columns=["Metric", "Score", "Measures"])
 
 
 def samples_frame(samples: Sequence[SampleRow], keys: Sequence[str]) -> pd.DataFrame:
     """One row per question with every metric (blank where the question is not scored on it)."""
-    rows = [{"Question id": s.question_id, "Kind": s.kind, "Question": s.question,
-             **{k: s.scores.get(k) for k in keys}} for s in samples]
+    rows = [
+        {"Question id": s.question_id, "Kind": s.kind, "Question": s.question, **{k: s.scores.get(k) for k in keys}}
+        for s in samples
+    ]
     return pd.DataFrame(rows, columns=["Question id", "Kind", "Question", *keys])
 
 
 def compare_frame(a: RunSummary, b: RunSummary) -> pd.DataFrame:
     """Aggregates of two runs side by side with B - A, for the metric keys they share."""
     keys = [k for k in a.metrics if k in b.metrics]
-    rows = [{"Metric": k, "A": a.metrics[k], "B": b.metrics[k], "Delta (B - A)": _delta(a.metrics[k], b.metrics[k])}
-            for k in keys]
+    rows = [
+        {"Metric": k, "A": a.metrics[k], "B": b.metrics[k], "Delta (B - A)": _delta(a.metrics[k], b.metrics[k])}
+        for k in keys
+    ]
     return pd.DataFrame(rows, columns=["Metric", "A", "B", "Delta (B - A)"])
 
 
 def question_deltas(a: Sequence[SampleRow], b: Sequence[SampleRow], key: str) -> pd.DataFrame:
     """Per question present in both runs: A, B and B - A for one metric, largest changes first."""
     by_id = {s.question_id: s for s in b}
-    rows = [{"Question id": s.question_id, "Question": s.question, "A": s.scores.get(key),
-             "B": by_id[s.question_id].scores.get(key),
-             "Delta (B - A)": _delta(s.scores.get(key), by_id[s.question_id].scores.get(key))}
-            for s in a if s.question_id in by_id]
+    rows = [
+        {
+            "Question id": s.question_id,
+            "Question": s.question,
+            "A": s.scores.get(key),
+            "B": by_id[s.question_id].scores.get(key),
+            "Delta (B - A)": _delta(s.scores.get(key), by_id[s.question_id].scores.get(key)),
+        }
+        for s in a
+        if s.question_id in by_id
+    ]
     frame = pd.DataFrame(rows, columns=["Question id", "Question", "A", "B", "Delta (B - A)"])
     return frame.sort_values("Delta (B - A)", key=lambda d: -d.abs(), na_position="last", kind="stable")
 
@@ -137,15 +184,28 @@ def _delta(a: float | None, b: float | None) -> float | None:
 
 
 def drift_frame(rows: Sequence[AgentFaithfulness]) -> pd.DataFrame:
-    return pd.DataFrame([{"agent": r.agent, "faithfulness": r.faithfulness, "run": r.run_id, "at": r.created_at}
-                         for r in rows], columns=["agent", "faithfulness", "run", "at"])
+    return pd.DataFrame(
+        [{"agent": r.agent, "faithfulness": r.faithfulness, "run": r.run_id, "at": r.created_at} for r in rows],
+        columns=["agent", "faithfulness", "run", "at"],
+    )
 
 
 def drift_figure(frame: pd.DataFrame, threshold: float) -> go.Figure:
-    fig = px.box(frame, x="agent", y="faithfulness", points="all", hover_data=["run", "at"],
-                 labels={"faithfulness": "faithfulness (Audit agent)"})
-    fig.add_hline(y=threshold, line_dash="dash", line_color="crimson",
-                  annotation_text=f"faithfulness alert threshold {threshold:.2f}", annotation_position="bottom right")
+    fig = px.box(
+        frame,
+        x="agent",
+        y="faithfulness",
+        points="all",
+        hover_data=["run", "at"],
+        labels={"faithfulness": "faithfulness (Audit agent)"},
+    )
+    fig.add_hline(
+        y=threshold,
+        line_dash="dash",
+        line_color="crimson",
+        annotation_text=f"faithfulness alert threshold {threshold:.2f}",
+        annotation_position="bottom right",
+    )
     fig.update_yaxes(range=[-0.05, 1.05])
     fig.update_layout(margin={"t": 30})
     return fig

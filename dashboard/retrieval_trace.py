@@ -13,8 +13,12 @@ from rag.retrieval.store import ChunkDetail
 SNIPPET_CHARS = 160
 HIT_COLUMNS = ["Rank", "Score", "Document", "Page", "Section", "Chunk", "Text"]
 FIRST_STAGE = {"dense": "Dense (pgvector cosine)", "bm25": "BM25 (keywords)"}
-LATER_STAGES = {"rrf": "Fused (reciprocal rank fusion)", "mmr": "Diversified (MMR)", "rerank": "Reranked (final)",
-                "verify": "Verified by the configured LLM (replaces the reranked list)"}
+LATER_STAGES = {
+    "rrf": "Fused (reciprocal rank fusion)",
+    "mmr": "Diversified (MMR)",
+    "rerank": "Reranked (final)",
+    "verify": "Verified by the configured LLM (replaces the reranked list)",
+}
 
 
 def trace_chunk_ids(trace: Mapping[str, Any]) -> set[int]:

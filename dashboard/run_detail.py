@@ -15,7 +15,6 @@ from dashboard.run_tables import RunDetail, agents_frame, models_used
 from dashboard.safe_text import plain
 
 
-
 def _money(value: float) -> str:
     return f"${value:,.4f}" if 0 < value < 1 else f"${value:,.2f}"
 
@@ -39,9 +38,13 @@ def decision_target(detail: RunDetail) -> DecisionTarget | None:
         return None
     final = None
     if detail.final_decision is not None:
-        final = FinalDecision(detail.final_decision, detail.decided_by or "",
-                              detail.decided_at.isoformat() if detail.decided_at else "", detail.overridden,
-                              detail.override_reason or "")
+        final = FinalDecision(
+            detail.final_decision,
+            detail.decided_by or "",
+            detail.decided_at.isoformat() if detail.decided_at else "",
+            detail.overridden,
+            detail.override_reason or "",
+        )
     return DecisionTarget(detail.run_id, detail.applicant, detail.application_ref, detail.recommendation, final)
 
 
@@ -73,9 +76,11 @@ def _agent_expander(run_id: str, trace: AgentTrace) -> None:
         st.markdown(plain(verdict.get("summary", "")))
         if verdict.get("reasoning"):
             st.markdown("*Reasoning:* " + plain(verdict["reasoning"]))
-        st.caption(f"{trace.provider} / {trace.model} · status {trace.status} · tokens {trace.tokens_in} in, "
-                   f"{trace.tokens_out} out · {_money(trace.cost_usd)} · {trace.latency_ms:.0f} ms agent time · "
-                   f"faithfulness {faith} · {len(trace.citations or [])} citations")
+        st.caption(
+            f"{trace.provider} / {trace.model} · status {trace.status} · tokens {trace.tokens_in} in, "
+            f"{trace.tokens_out} out · {_money(trace.cost_usd)} · {trace.latency_ms:.0f} ms agent time · "
+            f"faithfulness {faith} · {len(trace.citations or [])} citations"
+        )
         for condition in verdict.get("conditions", []):
             st.markdown(f"- Condition: {plain(condition)}")
         if trace.citations:

@@ -36,12 +36,27 @@ def stored_run(factory: sessionmaker[Session], run_id: str) -> StoredRun | None:
             return None
         traces = session.scalars(select(AgentTrace).where(AgentTrace.run_id == run_id).order_by(AgentTrace.seq))
         try:
-            events: list[RunEvent] = [RunStarted(run.id, run.application_id, run.corpus_version or "",
-                                                 run.ruleset_version or "", {})]
-            events += [AgentEvent(run.id, t.agent, t.seq, AgentVerdict.model_validate(t.verdict), None, (),
-                                  t.latency_ms or 0.0) for t in traces if t.verdict]
-            events.append(RunFinished(run.id, DecisionReport.model_validate(run.result), None, run.latency_ms or 0.0,
-                                      run.tokens_in, run.tokens_out, run.cost_usd))
+            events: list[RunEvent] = [
+                RunStarted(run.id, run.application_id, run.corpus_version or "", run.ruleset_version or "", {})
+            ]
+            events += [
+                AgentEvent(
+                    run.id, t.agent, t.seq, AgentVerdict.model_validate(t.verdict), None, (), t.latency_ms or 0.0
+                )
+                for t in traces
+                if t.verdict
+            ]
+            events.append(
+                RunFinished(
+                    run.id,
+                    DecisionReport.model_validate(run.result),
+                    None,
+                    run.latency_ms or 0.0,
+                    run.tokens_in,
+                    run.tokens_out,
+                    run.cost_usd,
+                )
+            )
         except ValidationError:  # a report stored by an older version: no PDF rather than a wrong one
             return None
         return StoredRun(events, dict(run.application.data or {}))
@@ -57,5 +72,12 @@ def pdf_download(factory: sessionmaker[Session], run_id: str, final: FinalDecisi
     pdf = run_pdf(factory, run_id, final)
     if pdf is None:
         return
-    st.download_button("Download decision summary (PDF)", pdf, f"decision-{run_id[:8]}.pdf", "application/pdf",
-                       key=f"run-pdf-{run_id}", on_click="ignore", icon=":material/picture_as_pdf:")
+    st.download_button(
+        "Download decision summary (PDF)",
+        pdf,
+        f"decision-{run_id[:8]}.pdf",
+        "application/pdf",
+        key=f"run-pdf-{run_id}",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

@@ -11,9 +11,14 @@ from agents.graph import AGENT_ORDER
 from agents.verdicts import Finding
 
 # (fact key in the Ratio verdict, label, unit) in the order an underwriter reads them
-KEY_RATIOS = (("piti", "PITI payment", "$"), ("front_end_dti", "Housing ratio (front-end DTI)", "%"),
-              ("back_end_dti", "Back-end DTI", "%"), ("ltv", "LTV", "%"), ("cltv", "CLTV", "%"),
-              ("reserves_months", "Reserves", "months"))
+KEY_RATIOS = (
+    ("piti", "PITI payment", "$"),
+    ("front_end_dti", "Housing ratio (front-end DTI)", "%"),
+    ("back_end_dti", "Back-end DTI", "%"),
+    ("ltv", "LTV", "%"),
+    ("cltv", "CLTV", "%"),
+    ("reserves_months", "Reserves", "months"),
+)
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,10 @@ def gauge(events: list[RunEvent], *, fact: str, label: str, rule_word: str) -> G
 
 def ratio_gauges(events: list[RunEvent]) -> list[Gauge]:
     """Back-end DTI and LTV, each with the limits the compliance and policy findings state."""
-    return [gauge(events, fact="back_end_dti", label="Back-end DTI", rule_word="dti"),
-            gauge(events, fact="ltv", label="LTV", rule_word="ltv")]
+    return [
+        gauge(events, fact="back_end_dti", label="Back-end DTI", rule_word="dti"),
+        gauge(events, fact="ltv", label="LTV", rule_word="ltv"),
+    ]
 
 
 def notice_deadline(events: list[RunEvent]) -> Finding | None:

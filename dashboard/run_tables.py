@@ -17,10 +17,37 @@ from dashboard.money_lists import export_columns
 from dashboard.safe_text import csv_cell
 
 # who and what first; the run id (for support and search) last
-RUN_COLUMNS = ["Applicant", "Application ID", "Program", "Amount", "Recommendation", "Final decision", "Officer",
-               "Decided at", "Reason", "Age", "Started", "Status", "Run total (s)", "Cost (USD)", "Errors", "Run"]
-AGENT_COLUMNS = ["Agent", "Verdict", "Status", "Provider", "Model", "Tokens in", "Tokens out", "Cost (USD)",
-                 "Agent time (ms)", "Faithfulness", "Citations"]
+RUN_COLUMNS = [
+    "Applicant",
+    "Application ID",
+    "Program",
+    "Amount",
+    "Recommendation",
+    "Final decision",
+    "Officer",
+    "Decided at",
+    "Reason",
+    "Age",
+    "Started",
+    "Status",
+    "Run total (s)",
+    "Cost (USD)",
+    "Errors",
+    "Run",
+]
+AGENT_COLUMNS = [
+    "Agent",
+    "Verdict",
+    "Status",
+    "Provider",
+    "Model",
+    "Tokens in",
+    "Tokens out",
+    "Cost (USD)",
+    "Agent time (ms)",
+    "Faithfulness",
+    "Citations",
+]
 
 
 @dataclass(frozen=True)
@@ -35,8 +62,15 @@ class RunPage:
         return max(self.total - len(self.rows), 0)
 
 
-def find_runs(factory: sessionmaker[Session], *, loan_type: str | None, decision: str | None,
-              search: str, awaiting: bool = False, limit: int = PAGE) -> RunPage:
+def find_runs(
+    factory: sessionmaker[Session],
+    *,
+    loan_type: str | None,
+    decision: str | None,
+    search: str,
+    awaiting: bool = False,
+    limit: int = PAGE,
+) -> RunPage:
     filters = {"loan_type": loan_type, "decision": decision, "search": search, "awaiting": awaiting}
     with reading(factory) as session:
         rows = list_runs(session=session, limit=limit, **filters)
@@ -54,11 +88,27 @@ def age(started_at: datetime, now: datetime | None = None) -> str:
 
 def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
     """One line per run, in the order given, as the decisions table and its CSV show it."""
-    data = [[r.applicant, r.application_ref or "", r.loan_type, r.loan_amount, r.recommendation or "",
-             r.final_decision or "", r.decided_by or "", _utc(r.decided_at), r.decision_reason or "",
-             age(r.started_at, now), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status,
-             None if r.latency_ms is None else round(r.latency_ms / 1000, 2), round(r.cost_usd, 4), r.errors, r.run_id]
-            for r in rows]
+    data = [
+        [
+            r.applicant,
+            r.application_ref or "",
+            r.loan_type,
+            r.loan_amount,
+            r.recommendation or "",
+            r.final_decision or "",
+            r.decided_by or "",
+            _utc(r.decided_at),
+            r.decision_reason or "",
+            age(r.started_at, now),
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.status,
+            None if r.latency_ms is None else round(r.latency_ms / 1000, 2),
+            round(r.cost_usd, 4),
+            r.errors,
+            r.run_id,
+        ]
+        for r in rows
+    ]
     return pd.DataFrame(data, columns=RUN_COLUMNS)
 
 
@@ -71,9 +121,11 @@ def export_frame(factory: sessionmaker[Session], frame: pd.DataFrame) -> pd.Data
     ids = frame["Run"].tolist()
     with reading(factory) as session:
         rows = session.execute(
-            select(Run.id, Application.data, AgentTrace.verdict).join(Application, Application.id == Run.application_id)
+            select(Run.id, Application.data, AgentTrace.verdict)
+            .join(Application, Application.id == Run.application_id)
             .outerjoin(AgentTrace, (AgentTrace.run_id == Run.id) & (AgentTrace.agent == "ratio"))
-            .where(Run.id.in_(ids))).all()
+            .where(Run.id.in_(ids))
+        ).all()
     money = {r.id: export_columns(r.data or {}, (r.verdict or {}).get("facts") or {}) for r in rows}
     empty = export_columns({}, {})
     extra = pd.DataFrame([money.get(i, {k: "" for k in empty}) for i in ids], columns=list(empty), index=frame.index)
@@ -116,12 +168,27 @@ class RunDetail:
 
 
 def _detail(run: Run) -> RunDetail:
-    return RunDetail(run.id, run.application.applicant_name, (run.application.data or {}).get("application_id"),
-                     run.application.loan_type,
-                     float(run.application.loan_amount), run.status, run.started_at, run.recommendation,
-                     (run.result or {}).get("summary", ""), run.final_decision, run.override_reason,
-                     run.decided_by, run.decided_at, run.latency_ms, run.tokens_in, run.tokens_out, run.cost_usd,
-                     tuple(run.errors or ()), tuple(run.agent_traces))
+    return RunDetail(
+        run.id,
+        run.application.applicant_name,
+        (run.application.data or {}).get("application_id"),
+        run.application.loan_type,
+        float(run.application.loan_amount),
+        run.status,
+        run.started_at,
+        run.recommendation,
+        (run.result or {}).get("summary", ""),
+        run.final_decision,
+        run.override_reason,
+        run.decided_by,
+        run.decided_at,
+        run.latency_ms,
+        run.tokens_in,
+        run.tokens_out,
+        run.cost_usd,
+        tuple(run.errors or ()),
+        tuple(run.agent_traces),
+    )
 
 
 def load_run(factory: sessionmaker[Session], run_id: str) -> RunDetail | None:
@@ -132,9 +199,22 @@ def load_run(factory: sessionmaker[Session], run_id: str) -> RunDetail | None:
 
 def agents_frame(traces: tuple[AgentTrace, ...]) -> pd.DataFrame:
     """One line per agent in the order they finished."""
-    data = [[t.agent, (t.verdict or {}).get("verdict", ""), t.status, t.provider, t.model, t.tokens_in,
-             t.tokens_out, round(t.cost_usd, 4), round(t.latency_ms, 1), t.faithfulness, len(t.citations or [])]
-            for t in traces]
+    data = [
+        [
+            t.agent,
+            (t.verdict or {}).get("verdict", ""),
+            t.status,
+            t.provider,
+            t.model,
+            t.tokens_in,
+            t.tokens_out,
+            round(t.cost_usd, 4),
+            round(t.latency_ms, 1),
+            t.faithfulness,
+            len(t.citations or []),
+        ]
+        for t in traces
+    ]
     return pd.DataFrame(data, columns=AGENT_COLUMNS)
 
 

@@ -34,8 +34,9 @@ def prose(text: Any) -> str:
     """Generated prose (verdict summaries, reasons, quotes) kept readable but inert: every character that
     would format, link, embed HTML, start LaTeX or a `:directive` is escaped; '.', ',' and '%' stay as typed."""
     escaped = _INLINE.sub(r"\\\1", _no_autolink(str(text if text is not None else "")))
-    return _BLOCK_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" + m.group(3) if m.group(3)
-                                                    else "\\" + m.group(2)), escaped)
+    return _BLOCK_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" + m.group(3) if m.group(3) else "\\" + m.group(2)), escaped
+    )
 
 
 def csv_cell(value: Any) -> Any:

@@ -19,15 +19,27 @@ LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost"})
 def streamlit_argv(settings: Settings) -> list[str]:
     """The `streamlit run` command line for these settings (through dashboard.streamlit_main: deep links work
     from the first request)."""
-    return [sys.executable, "-m", "dashboard.streamlit_main", "run", str(PROJECT_ROOT / "app.py"),
-            "--server.address", settings.dashboard_address, "--server.port", str(settings.dashboard_port)]
+    return [
+        sys.executable,
+        "-m",
+        "dashboard.streamlit_main",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.address",
+        settings.dashboard_address,
+        "--server.port",
+        str(settings.dashboard_port),
+    ]
 
 
 def main() -> None:
     settings = get_settings()
     if settings.dashboard_address not in LOCAL_ADDRESSES:
-        log.warning("the dashboard listens on %s, not only localhost: it has no login of its own, so put it "
-                    "behind an authenticating proxy (docs/security.md)", settings.dashboard_address)
+        log.warning(
+            "the dashboard listens on %s, not only localhost: it has no login of its own, so put it "
+            "behind an authenticating proxy (docs/security.md)",
+            settings.dashboard_address,
+        )
     argv = streamlit_argv(settings)
     os.execv(argv[0], argv)
 

@@ -62,13 +62,16 @@ def status_label(events: list[RunEvent]) -> tuple[str, str]:
     """(label, state) for the status box of a run in progress or done."""
     done, stopped = finished(events), interrupted(events)
     if done is not None:
-        return (f"Underwriting complete: {done.report.recommendation.replace('_', ' ')} "
-                f"in {done.latency_ms / 1000:.1f} s", "complete")
+        return (
+            f"Underwriting complete: {done.report.recommendation.replace('_', ' ')} in {done.latency_ms / 1000:.1f} s",
+            "complete",
+        )
     if stopped is not None:
         return "Underwriting interrupted", "error"
     agents = [e for e in events if isinstance(e, AgentEvent)]
-    return (f"Underwriting... {TITLES.get(agents[-1].agent, agents[-1].agent)} done" if agents
-            else "Underwriting..."), "running"
+    return (
+        f"Underwriting... {TITLES.get(agents[-1].agent, agents[-1].agent)} done" if agents else "Underwriting..."
+    ), "running"
 
 
 def show_event(event: RunEvent) -> None:
@@ -84,13 +87,19 @@ def _failure_message(exc: Exception) -> str:
         return f"The underwriting pipeline could not run: {exc}"
     # last line of defence behind validation: a value the database cannot hold is not an outage
     if isinstance(exc, DataError):
-        return ("The application was not stored: a value is outside what the database can hold "
-                "(for example an amount that is far too large). Correct the figures and submit again.")
+        return (
+            "The application was not stored: a value is outside what the database can hold "
+            "(for example an amount that is far too large). Correct the figures and submit again."
+        )
     if isinstance(exc, IntegrityError):
-        return ("The application was not stored: its application ID is already used by another application. "
-                "Leave the ID empty or use a new one.")
-    return ("The database rejected or lost the run "
-            f"({type(exc).__name__}). Check that the database is running, then submit again.")
+        return (
+            "The application was not stored: its application ID is already used by another application. "
+            "Leave the ID empty or use a new one."
+        )
+    return (
+        "The database rejected or lost the run "
+        f"({type(exc).__name__}). Check that the database is running, then submit again."
+    )
 
 
 def underwrite(app: LoanApplication) -> RunResult:

@@ -10,16 +10,28 @@ from dashboard.explorer_link import open_in_explorer
 from dashboard.run_summary import format_fact
 from dashboard.safe_text import prose
 
-TITLES = {"intake": "Intake", "ratio": "Ratio", "compliance": "Compliance", "policy": "Policy",
-          "underwriting": "Underwriting", "decision": "Decision", "audit": "Audit"}
+TITLES = {
+    "intake": "Intake",
+    "ratio": "Ratio",
+    "compliance": "Compliance",
+    "policy": "Policy",
+    "underwriting": "Underwriting",
+    "decision": "Decision",
+    "audit": "Audit",
+}
 GREEN = {"PROCEED", "PASS", "ELIGIBLE", "APPROVE", "VERIFIED", "COMPUTED", "A"}
 ORANGE = {"REVIEW", "WARN", "REFER", "APPROVE_WITH_CONDITIONS", "INCOMPLETE", "B", "C", "UNVERIFIED", "PARTIAL"}
 RED = {"FAIL", "DECLINE", "INELIGIBLE", "REJECT_INCOMPLETE", "ERROR", "D", "E", "UNSUPPORTED"}
 METRICS_PER_ROW = 3
-FINDING_ICONS = {"PASS": ":green[:material/check_circle:]", "INFO": ":blue[:material/info:]",
-                 "CONDITION": ":orange[:material/assignment:]", "WARN": ":orange[:material/warning:]",
-                 "REVIEW": ":orange[:material/person_search:]", "FAIL": ":red[:material/cancel:]",
-                 "UNVERIFIED": ":red[:material/help:]"}
+FINDING_ICONS = {
+    "PASS": ":green[:material/check_circle:]",
+    "INFO": ":blue[:material/info:]",
+    "CONDITION": ":orange[:material/assignment:]",
+    "WARN": ":orange[:material/warning:]",
+    "REVIEW": ":orange[:material/person_search:]",
+    "FAIL": ":red[:material/cancel:]",
+    "UNVERIFIED": ":red[:material/help:]",
+}
 
 
 def md(text: str) -> str:
@@ -45,16 +57,25 @@ def key_numbers(verdict: AgentVerdict) -> list[tuple[str, str]]:
     if verdict.agent == "intake" and verdict.score is not None:
         return [("Completeness", f"{verdict.score:g}/10")]
     if verdict.agent == "ratio":
-        return [("PITI", format_fact(f.get("piti"), "$")), ("Housing ratio", format_fact(f.get("front_end_dti"), "%")),
-                ("DTI", format_fact(f.get("back_end_dti"), "%")), ("LTV", format_fact(f.get("ltv"), "%")),
-                ("CLTV", format_fact(f.get("cltv"), "%")), ("Reserves (months)", format_fact(f.get("reserves_months"), ""))]
+        return [
+            ("PITI", format_fact(f.get("piti"), "$")),
+            ("Housing ratio", format_fact(f.get("front_end_dti"), "%")),
+            ("DTI", format_fact(f.get("back_end_dti"), "%")),
+            ("LTV", format_fact(f.get("ltv"), "%")),
+            ("CLTV", format_fact(f.get("cltv"), "%")),
+            ("Reserves (months)", format_fact(f.get("reserves_months"), "")),
+        ]
     if verdict.agent == "underwriting":
-        return [("Risk grade", str(f.get("risk_grade", verdict.verdict))), ("Strengths", str(len(f.get("strengths", [])))),
-                ("Risks", str(len(f.get("risks", []))))]
+        return [
+            ("Risk grade", str(f.get("risk_grade", verdict.verdict))),
+            ("Strengths", str(len(f.get("strengths", [])))),
+            ("Risks", str(len(f.get("risks", [])))),
+        ]
     if verdict.agent == "audit":  # what it checked: each agent whose cited claims it verified, and the score
         scores = f.get("faithfulness") or {}
         return [("Agents checked", str(len(scores)))] + [
-            (f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in scores.items()]
+            (f"{TITLES.get(agent, agent)} faithfulness", f"{score:.2f}") for agent, score in scores.items()
+        ]
     if verdict.agent in ("compliance", "policy"):
         counts = {s: sum(x.status == s for x in verdict.findings) for s in ("PASS", "REVIEW", "FAIL")}
         return [("Rules checked", str(len(verdict.findings)))] + [(s.title(), str(n)) for s, n in counts.items() if n]
@@ -66,8 +87,11 @@ def event_line(event: AgentEvent) -> None:
     v = event.verdict
     with st.container(key=f"agent-card-{event.agent}"):  # the key is a CSS hook for the browser test
         # one meaning of latency: the agent's own time; the run's total is on the decision card
-        timing = (f"{event.usage.latency_ms:,.0f} ms agent time" if event.usage is not None
-                  else f"done {event.elapsed_ms / 1000:,.1f} s into the run")
+        timing = (
+            f"{event.usage.latency_ms:,.0f} ms agent time"
+            if event.usage is not None
+            else f"done {event.elapsed_ms / 1000:,.1f} s into the run"
+        )
         st.markdown(f"**{TITLES.get(event.agent, event.agent)}** {badge(v.verdict)} :gray[({timing})]")
         st.text(v.summary)  # the agent's (or a model's) words, shown as written, never as Markdown
         for err in event.errors:
@@ -81,15 +105,17 @@ def verdict_card(event: AgentEvent) -> None:
         st.markdown(f"#### {TITLES.get(v.agent, v.agent)} {badge(v.verdict)}")
         numbers = key_numbers(v)
         for start in range(0, len(numbers), METRICS_PER_ROW):  # a half-width card fits three metrics a row
-            for col, (label, value) in zip(st.columns(METRICS_PER_ROW), numbers[start:start + METRICS_PER_ROW]):
+            for col, (label, value) in zip(st.columns(METRICS_PER_ROW), numbers[start : start + METRICS_PER_ROW]):
                 col.metric(label, value)
         st.markdown(md(v.summary))
         for err in event.errors:
             st.warning(f"{md(err.message)} ({err.kind})", icon=":material/warning:")
         if event.usage is not None:
             u = event.usage
-            st.caption(f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms agent time · {u.tokens_in + u.tokens_out:,} tokens "
-                       f"· ${u.cost_usd:.4f}")
+            st.caption(
+                f"{u.provider}/{u.model} · {u.latency_ms:,.0f} ms agent time · {u.tokens_in + u.tokens_out:,} tokens "
+                f"· ${u.cost_usd:.4f}"
+            )
         with st.expander("Reasoning and findings"):
             if v.reasoning and v.reasoning != v.summary:
                 st.markdown(md(v.reasoning))
@@ -116,6 +142,6 @@ def verdict_cards(events: list[AgentEvent]) -> None:
     """All cards, two to a row, in pipeline order."""
     for start in range(0, len(events), 2):
         cols = st.columns(2)
-        for col, event in zip(cols, events[start:start + 2]):
+        for col, event in zip(cols, events[start : start + 2]):
             with col:
                 verdict_card(event)

@@ -37,6 +37,10 @@ def version_filter(factory: sessionmaker[Session], *, key: str = "explorer_versi
         choices = version_choices(document_versions(session=session))
     if len(choices) <= 2:
         return None
-    label = st.selectbox("Corpus version", list(choices), key=key,
-                         help="Retrieval uses the current version of each document unless you pick another.")
+    label = st.selectbox(
+        "Corpus version",
+        list(choices),
+        key=key,
+        help="Retrieval uses the current version of each document unless you pick another.",
+    )
     return choices[label]

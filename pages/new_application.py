@@ -27,20 +27,38 @@ def saved_run_notice(factory) -> None:
         st.warning(f"Run {md(linked[:40])} from the address is not stored.")
         run_links.keep_in_url(st.query_params, None)
         return
-    outcome = (f"final decision {row.final_decision}" if row.final_decision
-               else f"recommended {row.recommendation}" if row.recommendation else row.status).replace("_", " ")
-    st.success(f"**{md(row.applicant)}**'s run is saved ({md(outcome)}). Reloading the page clears the form, "
-               "never a run: open it to decide it or to trace its citations.", icon=":material/task_alt:")
+    outcome = (
+        f"final decision {row.final_decision}"
+        if row.final_decision
+        else f"recommended {row.recommendation}"
+        if row.recommendation
+        else row.status
+    ).replace("_", " ")
+    st.success(
+        f"**{md(row.applicant)}**'s run is saved ({md(outcome)}). Reloading the page clears the form, "
+        "never a run: open it to decide it or to trace its citations.",
+        icon=":material/task_alt:",
+    )
     cols = st.columns(2)
-    cols[0].page_link("pages/decisions.py", label="Open in Decisions", icon=":material/fact_check:",
-                      query_params={run_links.RUN_PARAM: linked})
-    cols[1].page_link("pages/citation_explorer.py", label="Open in the citation explorer",
-                      icon=":material/travel_explore:", query_params={run_links.RUN_PARAM: linked})
+    cols[0].page_link(
+        "pages/decisions.py",
+        label="Open in Decisions",
+        icon=":material/fact_check:",
+        query_params={run_links.RUN_PARAM: linked},
+    )
+    cols[1].page_link(
+        "pages/citation_explorer.py",
+        label="Open in the citation explorer",
+        icon=":material/travel_explore:",
+        query_params={run_links.RUN_PARAM: linked},
+    )
 
 
 st.title("New application")
-st.caption("Enter a mortgage application or start from a sample. Seven agents underwrite it, each verdict "
-           "cited to a page of the lending policy; you then confirm or override the recommendation.")
+st.caption(
+    "Enter a mortgage application or start from a sample. Seven agents underwrite it, each verdict "
+    "cited to a page of the lending policy; you then confirm or override the recommendation."
+)
 
 try:
     factory = resources.session_factory()
@@ -51,9 +69,12 @@ except LoanGraphError as exc:
     st.stop()
 
 if not chunks:
-    st.warning("**The policy knowledge base is empty**, so the agents would have no policy text to apply or cite. "
-               "Open the **Overview** page: it ingests the seed policy corpus on first start "
-               "(or run `python -m rag.ingest`).", icon=":material/menu_book:")
+    st.warning(
+        "**The policy knowledge base is empty**, so the agents would have no policy text to apply or cite. "
+        "Open the **Overview** page: it ingests the seed policy corpus on first start "
+        "(or run `python -m rag.ingest`).",
+        icon=":material/menu_book:",
+    )
     if st.button("Open Overview", key="na_goto_overview"):
         st.switch_page("pages/overview.py")
     st.stop()
@@ -80,8 +101,13 @@ run_links.keep_in_url(st.query_params, result.run_id)  # a reload then offers th
 
 if run_problems(result):
     st.stop()
-decision_card(result.events, finished(result.events), applicant=result.application.get("applicant_name"),
-              application_ref=result.application.get("application_id"), application=result.application)
+decision_card(
+    result.events,
+    finished(result.events),
+    applicant=result.application.get("applicant_name"),
+    application_ref=result.application.get("application_id"),
+    application=result.application,
+)
 result.final = officer_panel(target_of(result), factory) or result.final
 downloads(result)
 st.subheader("Agent verdicts")

@@ -53,7 +53,9 @@ with right:
     if recent:
         st.dataframe(overview.recent_frame(recent), hide_index=True, width="stretch")
     else:
-        st.info("No decisions yet. Submit an application on the **New application** page, or try a sample, "
-                "then record the officer's decision.")
+        st.info(
+            "No decisions yet. Submit an application on the **New application** page, or try a sample, "
+            "then record the officer's decision."
+        )
     if waiting:
         st.caption(f"{waiting:,} finished runs await an officer's decision: see **Decisions**.")

@@ -8,8 +8,10 @@ from dashboard import policy_data, resources
 from dashboard.policy_view import render_candidate, render_impact, render_publish, render_published
 
 st.title("Policy")
-st.caption("Decisions follow the published rulebook. A new policy document version or an edited rulebook is a "
-           "candidate until a person publishes it.")
+st.caption(
+    "Decisions follow the published rulebook. A new policy document version or an edited rulebook is a "
+    "candidate until a person publishes it."
+)
 try:
     factory = resources.session_factory()
     current, publications = policy_data.published(factory)

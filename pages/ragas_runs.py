@@ -17,28 +17,41 @@ from rag.evaluation.dataset import DEFAULT_DATASET, dataset_in_project
 
 settings = resources.settings()
 st.title("RAGAS")
-threshold = st.sidebar.number_input("Faithfulness threshold", 0.0, 1.0, float(settings.eval_faithfulness_threshold),
-                                    0.05, help="EVAL_FAITHFULNESS_THRESHOLD; runs below it raise an alert")
+threshold = st.sidebar.number_input(
+    "Faithfulness threshold",
+    0.0,
+    1.0,
+    float(settings.eval_faithfulness_threshold),
+    0.05,
+    help="EVAL_FAITHFULNESS_THRESHOLD; runs below it raise an alert",
+)
 
 with st.expander("Run an evaluation", icon=":material/play_arrow:"):
     judge = settings.eval_judge_provider
-    st.caption(f"Judge: **{judge}** (EVAL_JUDGE_PROVIDER){'; offline metrics only' if judge == 'none' else ''}. "
-               f"k = {settings.eval_k}. The same as `python -m rag.evaluate`.")
+    st.caption(
+        f"Judge: **{judge}** (EVAL_JUDGE_PROVIDER){'; offline metrics only' if judge == 'none' else ''}. "
+        f"k = {settings.eval_k}. The same as `python -m rag.evaluate`."
+    )
     dataset = st.text_input("Eval set", value=str(DEFAULT_DATASET.relative_to(PROJECT_ROOT)))
     if st.button("Run evaluation", type="primary"):
         from rag.evaluation.runner import run_configured
 
         bar = st.progress(0.0, text="Loading the models...")
         try:
-            outcome = run_configured(dataset_in_project(dataset), progress=lambda stage, done, total: bar.progress(
-                done / max(total, 1), text=f"{stage.capitalize()} {done}/{total}"))
+            outcome = run_configured(
+                dataset_in_project(dataset),
+                progress=lambda stage, done, total: bar.progress(
+                    done / max(total, 1), text=f"{stage.capitalize()} {done}/{total}"
+                ),
+            )
         except LoanGraphError as exc:
             bar.empty()
             st.error(f"**The evaluation did not run.** {exc}")
         else:
             bar.empty()
-            st.success(f"Stored eval run #{outcome.run_id}: {len(outcome.samples)} questions "
-                       f"in {outcome.latency_s:.0f} s.")
+            st.success(
+                f"Stored eval run #{outcome.run_id}: {len(outcome.samples)} questions in {outcome.latency_s:.0f} s."
+            )
 
 try:
     runs, drift = ragas_data.runs_and_drift(resources.session_factory())
@@ -59,8 +72,9 @@ with drift_tab:
         st.info("No Audit faithfulness scores yet: they appear once applications have run through the pipeline.")
     else:
         frame = charts.drift_frame(drift)
-        st.caption(f"{len(frame)} scores from {frame['run'].nunique()} pipeline runs; "
-                   "the dashed line is the threshold.")
+        st.caption(
+            f"{len(frame)} scores from {frame['run'].nunique()} pipeline runs; the dashed line is the threshold."
+        )
         st.plotly_chart(charts.drift_figure(frame, threshold), width="stretch")
     st.subheader("Local Ratio narrator")
     try:
@@ -69,16 +83,20 @@ with drift_tab:
         st.warning(str(exc))
         distilled = None
     if distilled is None:
-        st.info("No local narrator evaluation yet: `make distill` trains the Ratio agent's local narrator "
-                "(SmolLM2-135M + LoRA) and measures it against its teacher.")
+        st.info(
+            "No local narrator evaluation yet: `make distill` trains the Ratio agent's local narrator "
+            "(SmolLM2-135M + LoRA) and measures it against its teacher."
+        )
     else:
         st.caption(distill_view.headline(distilled))
         st.dataframe(distill_view.results_frame(distilled), hide_index=True, width="stretch")
 
 if not runs:
     for tab in (trend, drill, compare):
-        tab.info("No evaluation runs yet. Start one under **Run an evaluation** above, or run "
-                 "`python -m rag.evaluate` (offline; set EVAL_JUDGE_PROVIDER for judged metrics).")
+        tab.info(
+            "No evaluation runs yet. Start one under **Run an evaluation** above, or run "
+            "`python -m rag.evaluate` (offline; set EVAL_JUDGE_PROVIDER for judged metrics)."
+        )
     st.stop()
 
 latest = runs[-1]
@@ -92,12 +110,15 @@ with trend:
     frame = charts.trend_frame(runs)
     options = sorted(frame["series"].unique())
     preferred = [s for s in options if s.startswith(charts.FAITHFULNESS)] or [
-        s for s in options if s.split(" · ")[0] in ("recall_at_5", "mrr", "semantic_similarity")]
+        s for s in options if s.split(" · ")[0] in ("recall_at_5", "mrr", "semantic_similarity")
+    ]
     chosen = st.multiselect("Metrics", options, default=preferred or options[:3])
     st.plotly_chart(charts.trend_figure(frame, chosen, threshold), width="stretch")
     st.subheader(f"Latest run #{latest.id}")
-    st.caption(f"{latest.created_at:%Y-%m-%d %H:%M} · {latest.dataset} · {latest.n_questions} questions · "
-               f"corpus {latest.corpus_version} · commit {(latest.git_commit or 'unknown')[:12]}")
+    st.caption(
+        f"{latest.created_at:%Y-%m-%d %H:%M} · {latest.dataset} · {latest.n_questions} questions · "
+        f"corpus {latest.corpus_version} · commit {(latest.git_commit or 'unknown')[:12]}"
+    )
     st.dataframe(charts.metrics_frame(latest), hide_index=True, width="stretch")
     with st.expander("Configuration"):
         st.json(latest.config)
@@ -105,28 +126,37 @@ with trend:
 with drill:
     run = by_label[st.selectbox("Run", list(by_label), key="drill_run")]
     samples = samples_of(run.id)
-    st.dataframe(charts.samples_frame(samples, list(run.metrics)), hide_index=True, width="stretch",
-                 column_config=charts.samples_column_config(list(run.metrics)))
+    st.dataframe(
+        charts.samples_frame(samples, list(run.metrics)),
+        hide_index=True,
+        width="stretch",
+        column_config=charts.samples_column_config(list(run.metrics)),
+    )
     with st.expander("What each score measures"):
         st.markdown("\n".join(f"- **{k}**: {charts.metric_help(k)}" for k in run.metrics if charts.metric_help(k)))
-    index = st.selectbox("Question", range(len(samples)),
-                         format_func=lambda i: f"{samples[i].question_id}: {samples[i].question}")
+    index = st.selectbox(
+        "Question", range(len(samples)), format_func=lambda i: f"{samples[i].question_id}: {samples[i].question}"
+    )
     if index is not None:
         picked = samples[index]
         st.markdown(f"**Question.** {picked.question}")
         st.markdown(f"**Answer.** {picked.answer}")
         st.markdown(f"**Reference.** {picked.reference or '(unanswerable: the answer should say so)'}")
         for ref in picked.reference_contexts:
-            st.caption(f"{ref['doc_name']}, p. {ref['page_num']}, {ref['section']}: \"{ref['context']}\"")
-        st.dataframe(charts.question_scores(picked.scores, list(run.metrics)), hide_index=True,
-                     column_config={"Score": st.column_config.NumberColumn("Score", format="%.2f")})
+            st.caption(f'{ref["doc_name"]}, p. {ref["page_num"]}, {ref["section"]}: "{ref["context"]}"')
+        st.dataframe(
+            charts.question_scores(picked.scores, list(run.metrics)),
+            hide_index=True,
+            column_config={"Score": st.column_config.NumberColumn("Score", format="%.2f")},
+        )
         for error in picked.errors:
             st.warning(error)
         for ctx in picked.contexts:
             with st.expander(f"{ctx['rank']}. {ctx['label']} (chunk {ctx['chunk_id']})"):
                 st.text(ctx["text"])
                 if (PROJECT_ROOT / EXPLORER_PAGE).exists() and st.button(
-                        "Open in the citation explorer", key=f"explore_{picked.question_id}_{ctx['rank']}"):
+                    "Open in the citation explorer", key=f"explore_{picked.question_id}_{ctx['rank']}"
+                ):
                     st.session_state["explorer_question"] = picked.question
                     st.session_state["explorer_chunk_id"] = ctx["chunk_id"]
                     st.switch_page(EXPLORER_PAGE)

@@ -17,8 +17,12 @@ import sys
 # command -> "module:function", imported only when asked for (drafting needs no database).
 # "impact" runs the pipeline, so it lives in agents/: the layering is core <- rag <- policy <- agents <- dashboard
 # and policy/ never imports agents/ (this string is resolved only when the command is asked for).
-COMMANDS = {"draft": "policy.draft_cli:main", "check": "policy.cli:check", "publish": "policy.cli:publish",
-            "impact": "agents.impact_cli:main"}
+COMMANDS = {
+    "draft": "policy.draft_cli:main",
+    "check": "policy.cli:check",
+    "publish": "policy.cli:publish",
+    "impact": "agents.impact_cli:main",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,17 +51,24 @@ class CheckReport:
         return dict(Counter(c.status for c in self.rules))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "documents": list(self.documents), "counts": self.counts(),
-                "rules": [c.to_dict() for c in self.rules],
-                "inventory": {"sentences": len(self.sentences),
-                              "missing": [{"id": s.id, "doc": s.doc} for s in self.missing_sentences]}}
+        return {
+            "passed": self.passed,
+            "documents": list(self.documents),
+            "counts": self.counts(),
+            "rules": [c.to_dict() for c in self.rules],
+            "inventory": {
+                "sentences": len(self.sentences),
+                "missing": [{"id": s.id, "doc": s.doc} for s in self.missing_sentences],
+            },
+        }
 
 
 NOT_STATED = "not_stated"
 
 
-def check_policy(rules: tuple[Rule, ...], corpus: Mapping[str, PolicyText],
-                 inventory: Inventory | None = None) -> CheckReport:
+def check_policy(
+    rules: tuple[Rule, ...], corpus: Mapping[str, PolicyText], inventory: Inventory | None = None
+) -> CheckReport:
     """Every rule verified against its document's text; every rule the engine evaluates that the rulebook
     does not state reported (`not_stated`: published only if the approver accepts that the lender's policy
     has no such rule, and then not applied); every inventory sentence of a document in the corpus looked up
@@ -69,7 +76,9 @@ def check_policy(rules: tuple[Rule, ...], corpus: Mapping[str, PolicyText],
     stated = {rule.id for rule in rules}
     checks = tuple(verify_rule(rule, corpus) for rule in rules) + tuple(
         RuleCheck(slot.id, NOT_STATED, f"the engine evaluates '{slot.label}' but this rulebook states no rule for it")
-        for slot in load_rules() if slot.id not in stated)
+        for slot in load_rules()
+        if slot.id not in stated
+    )
     sentences: list[SentenceCheck] = []
     if inventory is not None:
         flat = {doc: normalise(text.text) for doc, text in corpus.items()}

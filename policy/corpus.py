@@ -88,8 +88,14 @@ class PolicyText:
             return None
         c = holders[0]
         where = page if page is not None and c.page_num <= page <= c.page_end else c.page_num
-        return CitedQuote(chunk_id=c.id, doc_name=self.doc_name, page_num=where, section=c.section,
-                          subsection=c.subsection, quote=sentence)
+        return CitedQuote(
+            chunk_id=c.id,
+            doc_name=self.doc_name,
+            page_num=where,
+            section=c.section,
+            subsection=c.subsection,
+            quote=sentence,
+        )
 
 
 _ROW = re.compile(r"\d")
@@ -128,20 +134,41 @@ def load_corpus(*, session: Session, document_ids: tuple[int, ...] | None = None
     """The documents by file stem: the current version of each, or exactly the versions `document_ids`
     names (a published policy pins its versions)."""
     query = select(PolicyDocument)
-    query = (query.where(PolicyDocument.id.in_(document_ids)) if document_ids is not None
-             else query.where(PolicyDocument.superseded_at.is_(None)))
+    query = (
+        query.where(PolicyDocument.id.in_(document_ids))
+        if document_ids is not None
+        else query.where(PolicyDocument.superseded_at.is_(None))
+    )
     docs = session.scalars(query.order_by(PolicyDocument.id)).all()
     out: dict[str, PolicyText] = {}
     for d in docs:
-        pages = session.execute(select(PolicyPage.page_num, PolicyPage.text)
-                                .where(PolicyPage.document_id == d.id, PolicyPage.kind == "body")
-                                .order_by(PolicyPage.page_num)).all()
-        chunks = session.execute(select(PolicyChunk.id, PolicyChunk.page_num, PolicyChunk.page_end,
-                                        PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
-                                 .where(PolicyChunk.document_id == d.id).order_by(PolicyChunk.chunk_index)).all()
+        pages = session.execute(
+            select(PolicyPage.page_num, PolicyPage.text)
+            .where(PolicyPage.document_id == d.id, PolicyPage.kind == "body")
+            .order_by(PolicyPage.page_num)
+        ).all()
+        chunks = session.execute(
+            select(
+                PolicyChunk.id,
+                PolicyChunk.page_num,
+                PolicyChunk.page_end,
+                PolicyChunk.section,
+                PolicyChunk.subsection,
+                PolicyChunk.text,
+            )
+            .where(PolicyChunk.document_id == d.id)
+            .order_by(PolicyChunk.chunk_index)
+        ).all()
         out[Path(d.file_name).stem] = PolicyText(
-            doc=Path(d.file_name).stem, doc_name=d.doc_name, document_id=d.id, content_hash=d.content_hash,
-            version=d.version, programs=tuple(d.programs or ()), pages=tuple((p.page_num, p.text) for p in pages),
-            chunks=tuple(ChunkRef(c.id, c.page_num, c.page_end, c.section, c.subsection, normalise(c.text))
-                         for c in chunks))
+            doc=Path(d.file_name).stem,
+            doc_name=d.doc_name,
+            document_id=d.id,
+            content_hash=d.content_hash,
+            version=d.version,
+            programs=tuple(d.programs or ()),
+            pages=tuple((p.page_num, p.text) for p in pages),
+            chunks=tuple(
+                ChunkRef(c.id, c.page_num, c.page_end, c.section, c.subsection, normalise(c.text)) for c in chunks
+            ),
+        )
     return out

@@ -9,8 +9,12 @@ from typing import Any
 
 from core.schemas import RANGES, LoanApplication
 
-SOURCES = {"equifax": "Equifax", "experian": "Experian", "transunion": "TransUnion",
-           "tri_merge": "Tri-merge report (Equifax, Experian, TransUnion)"}
+SOURCES = {
+    "equifax": "Equifax",
+    "experian": "Experian",
+    "transunion": "TransUnion",
+    "tri_merge": "Tri-merge report (Equifax, Experian, TransUnion)",
+}
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,13 @@ class CreditScoreDisclosure:
         return tuple(name for name, value in gaps if value is None) + (("key factors",) if not self.key_factors else ())
 
     def as_facts(self) -> dict[str, Any]:
-        return {"credit_score": self.score, "credit_score_range": f"{self.range_low}-{self.range_high}",
-                "credit_report_date": self.date.isoformat() if self.date else None,
-                "credit_score_source": self.source, "credit_key_factors": list(self.key_factors)}
+        return {
+            "credit_score": self.score,
+            "credit_score_range": f"{self.range_low}-{self.range_high}",
+            "credit_report_date": self.date.isoformat() if self.date else None,
+            "credit_score_source": self.source,
+            "credit_key_factors": list(self.key_factors),
+        }
 
 
 def credit_score_disclosure(app: LoanApplication) -> CreditScoreDisclosure:
@@ -46,5 +54,11 @@ def disclosure_from_facts(facts: dict[str, Any]) -> CreditScoreDisclosure | None
         return None
     low, high = (int(x) for x in str(facts["credit_score_range"]).split("-"))
     when = facts.get("credit_report_date")
-    return CreditScoreDisclosure(int(facts["credit_score"]), low, high, date.fromisoformat(when) if when else None,
-                                 facts.get("credit_score_source"), tuple(facts.get("credit_key_factors") or ()))
+    return CreditScoreDisclosure(
+        int(facts["credit_score"]),
+        low,
+        high,
+        date.fromisoformat(when) if when else None,
+        facts.get("credit_score_source"),
+        tuple(facts.get("credit_key_factors") or ()),
+    )

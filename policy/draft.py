@@ -23,11 +23,22 @@ from policy.slots import Slot, load_slots
 
 log = logging.getLogger(__name__)
 
-MAX_KINDS = {"max_dti", "max_front_end", "max_ltv", "max_loan_amount", "max_income_pct_ami", "max_term_months",
-             "max_points_and_fees_pct", "max_adverse_reasons", "notice_deadline_days"}
+MAX_KINDS = {
+    "max_dti",
+    "max_front_end",
+    "max_ltv",
+    "max_loan_amount",
+    "max_income_pct_ami",
+    "max_term_months",
+    "max_points_and_fees_pct",
+    "max_adverse_reasons",
+    "notice_deadline_days",
+}
 MIN_KINDS = {"min_credit_score", "min_reserves_months", "min_employment_years", "reserves_other_properties"}
 _CLAUSE = re.compile(r";\s+|,\s+(?:and|but)\s+")
-_ANAPHOR = re.compile(r"\b(?:the|this|that|such a) (?:ratio|deadline|limit|period)\b|\bsuch (?:a )?file\b", re.IGNORECASE)
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that|such a) (?:ratio|deadline|limit|period)\b|\bsuch (?:a )?file\b", re.IGNORECASE
+)
 _ITEM = re.compile(r"^[–•\-\u2022]\s+")
 _THRESHOLD_UNITS = {"percent", "usd", "months", "years", "days"}
 
@@ -111,8 +122,10 @@ def readings(documents: list[Document]) -> list[Reading]:
                 out.append(Reading(p.text, about, program, p, p.text))
                 clauses = [c for c in _CLAUSE.split(p.text) if c]
                 if len(clauses) > 1:
-                    out += [Reading(c, f"{c} {item}" + (f" {before}" if _ANAPHOR.search(c) else ""), program, p, p.text)
-                            for c in clauses]
+                    out += [
+                        Reading(c, f"{c} {item}" + (f" {before}" if _ANAPHOR.search(c) else ""), program, p, p.text)
+                        for c in clauses
+                    ]
             previous.append(p.text)
             if p.text.endswith(":"):
                 lead_in = (p.text, p.section)
@@ -159,8 +172,14 @@ def propose(slot: Slot, r: Reading, found: dict[str, tuple]) -> Proposal | None:
     if slot.sentence:  # reads like our own wording of the rule
         confidence += 0.15 * similarity(canonical_words(slot.sentence), canonical_words(r.cited))
     confidence -= 0.05 * (len(r.text) > len(r.cited))  # a whole table rather than its row
-    return Proposal(slot, {n: (q.value, slot.values[n]) for n, q in chosen.items()}, found, r.passage, r.cited,
-                    round(min(confidence, 1.0), 2))
+    return Proposal(
+        slot,
+        {n: (q.value, slot.values[n]) for n, q in chosen.items()},
+        found,
+        r.passage,
+        r.cited,
+        round(min(confidence, 1.0), 2),
+    )
 
 
 def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
@@ -187,27 +206,38 @@ def draft(paths: list[Path], slots: tuple[Slot, ...] | None = None) -> Draft:
     by_name = {d.name: d for d in documents}
     sentences = [(p, program_of(p, by_name)) for d in documents for p in d.passages if not p.is_row]
     stated = best_statements(valueless, sentences)
-    proposals += [Proposal(s, {}, dk.conditions(stated[s.id][0].text), stated[s.id][0], stated[s.id][0].text,
-                           stated[s.id][1]) for s in valueless if s.id in stated]
+    proposals += [
+        Proposal(s, {}, dk.conditions(stated[s.id][0].text), stated[s.id][0], stated[s.id][0].text, stated[s.id][1])
+        for s in valueless
+        if s.id in stated
+    ]
     used = {(p.passage.document, p.passage.page, p.passage.text) for p in proposals}
     used |= {(p.passage.document, p.passage.page, row) for p in proposals for row in p.sentence.split("; ")}
-    unmatched = [p for d in documents for p in d.passages if (p.document, p.page, p.text) not in used
-                 and _is_threshold(p.text)]
-    return Draft(documents, proposals, [s for s in valued if s.id not in best], unmatched,
-                 [s for s in valueless if s.id not in stated])
+    unmatched = [
+        p for d in documents for p in d.passages if (p.document, p.page, p.text) not in used and _is_threshold(p.text)
+    ]
+    return Draft(
+        documents,
+        proposals,
+        [s for s in valued if s.id not in best],
+        unmatched,
+        [s for s in valueless if s.id not in stated],
+    )
 
 
 def _marker(text: str, q: Quantity) -> bool:
     """A list or paragraph number ("3. Action taken", "Code 2-Employment"), a section citation ("§ 1024.41")."""
-    before, after = text[: q.span[0]].rstrip(), text[q.span[1]:q.span[1] + 2]
+    before, after = text[: q.span[0]].rstrip(), text[q.span[1] : q.span[1] + 2]
     if before.endswith("(") and after.startswith(")") and q.unit == "count":
         return True  # "(2)" numbers a paragraph
-    return ((not before or before.endswith(("Code", "§", "Part", "Section", "paragraph"))) and not after.startswith("%")
-            and (after[:1] in (".", "-", ")") or before.endswith(("Code", "§", "Part", "Section", "paragraph"))))
+    return (
+        (not before or before.endswith(("Code", "§", "Part", "Section", "paragraph")))
+        and not after.startswith("%")
+        and (after[:1] in (".", "-", ")") or before.endswith(("Code", "§", "Part", "Section", "paragraph")))
+    )
 
 
 def _is_threshold(text: str) -> bool:
-    if not any(q.unit in _THRESHOLD_UNITS or (q.unit == "count" and 300 <= q.value <= 900)
-               for q in quantities(text)):
+    if not any(q.unit in _THRESHOLD_UNITS or (q.unit == "count" and 300 <= q.value <= 900) for q in quantities(text)):
         return False
     return comparator(text) is not None or is_obligation(text)

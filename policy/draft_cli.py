@@ -30,8 +30,9 @@ def as_json(d: Draft) -> dict[str, Any]:
         "pages": d.pages,
         "rules": [_rule_json(p) for p in d.proposals],
         "missing": [s.id for s in d.missing],
-        "unmatched": [{"document": p.document, "page": p.page, "section": p.section, "sentence": p.text}
-                      for p in d.unmatched],
+        "unmatched": [
+            {"document": p.document, "page": p.page, "section": p.section, "sentence": p.text} for p in d.unmatched
+        ],
     }
 
 
@@ -46,35 +47,61 @@ def _main_value(p: Proposal) -> tuple[str | None, str | None]:
 
 def _rule_json(p: Proposal) -> dict[str, Any]:
     value, unit = _main_value(p)
-    return {"id": p.slot.id, "kind": p.slot.kind, "program": p.slot.program, "value": value, "unit": unit,
-            "values": {n: {"number": _number(v), "unit": u} for n, (v, u) in p.values.items()},
-            "conditions": {k: list(v) for k, v in p.slot.conditions.items()},
-            "stated_conditions": {k: list(v) for k, v in p.conditions.items()},
-            "document": p.passage.document, "page": p.passage.page, "section": p.passage.section,
-            "sentence": p.sentence, "confidence": p.confidence, "source": p.source}
+    return {
+        "id": p.slot.id,
+        "kind": p.slot.kind,
+        "program": p.slot.program,
+        "value": value,
+        "unit": unit,
+        "values": {n: {"number": _number(v), "unit": u} for n, (v, u) in p.values.items()},
+        "conditions": {k: list(v) for k, v in p.slot.conditions.items()},
+        "stated_conditions": {k: list(v) for k, v in p.conditions.items()},
+        "document": p.passage.document,
+        "page": p.passage.page,
+        "section": p.passage.section,
+        "sentence": p.sentence,
+        "confidence": p.confidence,
+        "source": p.source,
+    }
 
 
 def as_rulebook(d: Draft, name: str) -> dict[str, Any]:
     """The proposals in the rulebook format; each keeps its slot's id, label, reason and query."""
     return {
-        "about": "Drafted by `python -m policy draft` from " + ", ".join(doc.name for doc in d.documents)
-                 + ": every value must be checked by a person against its citation before publishing.",
+        "about": "Drafted by `python -m policy draft` from "
+        + ", ".join(doc.name for doc in d.documents)
+        + ": every value must be checked by a person against its citation before publishing.",
         "name": name,
-        "rules": [{
-            "id": p.slot.id, "program": p.slot.program, "kind": p.slot.kind, "label": p.slot.label,
-            "values": {n: {"number": _number(v), "unit": u} for n, (v, u) in p.values.items()},
-            "conditions": {k: list(v) for k, v in p.slot.conditions.items()},
-            "citation": {"document": p.passage.document, "page": p.passage.page, "section": p.passage.section,
-                         "sentence": p.sentence},
-            "reason_family": p.slot.reason_family, "adverse_reason": p.slot.adverse_reason,
-            "query": p.slot.query, "confidence": p.confidence, "source": p.source,
-        } for p in d.proposals],
+        "rules": [
+            {
+                "id": p.slot.id,
+                "program": p.slot.program,
+                "kind": p.slot.kind,
+                "label": p.slot.label,
+                "values": {n: {"number": _number(v), "unit": u} for n, (v, u) in p.values.items()},
+                "conditions": {k: list(v) for k, v in p.slot.conditions.items()},
+                "citation": {
+                    "document": p.passage.document,
+                    "page": p.passage.page,
+                    "section": p.passage.section,
+                    "sentence": p.sentence,
+                },
+                "reason_family": p.slot.reason_family,
+                "adverse_reason": p.slot.adverse_reason,
+                "query": p.slot.query,
+                "confidence": p.confidence,
+                "source": p.source,
+            }
+            for p in d.proposals
+        ],
     }
 
 
 def as_text(d: Draft) -> str:
-    lines = [f"{len(d.documents)} documents, {d.pages} pages: {len(d.proposals)} rules proposed, "
-             f"{len(d.missing)} slots not stated, {len(d.unmatched)} threshold sentences fill no slot"]
+    lines = [
+        f"{len(d.documents)} documents, {d.pages} pages: {len(d.proposals)} rules proposed, "
+        f"{len(d.missing)} slots not stated, {len(d.unmatched)} threshold sentences fill no slot"
+    ]
     for p in d.proposals:
         values = ", ".join(f"{n}={_number(v)} {u}" for n, (v, u) in p.values.items())
         by = " by the model, checked" if p.source == "llm" else ""
@@ -84,8 +111,10 @@ def as_text(d: Draft) -> str:
     lines.append("Threshold sentences that fill no slot (for a person to read):")
     lines += [f"  {p.document} p.{p.page}: {p.text}" for p in d.unmatched]
     if d.valueless:
-        lines.append(f"{len(d.valueless)} slots state no number (eligibility lists, prohibited bases); "
-                     "they are not drafted: copy them by hand.")
+        lines.append(
+            f"{len(d.valueless)} slots state no number (eligibility lists, prohibited bases); "
+            "they are not drafted: copy them by hand."
+        )
     return "\n".join(lines)
 
 

@@ -31,7 +31,9 @@ CUES: dict[str, KindCue] = {
     "max_dti": KindCue(avoid=_REVIEW + "|" + _INELIGIBLE + r"|above|over|former|housing"),
     "max_dti_with_review": KindCue(need=_REVIEW + r"|acceptable only|only after"),
     "dti_ineligible_above": KindCue(need=_INELIGIBLE, avoid=r"housing"),
-    "dti_review_above": KindCue(need=_REVIEW + r"|residual", avoid=r"compensat|no (?:greater|more) than|not more than|up to"),
+    "dti_review_above": KindCue(
+        need=_REVIEW + r"|residual", avoid=r"compensat|no (?:greater|more) than|not more than|up to"
+    ),
     "max_front_end": KindCue(subject=r"housing (?:expense )?ratio"),
     "max_ltv": KindCue(avoid=r"insurance|fixed|score|review|gift|own funds|contribut|compensat"),
     "mi_required_above_ltv": KindCue(need=r"above|exceed|greater than|more than|over", subject=r"insurance"),
@@ -53,7 +55,9 @@ CUES: dict[str, KindCue] = {
     "notice_deadline_days": KindCue(subject=r"action taken"),
     "max_adverse_reasons": KindCue(need=r"principal|adverse"),
     "arm_qualifying_rate_add": KindCue(need=r"qualif", subject=r"adjustable"),
-    "debt_installment_months": KindCue(need=r"installment[^.;]{0,60}(?:payments?|months?)[^.;]{0,20}remaining|remaining[^.;]{0,40}payments"),
+    "debt_installment_months": KindCue(
+        need=r"installment[^.;]{0,60}(?:payments?|months?)[^.;]{0,20}remaining|remaining[^.;]{0,40}payments"
+    ),
     "debt_revolving_no_payment": KindCue(need=r"revolving"),
     "asset_counting": KindCue(need=r"retirement", subject=r"stocks|savings|checking"),
     "fixed_rate_above_ltv": KindCue(need=r"fixed"),
@@ -72,10 +76,16 @@ SLOT_CUES: dict[str, KindCue] = {
 
 # value name -> a cue word the number stands next to
 VALUE_CUES = {
-    "first_time": r"first[\s-]*time", "other": r"\bother\b|all others|everyone else",
-    "upfront": r"up-?front", "cash": r"checking|savings|cash|money[\s-]market",
-    "stocks": r"stocks|bonds|mutual", "retirement": r"retirement", "former_limit": r"former|previous|prior|no longer|old",
-    "ltv": r"\bltv\b|loan-to-value", "credit_score": r"score", "reserves_months": r"reserve|piti|months",
+    "first_time": r"first[\s-]*time",
+    "other": r"\bother\b|all others|everyone else",
+    "upfront": r"up-?front",
+    "cash": r"checking|savings|cash|money[\s-]market",
+    "stocks": r"stocks|bonds|mutual",
+    "retirement": r"retirement",
+    "former_limit": r"former|previous|prior|no longer|old",
+    "ltv": r"\bltv\b|loan-to-value",
+    "credit_score": r"score",
+    "reserves_months": r"reserve|piti|months",
 }
 ASCENDING = (("above", "value"), ("min_score", "max_score"))
 
@@ -89,8 +99,11 @@ def accepts(unit: str, q: Quantity, name: str, text: str = "") -> bool:
     if unit in ("years", "days"):
         return q.unit == unit
     if unit == "months":  # "ten payments left", "10 monthly payments" are months; "one escrow item" is not
-        return q.unit == unit or (q.unit == "count" and q.value < 1000 and bool(
-            re.match(r"\s*(?:monthly\s+)?payments?\b|\s*monthly\b", text[q.span[1]:], _I)))
+        return q.unit == unit or (
+            q.unit == "count"
+            and q.value < 1000
+            and bool(re.match(r"\s*(?:monthly\s+)?payments?\b|\s*monthly\b", text[q.span[1] :], _I))
+        )
     if unit == "count":
         return q.unit == "count" and q.value < 1000
     return q.unit == unit
@@ -104,8 +117,10 @@ def assign(values: dict[str, str], text: str, found: list[Quantity]) -> tuple[di
     clear = True
     for low, high in ASCENDING:
         if low in values and high in values:
-            qs = sorted({q.value: q for q in pool[low] if q.unit == values[low] or values[low] == "score"}.values(),
-                        key=lambda q: q.value)
+            qs = sorted(
+                {q.value: q for q in pool[low] if q.unit == values[low] or values[low] == "score"}.values(),
+                key=lambda q: q.value,
+            )
             if len(qs) < 2:
                 return None
             out[low], out[high] = qs[0], qs[-1]
@@ -129,8 +144,10 @@ def assign(values: dict[str, str], text: str, found: list[Quantity]) -> tuple[di
 
 # --- program and conditions -----------------------------------------------------------------------------
 PROGRAM_TERMS = {
-    "fha": r"\bFHA\b|Federal Housing Administration", "va": r"\bVA\b|Veterans Affairs",
-    "usda": r"\bUSDA\b|Rural Housing|Rural Development", "jumbo": r"\bjumbo\b",
+    "fha": r"\bFHA\b|Federal Housing Administration",
+    "va": r"\bVA\b|Veterans Affairs",
+    "usda": r"\bUSDA\b|Rural Housing|Rural Development",
+    "jumbo": r"\bjumbo\b",
     "conventional": r"\bconventional\b",
 }
 
@@ -140,7 +157,10 @@ def programs_named(text: str) -> set[str]:
 
 
 CONDITIONS = {
-    ("occupancy", "primary"): r"primary residence|principal residence|owner[\s-]occupied|will (?:live in|occupy)|own home",
+    (
+        "occupancy",
+        "primary",
+    ): r"primary residence|principal residence|owner[\s-]occupied|will (?:live in|occupy)|own home",
     ("occupancy", "second_home"): r"second[\s-]homes?|vacation home",
     ("occupancy", "investment"): r"investment propert|rental propert|non-owner",
     ("loan_purpose", "cash_out_refinance"): r"(?<!no-)(?<!no )(?<!limited )cash[\s-]out",

@@ -27,11 +27,13 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 6  # passages shown per slot
 LLM_CONFIDENCE = 0.45  # below every grammar proposal (those start at 0.55)
-SYSTEM = ("You read a mortgage lender's credit policy. You are given one rule the underwriting engine needs and "
-          "numbered passages from the lender's guide. Answer only with JSON: {\"passage\": N, \"values\": "
-          "{NAME: NUMBER}} where N is the number of the passage that states the rule and each NUMBER is the value "
-          "exactly as that passage states it (digits only, no unit). If no passage states the rule, answer "
-          "{\"passage\": 0, \"values\": {}}. Never compute or guess a number.")
+SYSTEM = (
+    "You read a mortgage lender's credit policy. You are given one rule the underwriting engine needs and "
+    'numbered passages from the lender\'s guide. Answer only with JSON: {"passage": N, "values": '
+    "{NAME: NUMBER}} where N is the number of the passage that states the rule and each NUMBER is the value "
+    "exactly as that passage states it (digits only, no unit). If no passage states the rule, answer "
+    '{"passage": 0, "values": {}}. Never compute or guess a number.'
+)
 
 
 class ProposerReply(BaseModel):
@@ -48,16 +50,23 @@ class Rejection:
 def candidates(slot: Slot, pool: list[Reading], limit: int = CANDIDATES) -> list[Reading]:
     """The passages of the slot's program (or of every program) that read most like the slot."""
     wanted = canonical_words(f"{slot.label} {slot.query} {slot.sentence}")
-    scored = [(similarity(wanted, canonical_words(r.about)) + 0.5 * _speaks(slot.kind, r.about), i, r)
-              for i, r in enumerate(pool) if r.program in (slot.program, "all") and r.text == r.cited]
+    scored = [
+        (similarity(wanted, canonical_words(r.about)) + 0.5 * _speaks(slot.kind, r.about), i, r)
+        for i, r in enumerate(pool)
+        if r.program in (slot.program, "all") and r.text == r.cited
+    ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [r for score, _, r in scored[:limit] if score > 0]
 
 
 def prompt(slot: Slot, shown: list[Reading]) -> str:
     units = ", ".join(f"{name} ({unit})" for name, unit in slot.values.items())
-    lines = [f"Rule: {slot.label} for the {slot.program} program ({slot.kind}).", f"Values to read: {units}.", "",
-             "Passages:"]
+    lines = [
+        f"Rule: {slot.label} for the {slot.program} program ({slot.kind}).",
+        f"Values to read: {units}.",
+        "",
+        "Passages:",
+    ]
     lines += [f"{n}. [{r.passage.document}, page {r.passage.page}] {r.cited}" for n, r in enumerate(shown, start=1)]
     return "\n".join(lines)
 
@@ -79,8 +88,11 @@ def check_reply(slot: Slot, shown: list[Reading], reply: ProposerReply) -> Propo
         except InvalidOperation:
             return Rejection(slot.id, f"{name}: {reply.values[name]!r} is not a number")
         if not any(q.value == number and q.unit == unit for q in stated):
-            return Rejection(slot.id, f"{name} = {number} {unit} is not stated in the passage it cites "
-                                      f"({reading.passage.document}, page {reading.passage.page})")
+            return Rejection(
+                slot.id,
+                f"{name} = {number} {unit} is not stated in the passage it cites "
+                f"({reading.passage.document}, page {reading.passage.page})",
+            )
         values[name] = (number, unit)
     if not _speaks(slot.kind, reading.about):
         return Rejection(slot.id, f"the passage it cites does not speak of {slot.label.lower()}")
@@ -98,8 +110,9 @@ def fill_missing(result: Draft, client, *, timeout_s: float) -> tuple[Draft, lis
             rejected.append(Rejection(slot.id, "no passage of its program reads like it"))
             continue
         try:
-            answer = client.complete_json(system=SYSTEM, user=prompt(slot, shown), schema=ProposerReply,
-                                          timeout_s=timeout_s)
+            answer = client.complete_json(
+                system=SYSTEM, user=prompt(slot, shown), schema=ProposerReply, timeout_s=timeout_s
+            )
         except LLMError as exc:
             log.warning("draft proposer: %s: %s", slot.id, exc)
             rejected.append(Rejection(slot.id, f"{type(exc).__name__}: {exc}"))
@@ -107,5 +120,6 @@ def fill_missing(result: Draft, client, *, timeout_s: float) -> tuple[Draft, lis
         outcome = check_reply(slot, shown, answer.value)  # type: ignore[arg-type]
         (kept if isinstance(outcome, Proposal) else rejected).append(outcome)  # type: ignore[arg-type]
     filled = {p.slot.id for p in kept}
-    return replace(result, proposals=result.proposals + kept,
-                   missing=[s for s in result.missing if s.id not in filled]), rejected
+    return replace(
+        result, proposals=result.proposals + kept, missing=[s for s in result.missing if s.id not in filled]
+    ), rejected

@@ -49,8 +49,13 @@ class Document:
 def read_document(path: Path) -> Document:
     """The passages of one PDF (IngestError if the file is unusable)."""
     parsed = parse_pdf(path.read_bytes(), fallback_name=path.stem)
-    return Document(path.stem, parsed.meta.doc_name, len(parsed.pages), tuple(parsed.meta.programs),
-                    tuple(passages(parsed, path.stem)))
+    return Document(
+        path.stem,
+        parsed.meta.doc_name,
+        len(parsed.pages),
+        tuple(parsed.meta.programs),
+        tuple(passages(parsed, path.stem)),
+    )
 
 
 def _segments(parsed: ParsedDocument) -> list[tuple[int, int, Heading | None, Heading | None]]:
@@ -89,8 +94,12 @@ def _runs(segment: str, width: int) -> list[tuple[bool, int, str]]:
     at = 0
     for line in segment.splitlines(keepends=True):
         bare = line.strip()
-        short = (bool(bare) and len(bare) < width and not re.search(r"[.?!:;,]$", bare)
-                 and (bare[0].isupper() or bare[0].isdigit()))
+        short = (
+            bool(bare)
+            and len(bare) < width
+            and not re.search(r"[.?!:;,]$", bare)
+            and (bare[0].isupper() or bare[0].isdigit())
+        )
         if runs and runs[-1][0] == short and not short:
             kind, offset, text = runs[-1]
             runs[-1] = (kind, offset, text + line)

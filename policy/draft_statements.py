@@ -15,7 +15,10 @@ from policy.slots import Slot
 _NO = r"\bnot\b|\bnever\b|\bno\b|ineligib|only|prohibit|may not|cannot"
 # kind -> patterns that must all be in the sentence
 CUES: dict[str, tuple[str, ...]] = {
-    "primary_residence_only": (r"primary residence|principal residence|live in|will occupy|own home", r"only|must|never"),
+    "primary_residence_only": (
+        r"primary residence|principal residence|live in|will occupy|own home",
+        r"only|must|never",
+    ),
     "coe_required": (r"certificate of eligibility",),
     "rural_purchase_only": (r"rural", r"purchase"),
     "ineligible_occupancy": (r"investment|rental|second home", _NO),
@@ -69,8 +72,11 @@ def best_statements(slots: list[Slot], passages: list[tuple[Passage, str]]) -> d
     out: dict[str, tuple[Passage, float]] = {}
     for slot in slots:
         wording = canonical_words(slot.sentence)
-        scored = [(similarity(wording, canonical_words(p.text)), i, p) for i, (p, program) in enumerate(passages)
-                  if fits(slot, p, program)]
+        scored = [
+            (similarity(wording, canonical_words(p.text)), i, p)
+            for i, (p, program) in enumerate(passages)
+            if fits(slot, p, program)
+        ]
         if not scored:
             continue
         score, _, p = max(scored, key=lambda s: (s[0], -s[1]))

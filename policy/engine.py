@@ -16,6 +16,7 @@ from policy.rules import rule_applies
 from policy.types import Finding
 from core.schemas import LoanApplication
 
+
 def eligibility(app: LoanApplication, e: Evidence) -> list[Finding]:
     """Yes/no program rules: occupancy, Certificate of Eligibility, rural purchase, employment."""
     if not e.found:
@@ -27,8 +28,13 @@ def eligibility(app: LoanApplication, e: Evidence) -> list[Finding]:
     if kind == "ineligible_occupancy":
         return [finding(e, "FAIL", f"A {app.occupancy.replace('_', ' ')} property is not eligible for this program.")]
     if kind == "coe_required":
-        return [finding(e, "PASS" if app.has_va_coe else "FAIL",
-                        "Certificate of Eligibility on file." if app.has_va_coe else "No VA Certificate of Eligibility.")]
+        return [
+            finding(
+                e,
+                "PASS" if app.has_va_coe else "FAIL",
+                "Certificate of Eligibility on file." if app.has_va_coe else "No VA Certificate of Eligibility.",
+            )
+        ]
     if kind == "rural_purchase_only":
         return [_rural(app, e)]
     if kind == "max_income_pct_ami":
@@ -40,21 +46,33 @@ def _rural(app: LoanApplication, e: Evidence) -> Finding:
     if app.loan_purpose != "purchase" or app.occupancy != "primary":
         return finding(e, "FAIL", "USDA finances only the purchase of a primary residence.")
     if app.usda_eligible_area is None:
-        return not_given(e, "rural-area eligibility of the property",
-                         "The property's rural-area eligibility has not been confirmed.")
+        return not_given(
+            e, "rural-area eligibility of the property", "The property's rural-area eligibility has not been confirmed."
+        )
     ok = app.usda_eligible_area
-    return finding(e, "PASS" if ok else "FAIL", "Property is in an eligible rural area." if ok else
-                   "Property is not in an eligible rural area.")
+    return finding(
+        e,
+        "PASS" if ok else "FAIL",
+        "Property is in an eligible rural area." if ok else "Property is not in an eligible rural area.",
+    )
 
 
 def _income_limit(app: LoanApplication, e: Evidence) -> Finding:
     limit, actual = e.value(), app.household_income_pct_ami
     if actual is None:
-        return not_given(e, "household income as a share of area median income",
-                         "Household income as a share of area median income is not in the file.")
+        return not_given(
+            e,
+            "household income as a share of area median income",
+            "Household income as a share of area median income is not in the file.",
+        )
     status = "PASS" if actual <= limit else "FAIL"
-    return finding(e, status, f"Household income is {pct(actual)} of area median (limit {pct(limit)}).",
-                   threshold=pct(limit), actual=pct(actual))
+    return finding(
+        e,
+        status,
+        f"Household income is {pct(actual)} of area median (limit {pct(limit)}).",
+        threshold=pct(limit),
+        actual=pct(actual),
+    )
 
 
 def _employment(app: LoanApplication, e: Evidence) -> list[Finding]:
@@ -65,39 +83,72 @@ def _employment(app: LoanApplication, e: Evidence) -> list[Finding]:
     years, need = app.employment_years, e.value()
     if years >= need:
         return [finding(e, "PASS", f"{years} years of employment history (minimum {need}).")]
-    return [finding(e, "REVIEW", f"{years} years of employment history, under the {need}-year minimum.",
-                    threshold=f"{need} years", actual=f"{years} years")]
+    return [
+        finding(
+            e,
+            "REVIEW",
+            f"{years} years of employment history, under the {need}-year minimum.",
+            threshold=f"{need} years",
+            actual=f"{years} years",
+        )
+    ]
 
 
 def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Finding]:
     """Approval conditions the program attaches: mortgage insurance, premiums, fees."""
-    rule_id = {"conventional": "conventional.mi_required_above_ltv", "fha": "fha.upfront_mip",
-               "usda": "usda.guarantee_fees"}.get(app.loan_type)
+    rule_id = {
+        "conventional": "conventional.mi_required_above_ltv",
+        "fha": "fha.upfront_mip",
+        "usda": "usda.guarantee_fees",
+    }.get(app.loan_type)
     if rule_id and not ev.get(rule_id).found:
         return [unverified(ev.get(rule_id))]  # a condition whose passage is missing is never dropped
     if app.loan_type == "conventional":
         e = ev.get("conventional.mi_required_above_ltv")
         if e.found and r.ltv > e.value():
-            return [finding(e, "CONDITION", f"Private mortgage insurance required: LTV {pct(r.ltv)} exceeds {pct(e.value())}.")]
+            return [
+                finding(
+                    e, "CONDITION", f"Private mortgage insurance required: LTV {pct(r.ltv)} exceeds {pct(e.value())}."
+                )
+            ]
     if app.loan_type == "fha":
         e = ev.get("fha.upfront_mip")
         if e.found:
             fee = app.loan_amount * e.value() / 100
             when = "financed into the note" if app.upfront_fee_financed else "due at closing"
-            return [finding(e, "CONDITION", f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) {when}; "
-                            f"annual MIP of {pct(r.mi_annual_rate_pct)} is in the payment.")]
+            return [
+                finding(
+                    e,
+                    "CONDITION",
+                    f"Upfront MIP of {pct(e.value())} ({money(fee.quantize(1))}) {when}; "
+                    f"annual MIP of {pct(r.mi_annual_rate_pct)} is in the payment.",
+                )
+            ]
     if app.loan_type == "usda":
         e = ev.get("usda.guarantee_fees")
         if e.found:
             fee = app.loan_amount * e.value("upfront") / 100
             when = "financed into the note" if app.upfront_fee_financed else "due at closing"
-            return [finding(e, "CONDITION", f"USDA upfront guarantee fee of {pct(e.value('upfront'))} "
-                            f"({money(fee.quantize(1))}) {when}; annual fee {pct(e.value())} is in the payment.")]
+            return [
+                finding(
+                    e,
+                    "CONDITION",
+                    f"USDA upfront guarantee fee of {pct(e.value('upfront'))} "
+                    f"({money(fee.quantize(1))}) {when}; annual fee {pct(e.value())} is in the payment.",
+                )
+            ]
     return []
 
 
-ELIGIBILITY_KINDS = {"primary_residence_only", "ineligible_occupancy", "coe_required", "rural_purchase_only",
-                     "max_income_pct_ami", "min_employment_years", "employment_ineligible"}
+ELIGIBILITY_KINDS = {
+    "primary_residence_only",
+    "ineligible_occupancy",
+    "coe_required",
+    "rural_purchase_only",
+    "max_income_pct_ami",
+    "min_employment_years",
+    "employment_ineligible",
+}
 
 
 def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict) -> list[Finding]:

@@ -106,20 +106,42 @@ class EvidenceResolver:
             omitted = pub.checks.get(rule_id, {})
             if omitted.get("status") == "not_stated" and pub.accept_reason:
                 # the approver accepted, at publication, that this lender's policy has no such rule
-                return Evidence(self._slot(rule_id), None, None, {"not_in_policy": (
-                    f"the published policy (publication {pub.id}, {pub.approver}) states no such rule: "
-                    f"{pub.accept_reason}")})
-            return Evidence(self._slot(rule_id), None, None,
-                            {"unverified": "is not in the published rulebook (no rule for it was published)"})
+                return Evidence(
+                    self._slot(rule_id),
+                    None,
+                    None,
+                    {
+                        "not_in_policy": (
+                            f"the published policy (publication {pub.id}, {pub.approver}) states no such rule: "
+                            f"{pub.accept_reason}"
+                        )
+                    },
+                )
+            return Evidence(
+                self._slot(rule_id),
+                None,
+                None,
+                {"unverified": "is not in the published rulebook (no rule for it was published)"},
+            )
         trace = self._trace(rule)
         gap = pub.gap(rule_id)
         citation = pub.citation(rule_id)
         if gap is not None or citation is None:
-            return Evidence(rule, None, None, {**trace, "unverified": f"was not verified against the policy text "
-                                               f"when the rulebook was published ({gap or 'no citation'})"})
+            return Evidence(
+                rule,
+                None,
+                None,
+                {
+                    **trace,
+                    "unverified": f"was not verified against the policy text "
+                    f"when the rulebook was published ({gap or 'no citation'})",
+                },
+            )
         values = {name: v.number for name, v in rule.values.items()}
         threshold = Threshold(rule_id=rule.id, values=values, quote=citation.quote)
-        return Evidence(rule, threshold, citation, {**trace, "publication": pub.id, "policy_version": pub.policy_version})
+        return Evidence(
+            rule, threshold, citation, {**trace, "publication": pub.id, "policy_version": pub.policy_version}
+        )
 
     def _slot(self, rule_id: str) -> Rule:
         slot = self.slots.get(rule_id)

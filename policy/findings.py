@@ -39,14 +39,27 @@ def money(value: Decimal) -> str:
     return f"${value:,.2f}" if value != value.to_integral() else f"${value:,.0f}"
 
 
-def finding(ev: Evidence, status: FindingStatus, message: str, *, threshold: str | None = None,
-            actual: str | None = None, remedy: str | None = None) -> Finding:
+def finding(
+    ev: Evidence,
+    status: FindingStatus,
+    message: str,
+    *,
+    threshold: str | None = None,
+    actual: str | None = None,
+    remedy: str | None = None,
+) -> Finding:
     """A finding about `ev.rule`, cited to the passage that states it (UNVERIFIED if none was found)."""
     if not ev.found:
         return unverified(ev)
     return Finding(
-        rule_id=ev.rule.id, label=ev.rule.label, status=status, message=message, threshold=threshold,
-        actual=actual, citation=ev.citation, remedy=remedy,
+        rule_id=ev.rule.id,
+        label=ev.rule.label,
+        status=status,
+        message=message,
+        threshold=threshold,
+        actual=actual,
+        citation=ev.citation,
+        remedy=remedy,
         adverse_reason=ev.rule.adverse_reason if status in ("FAIL", "REVIEW") else None,
     )
 
@@ -56,7 +69,9 @@ def not_given(ev: Evidence, what: str, message: str) -> Finding:
     never the reason of a failed test ("... exceeds the program limit" when the figure was not given)."""
     if not ev.found:
         return unverified(ev)
-    return finding(ev, "REVIEW", message).model_copy(update={"adverse_reason": f"{what[:1].upper()}{what[1:]} not given"})
+    return finding(ev, "REVIEW", message).model_copy(
+        update={"adverse_reason": f"{what[:1].upper()}{what[1:]} not given"}
+    )
 
 
 def unverified(ev: Evidence) -> Finding:
@@ -64,13 +79,19 @@ def unverified(ev: Evidence) -> Finding:
     approver accepted, at publication, that the lender's policy does not have (it is then not applied)."""
     omitted = (ev.trace or {}).get("not_in_policy")
     if omitted:
-        return Finding(rule_id=ev.rule.id, label=ev.rule.label, status="INFO",
-                       message=f"'{ev.rule.label}' is not applied: {omitted}.")
+        return Finding(
+            rule_id=ev.rule.id,
+            label=ev.rule.label,
+            status="INFO",
+            message=f"'{ev.rule.label}' is not applied: {omitted}.",
+        )
     why = (ev.trace or {}).get("unverified") or "was not found in the retrieved text"
     return Finding(
-        rule_id=ev.rule.id, label=ev.rule.label, status="UNVERIFIED",
+        rule_id=ev.rule.id,
+        label=ev.rule.label,
+        status="UNVERIFIED",
         message=f"The policy passage stating '{ev.rule.label}' {why}; "
-                "the rule cannot be applied, so a person must review the file.",
+        "the rule cannot be applied, so a person must review the file.",
     )
 
 

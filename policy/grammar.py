@@ -13,17 +13,25 @@ from decimal import Decimal, InvalidOperation
 
 from core.text import normalise
 
-_UNITS_0_19 = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-               "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
+_UNITS_0_19 = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _WORD_VALUES = {w: i for i, w in enumerate(_UNITS_0_19)} | _TENS | {"hundred": 100}
-_FRACTIONS = {"one-half": Decimal("0.5"), "one half": Decimal("0.5"), "a half": Decimal("0.5"),
-              "one-quarter": Decimal("0.25"), "three-quarters": Decimal("0.75")}
+_FRACTIONS = {
+    "one-half": Decimal("0.5"),
+    "one half": Decimal("0.5"),
+    "a half": Decimal("0.5"),
+    "one-quarter": Decimal("0.25"),
+    "three-quarters": Decimal("0.75"),
+}
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 # "forty-three", "ninety six", "one hundred", "one hundred fifteen", "ninety-six and one-half"
-_WORD_NUMBER = (rf"(?:\b(?:{_WORD})\b(?:[\s-]+(?:and\s+)?(?!one[\s-]half|one[\s-]quarter|three[\s-]quarters)(?:{_WORD})\b)*"
-                r"(?:\s+and\s+(?:one-half|one half|a half|one-quarter|three-quarters))?)")
+_WORD_NUMBER = (
+    rf"(?:\b(?:{_WORD})\b(?:[\s-]+(?:and\s+)?(?!one[\s-]half|one[\s-]quarter|three[\s-]quarters)(?:{_WORD})\b)*"
+    r"(?:\s+and\s+(?:one-half|one half|a half|one-quarter|three-quarters))?)"
+)
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SCALE = r"(?:\s*(?:million|thousand|k\b|m\b))?"
 
@@ -37,7 +45,8 @@ _UNIT_AFTER = [
 ]
 QUANTITY = re.compile(
     rf"(?P<usd>\$\s?)?(?P<num>{_DIGITS}|{_WORD_NUMBER}){_SCALE}(?P<unit>"
-    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNIT_AFTER) + ")?",
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNIT_AFTER)
+    + ")?",
     re.IGNORECASE,
 )
 UNITS = ("percent", "usd", "months", "years", "days", "units", "score", "count")
@@ -154,8 +163,10 @@ def comparator(text: str) -> str | None:
 # --- the subject of each rule kind -------------------------------------------------------------------------
 # A sentence speaks about a kind when one term of EVERY group is in it. Lower case, matched on words.
 _SCORE = r"(?:credit|decision|fico|qualifying|representative)\s+score|\bfico\b|\bscore\b"
-_DTI = (r"\bdti\b|debt[\s-]+to[\s-]+income|total debt ratio|back[\s-]*end(?:\s+ratio)?|total (?:obligations|"
-        r"debt) ratio|debt ratio")
+_DTI = (
+    r"\bdti\b|debt[\s-]+to[\s-]+income|total debt ratio|back[\s-]*end(?:\s+ratio)?|total (?:obligations|"
+    r"debt) ratio|debt ratio"
+)
 _FRONT = r"housing (?:expense )?ratio|front[\s-]*end|payment[\s-]+to[\s-]+income|\bpti\b|housing[\s-]+to[\s-]+income"
 _LTV = r"\bc?ltv\b|loan[\s-]+to[\s-]+value|combined loan[\s-]+to[\s-]+value|financing"
 SUBJECTS: dict[str, tuple[str, ...]] = {
@@ -199,16 +210,25 @@ def speaks_of(kind: str, text: str) -> bool:
 
 # --- words, for comparing two phrasings of one rule --------------------------------------------------------
 _SYNONYMS = [
-    (r"(?:back[\s-]*end\s+)?(?:debt[\s-]+to[\s-]+income|\bdti\b)(?: ratio)?|total debt ratio|back[\s-]*end ratio", "dti"),
+    (
+        r"(?:back[\s-]*end\s+)?(?:debt[\s-]+to[\s-]+income|\bdti\b)(?: ratio)?|total debt ratio|back[\s-]*end ratio",
+        "dti",
+    ),
     (r"loan[\s-]+to[\s-]+value(?: ratio)?|\bltv ratio\b", "ltv"),
     (r"combined ltv|\bcltv\b", "cltv"),
     (r"housing (?:expense )?ratio|front[\s-]*end(?: ratio)?", "housing_ratio"),
     (r"(?:credit|decision|fico|qualifying) score", "score"),
     (r"mortgage insurance premium|\bmip\b|private mortgage insurance|\bpmi\b|mortgage insurance", "mi"),
-    (r"may not exceed|must not exceed|cannot exceed|can not exceed|not to exceed|no greater than|no more than|"
-     r"at or below|at most|up to|ceiling of|capped at|limited to|maximum|max\b", "max"),
-    (r"at least|no less than|not less than|no lower than|or higher|or more|or greater|at or above|floor of|"
-     r"minimum|min\b", "min"),
+    (
+        r"may not exceed|must not exceed|cannot exceed|can not exceed|not to exceed|no greater than|no more than|"
+        r"at or below|at most|up to|ceiling of|capped at|limited to|maximum|max\b",
+        "max",
+    ),
+    (
+        r"at least|no less than|not less than|no lower than|or higher|or more|or greater|at or above|floor of|"
+        r"minimum|min\b",
+        "min",
+    ),
     (r"first[\s-]+time (?:home ?buyers?|homebuyers?|buyers?)", "first_time"),
     (r"cash[\s-]+out", "cash_out"),
     (r"rate[\s/-]+(?:and[\s-]+)?term", "rate_term"),

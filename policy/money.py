@@ -60,7 +60,8 @@ def needs(liability: Liability) -> str | None:
 def count_debt(liability: Liability, policy: DebtPolicy) -> CountedDebt:
     """The monthly payment a liability adds to the DTI, and why."""
     item = lambda counted, treatment, payoff=ZERO: CountedDebt(  # noqa: E731
-        liability.kind, liability.monthly_payment, counted, treatment, payoff)
+        liability.kind, liability.monthly_payment, counted, treatment, payoff
+    )
     rule = needs(liability)
     if liability.paid_off_at_closing:
         return item(ZERO, "paid_off", liability.balance)
@@ -127,8 +128,15 @@ class Funds:
     reserves_months: Decimal
 
 
-def compute_funds(app: LoanApplication, *, piti: Decimal, upfront_fee: Decimal, assets: AssetPolicy,
-                  payoffs: Decimal, gifts_acceptable: bool) -> Funds:
+def compute_funds(
+    app: LoanApplication,
+    *,
+    piti: Decimal,
+    upfront_fee: Decimal,
+    assets: AssetPolicy,
+    payoffs: Decimal,
+    gifts_acceptable: bool,
+) -> Funds:
     """Down payment + closing costs + prepaids (+ upfront fee paid in cash + debts paid off) - credits.
 
     The down payment is the price not financed: on a purchase a subordinate lien can only be new financing
@@ -144,11 +152,26 @@ def compute_funds(app: LoanApplication, *, piti: Decimal, upfront_fee: Decimal, 
     gifts = sum((a.value for a in app.assets if a.kind == "gift"), ZERO) if gifts_acceptable else ZERO
     left = max(own - max(ftc - gifts, ZERO), ZERO)
     months = (left / piti).quantize(CENT, rounding=ROUND_FLOOR) if piti > 0 else ZERO
-    return Funds(down, app.closing_costs, app.prepaid_items, fee_cash, payoffs, app.closing_credits, ftc, own,
-                 gifts, own + gifts, max(ftc - own - gifts, ZERO), left, months)
+    return Funds(
+        down,
+        app.closing_costs,
+        app.prepaid_items,
+        fee_cash,
+        payoffs,
+        app.closing_credits,
+        ftc,
+        own,
+        gifts,
+        own + gifts,
+        max(ftc - own - gifts, ZERO),
+        left,
+        months,
+    )
 
 
-def residual_income(app: LoanApplication, *, piti: Decimal, debts: Decimal, maintenance_per_sqft: Decimal) -> Decimal | None:
+def residual_income(
+    app: LoanApplication, *, piti: Decimal, debts: Decimal, maintenance_per_sqft: Decimal
+) -> Decimal | None:
     """VA residual income: income - income taxes - PITI - other debts - maintenance and utilities.
 
     None when the file lacks the income taxes or the living area the worksheet needs.

@@ -69,11 +69,21 @@ def credit_disclosure(app: LoanApplication) -> tuple[CreditScoreDisclosure, list
     date = getattr(app, "credit_report_date", None)
     source = getattr(app, "credit_score_source", None)
     factors = tuple(app.credit_key_factors)
-    tasks = [f"Add the credit score {name} to the notice." for name, value in
-             (("date", date), ("source (consumer reporting agency)", source)) if not value]
+    tasks = [
+        f"Add the credit score {name} to the notice."
+        for name, value in (("date", date), ("source (consumer reporting agency)", source))
+        if not value
+    ]
     if not factors:
-        tasks.insert(0, "Obtain the key factors the credit bureau reported with the score and state them as "
-                        "principal reasons, each with the matching Regulation B wording.")
+        tasks.insert(
+            0,
+            "Obtain the key factors the credit bureau reported with the score and state them as "
+            "principal reasons, each with the matching Regulation B wording.",
+        )
     return CreditScoreDisclosure(
-        score=app.credit_score, score_range=f"{low}-{high}", date=str(date) if date else TO_COMPLETE,
-        source=str(source) if source else TO_COMPLETE, key_factors=factors or (TO_COMPLETE,)), tasks
+        score=app.credit_score,
+        score_range=f"{low}-{high}",
+        date=str(date) if date else TO_COMPLETE,
+        source=str(source) if source else TO_COMPLETE,
+        key_factors=factors or (TO_COMPLETE,),
+    ), tasks

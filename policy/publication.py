@@ -44,8 +44,10 @@ class PublishRefused(LoanGraphError):
         self.report = report
         gaps = [f"{c.rule_id}: {c.status}" for c in report.gaps]
         gaps += [f"inventory {s.id}: sentence missing" for s in report.missing_sentences]
-        super().__init__(f"{len(gaps)} item(s) not verified ({'; '.join(gaps[:5])}{' ...' if len(gaps) > 5 else ''}); "
-                         "fix the rulebook, or publish with --accept-gaps REASON")
+        super().__init__(
+            f"{len(gaps)} item(s) not verified ({'; '.join(gaps[:5])}{' ...' if len(gaps) > 5 else ''}); "
+            "fix the rulebook, or publish with --accept-gaps REASON"
+        )
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,20 @@ class PublishedPolicy:
 
 def _from_row(row: PolicyPublication) -> PublishedPolicy:
     return PublishedPolicy(
-        id=row.id, name=row.name, approver=row.approver, how=row.how, published_at=row.published_at,
-        rules=rules_from_data(row.rulebook, source=f"publication {row.id}"), rulebook_hash=row.rulebook_hash,
-        document_ids=tuple(row.document_ids), corpus_version=row.corpus_version, policy_version=row.policy_version,
+        id=row.id,
+        name=row.name,
+        approver=row.approver,
+        how=row.how,
+        published_at=row.published_at,
+        rules=rules_from_data(row.rulebook, source=f"publication {row.id}"),
+        rulebook_hash=row.rulebook_hash,
+        document_ids=tuple(row.document_ids),
+        corpus_version=row.corpus_version,
+        policy_version=row.policy_version,
         checks={c["rule_id"]: c for c in (row.checks or {}).get("rules", [])},
-        accepted_gaps=tuple(row.accepted_gaps or ()), accept_reason=row.accept_reason)
+        accepted_gaps=tuple(row.accepted_gaps or ()),
+        accept_reason=row.accept_reason,
+    )
 
 
 def latest(*, session: Session) -> PublishedPolicy | None:
@@ -118,8 +129,15 @@ def check_current(rules: tuple[Rule, ...], *, session: Session) -> CheckReport:
     return check_policy(rules, load_corpus(session=session), load_inventory())
 
 
-def publish(rules: tuple[Rule, ...], *, session: Session, approver: str, name: str,
-            accept_gaps: str | None = None, how: str = "published") -> tuple[PublishedPolicy, CheckReport]:
+def publish(
+    rules: tuple[Rule, ...],
+    *,
+    session: Session,
+    approver: str,
+    name: str,
+    accept_gaps: str | None = None,
+    how: str = "published",
+) -> tuple[PublishedPolicy, CheckReport]:
     """Make `rules` the rulebook decisions use, pinned to the current document versions. Raises
     PublishRefused when the check finds gaps and `accept_gaps` gives no reason; the caller commits."""
     approver = (approver or "").strip()
@@ -134,24 +152,47 @@ def publish(rules: tuple[Rule, ...], *, session: Session, approver: str, name: s
         raise PublishRefused(report)
     corpus_version = corpus_version_of(corpus)
     book_hash = rulebook_hash(rules)
-    gaps = [c.to_dict() for c in report.gaps] + [{"inventory": s.id, "doc": s.doc, "status": "missing"}
-                                                 for s in report.missing_sentences]
+    gaps = [c.to_dict() for c in report.gaps] + [
+        {"inventory": s.id, "doc": s.doc, "status": "missing"} for s in report.missing_sentences
+    ]
     row = PolicyPublication(
-        approver=approver, how=how, name=name, rulebook=[rule_to_data(r) for r in rules], rulebook_hash=book_hash,
-        document_ids=sorted(d.document_id for d in corpus.values()), corpus_version=corpus_version,
+        approver=approver,
+        how=how,
+        name=name,
+        rulebook=[rule_to_data(r) for r in rules],
+        rulebook_hash=book_hash,
+        document_ids=sorted(d.document_id for d in corpus.values()),
+        corpus_version=corpus_version,
         policy_version=policy_version(rulebook_hash=book_hash, corpus_version=corpus_version),
-        checks=report.to_dict(), accepted_gaps=gaps, accept_reason=reason if gaps else None)
+        checks=report.to_dict(),
+        accepted_gaps=gaps,
+        accept_reason=reason if gaps else None,
+    )
     session.add(row)
     session.flush()
-    audit.append(session, event="policy_published", payload={
-        "publication_id": row.id, "approver": approver, "how": how, "name": name, "rulebook_hash": book_hash,
-        "policy_version": row.policy_version, "corpus_version": corpus_version, "document_ids": row.document_ids,
-        "rules": len(rules), "accepted_gaps": [g.get("rule_id") or g.get("inventory") for g in gaps],
-        "accept_reason": row.accept_reason})
+    audit.append(
+        session,
+        event="policy_published",
+        payload={
+            "publication_id": row.id,
+            "approver": approver,
+            "how": how,
+            "name": name,
+            "rulebook_hash": book_hash,
+            "policy_version": row.policy_version,
+            "corpus_version": corpus_version,
+            "document_ids": row.document_ids,
+            "rules": len(rules),
+            "accepted_gaps": [g.get("rule_id") or g.get("inventory") for g in gaps],
+            "accept_reason": row.accept_reason,
+        },
+    )
     return _from_row(row), report
 
 
-def ensure_first_start(session_factory: sessionmaker[Session], path: Path = DEFAULT_RULES_PATH) -> PublishedPolicy | None:
+def ensure_first_start(
+    session_factory: sessionmaker[Session], path: Path = DEFAULT_RULES_PATH
+) -> PublishedPolicy | None:
     """The current publication; with none, publish our own corpus's rulebook if its check passes against
     the ingested corpus (a lender's own guide is never published without a person)."""
     with session_factory() as session:
@@ -169,9 +210,13 @@ def ensure_first_start(session_factory: sessionmaker[Session], path: Path = DEFA
         try:
             published, _ = publish(rules, session=session, approver=FIRST_START, name=SEED_NAME, how="first_start")
         except PublishRefused as exc:
-            log.warning("the seed rulebook was not published at first start: %s; decisions REFER until a person "
-                        "publishes a rulebook (python -m policy publish)", exc)
+            log.warning(
+                "the seed rulebook was not published at first start: %s; decisions REFER until a person "
+                "publishes a rulebook (python -m policy publish)",
+                exc,
+            )
             return None
-    log.info("published the seed rulebook at first start (publication %s, policy %s)", published.id,
-             published.policy_version)
+    log.info(
+        "published the seed rulebook at first start (publication %s, policy %s)", published.id, published.policy_version
+    )
     return published

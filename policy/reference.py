@@ -61,8 +61,12 @@ def va_residual_minimum(loan_amount: Decimal, household_size: int, region: str) 
     value = Decimal(table["tables"][band][str(base_size)][region])
     value += Decimal(table["per_extra_member"][band]) * (household_size - base_size)
     source = f"{table['source']} ({table['version']})"
-    return TableFigure(value, source, f"loan {'>=' if band == 'at_or_above_split' else '<'} "
-                                      f"${Decimal(table['loan_amount_split']):,.0f}, family of {household_size}, {region}")
+    return TableFigure(
+        value,
+        source,
+        f"loan {'>=' if band == 'at_or_above_split' else '<'} "
+        f"${Decimal(table['loan_amount_split']):,.0f}, family of {household_size}, {region}",
+    )
 
 
 def va_maintenance_per_sqft() -> TableFigure:

@@ -24,35 +24,94 @@ from rag.types import PROGRAMS
 DEFAULT_RULES_PATH = PROJECT_ROOT / "seed_data" / "rulebook.json"
 UNITS = ("percent", "usd", "months", "years", "days", "units", "score", "count")
 
-KINDS = frozenset({
-    "min_credit_score", "max_dti", "max_dti_with_review", "compensating_factors", "dti_ineligible_above",
-    "dti_review_above", "max_front_end", "max_ltv", "max_ltv_by_credit_score", "mi_required_above_ltv",
-    "conforming_limit", "min_reserves_months", "primary_residence_only", "ineligible_occupancy",
-    "mi_upfront_rate", "mi_annual_rate", "coe_required", "rural_purchase_only", "max_income_pct_ami",
-    "max_loan_amount", "min_loan_amount_above_conforming", "qm_required", "prohibited_features",
-    "max_term_months", "max_points_and_fees_pct", "notice_deadline_days", "max_adverse_reasons",
-    "arm_qualifying_rate_add", "min_employment_years", "employment_ineligible", "prohibited_bases",
-    # Form 1003 money (issue 9): debts, assets, funds to close, pricing, county limit, residual income, gifts
-    "debt_installment_months", "debt_revolving_no_payment", "debt_deferred_student", "debt_paid_off", "asset_counting",
-    "reserves_after_closing", "funds_to_close", "apr_apor_spread", "higher_priced_review", "county_loan_limit",
-    "min_residual_income", "residual_income_review", "gift_donors", "gift_ineligible_occupancy", "gift_min_contribution",
-    "reserves_other_properties", "va_funding_fee",
-    # issue 9 part B: eligibility checks on existing fields (policy/checks/eligibility.py)
-    "fixed_rate_above_ltv", "cltv_same_limits", "one_unit_only", "review_score_band", "review_above_ltv",
-    "review_self_employed", "ineligible_purpose", "review_income_near_limit",
-    # issue 20 item 8: engine defects (policy/checks/program.py, eligibility.py, agents/ratio.py)
-    "first_time_homebuyer", "required_term_product", "mi_annual_schedule", "debt_subordinate_payment",
-})
+KINDS = frozenset(
+    {
+        "min_credit_score",
+        "max_dti",
+        "max_dti_with_review",
+        "compensating_factors",
+        "dti_ineligible_above",
+        "dti_review_above",
+        "max_front_end",
+        "max_ltv",
+        "max_ltv_by_credit_score",
+        "mi_required_above_ltv",
+        "conforming_limit",
+        "min_reserves_months",
+        "primary_residence_only",
+        "ineligible_occupancy",
+        "mi_upfront_rate",
+        "mi_annual_rate",
+        "coe_required",
+        "rural_purchase_only",
+        "max_income_pct_ami",
+        "max_loan_amount",
+        "min_loan_amount_above_conforming",
+        "qm_required",
+        "prohibited_features",
+        "max_term_months",
+        "max_points_and_fees_pct",
+        "notice_deadline_days",
+        "max_adverse_reasons",
+        "arm_qualifying_rate_add",
+        "min_employment_years",
+        "employment_ineligible",
+        "prohibited_bases",
+        # Form 1003 money (issue 9): debts, assets, funds to close, pricing, county limit, residual income, gifts
+        "debt_installment_months",
+        "debt_revolving_no_payment",
+        "debt_deferred_student",
+        "debt_paid_off",
+        "asset_counting",
+        "reserves_after_closing",
+        "funds_to_close",
+        "apr_apor_spread",
+        "higher_priced_review",
+        "county_loan_limit",
+        "min_residual_income",
+        "residual_income_review",
+        "gift_donors",
+        "gift_ineligible_occupancy",
+        "gift_min_contribution",
+        "reserves_other_properties",
+        "va_funding_fee",
+        # issue 9 part B: eligibility checks on existing fields (policy/checks/eligibility.py)
+        "fixed_rate_above_ltv",
+        "cltv_same_limits",
+        "one_unit_only",
+        "review_score_band",
+        "review_above_ltv",
+        "review_self_employed",
+        "ineligible_purpose",
+        "review_income_near_limit",
+        # issue 20 item 8: engine defects (policy/checks/program.py, eligibility.py, agents/ratio.py)
+        "first_time_homebuyer",
+        "required_term_product",
+        "mi_annual_schedule",
+        "debt_subordinate_payment",
+    }
+)
 # Rule families of the fair lending policy's reason table (5.4); "none" = cannot be failed.
 # `adverse_reason` is the Regulation B sample-notice wording that policy lists (5.3), or
 # "Other, specify: ..." where none fits. Credit-score rules carry none on purpose: the policy forbids
 # "credit score too low"; the notice gives the bureau's key factors, each with the standard reason
 # that matches it, plus the FCRA credit-score disclosure (5.4, 5.5). Parameters no applicant can
 # break (MI rates, notice deadlines) carry none either.
-REASON_FAMILIES = frozenset({
-    "dti", "housing_ratio", "ltv", "collateral", "credit_score", "program", "qm", "assets",
-    "employment", "income", "none",
-})
+REASON_FAMILIES = frozenset(
+    {
+        "dti",
+        "housing_ratio",
+        "ltv",
+        "collateral",
+        "credit_score",
+        "program",
+        "qm",
+        "assets",
+        "employment",
+        "income",
+        "none",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -150,12 +209,21 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
     """The rule as the rulebook file writes it (the inverse of `rules_from_data`)."""
     c = rule.citation
     out: dict[str, Any] = {
-        "id": rule.id, "program": rule.program, "kind": rule.kind, "label": rule.label,
+        "id": rule.id,
+        "program": rule.program,
+        "kind": rule.kind,
+        "label": rule.label,
         "values": {k: {"number": _plain(v.number), "unit": v.unit} for k, v in rule.values.items()},
         "conditions": {k: list(v) for k, v in rule.applies_when.items()},
-        "citation": {"document": rule.doc_id, "page": c.page if c else None, "section": c.section if c else None,
-                     "sentence": c.sentence if c else ""},
-        "reason_family": rule.reason_family, "adverse_reason": rule.adverse_reason, "query": rule.query,
+        "citation": {
+            "document": rule.doc_id,
+            "page": c.page if c else None,
+            "section": c.section if c else None,
+            "sentence": c.sentence if c else "",
+        },
+        "reason_family": rule.reason_family,
+        "adverse_reason": rule.adverse_reason,
+        "query": rule.query,
     }
     if rule.confidence is not None:
         out["confidence"] = rule.confidence
@@ -176,12 +244,14 @@ def rulebook_hash(rules: tuple[Rule, ...] | list[Rule]) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
-ABOUT = ("The rules the offline engine applies: per rule its value(s) with unit, the files it applies to "
-         "(conditions: application field -> allowed values) and its citation (document file stem, 1-based page, "
-         "section, the sentence or table row). Values are verified against the cited text of the policy version "
-         "in force by `python -m policy check`; `python -m policy publish` makes a rulebook the one decisions use. "
-         "`adverse_reason` is the Regulation B sample-notice wording; null for a credit score and for parameters "
-         "no applicant can break.")
+ABOUT = (
+    "The rules the offline engine applies: per rule its value(s) with unit, the files it applies to "
+    "(conditions: application field -> allowed values) and its citation (document file stem, 1-based page, "
+    "section, the sentence or table row). Values are verified against the cited text of the policy version "
+    "in force by `python -m policy check`; `python -m policy publish` makes a rulebook the one decisions use. "
+    "`adverse_reason` is the Regulation B sample-notice wording; null for a credit score and for parameters "
+    "no applicant can break."
+)
 
 
 def _plain(number: Decimal) -> str:
@@ -191,19 +261,35 @@ def _plain(number: Decimal) -> str:
 def _rule(item: dict[str, Any], source: str) -> Rule:
     try:
         when = {k: tuple(v) for k, v in (item.get("conditions") or item.get("applies_when") or {}).items()}
-        values = {name: Value(Decimal(str(v["number"])), str(v["unit"])) for name, v in (item.get("values") or {}).items()}
+        values = {
+            name: Value(Decimal(str(v["number"])), str(v["unit"])) for name, v in (item.get("values") or {}).items()
+        }
         cited = item.get("citation") or {}
-        citation = RuleCitation(document=str(cited.get("document") or item.get("doc_id") or ""),
-                                sentence=normalise(str(cited.get("sentence") or "")),
-                                page=cited.get("page"), section=cited.get("section"))
-        rule = Rule(id=item["id"], program=item["program"], doc_id=citation.document, kind=item["kind"],
-                    label=item["label"], query=item.get("query") or item["label"],
-                    reason_family=item["reason_family"], adverse_reason=item.get("adverse_reason"),
-                    values=values, citation=citation, applies_when=when, confidence=item.get("confidence"),
-                    source=item.get("source"))
+        citation = RuleCitation(
+            document=str(cited.get("document") or item.get("doc_id") or ""),
+            sentence=normalise(str(cited.get("sentence") or "")),
+            page=cited.get("page"),
+            section=cited.get("section"),
+        )
+        rule = Rule(
+            id=item["id"],
+            program=item["program"],
+            doc_id=citation.document,
+            kind=item["kind"],
+            label=item["label"],
+            query=item.get("query") or item["label"],
+            reason_family=item["reason_family"],
+            adverse_reason=item.get("adverse_reason"),
+            values=values,
+            citation=citation,
+            applies_when=when,
+            confidence=item.get("confidence"),
+            source=item.get("source"),
+        )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        raise ConfigurationError(f"{source}: rule {item.get('id') if isinstance(item, dict) else item!r}: "
-                                 f"{type(exc).__name__}: {exc}") from exc
+        raise ConfigurationError(
+            f"{source}: rule {item.get('id') if isinstance(item, dict) else item!r}: {type(exc).__name__}: {exc}"
+        ) from exc
     problem = _problem(rule)
     if problem:
         raise ConfigurationError(f"{source}: rule {rule.id!r}: {problem}")

@@ -53,7 +53,7 @@ def _blocks(text: str) -> Iterator[list[str]]:
 
 
 def _is_abbreviation(before: str) -> bool:
-    word = before.rsplit(" ", 1)[-1].lower().lstrip("(\"“")
+    word = before.rsplit(" ", 1)[-1].lower().lstrip('("“')
     if word in _ABBREVIATIONS:
         return True
     return bool(re.fullmatch(r"(?:[a-z]\.)+", word)) and len(word) <= 4  # initials: "A.", "J.R."
@@ -87,7 +87,7 @@ def _tail_lines(lines: list[str], start: int) -> list[str]:
     for line in lines:
         end = at + len(line)
         if end > start:
-            out.append(line[max(0, start - at):].strip())
+            out.append(line[max(0, start - at) :].strip())
         at = end + 1
     return out
 

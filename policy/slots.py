@@ -41,7 +41,15 @@ def _slot(item: dict[str, Any]) -> Slot:
     values = {name: v["unit"] for name, v in item.get("values", {}).items()}
     conditions = item.get("conditions") or {}
     sentence = (item.get("citation") or {}).get("sentence", "")
-    return Slot(id=item["id"], program=item["program"], kind=item["kind"], label=item.get("label", item["id"]),
-                values=values, conditions={k: tuple(v) for k, v in conditions.items()},
-                reason_family=item.get("reason_family", "none"), adverse_reason=item.get("adverse_reason"),
-                query=item.get("query", ""), sentence=sentence)
+    return Slot(
+        id=item["id"],
+        program=item["program"],
+        kind=item["kind"],
+        label=item.get("label", item["id"]),
+        values=values,
+        conditions={k: tuple(v) for k, v in conditions.items()},
+        reason_family=item.get("reason_family", "none"),
+        adverse_reason=item.get("adverse_reason"),
+        query=item.get("query", ""),
+        sentence=sentence,
+    )

@@ -47,8 +47,14 @@ class RuleCheck:
 
     def to_dict(self) -> dict[str, object]:
         c = self.citation
-        return {"rule_id": self.rule_id, "status": self.status, "detail": self.detail, "reworded": self.reworded,
-                "found": self.found, "citation": None if c is None else c.model_dump()}
+        return {
+            "rule_id": self.rule_id,
+            "status": self.status,
+            "detail": self.detail,
+            "reworded": self.reworded,
+            "found": self.found,
+            "citation": None if c is None else c.model_dump(),
+        }
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -74,12 +80,21 @@ def _exact(rule: Rule, doc: PolicyText, cited: str, units: list[Unit]) -> RuleCh
     stated = quantities(cited)
     missing = [name for name, v in rule.values.items() if not any(same_quantity(q, v.number, v.unit) for q in stated)]
     if missing:
-        return RuleCheck(rule.id, "value_changed", f"the cited sentence does not state {_values(rule, missing)}; it "
-                         f"states {_stated(stated)}", citation, found=_found(stated))
+        return RuleCheck(
+            rule.id,
+            "value_changed",
+            f"the cited sentence does not state {_values(rule, missing)}; it states {_stated(stated)}",
+            citation,
+            found=_found(stated),
+        )
     conflict = _conflict(rule, cited, units)
     if conflict is not None:
-        return RuleCheck(rule.id, "conflicting", f"also stated with other numbers on page {conflict.page}: "
-                         f"'{conflict.text}'", citation)
+        return RuleCheck(
+            rule.id,
+            "conflicting",
+            f"also stated with other numbers on page {conflict.page}: '{conflict.text}'",
+            citation,
+        )
     return RuleCheck(rule.id, "verified", "the cited sentence states the value", citation)
 
 
@@ -102,15 +117,25 @@ def _reworded(rule: Rule, doc: PolicyText, cited: str, units: list[Unit]) -> Rul
     stating = [(s, u) for s, u in scored if _states(rule, u, needed)]
     if stating:
         unit = stating[0][1]
-        return RuleCheck(rule.id, "verified", f"stated in other words on page {unit.page}: '{unit.text}'",
-                         doc.cite(unit.text, unit.page), reworded=True)
+        return RuleCheck(
+            rule.id,
+            "verified",
+            f"stated in other words on page {unit.page}: '{unit.text}'",
+            doc.cite(unit.text, unit.page),
+            reworded=True,
+        )
     if scored and rule.values:
         unit = scored[0][1]
         stated = quantities(unit.text)
         if stated:
-            return RuleCheck(rule.id, "value_changed", f"page {unit.page} now says '{unit.text}' "
-                             f"(the rulebook has {_values(rule, list(rule.values))})", doc.cite(unit.text, unit.page),
-                             reworded=True, found=_found(stated))
+            return RuleCheck(
+                rule.id,
+                "value_changed",
+                f"page {unit.page} now says '{unit.text}' (the rulebook has {_values(rule, list(rule.values))})",
+                doc.cite(unit.text, unit.page),
+                reworded=True,
+                found=_found(stated),
+            )
     return RuleCheck(rule.id, "missing", f"no sentence of '{doc.doc_name}' states it (cited: '{cited}')")
 
 
@@ -133,8 +158,11 @@ def _states(rule: Rule, unit: Unit, needed: Counter[Decimal]) -> bool:
 
 
 def _value_counts_only(rule: Rule, text: str) -> Counter[Decimal]:
-    return Counter(q.value.normalize() for q in quantities(text)
-                   if any(same_quantity(q, v.number, v.unit) for v in rule.values.values()))
+    return Counter(
+        q.value.normalize()
+        for q in quantities(text)
+        if any(same_quantity(q, v.number, v.unit) for v in rule.values.values())
+    )
 
 
 def _conflict(rule: Rule, cited: str, units: list[Unit]) -> Unit | None:
@@ -157,8 +185,11 @@ def _conflict(rule: Rule, cited: str, units: list[Unit]) -> Unit | None:
 def _numbers(text: str, units: set[str]) -> frozenset[tuple[str, str]]:
     """The numbers a sentence states in the rule's units (a table header's year is not a conflicting limit)."""
     plain = bool(units & {"score", "count", "months", "years", "days", "units"})
-    return frozenset((format(q.value.normalize(), "f"), q.unit) for q in quantities(text)
-                     if q.unit in units or (plain and q.unit == "count"))
+    return frozenset(
+        (format(q.value.normalize(), "f"), q.unit)
+        for q in quantities(text)
+        if q.unit in units or (plain and q.unit == "count")
+    )
 
 
 def _values(rule: Rule, names: list[str]) -> str:

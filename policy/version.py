@@ -13,8 +13,16 @@ from core.settings import PROJECT_ROOT
 INVENTORY_PATH = PROJECT_ROOT / "seed_data" / "requirements.json"
 REFERENCE_DIR = PROJECT_ROOT / "seed_data" / "reference"
 # the code that turns facts and rules into a decision: the engine package and the seven agents
-ENGINE_SOURCES = ("policy", "agents/intake.py", "agents/ratio.py", "agents/compliance.py", "agents/policy.py",
-                  "agents/underwriting.py", "agents/decision.py", "agents/audit.py")
+ENGINE_SOURCES = (
+    "policy",
+    "agents/intake.py",
+    "agents/ratio.py",
+    "agents/compliance.py",
+    "agents/policy.py",
+    "agents/underwriting.py",
+    "agents/decision.py",
+    "agents/audit.py",
+)
 
 
 def _digest(paths: list[Path]) -> str:
@@ -48,5 +56,9 @@ def policy_version(*, rulebook_hash: str, corpus_version: str) -> str:
 
 def version_parts(*, rulebook_hash: str, corpus_version: str) -> dict[str, str]:
     """What the policy version is made of, for the auditor's page."""
-    return {"rulebook": rulebook_hash, "inventory and reference tables": tables_version(),
-            "corpus": corpus_version, "engine": engine_version()}
+    return {
+        "rulebook": rulebook_hash,
+        "inventory and reference tables": tables_version(),
+        "corpus": corpus_version,
+        "engine": engine_version(),
+    }

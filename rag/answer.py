@@ -104,8 +104,16 @@ def _sentence_citation(chunk: Chunk, start: int, end: int) -> Citation:
     # before a position inside a chunk is one page boundary crossed
     page = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, start)
     last = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, end)
-    return Citation(chunk.id, chunk.doc_name, page, last, chunk.section, chunk.subsection,
-                    chunk.char_offset + start, chunk.char_offset + end)
+    return Citation(
+        chunk.id,
+        chunk.doc_name,
+        page,
+        last,
+        chunk.section,
+        chunk.subsection,
+        chunk.char_offset + start,
+        chunk.char_offset + end,
+    )
 
 
 def compose_answer(
@@ -147,8 +155,10 @@ def _spans(chunk: Chunk) -> list[tuple[int, int, str | None]]:
     if chunk.context:
         return [(0, len(chunk.text), chunk.context.splitlines()[-1])]
     rows = table_rows(chunk.text)
-    return [(s, e, next((r.header for r in rows if r.start <= s and e <= r.end), None))
-            for s, e in split_sentences(chunk.text)]
+    return [
+        (s, e, next((r.header for r in rows if r.start <= s and e <= r.end), None))
+        for s, e in split_sentences(chunk.text)
+    ]
 
 
 def answer_queries(question: str, result: RetrievalResult) -> list[str]:
@@ -169,8 +179,9 @@ def _score(
         return []
     # a table row is scored as it is read: under its column header (a row chunk's context's last
     # line; a caption adds words the question may not share)
-    vectors = embedder.embed_documents([f"{header}\n{c.text[s:e]}" if header else c.text[s:e]
-                                        for c, s, e, header in candidates])
+    vectors = embedder.embed_documents(
+        [f"{header}\n{c.text[s:e]}" if header else c.text[s:e] for c, s, e, header in candidates]
+    )
     # both unit length: dot product is cosine; each sentence keeps its best over the queries
     scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
     return [
@@ -192,5 +203,10 @@ def answer(question: str, *, retriever: Retriever | None = None, filters: Filter
     retriever = retriever or get_retriever()
     result = retriever.retrieve(question, filters, k)
     s = retriever.settings
-    return compose_answer(question, result, embedder=retriever.embedder,
-                          min_score=s.answer_min_score, max_sentences=s.answer_max_sentences)
+    return compose_answer(
+        question,
+        result,
+        embedder=retriever.embedder,
+        min_score=s.answer_min_score,
+        max_sentences=s.answer_max_sentences,
+    )

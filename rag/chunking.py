@@ -93,7 +93,7 @@ def _merge_small(text: str, segments: list[tuple[int, int, str | None, str | Non
     for start, end, sec, sub in segments:
         body = _has_body(text[start:end])
         if carry is not None:
-            if text[carry[1]:start].strip():
+            if text[carry[1] : start].strip():
                 merged.append(carry[:4])
             elif carry[4]:
                 start, sec, sub, body = carry[0], carry[2], carry[3], True
@@ -130,15 +130,25 @@ def chunk_document(doc: ParsedDocument, *, size: int, overlap: int, tables: bool
         for start, end in chunk_words(segment, size, overlap):
             drafts.append(_draft(doc, len(drafts), seg_start + start, seg_start + end, section, subsection))
         if tables:
-            rows += [(seg_start + r.start, seg_start + r.end, section, subsection, r.context)
-                     for r in table_rows(segment) if seg_start + r.start >= after_title]
+            rows += [
+                (seg_start + r.start, seg_start + r.end, section, subsection, r.context)
+                for r in table_rows(segment)
+                if seg_start + r.start >= after_title
+            ]
     for lo, hi, section, subsection, context in rows:
         drafts.append(_draft(doc, len(drafts), lo, hi, section, subsection, context))
     return drafts
 
 
-def _draft(doc: ParsedDocument, index: int, lo: int, hi: int, section: str | None, subsection: str | None,
-           context: str | None = None) -> ChunkDraft:
+def _draft(
+    doc: ParsedDocument,
+    index: int,
+    lo: int,
+    hi: int,
+    section: str | None,
+    subsection: str | None,
+    context: str | None = None,
+) -> ChunkDraft:
     return ChunkDraft(
         chunk_index=index,
         text=doc.text[lo:hi],
@@ -161,8 +171,9 @@ def dense_windows(text: str, size: int, overlap: int) -> list[str]:
     return [text[start:end] for start, end in chunk_words(text, size, overlap)[1:]]
 
 
-def contextual_text(text: str, doc_name: str, section: str | None, subsection: str | None,
-                    context: str | None = None) -> str:
+def contextual_text(
+    text: str, doc_name: str, section: str | None, subsection: str | None, context: str | None = None
+) -> str:
     """What the retrievers index for a chunk: its document and section headings, then its text.
 
     A chunk rarely repeats the name of its program ("Conventional...") or its section title, yet

@@ -53,8 +53,9 @@ def length_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
     return [batch for batch in np.array_split(order, count) if len(batch)]
 
 
-def embed_in_batches(texts: Sequence[str], embed_batch: Callable[[list[str]], np.ndarray], *, dim: int,
-                     batch_size: int, workers: int = 1) -> np.ndarray:
+def embed_in_batches(
+    texts: Sequence[str], embed_batch: Callable[[list[str]], np.ndarray], *, dim: int, batch_size: int, workers: int = 1
+) -> np.ndarray:
     """Vectors for `texts` in input order; with `workers` > 1 the batches run on that many threads
     (the models release the GIL while they compute, and each batch's result does not depend on the
     thread that ran it)."""

@@ -15,13 +15,21 @@ import numpy as np
 from core.errors import ModelUnavailable
 from core.settings import Settings, get_settings
 from rag.embedding_base import (  # noqa: F401 - re-exported: the names callers know rag.embeddings by
-    INT8_RECIPE, OPENVINO_BATCH, Embedder, backend_family, cpu_has_bf16, embed_in_batches, length_batches,
+    INT8_RECIPE,
+    OPENVINO_BATCH,
+    Embedder,
+    backend_family,
+    cpu_has_bf16,
+    embed_in_batches,
+    length_batches,
     vector_family,
 )
 
 log = logging.getLogger(__name__)
 
 BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
 def resolve_model_path(name: str, *, allow_download: bool) -> str:
     """A local path for a sentence-transformers model, or ModelUnavailable. Never a hub lookup
     unless downloads are explicitly allowed."""
@@ -50,8 +58,16 @@ class SentenceTransformerEmbedder:
     thread with `threads` torch threads.
     """
 
-    def __init__(self, model_name: str, *, threads: int, batch_size: int, allow_download: bool = False,
-                 bf16: bool = False, workers: int = 1):
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        threads: int,
+        batch_size: int,
+        allow_download: bool = False,
+        bf16: bool = False,
+        workers: int = 1,
+    ):
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -80,8 +96,9 @@ class SentenceTransformerEmbedder:
         previous = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size,
-                                    workers=self._workers)
+            return embed_in_batches(
+                texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size, workers=self._workers
+            )
         finally:
             torch.set_num_threads(previous)
 
@@ -120,9 +137,14 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
 
             path = resolve_model_path(settings.embedding_model, allow_download=False)
             embedder: Embedder = OpenVinoEmbedder(
-                settings.embedding_model, path, cache_dir=settings.model_cache_dir, threads=threads,
+                settings.embedding_model,
+                path,
+                cache_dir=settings.model_cache_dir,
+                threads=threads,
                 batch_size=min(settings.embedding_batch_size, OPENVINO_BATCH),
-                quantized=settings.embedding_backend == "openvino-int8", workers=workers)
+                quantized=settings.embedding_backend == "openvino-int8",
+                workers=workers,
+            )
         except ImportError as exc:
             raise ModelUnavailable(
                 f"the {settings.embedding_backend} backend needs openvino and nncf ({exc}); install the "
@@ -133,13 +155,22 @@ def build_embedder(settings: Settings, *, threads: int | None = None, workers: i
         from rag.onnx_embedder import OnnxEmbedder
 
         path = resolve_model_path(settings.embedding_model, allow_download=False)
-        embedder = OnnxEmbedder(settings.embedding_model, path, cache_dir=settings.model_cache_dir,
-                                threads=threads, batch_size=settings.embedding_batch_size,
-                                quantized=settings.embedding_backend == "onnx-int8", workers=workers)
+        embedder = OnnxEmbedder(
+            settings.embedding_model,
+            path,
+            cache_dir=settings.model_cache_dir,
+            threads=threads,
+            batch_size=settings.embedding_batch_size,
+            quantized=settings.embedding_backend == "onnx-int8",
+            workers=workers,
+        )
     else:
         embedder = SentenceTransformerEmbedder(
-            settings.embedding_model, threads=threads, batch_size=settings.embedding_batch_size,
-            allow_download=settings.allow_model_downloads, bf16=settings.embedding_backend == "torch-bf16",
+            settings.embedding_model,
+            threads=threads,
+            batch_size=settings.embedding_batch_size,
+            allow_download=settings.allow_model_downloads,
+            bf16=settings.embedding_backend == "torch-bf16",
             workers=workers,
         )
     if embedder.dim != settings.embedding_dim:
@@ -182,8 +213,11 @@ def ingest_backend(settings: Settings) -> str:
 def build_ingest_embedder(settings: Settings) -> Embedder:
     """The embedder ingestion uses: INGEST_BACKEND on INGEST_THREADS workers of one thread each
     (queries keep EMBEDDING_BACKEND and TORCH_THREADS)."""
-    return build_embedder(settings.model_copy(update={"embedding_backend": ingest_backend(settings)}),
-                          threads=1, workers=settings.ingest_threads)
+    return build_embedder(
+        settings.model_copy(update={"embedding_backend": ingest_backend(settings)}),
+        threads=1,
+        workers=settings.ingest_threads,
+    )
 
 
 @lru_cache(maxsize=1)

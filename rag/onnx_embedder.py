@@ -41,16 +41,25 @@ def export_onnx(model_path: str, target: Path) -> Path:
             self.inner = inner
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
     os.close(fd)
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "hidden")}
     with torch.no_grad():
-        torch.onnx.export(_Hidden(bert), tuple(sample[n] for n in INPUTS), tmp, input_names=list(INPUTS),
-                          output_names=["hidden"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        torch.onnx.export(
+            _Hidden(bert),
+            tuple(sample[n] for n in INPUTS),
+            tmp,
+            input_names=list(INPUTS),
+            output_names=["hidden"],
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            dynamo=False,
+        )
     os.replace(tmp, target)
     log.info("exported %s to %s", model_path, target)
     return target
@@ -96,8 +105,9 @@ class ExportedEmbedder:
         self._query_cache = lru_cache(maxsize=2048)(self._embed_one)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return embed_in_batches(texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size,
-                                workers=self._workers)
+        return embed_in_batches(
+            texts, self._embed_batch, dim=self.dim, batch_size=self._batch_size, workers=self._workers
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_cache(text)
@@ -109,8 +119,9 @@ class ExportedEmbedder:
 
     def _feeds(self, texts: list[str]) -> dict[str, np.ndarray]:
         with self._tokenizer_lock:
-            enc = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
-                                  return_tensors="np")
+            enc = self._tokenizer(
+                texts, padding=True, truncation=True, max_length=self._max_tokens, return_tensors="np"
+            )
         feeds = {name: enc[name].astype(np.int64) for name in INPUTS if name in enc}
         feeds.setdefault("token_type_ids", np.zeros_like(feeds["input_ids"]))
         return feeds
@@ -133,12 +144,26 @@ class OnnxEmbedder(ExportedEmbedder):
     (InferenceSession.run is thread-safe); `threads` is the session's own thread count otherwise.
     """
 
-    def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
-                 quantized: bool = False, workers: int = 1):
+    def __init__(
+        self,
+        model_name: str,
+        model_path: str,
+        *,
+        cache_dir: Path,
+        threads: int,
+        batch_size: int,
+        quantized: bool = False,
+        workers: int = 1,
+    ):
         import onnxruntime as ort
 
-        super().__init__(model_name, model_path, batch_size=batch_size, workers=workers,
-                         family=backend_family("onnx-int8" if quantized else "onnx"))
+        super().__init__(
+            model_name,
+            model_path,
+            batch_size=batch_size,
+            workers=workers,
+            family=backend_family("onnx-int8" if quantized else "onnx"),
+        )
         target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
         if not target.is_file():
             export_onnx(model_path, target)

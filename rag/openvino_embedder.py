@@ -43,8 +43,10 @@ def calibration_texts() -> list[str]:
     texts = []
     for path in sorted((PROJECT_ROOT / "seed_data" / "policies").glob("*.pdf")):
         doc = parse_pdf(path.read_bytes(), fallback_name=path.stem)
-        texts += [contextual_text(c.text, doc.meta.doc_name, c.section, c.subsection)
-                  for c in chunk_document(doc, size=CALIBRATION_CHUNKS[0], overlap=CALIBRATION_CHUNKS[1])]
+        texts += [
+            contextual_text(c.text, doc.meta.doc_name, c.section, c.subsection)
+            for c in chunk_document(doc, size=CALIBRATION_CHUNKS[0], overlap=CALIBRATION_CHUNKS[1])
+        ]
     if not texts:
         raise RuntimeError("no calibration text: seed_data/policies has no readable PDF")
     return texts
@@ -60,9 +62,10 @@ def quantize_int8(onnx_path: Path, target_dir: Path, *, tokenize, texts: Sequenc
 
     log.info("quantizing %s to int8 with OpenVINO (once; about 20-40 s)", onnx_path)
     model = ov.Core().read_model(str(onnx_path))
-    batches = [tokenize(list(texts[i:i + CALIBRATION_BATCH])) for i in range(0, len(texts), CALIBRATION_BATCH)]
-    quantized = nncf.quantize(model, nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER,
-                              subset_size=len(batches))
+    batches = [tokenize(list(texts[i : i + CALIBRATION_BATCH])) for i in range(0, len(texts), CALIBRATION_BATCH)]
+    quantized = nncf.quantize(
+        model, nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches)
+    )
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target_dir.parent, prefix=f".{target_dir.name}-"))
     try:
@@ -84,10 +87,24 @@ class OpenVinoEmbedder(ExportedEmbedder):
     one OpenVINO thread; otherwise `threads` OpenVINO threads.
     """
 
-    def __init__(self, model_name: str, model_path: str, *, cache_dir: Path, threads: int, batch_size: int,
-                 quantized: bool = False, workers: int = 1):
-        super().__init__(model_name, model_path, batch_size=batch_size, workers=workers,
-                         family=backend_family("openvino-int8" if quantized else "openvino"))
+    def __init__(
+        self,
+        model_name: str,
+        model_path: str,
+        *,
+        cache_dir: Path,
+        threads: int,
+        batch_size: int,
+        quantized: bool = False,
+        workers: int = 1,
+    ):
+        super().__init__(
+            model_name,
+            model_path,
+            batch_size=batch_size,
+            workers=workers,
+            family=backend_family("openvino-int8" if quantized else "openvino"),
+        )
         self._threads = threads
         source = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
         if not source.is_file():
@@ -112,8 +129,11 @@ class OpenVinoEmbedder(ExportedEmbedder):
         import openvino as ov
 
         streams = max(self._workers, 1)
-        config = {"INFERENCE_NUM_THREADS": streams if streams > 1 else self._threads, "NUM_STREAMS": streams,
-                  "INFERENCE_PRECISION_HINT": "bf16" if cpu_has_bf16() else "f32"}
+        config = {
+            "INFERENCE_NUM_THREADS": streams if streams > 1 else self._threads,
+            "NUM_STREAMS": streams,
+            "INFERENCE_PRECISION_HINT": "bf16" if cpu_has_bf16() else "f32",
+        }
         return ov.Core().compile_model(str(self._source), "CPU", config)
 
     def for_workers(self, workers: int) -> OpenVinoEmbedder:

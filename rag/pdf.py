@@ -117,8 +117,10 @@ def remove_boilerplate(raw_pages: list[str]) -> tuple[list[str], str]:
     before, after = sum(len(p.split()) for p in tidy), sum(len(p.split()) for p in cleaned)
     allowed = max(MAX_BOILERPLATE_WORDS * before, BOILERPLATE_WORDS_PER_PAGE * len(raw_pages))
     if before - after > allowed:
-        note = (f"header/footer filter not applied: it would remove {100 * (before - after) / before:.0f}% "
-                f"of the words ({len(repeated)} repeated line shapes)")
+        note = (
+            f"header/footer filter not applied: it would remove {100 * (before - after) / before:.0f}% "
+            f"of the words ({len(repeated)} repeated line shapes)"
+        )
         log.warning(note)
         return tidy, note
     return cleaned, ""
@@ -126,15 +128,18 @@ def remove_boilerplate(raw_pages: list[str]) -> tuple[list[str], str]:
 
 def _edges(page: str) -> list[str]:
     lines = [line for line in page.splitlines() if line.strip()]
-    return lines[:EDGE_LINES] + lines[max(EDGE_LINES, len(lines) - EDGE_LINES):]
+    return lines[:EDGE_LINES] + lines[max(EDGE_LINES, len(lines) - EDGE_LINES) :]
 
 
 def _drop_edges(page: str, repeated: set[str]) -> str:
     """The page without repeated lines among its first and last EDGE_LINES lines; body lines always stay."""
     lines = [line for line in page.splitlines() if line.strip()]
     n = len(lines)
-    keep = [line for i, line in enumerate(lines)
-            if not ((i < EDGE_LINES or i >= n - EDGE_LINES) and _shape(line) in repeated)]
+    keep = [
+        line
+        for i, line in enumerate(lines)
+        if not ((i < EDGE_LINES or i >= n - EDGE_LINES) and _shape(line) in repeated)
+    ]
     return "\n".join(keep)
 
 
@@ -186,7 +191,9 @@ def _parse_date(value: str | None) -> date | None:
     return None
 
 
-def outline_headings(outline: list[OutlineEntry], pages: tuple[PageText, ...], page_starts: tuple[int, ...]) -> list[Heading]:
+def outline_headings(
+    outline: list[OutlineEntry], pages: tuple[PageText, ...], page_starts: tuple[int, ...]
+) -> list[Heading]:
     """Outline entries as headings, each placed where its title starts on its page (else at the page top)."""
     headings = []
     top = min((e.level for e in outline), default=0)
@@ -240,11 +247,19 @@ def build_document(raw_pdf: RawPdf, *, fallback_name: str) -> ParsedDocument:
     text = PAGE_SEPARATOR.join(page.text for page in pages)
     kinds = tuple(page_kind(page.text) for page in pages)
     outline = raw_pdf.outline
-    headings = outline_headings(outline, pages, tuple(starts)) if outline else find_headings(_blank_pages(text, starts, pages, kinds))
+    headings = (
+        outline_headings(outline, pages, tuple(starts))
+        if outline
+        else find_headings(_blank_pages(text, starts, pages, kinds))
+    )
     return ParsedDocument(
         meta=document_meta(raw[0], raw_pdf.info, fallback_name),
-        pages=pages, text=text, page_starts=tuple(starts), headings=tuple(headings),
-        page_kinds=kinds, boilerplate_note=note,
+        pages=pages,
+        text=text,
+        page_starts=tuple(starts),
+        headings=tuple(headings),
+        page_kinds=kinds,
+        boilerplate_note=note,
     )
 
 

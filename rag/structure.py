@@ -34,20 +34,50 @@ def find_numbered(text: str) -> list[Heading]:
 
 
 _NUMBERED = re.compile(
-    r"^(?P<major>\d{1,2})(?:\.(?P<minor>\d{1,2})|\.)[ \t]+(?P<title>[A-Z][^\n]{1,100})$", re.MULTILINE)
+    r"^(?P<major>\d{1,2})(?:\.(?P<minor>\d{1,2})|\.)[ \t]+(?P<title>[A-Z][^\n]{1,100})$", re.MULTILINE
+)
 
 # --- CFR ------------------------------------------------------------------------------------------
 
 _CFR_SECTION = re.compile(
-    r"^(?:§|Section)\s*(?P<part>\d{3,4})\.(?P<sec>\d{1,3}[a-z]?)(?:\s+|\s*[—–-]\s*)[A-Z][^\n]{0,160}$", re.MULTILINE)
+    r"^(?:§|Section)\s*(?P<part>\d{3,4})\.(?P<sec>\d{1,3}[a-z]?)(?:\s+|\s*[—–-]\s*)[A-Z][^\n]{0,160}$", re.MULTILINE
+)
 # an interpretation's heading for a paragraph: "4(a)(9) Property Location", "Paragraph 3(c)(1)"
-_CFR_COMMENT = re.compile(r"^(?:Paragraph\s+)?\d{1,3}[a-z]?(?:\((?:[a-z]{1,4}|\d{1,2}|[A-Z])\))+(?:\s+[A-Z][^\n]{0,100})?$",
-                          re.MULTILINE)
-_CFR_APPENDIX = re.compile(r"^(?:Appendix [A-Z]{1,2} to Part \d{3,4}|Supplement I to Part \d{3,4})[^\n]{0,160}$", re.MULTILINE)
+_CFR_COMMENT = re.compile(
+    r"^(?:Paragraph\s+)?\d{1,3}[a-z]?(?:\((?:[a-z]{1,4}|\d{1,2}|[A-Z])\))+(?:\s+[A-Z][^\n]{0,100})?$", re.MULTILINE
+)
+_CFR_APPENDIX = re.compile(
+    r"^(?:Appendix [A-Z]{1,2} to Part \d{3,4}|Supplement I to Part \d{3,4})[^\n]{0,160}$", re.MULTILINE
+)
 _CFR_PARA = re.compile(r"^(?P<markers>(?:\((?:[a-z]{1,4}|\d{1,2}|[A-Z])\))+)(?=\s+[A-Z“\"(]|\s*$)", re.MULTILINE)
 _MARKER = re.compile(r"\(([a-zA-Z]{1,4}|\d{1,2})\)")
-_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
-          "xvi", "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv"]
+_ROMAN = [
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+    "xxi",
+    "xxii",
+    "xxiii",
+    "xxiv",
+    "xxv",
+]
 _KEYTERM = re.compile(r"^\s*([A-Z][^.\n]{1,60}\.)(?=\s|$)")
 
 
@@ -83,7 +113,9 @@ def find_cfr(text: str) -> list[Heading]:
         [(m.start(), "section", m) for m in _CFR_SECTION.finditer(text)]
         + [(m.start(), "appendix", m) for m in _CFR_APPENDIX.finditer(text)]
         + [(m.start(), "comment", m) for m in _CFR_COMMENT.finditer(text)]
-        + [(m.start(), "para", m) for m in _CFR_PARA.finditer(text)], key=lambda e: e[0])
+        + [(m.start(), "para", m) for m in _CFR_PARA.finditer(text)],
+        key=lambda e: e[0],
+    )
     headings: list[Heading] = []
     section: str | None = None
     path: list[str | None] = [None] * 4
@@ -109,7 +141,7 @@ def find_cfr(text: str) -> list[Heading]:
             continue
         path = new_path
         designation = section + "".join(f"({m})" for m in path if m)
-        keyterm = _KEYTERM.match(text[match.end(): match.end() + 80])
+        keyterm = _KEYTERM.match(text[match.end() : match.end() + 80])
         title = f"{designation} {keyterm.group(1)}" if keyterm else designation
         headings.append(Heading("", title, offset, level=1))
     return headings
@@ -122,10 +154,16 @@ def _cut(line: str, words: int = 16) -> str:
 
 # --- agency guide and handbook -------------------------------------------------------------------
 
-_AGENCY_CHAPTER = re.compile(r"^Chapter\s+(?P<id>[A-E]\d{1,2}-\d{1,2})\s*[,:.-]?\s*(?P<title>[^\n]{0,120})$", re.MULTILINE)
-_AGENCY_TOPIC = re.compile(r"^(?P<id>[A-E]\d{1,2}-\d{1,2}-\d{2})\s*[,:.]?\s+(?P<title>[A-Z][^\n]{1,120})$", re.MULTILINE)
+_AGENCY_CHAPTER = re.compile(
+    r"^Chapter\s+(?P<id>[A-E]\d{1,2}-\d{1,2})\s*[,:.-]?\s*(?P<title>[^\n]{0,120})$", re.MULTILINE
+)
+_AGENCY_TOPIC = re.compile(
+    r"^(?P<id>[A-E]\d{1,2}-\d{1,2}-\d{2})\s*[,:.]?\s+(?P<title>[A-Z][^\n]{1,120})$", re.MULTILINE
+)
 _HANDBOOK_CHAPTER = re.compile(r"^(?:CHAPTER|Chapter)\s+(?P<id>\d{1,2})\b\.?\s*(?P<title>[^\n]{0,120})$", re.MULTILINE)
-_HANDBOOK_ITEM = re.compile(r"^(?P<id>[IVX]{1,5}\.[A-Z](?:\.\d{1,2}(?:\.[a-z])?)?)\.?\s+(?P<title>[A-Z][^\n]{1,120})$", re.MULTILINE)
+_HANDBOOK_ITEM = re.compile(
+    r"^(?P<id>[IVX]{1,5}\.[A-Z](?:\.\d{1,2}(?:\.[a-z])?)?)\.?\s+(?P<title>[A-Z][^\n]{1,120})$", re.MULTILINE
+)
 
 
 def _pattern_headings(text: str, level0: re.Pattern[str], level1: re.Pattern[str]) -> list[Heading]:
@@ -149,7 +187,10 @@ def find_handbook(text: str) -> list[Heading]:
 
 
 SCHEMES: dict[str, Callable[[str], list[Heading]]] = {
-    "numbered": find_numbered, "cfr": find_cfr, "agency": find_agency, "handbook": find_handbook,
+    "numbered": find_numbered,
+    "cfr": find_cfr,
+    "agency": find_agency,
+    "handbook": find_handbook,
 }
 
 

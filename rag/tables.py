@@ -49,8 +49,12 @@ class TableRow:
 def is_row_line(line: str) -> bool:
     """A short line that neither ends a sentence nor introduces a list (':')."""
     line = line.strip()
-    return (bool(line) and len(line) <= MAX_ROW_CHARS and not line.endswith((".", ":"))
-            and not _NUMBERED_HEADING.match(line))
+    return (
+        bool(line)
+        and len(line) <= MAX_ROW_CHARS
+        and not line.endswith((".", ":"))
+        and not _NUMBERED_HEADING.match(line)
+    )
 
 
 def is_header(line: str) -> bool:
@@ -58,8 +62,14 @@ def is_header(line: str) -> bool:
     case first), nor a label (':')."""
     line = line.strip()
     words = line.split()
-    return (2 <= len(words) <= MAX_HEADER_WORDS and not _FIGURE.search(line) and ":" not in line
-            and not line.endswith(_SENTENCE_END) and all(w[0].isalnum() for w in words) and line[0].isupper())
+    return (
+        2 <= len(words) <= MAX_HEADER_WORDS
+        and not _FIGURE.search(line)
+        and ":" not in line
+        and not line.endswith(_SENTENCE_END)
+        and all(w[0].isalnum() for w in words)
+        and line[0].isupper()
+    )
 
 
 def _row_end(lines: list[tuple[int, int, str]], i: int, header: str) -> int | None:

@@ -31,10 +31,15 @@ SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
 # Hypothesis profiles: "fast" in every `make test` (derandomized: the same cases every run, so CI
 # never depends on luck), "thorough" (150) for the property tests, "long" (10,000 cases) via `make fuzz`
 # (`pytest --hypothesis-profile=long`). No deadline: the pipeline shares 2 cores with other jobs.
-_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-            HealthCheck.function_scoped_fixture]
-hypothesis_settings.register_profile("fast", max_examples=40, deadline=None, derandomize=True,
-                                     suppress_health_check=_SLOW_OK)
+_SLOW_OK = [
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+    HealthCheck.function_scoped_fixture,
+]
+hypothesis_settings.register_profile(
+    "fast", max_examples=40, deadline=None, derandomize=True, suppress_health_check=_SLOW_OK
+)
 hypothesis_settings.register_profile("thorough", max_examples=150, deadline=None, suppress_health_check=_SLOW_OK)
 hypothesis_settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_SLOW_OK)
 hypothesis_settings.load_profile("fast")
@@ -106,7 +111,9 @@ def seeded_engine(server_url: str, embedder, settings: Settings) -> Iterator[Eng
     from rag.ingest import ingest_paths
 
     engine = _fresh_database(server_url, "lg_seeded")
-    reports = ingest_paths([SEED_POLICIES], session_factory=sessionmaker(bind=engine), embedder=embedder, settings=settings)
+    reports = ingest_paths(
+        [SEED_POLICIES], session_factory=sessionmaker(bind=engine), embedder=embedder, settings=settings
+    )
     failed = [r.line() for r in reports if r.status == "failed"]
     assert reports and not failed, failed
     from policy.publication import ensure_first_start

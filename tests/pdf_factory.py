@@ -25,8 +25,13 @@ def write_policy_pdf(
     """
     sections = sections or {
         "1 Scope": ["1.1 Purpose", _filler("scope", words_per_paragraph)],
-        "2 Eligibility": ["2.1 Credit Score", "The minimum credit score for a test loan is 640." + extra,
-                          _filler("credit", words_per_paragraph), "2.2 Ratios", _filler("ratio", words_per_paragraph)],
+        "2 Eligibility": [
+            "2.1 Credit Score",
+            "The minimum credit score for a test loan is 640." + extra,
+            _filler("credit", words_per_paragraph),
+            "2.2 Ratios",
+            _filler("ratio", words_per_paragraph),
+        ],
     }
     pages = [[title, f"Version {version}", "Effective date: January 1, 2026", "Programs covered: Conventional"]]
     for heading, lines in sections.items():
@@ -131,9 +136,16 @@ def write_table_pdf(
 
     styles = getSampleStyleSheet()
     doc = SimpleDocTemplate(str(path), pagesize=LETTER, title=title, invariant=1)
-    story = [Paragraph(title, styles["Title"]), Paragraph("Version 1.0", styles["BodyText"]),
-             Paragraph("Effective date: January 1, 2026", styles["BodyText"]), PageBreak(),
-             Paragraph(heading, styles["Heading1"]), *(Paragraph(p, styles["BodyText"]) for p in prose),
-             Paragraph(caption, styles["BodyText"]), Table(rows), *(Paragraph(p, styles["BodyText"]) for p in after)]
+    story = [
+        Paragraph(title, styles["Title"]),
+        Paragraph("Version 1.0", styles["BodyText"]),
+        Paragraph("Effective date: January 1, 2026", styles["BodyText"]),
+        PageBreak(),
+        Paragraph(heading, styles["Heading1"]),
+        *(Paragraph(p, styles["BodyText"]) for p in prose),
+        Paragraph(caption, styles["BodyText"]),
+        Table(rows),
+        *(Paragraph(p, styles["BodyText"]) for p in after),
+    ]
     doc.build(story)
     return path

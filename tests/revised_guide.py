@@ -35,7 +35,12 @@ def render_revised(doc: str, replacements: dict[str, str], out_dir: Path, *, ver
 
 def conventional_min_score(score: int, out_dir: Path) -> Path:
     """conventional.pdf version 4.2 whose minimum credit score (sentence and summary table) is `score`."""
-    return render_revised("conventional", {
-        "The minimum credit score for a conventional loan is 620.":
-            f"The minimum credit score for a conventional loan is {score}.",
-        "| Minimum credit score | 620 |": f"| Minimum credit score | {score} |"}, out_dir, version="4.2")
+    return render_revised(
+        "conventional",
+        {
+            "The minimum credit score for a conventional loan is 620.": f"The minimum credit score for a conventional loan is {score}.",
+            "| Minimum credit score | 620 |": f"| Minimum credit score | {score} |",
+        },
+        out_dir,
+        version="4.2",
+    )

@@ -13,8 +13,12 @@ from core.settings import PROJECT_ROOT
 pytestmark = pytest.mark.unit
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
-DOCS = [PROJECT_ROOT / "README.md", PROJECT_ROOT / "CHANGELOG.md", PROJECT_ROOT / "agents" / "README.md",
-        *sorted((PROJECT_ROOT / "docs").rglob("*.md"))]
+DOCS = [
+    PROJECT_ROOT / "README.md",
+    PROJECT_ROOT / "CHANGELOG.md",
+    PROJECT_ROOT / "agents" / "README.md",
+    *sorted((PROJECT_ROOT / "docs").rglob("*.md")),
+]
 
 
 def relative_links(path: Path) -> list[str]:
@@ -33,7 +37,11 @@ def test_every_relative_link_resolves(path):
 
 
 def test_no_issue_headings_in_the_readme_or_docs():
-    headings = [(p.name, line) for p in DOCS if "history" not in p.parts
-                for line in p.read_text(encoding="utf-8").splitlines()
-                if line.startswith("#") and re.search(r"\bissue \d+", line, re.IGNORECASE)]
+    headings = [
+        (p.name, line)
+        for p in DOCS
+        if "history" not in p.parts
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#") and re.search(r"\bissue \d+", line, re.IGNORECASE)
+    ]
     assert not headings

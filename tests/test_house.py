@@ -21,8 +21,9 @@ def module_name(path: Path) -> str:
 
 
 def project_modules() -> dict[str, Path]:
-    return {module_name(p): p for pkg in PACKAGES for p in (PROJECT_ROOT / pkg).rglob("*.py")
-            if "migrations" not in p.parts}
+    return {
+        module_name(p): p for pkg in PACKAGES for p in (PROJECT_ROOT / pkg).rglob("*.py") if "migrations" not in p.parts
+    }
 
 
 def imports_of(path: Path, known: set[str]) -> set[str]:
@@ -104,6 +105,9 @@ def test_pages_open_no_database_session():
                 mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 offenders += [f"{path.name}: imports {m}" for m in mods if m.startswith("sqlalchemy")]
             if isinstance(node, ast.With):
-                offenders += [f"{path.name}:{node.lineno}: with ... as session" for item in node.items
-                              if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == "session"]
+                offenders += [
+                    f"{path.name}:{node.lineno}: with ... as session"
+                    for item in node.items
+                    if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == "session"
+                ]
     assert offenders == []

@@ -33,21 +33,29 @@ def imported_modules(path: Path, project: Path) -> list[tuple[int, str]]:
 
 def is_test_module(dotted: str, project: Path) -> bool:
     parts = dotted.split(".")
-    return (parts[0] == "tests" and parts[-1].startswith("test_")
-            and project.joinpath(*parts[:-1], f"{parts[-1]}.py").is_file())
+    return (
+        parts[0] == "tests"
+        and parts[-1].startswith("test_")
+        and project.joinpath(*parts[:-1], f"{parts[-1]}.py").is_file()
+    )
 
 
 def imports_of_test_modules(tests: Path) -> list[str]:
     """'path:line imports tests.x.test_y' for each import of a test module by any module under `tests`."""
     project = tests.parent
-    return [f"{path.relative_to(project)}:{line} imports {dotted}"
-            for path in sorted(tests.rglob("*.py")) for line, dotted in imported_modules(path, project)
-            if is_test_module(dotted, project)]
+    return [
+        f"{path.relative_to(project)}:{line} imports {dotted}"
+        for path in sorted(tests.rglob("*.py"))
+        for line, dotted in imported_modules(path, project)
+        if is_test_module(dotted, project)
+    ]
 
 
 def test_no_module_under_tests_imports_a_test_module():
     offenders = imports_of_test_modules(TESTS)
-    assert not offenders, "move the shared helper into the package's support.py or conftest.py:\n" + "\n".join(offenders)
+    assert not offenders, "move the shared helper into the package's support.py or conftest.py:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_check_sees_every_form_of_import(tmp_path):
@@ -57,11 +65,12 @@ def test_the_check_sees_every_form_of_import(tmp_path):
     (root / "pkg" / "test_a.py").write_text("X = 1\n")
     (root / "pkg" / "support.py").write_text("Y = 2\n")
     (root / "pkg" / "test_b.py").write_text(
-        "from tests.pkg.support import Y\n"            # fine: a support module
-        "from tests.pkg.test_a import X\n"             # 2
-        "from . import test_a\n"                       # 3
-        "from .test_a import X\n"                      # 4
-        "import tests.pkg.test_a\n"                    # 5
-        "def f():\n    from tests.pkg import test_a\n")  # 7
+        "from tests.pkg.support import Y\n"  # fine: a support module
+        "from tests.pkg.test_a import X\n"  # 2
+        "from . import test_a\n"  # 3
+        "from .test_a import X\n"  # 4
+        "import tests.pkg.test_a\n"  # 5
+        "def f():\n    from tests.pkg import test_a\n"
+    )  # 7
     lines = [o.split(":")[1].split(" ")[0] for o in imports_of_test_modules(root)]
     assert sorted(set(lines), key=int) == ["2", "3", "4", "5", "7"]

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.unit
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
 CODE_DIRS = ("agents", "benchmarks", "core", "dashboard", "pages", "policy", "rag", "seed_data", "tests")
 # the module a distribution is imported as, where it is not the name with "-" as "_"
-MODULE = {"psycopg[binary]": "psycopg", "langgraph-checkpoint-postgres": "langgraph",
-          "dask[distributed]": "distributed"}
+MODULE = {
+    "psycopg[binary]": "psycopg",
+    "langgraph-checkpoint-postgres": "langgraph",
+    "dask[distributed]": "distributed",
+}
 # pinned but not imported by name: what needs them
 INDIRECT = {
     "gguf": "transformers' GGUF loader (agents/distill/base.py, gguf_file=)",
@@ -82,6 +85,9 @@ def test_constraints_pin_every_direct_dependency_to_the_same_version():
 
 def test_every_pinned_package_is_imported_or_named_as_an_indirect_use():
     imported = _imported_modules()
-    dead = [name for name in _every_pin()
-            if name not in INDIRECT and MODULE.get(name, name.replace("-", "_")) not in imported]
+    dead = [
+        name
+        for name in _every_pin()
+        if name not in INDIRECT and MODULE.get(name, name.replace("-", "_")) not in imported
+    ]
     assert dead == []

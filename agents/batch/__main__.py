@@ -34,8 +34,10 @@ def build_engine(args: argparse.Namespace, database_url: str):
         return InlineEngine(get_service())
     if args.engine == "dask":
         if settings.dask_scheduler_address and not settings.database_url:
-            raise LoanGraphError("workers on other machines need a shared database: set DATABASE_URL "
-                                 "(the embedded server only listens on this machine's socket)")
+            raise LoanGraphError(
+                "workers on other machines need a shared database: set DATABASE_URL "
+                "(the embedded server only listens on this machine's socket)"
+            )
         return DaskEngine(workers, database_url, settings.dask_scheduler_address)
     return LocalEngine(workers, database_url)
 
@@ -61,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         mapping = _mapping(args.mapping)
         sessions = get_sessionmaker()
         plan = plan_batch(args.file, sessions=sessions, mapping=mapping, limit=args.limit)
-        print(f"batch {plan.batch_id} ({plan.source}): {plan.total_rows} rows, {len(plan.tasks)} to underwrite, "
-              f"{plan.skipped} already decided, {len(plan.refused)} refused", file=sys.stderr)
+        print(
+            f"batch {plan.batch_id} ({plan.source}): {plan.total_rows} rows, {len(plan.tasks)} to underwrite, "
+            f"{plan.skipped} already decided, {len(plan.refused)} refused",
+            file=sys.stderr,
+        )
         # workers get the owner's URL, as this process did: they check the schema is current, then
         # connect as the app's least-privilege role (core.db.get_engine) and never start a server
         engine = build_engine(args, resolve_database_url(get_settings()))
@@ -122,11 +127,13 @@ def _run_with_progress(plan, engine, sessions, *, show: bool) -> dict[str, Any]:
 
 
 def describe(summary: dict[str, Any]) -> str:
-    lines = [f"batch {summary['batch_id']}: {summary['status']}",
-             f"  decided {summary['decided']}, skipped (decided earlier) {summary['skipped']}, "
-             f"refused {summary['refused']}, errors {summary['errors']}",
-             f"  {summary['per_hour']:,} applications/hour; p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms "
-             f"per application; {summary['db_share']:.0%} of worker time in the database"]
+    lines = [
+        f"batch {summary['batch_id']}: {summary['status']}",
+        f"  decided {summary['decided']}, skipped (decided earlier) {summary['skipped']}, "
+        f"refused {summary['refused']}, errors {summary['errors']}",
+        f"  {summary['per_hour']:,} applications/hour; p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms "
+        f"per application; {summary['db_share']:.0%} of worker time in the database",
+    ]
     for program, mix in summary["by_program"].items():
         lines.append(f"  {program:<13}" + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())))
     for row in summary["refused_rows"][:20]:
@@ -139,10 +146,12 @@ def describe(summary: dict[str, Any]) -> str:
         lines.append("  fair lending (approval rate, adverse impact ratio; * below four-fifths):")
         lines.append(f"    {'group':<45} {'n':>6} {'engine':>8} {'AIR':>6}  {'HMDA':>8} {'AIR':>6}")
         for r in summary["fairness"]:
-            lines.append(f"    {r['attribute'] + ': ' + r['group']:<45} {r['n']:>6} {r['engine_rate']:>8.1%} "
-                         f"{_air(r['engine_air'], r['engine_flag']):>6}  {_pct(r['hmda_rate']):>8} "
-                         f"{_air(r['hmda_air'], r['hmda_flag']):>6}"
-                         + (f"  {r['engine_screen']}" if r.get("screen") == "too_few" else ""))
+            lines.append(
+                f"    {r['attribute'] + ': ' + r['group']:<45} {r['n']:>6} {r['engine_rate']:>8.1%} "
+                f"{_air(r['engine_air'], r['engine_flag']):>6}  {_pct(r['hmda_rate']):>8} "
+                f"{_air(r['hmda_air'], r['hmda_flag']):>6}"
+                + (f"  {r['engine_screen']}" if r.get("screen") == "too_few" else "")
+            )
     lines += describe_drivers(summary.get("fairness_drivers") or [])
     if summary["status"] != "completed":
         lines.append("  rerun the same command to resume: decided rows are skipped, cut-off runs continue")
@@ -153,8 +162,10 @@ def describe_drivers(found: list[dict[str, Any]]) -> list[str]:
     """Per group below four-fifths: its non-approvals' principal reasons beside the reference group's."""
     lines = []
     for d in found:
-        lines.append(f"  drivers of {d['attribute']}: {d['group']} ({d['group_not_approved']} not approved) beside "
-                     f"{d['reference']} ({d['reference_not_approved']} not approved), share of non-approvals:")
+        lines.append(
+            f"  drivers of {d['attribute']}: {d['group']} ({d['group_not_approved']} not approved) beside "
+            f"{d['reference']} ({d['reference_not_approved']} not approved), share of non-approvals:"
+        )
         for r in d["reasons"]:
             lines.append(f"    {r['group_share']:>6.1%} vs {r['reference_share']:>6.1%}  {r['reason']}")
             lines += [f"             mapping assumption: {a}" for a in r["assumptions"]]

@@ -25,6 +25,7 @@ class Engine(Protocol):
 
 # --- engines ---------------------------------------------------------------------------------------
 
+
 class InlineEngine:
     """Rows one after another in this process, on a given service (tests, --workers 0)."""
 
@@ -43,12 +44,17 @@ class LocalEngine:
 
     def __init__(self, workers: int, database_url: str):
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                        initializer=init_worker, initargs=(database_url,))
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"), initializer=init_worker, initargs=(database_url,)
+        )
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        return _bounded(tasks, lambda t: self.pool.submit(underwrite, t), 2 * self.workers,
-                        lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
+        return _bounded(
+            tasks,
+            lambda t: self.pool.submit(underwrite, t),
+            2 * self.workers,
+            lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0],
+        )
 
     def close(self, *, cancel: bool = False) -> None:
         self.pool.shutdown(wait=True, cancel_futures=cancel)  # in-flight runs finish (workers ignore Ctrl-C)
@@ -67,8 +73,13 @@ class DaskEngine:
         if address:
             self.client = Client(address, timeout="10s")
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.client.register_plugin(WarmPipeline(database_url), name=WarmPipeline.name)
@@ -85,8 +96,9 @@ class DaskEngine:
             self.cluster.close()
 
 
-def _bounded(tasks: Iterable[Task], submit: Callable[[Task], Any], limit: int,
-             wait_some: Callable[[set[Any]], set[Any]]) -> Iterator[Outcome]:
+def _bounded(
+    tasks: Iterable[Task], submit: Callable[[Task], Any], limit: int, wait_some: Callable[[set[Any]], set[Any]]
+) -> Iterator[Outcome]:
     """Submit at most `limit` tasks ahead of the results, yielding outcomes as they finish."""
     pending: dict[Any, Task] = {}
     for task in tasks:
@@ -104,5 +116,13 @@ def _collect(pending: dict[Any, Task], wait_some: Callable[[set[Any]], set[Any]]
             yield future.result()
         except Exception as exc:  # the worker itself died (killed, out of memory): the run stays resumable
             log.warning("row %s: worker failed: %s", task.row_number, type(exc).__name__)
-            yield Outcome(task.row_number, task.run_id, "error", None, str(task.application.get("loan_type", "")),
-                          0.0, 0.0, f"worker failed ({type(exc).__name__}); rerun the batch to resume")
+            yield Outcome(
+                task.row_number,
+                task.run_id,
+                "error",
+                None,
+                str(task.application.get("loan_type", "")),
+                0.0,
+                0.0,
+                f"worker failed ({type(exc).__name__}); rerun the batch to resume",
+            )

@@ -19,9 +19,21 @@ from policy.formulas import monthly_principal_interest
 from core.settings import PROJECT_ROOT
 
 MAPPING_PATH = PROJECT_ROOT / "seed_data" / "hmda" / "mapping.json"
-HMDA_COLUMNS = frozenset({"approved", "loan_amount", "income", "debt_to_income_ratio", "loan_to_value_ratio",
-                          "loan_purpose", "applicant_race-1", "applicant_sex", "applicant_age",
-                          "property_value", "occupancy_type"})
+HMDA_COLUMNS = frozenset(
+    {
+        "approved",
+        "loan_amount",
+        "income",
+        "debt_to_income_ratio",
+        "loan_to_value_ratio",
+        "loan_purpose",
+        "applicant_race-1",
+        "applicant_sex",
+        "applicant_age",
+        "property_value",
+        "occupancy_type",
+    }
+)
 CENT = Decimal("0.01")
 MAX_ADJUSTED = 12  # a HMDA figure of 10^13 or more is junk: the arithmetic below must stay exact
 
@@ -81,16 +93,20 @@ def application_id_of(file_key: str, row_number: int) -> str:
     return f"HMDA-{file_key[:12]}-{row_number}"
 
 
-def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any] | None = None, *,
-                   file_key: str) -> HmdaRow:
+def to_application(
+    row: dict[str, Any], row_number: int, mapping: dict[str, Any] | None = None, *, file_key: str
+) -> HmdaRow:
     """Map one HMDA row of the file whose content hash is `file_key`; raises `Unmappable` naming the column
     when the row cannot be an application."""
     mapping = mapping or load_mapping()
     a = mapping["assumptions"]
     purpose = mapping["loan_purpose"].get(str(row.get("loan_purpose", "")).strip())
     if purpose is None:
-        raise Unmappable("loan_purpose", "is not a purchase, refinance or cash-out refinance (home improvement "
-                                         "and other purposes are not underwritten here)")
+        raise Unmappable(
+            "loan_purpose",
+            "is not a purchase, refinance or cash-out refinance (home improvement "
+            "and other purposes are not underwritten here)",
+        )
     occupancy = mapping["occupancy_type"].get(str(row.get("occupancy_type", "")).strip())
     if occupancy is None:
         raise Unmappable("occupancy_type", "is not 1, 2 or 3")
@@ -108,15 +124,24 @@ def to_application(row: dict[str, Any], row_number: int, mapping: dict[str, Any]
         "application_id": application_id_of(file_key, row_number),
         "applicant_name": f"HMDA applicant {row_number}",
         "ssn": f"900-{row_number // 10000 % 100:02d}-{row_number % 10000:04d}",  # 9xx: never a real SSN
-        "credit_score": a["credit_score"], "employment_status": a["employment_status"],
-        "employment_years": a["employment_years"], "monthly_income": monthly_income, "monthly_debts": debts,
+        "credit_score": a["credit_score"],
+        "employment_status": a["employment_status"],
+        "employment_years": a["employment_years"],
+        "monthly_income": monthly_income,
+        "monthly_debts": debts,
         "liquid_assets": _assets(loan, value, housing, purpose, a),
         "loan_type": "jumbo" if loan > Decimal(a["jumbo_above_loan_amount"]) else "conventional",
-        "loan_purpose": purpose, "loan_amount": loan, "property_value": value,
-        "interest_rate": Decimal(str(a["interest_rate"])), "term_months": a["term_months"],
+        "loan_purpose": purpose,
+        "loan_amount": loan,
+        "property_value": value,
+        "interest_rate": Decimal(str(a["interest_rate"])),
+        "term_months": a["term_months"],
         "apr": Decimal(str(a["interest_rate"])) + Decimal(str(a["apr_above_note_rate"])),
-        "apor": Decimal(str(a["apor"])), "closing_costs": _pct(loan, a["closing_costs_pct_of_loan"]),
-        "product": a["product"], "occupancy": occupancy, "property_units": a["property_units"],
+        "apor": Decimal(str(a["apor"])),
+        "closing_costs": _pct(loan, a["closing_costs_pct_of_loan"]),
+        "product": a["product"],
+        "occupancy": occupancy,
+        "property_units": a["property_units"],
         "property_state": a["property_state"],
         "annual_property_tax": _pct(value, a["annual_property_tax_pct_of_value"]),
         "annual_insurance": _pct(value, a["annual_insurance_pct_of_value"]),

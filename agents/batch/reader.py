@@ -38,8 +38,9 @@ def file_format(path: Path) -> str:
     name = path.name.lower().removesuffix(".gz")
     fmt = SUFFIXES.get(Path(name).suffix)
     if fmt is None:
-        raise BatchFileError(f"{path.name}: not a CSV or JSON Lines file (expected .csv, .jsonl or .ndjson, "
-                             "optionally .gz)")
+        raise BatchFileError(
+            f"{path.name}: not a CSV or JSON Lines file (expected .csv, .jsonl or .ndjson, optionally .gz)"
+        )
     return fmt
 
 
@@ -86,8 +87,9 @@ def csv_header(path: Path) -> set[str]:
     return {h.strip() for h in next(csv.reader(io.StringIO(text)), [])} if text else set()
 
 
-def read_rows(path: Path, *, required: frozenset[str] = frozenset(),
-              mapping: dict[str, str] | None = None) -> Iterator[RawRow]:
+def read_rows(
+    path: Path, *, required: frozenset[str] = frozenset(), mapping: dict[str, str] | None = None
+) -> Iterator[RawRow]:
     """Rows of `path`, columns renamed by `mapping` (their name -> ours); `required` columns must exist."""
     fmt = file_format(path)
     with open_binary(path) as stream:
@@ -105,8 +107,9 @@ def _texts(lines: Iterator[tuple[bytes | None, str | None]]) -> Iterator[tuple[i
             yield n, text
 
 
-def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str],
-              mapping: dict[str, str]) -> Iterator[RawRow]:
+def _csv_rows(
+    lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str], mapping: dict[str, str]
+) -> Iterator[RawRow]:
     header_line, problem = next(lines, (None, "empty file"))
     header_text = _decode(header_line) if header_line is not None else None
     if header_text is None or not header_text.strip():
@@ -114,8 +117,9 @@ def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: fro
     header = [mapping.get(h.strip(), h.strip()) for h in next(csv.reader(io.StringIO(header_text)))]
     missing = sorted(required - set(header))
     if missing:
-        raise BatchFileError(f"missing column(s): {', '.join(missing)} (give a --mapping file if your "
-                             "columns have other names)")
+        raise BatchFileError(
+            f"missing column(s): {', '.join(missing)} (give a --mapping file if your columns have other names)"
+        )
     for n, text in _texts(lines):
         if isinstance(text, RawRow):
             yield text
@@ -127,8 +131,9 @@ def _csv_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: fro
         yield RawRow(n, data={k: v for k, v in zip(header, cells) if v.strip() != ""})
 
 
-def _jsonl_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str],
-                mapping: dict[str, str]) -> Iterator[RawRow]:
+def _jsonl_rows(
+    lines: Iterator[tuple[bytes | None, str | None]], *, required: frozenset[str], mapping: dict[str, str]
+) -> Iterator[RawRow]:
     for n, text in _texts(lines):
         if isinstance(text, RawRow):
             yield text
@@ -143,4 +148,3 @@ def _jsonl_rows(lines: Iterator[tuple[bytes | None, str | None]], *, required: f
             continue
         data = data.get("application", data) if isinstance(data.get("application"), dict) else data
         yield RawRow(n, data={mapping.get(k, k): v for k, v in data.items()})
-

@@ -19,10 +19,23 @@ from core.input_types import MAX_TEXT, Numeral, number_from_text, number_size_pr
 from core.schemas import LoanApplication, safe_field_name
 
 # Column names that carry monitoring information, in our files and in HMDA's.
-MONITORING_FIELDS = frozenset({
-    "sex", "race", "ethnicity", "age", "marital_status", "zip", "zip_code", "census_tract",
-    "applicant_sex", "applicant_race-1", "applicant_ethnicity-1", "applicant_age", "monitoring",
-})
+MONITORING_FIELDS = frozenset(
+    {
+        "sex",
+        "race",
+        "ethnicity",
+        "age",
+        "marital_status",
+        "zip",
+        "zip_code",
+        "census_tract",
+        "applicant_sex",
+        "applicant_race-1",
+        "applicant_ethnicity-1",
+        "applicant_age",
+        "monitoring",
+    }
+)
 
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 

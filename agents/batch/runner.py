@@ -56,8 +56,14 @@ def detect_source(path: Path) -> str:
     return "hmda" if file_format(path) == "csv" and is_hmda_header(csv_header(path)) else "application"
 
 
-def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None, limit: int | None = None,
-               refusals_file: Path | None = None) -> tuple[list[tuple[int, dict[str, Any], dict[str, Any]]], Refusals, int]:
+def parse_rows(
+    path: Path,
+    *,
+    source: str,
+    mapping: dict[str, str] | None = None,
+    limit: int | None = None,
+    refusals_file: Path | None = None,
+) -> tuple[list[tuple[int, dict[str, Any], dict[str, Any]]], Refusals, int]:
     """(valid rows as (row, application, monitoring), refused rows streamed to `refusals_file`, rows read)."""
     valid: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     refused, total = Refusals(refusals_file), 0
@@ -77,8 +83,9 @@ def parse_rows(path: Path, *, source: str, mapping: dict[str, str] | None = None
     return valid, refused, total
 
 
-def _parse(raw: RawRow, *, source: str, csv_text: bool, file_key: str
-           ) -> tuple[dict[str, Any], dict[str, Any]] | dict[str, str]:
+def _parse(
+    raw: RawRow, *, source: str, csv_text: bool, file_key: str
+) -> tuple[dict[str, Any], dict[str, Any]] | dict[str, str]:
     if raw.errors:
         return raw.errors
     if source == "hmda":
@@ -101,20 +108,33 @@ def _parse(raw: RawRow, *, source: str, csv_text: bool, file_key: str
     return problems or (application, monitoring)
 
 
-def plan_batch(path: Path, *, sessions: sessionmaker[Session], mapping: dict[str, str] | None = None,
-               limit: int | None = None, file_name: str | None = None) -> Plan:
+def plan_batch(
+    path: Path,
+    *,
+    sessions: sessionmaker[Session],
+    mapping: dict[str, str] | None = None,
+    limit: int | None = None,
+    file_name: str | None = None,
+) -> Plan:
     """Validate every row, open (or reopen) the batch and give each undecided row its run id.
 
     `file_name`: the name the batch is listed under (an upload's own name; default the file's)."""
     source, batch_id = detect_source(path), store.batch_id_of(path)
-    valid, refused, total = parse_rows(path, source=source, mapping=mapping, limit=limit,
-                                       refusals_file=refusals_path(batch_id))
+    valid, refused, total = parse_rows(
+        path, source=source, mapping=mapping, limit=limit, refusals_file=refusals_path(batch_id)
+    )
     plan = Plan(batch_id, source, total, refused=refused)
     with sessions.begin() as session:
         states = store.item_states(session=session, batch_id=plan.batch_id)
         valid = _refuse_taken_ids(valid, states, plan, session)
-        store.open_batch(session=session, batch_id=plan.batch_id, file_name=file_name or path.name, source=source,
-                         total_rows=total, refused=plan.refused[:KEEP])
+        store.open_batch(
+            session=session,
+            batch_id=plan.batch_id,
+            file_name=file_name or path.name,
+            source=source,
+            total_rows=total,
+            refused=plan.refused[:KEEP],
+        )
         new = [(n, monitoring) for n, _, monitoring in valid if n not in states]
         assigned = store.assign_runs(session=session, batch_id=plan.batch_id, rows=new)
     for n, application, _ in valid:
@@ -136,8 +156,11 @@ def _refuse_taken_ids(valid: list, states: dict, plan: Plan, session: Session) -
     for n, app in fresh:
         ref = app["application_id"]
         if ref in taken or ref in seen:
-            refused[n] = ("is already used by another application: an ID belongs to one application"
-                          if ref in taken else "repeats an earlier row's application ID")
+            refused[n] = (
+                "is already used by another application: an ID belongs to one application"
+                if ref in taken
+                else "repeats an earlier row's application ID"
+            )
         seen.add(ref)
     for n, message in refused.items():
         plan.refused.add(n, {"application_id": message})
@@ -146,8 +169,13 @@ def _refuse_taken_ids(valid: list, states: dict, plan: Plan, session: Session) -
     return [row for row in valid if row[0] not in refused]
 
 
-def execute(plan: Plan, engine: Engine, *, sessions: sessionmaker[Session],
-            on_outcome: Callable[[Outcome], None] = lambda o: None) -> dict[str, Any]:
+def execute(
+    plan: Plan,
+    engine: Engine,
+    *,
+    sessions: sessionmaker[Session],
+    on_outcome: Callable[[Outcome], None] = lambda o: None,
+) -> dict[str, Any]:
     """Underwrite the plan's tasks; on Ctrl-C stop cleanly (finished runs kept, cut runs resumable)."""
     outcomes: list[Outcome] = []
     started, status = time.perf_counter(), "completed"
@@ -181,8 +209,13 @@ def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) 
     busy = sum(o.seconds for o in outcomes) or 1e-9
     times = sorted(o.seconds * 1000 for o in decided)
     return {
-        "batch_id": plan.batch_id, "source": plan.source, "status": status, "rows": plan.total_rows,
-        "decided": len(decided), "skipped": plan.skipped, "refused": len(plan.refused) + len(refused_late),
+        "batch_id": plan.batch_id,
+        "source": plan.source,
+        "status": status,
+        "rows": plan.total_rows,
+        "decided": len(decided),
+        "skipped": plan.skipped,
+        "refused": len(plan.refused) + len(refused_late),
         "errors": sum(o.status not in ("decided", "refused") for o in outcomes),
         "decisions": dict(Counter(o.recommendation for o in decided)),
         "by_program": {p: dict(c) for p, c in sorted(by_program.items())},
@@ -192,9 +225,13 @@ def summarise(plan: Plan, outcomes: list[Outcome], seconds: float, status: str) 
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1) if times else None,
         "db_share": round(sum(o.db_seconds for o in outcomes) / busy, 3),
         "worker_peak_rss_mb": round(max((o.worker_peak_rss_mb for o in outcomes), default=0.0)),
-        "refused_rows": sorted(plan.refused[:MAX_REFUSED_LISTED] + refused_late, key=lambda r: r["row"])[:MAX_REFUSED_LISTED],
+        "refused_rows": sorted(plan.refused[:MAX_REFUSED_LISTED] + refused_late, key=lambda r: r["row"])[
+            :MAX_REFUSED_LISTED
+        ],
         "refused_file": str(plan.refused.path) if plan.refused.path and len(plan.refused) else None,
-        "error_rows": [{"row": o.row_number, "run_id": o.run_id, "message": o.message}
-                       for o in outcomes if o.status not in ("decided", "refused")][:MAX_REFUSED_LISTED],
+        "error_rows": [
+            {"row": o.row_number, "run_id": o.run_id, "message": o.message}
+            for o in outcomes
+            if o.status not in ("decided", "refused")
+        ][:MAX_REFUSED_LISTED],
     }
-

@@ -34,12 +34,20 @@ class ItemState:
     run_status: str | None  # None: the run was assigned but never started
 
 
-def open_batch(*, session: Session, batch_id: str, file_name: str, source: str, total_rows: int,
-               refused: list[dict[str, Any]]) -> Batch:
+def open_batch(
+    *, session: Session, batch_id: str, file_name: str, source: str, total_rows: int, refused: list[dict[str, Any]]
+) -> Batch:
     batch = session.get(Batch, batch_id)
     if batch is None:
-        batch = Batch(id=batch_id, file_name=file_name, source=source, status="running", total_rows=total_rows,
-                      refused=refused, summary={})
+        batch = Batch(
+            id=batch_id,
+            file_name=file_name,
+            source=source,
+            status="running",
+            total_rows=total_rows,
+            refused=refused,
+            summary={},
+        )
         session.add(batch)
     else:
         batch.status, batch.refused, batch.updated_at = "running", refused, datetime.now(UTC)
@@ -85,19 +93,37 @@ def batch_results(*, session: Session, batch_id: str) -> list[dict[str, Any]]:
     """One dict per row: run, program, recommendation, its principal reasons ([{reason, rule_id, ...}]),
     ratios and the monitoring fields beside it."""
     rows = session.execute(
-        select(BatchItem.row_number, BatchItem.run_id, BatchItem.monitoring, Run.status, Run.recommendation,
-               AgentTrace.verdict, Application.loan_type, Application.loan_amount,
-               Run.result["principal_reasons"].label("reasons"))
+        select(
+            BatchItem.row_number,
+            BatchItem.run_id,
+            BatchItem.monitoring,
+            Run.status,
+            Run.recommendation,
+            AgentTrace.verdict,
+            Application.loan_type,
+            Application.loan_amount,
+            Run.result["principal_reasons"].label("reasons"),
+        )
         .join(Run, Run.id == BatchItem.run_id)
         .join(Application, Application.id == Run.application_id)
         .outerjoin(AgentTrace, (AgentTrace.run_id == Run.id) & (AgentTrace.agent == "ratio"))
         .where(BatchItem.batch_id == batch_id)
         .order_by(BatchItem.row_number)
     ).all()
-    return [{"row": r.row_number, "run_id": r.run_id, "status": r.status, "recommendation": r.recommendation,
-             "program": r.loan_type, "loan_amount": float(r.loan_amount), "reasons": r.reasons or [],
-             **_ratios(r.verdict),
-             **{f"monitoring.{k}": v for k, v in (r.monitoring or {}).items()}} for r in rows]
+    return [
+        {
+            "row": r.row_number,
+            "run_id": r.run_id,
+            "status": r.status,
+            "recommendation": r.recommendation,
+            "program": r.loan_type,
+            "loan_amount": float(r.loan_amount),
+            "reasons": r.reasons or [],
+            **_ratios(r.verdict),
+            **{f"monitoring.{k}": v for k, v in (r.monitoring or {}).items()},
+        }
+        for r in rows
+    ]
 
 
 def _ratios(ratio_verdict: dict[str, Any] | None) -> dict[str, Any]:

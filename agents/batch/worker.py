@@ -69,6 +69,7 @@ class _DbClock:
                 return fn(*args, **kwargs)
             finally:
                 cls._add(time.perf_counter() - t0)
+
         return timed
 
 
@@ -123,8 +124,11 @@ def underwrite(task: Task) -> Outcome:
     try:
         if _SERVICE is None:
             raise RuntimeError("worker has no pipeline (init_worker was not called)")
-        stream = (_SERVICE.resume(task.run_id) if task.resume
-                  else _SERVICE.run(validate_application(task.application), run_id=task.run_id))
+        stream = (
+            _SERVICE.resume(task.run_id)
+            if task.resume
+            else _SERVICE.run(validate_application(task.application), run_id=task.run_id)
+        )
         for event in stream:
             if isinstance(event, RunFinished):
                 status, recommendation = "decided", event.report.recommendation
@@ -138,6 +142,15 @@ def underwrite(task: Task) -> Outcome:
     except Exception as exc:  # one bad row must not stop the batch; the run (if any) stays resumable
         log.warning("row %s failed: %s", task.row_number, type(exc).__name__)
         message = f"{type(exc).__name__}: the run stopped; rerun the batch to resume it"
-    return Outcome(task.row_number, task.run_id, status, recommendation, program,
-                   time.perf_counter() - started, _DbClock.seconds - db_before, message,
-                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, errors)
+    return Outcome(
+        task.row_number,
+        task.run_id,
+        status,
+        recommendation,
+        program,
+        time.perf_counter() - started,
+        _DbClock.seconds - db_before,
+        message,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        errors,
+    )

@@ -62,8 +62,10 @@ def _run(args: argparse.Namespace, settings) -> int:
         from agents.distill.teacher import teacher_client
 
         report = write_data(out, args.n, args.seed, teacher_client(settings), settings.llm_timeout_s)
-        print(f"wrote {report.n_train} train + {report.n_test} test examples to {out} "
-              f"(hash {report.data_hash}, teacher {report.teacher}: {report.sources})")
+        print(
+            f"wrote {report.n_train} train + {report.n_test} test examples to {out} "
+            f"(hash {report.data_hash}, teacher {report.teacher}: {report.sources})"
+        )
         if report.teacher_error:
             print(f"note: {report.teacher_error}; those examples use the offline narrator", file=sys.stderr)
         return 0
@@ -85,12 +87,21 @@ def _train(args, settings, models, out) -> int:
     require_base(models)
     examples = read_split(out, "train")[: args.limit]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    cfg = TrainConfig(rank=args.rank, alpha=args.alpha, target_modules=tuple(args.target_modules.split(",")),
-                      epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size,
-                      learning_rate=args.lr, threads=args.threads or settings.torch_threads)
+    cfg = TrainConfig(
+        rank=args.rank,
+        alpha=args.alpha,
+        target_modules=tuple(args.target_modules.split(",")),
+        epochs=args.epochs,
+        max_steps=args.max_steps,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        threads=args.threads or settings.torch_threads,
+    )
     report = train(examples, models, adapter_dir(models), cfg, manifest["data_hash"])
-    print(f"adapter saved to {report.adapter_dir}: {report.steps} steps in {report.wall_s:.0f} s, "
-          f"loss {report.losses[0]:.3f} -> {report.losses[-1]:.3f}")
+    print(
+        f"adapter saved to {report.adapter_dir}: {report.steps} steps in {report.wall_s:.0f} s, "
+        f"loss {report.losses[0]:.3f} -> {report.losses[-1]:.3f}"
+    )
     return 0
 
 

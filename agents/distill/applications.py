@@ -15,8 +15,7 @@ from policy.formulas import compute_ratios, ltv as ltv_pct
 from core.schemas import LoanApplication
 
 # Every (program, outcome) the limits allow: jumbo has no review band, VA no DTI failure.
-PAIRS = tuple((p, o) for p in LIMITS for o in ("PASS", "REVIEW", "FAIL")
-              if not (p == "jumbo" and o == "REVIEW"))
+PAIRS = tuple((p, o) for p in LIMITS for o in ("PASS", "REVIEW", "FAIL") if not (p == "jumbo" and o == "REVIEW"))
 # One example in this many has no limits and the verdict COMPUTED, the form the Ratio agent's
 # own node sends at run time (it computes figures; the Policy agent applies the limits).
 COMPUTED_EVERY = 6
@@ -64,26 +63,69 @@ def _application(rng: random.Random, program: str, want: str) -> tuple[LoanAppli
     term = 360 if program != "conventional" or rng.random() < 0.8 else 180
     tax, insurance = _money(value * rng.uniform(0.008, 0.022)), _money(rng.uniform(700, 3_200))
     hoa = _money(rng.choice([0, 0, 0, rng.uniform(40, 450)]))
-    draft = _app(program, loan, value, rate, term, tax, insurance, hoa, income=Decimal(10_000), debts=Decimal(0),
-                 assets=Decimal(0))
+    draft = _app(
+        program,
+        loan,
+        value,
+        rate,
+        term,
+        tax,
+        insurance,
+        hoa,
+        income=Decimal(10_000),
+        debts=Decimal(0),
+        assets=Decimal(0),
+    )
     ratios = compute_ratios(draft, mi_annual_rate_pct=mi_rate(program, ltv_pct(loan, value)))
     front = min(rng.uniform(14, 34), target_dti - 1)
     income = _money(float(ratios.piti) * 100 / front)
     debts = max(Decimal(0), _money(float(income) * target_dti / 100 - float(ratios.piti)))
     assets = _money(float(ratios.piti) * rng.uniform(0.5, 26))
-    return _app(program, loan, value, rate, term, tax, insurance, hoa, income=income, debts=debts,
-                assets=assets), driver
+    return _app(
+        program, loan, value, rate, term, tax, insurance, hoa, income=income, debts=debts, assets=assets
+    ), driver
 
 
-def _app(program: str, loan: Decimal, value: int, rate: Decimal, term: int, tax: Decimal, insurance: Decimal,
-         hoa: Decimal, *, income: Decimal, debts: Decimal, assets: Decimal) -> LoanApplication:
-    return LoanApplication.model_validate({
-        "applicant_name": "Distill Example", "ssn": "900-00-0000", "credit_score": 720,
-        "employment_status": "employed", "employment_years": 5, "monthly_income": income, "monthly_debts": debts,
-        "liquid_assets": assets, "loan_type": program, "loan_purpose": "purchase", "loan_amount": loan,
-        "property_value": value, "interest_rate": rate, "term_months": term, "product": "fixed",
-        "occupancy": "primary", "property_units": 1, "property_state": "OH", "annual_property_tax": tax,
-        "annual_insurance": insurance, "monthly_hoa": hoa, "veteran": program == "va"})
+def _app(
+    program: str,
+    loan: Decimal,
+    value: int,
+    rate: Decimal,
+    term: int,
+    tax: Decimal,
+    insurance: Decimal,
+    hoa: Decimal,
+    *,
+    income: Decimal,
+    debts: Decimal,
+    assets: Decimal,
+) -> LoanApplication:
+    return LoanApplication.model_validate(
+        {
+            "applicant_name": "Distill Example",
+            "ssn": "900-00-0000",
+            "credit_score": 720,
+            "employment_status": "employed",
+            "employment_years": 5,
+            "monthly_income": income,
+            "monthly_debts": debts,
+            "liquid_assets": assets,
+            "loan_type": program,
+            "loan_purpose": "purchase",
+            "loan_amount": loan,
+            "property_value": value,
+            "interest_rate": rate,
+            "term_months": term,
+            "product": "fixed",
+            "occupancy": "primary",
+            "property_units": 1,
+            "property_state": "OH",
+            "annual_property_tax": tax,
+            "annual_insurance": insurance,
+            "monthly_hoa": hoa,
+            "veteran": program == "va",
+        }
+    )
 
 
 def make_case(rng: random.Random, index: int) -> RatioCase:
@@ -92,13 +134,26 @@ def make_case(rng: random.Random, index: int) -> RatioCase:
     app, driver = _application(rng, program, want)
     lim = LIMITS[program]
     r = compute_ratios(app, mi_annual_rate_pct=mi_rate(program, ltv_pct(app.loan_amount, app.property_value)))
-    figures = {"piti": str(r.piti), "monthly_income": str(r.monthly_income), "monthly_debts": str(r.monthly_debts),
-               "front_end_dti": str(r.front_end_dti), "back_end_dti": str(r.back_end_dti), "ltv": str(r.ltv),
-               "reserves_months": str(r.reserves_months)}
+    figures = {
+        "piti": str(r.piti),
+        "monthly_income": str(r.monthly_income),
+        "monthly_debts": str(r.monthly_debts),
+        "front_end_dti": str(r.front_end_dti),
+        "back_end_dti": str(r.back_end_dti),
+        "ltv": str(r.ltv),
+        "reserves_months": str(r.reserves_months),
+    }
     got = outcome(lim, r.back_end_dti, r.ltv)
     driver = "ltv" if r.ltv > lim.max_ltv else ("dti" if got != "PASS" else "")
     computed = index % COMPUTED_EVERY == COMPUTED_EVERY - 1
     return RatioCase(
-        case_id=f"case-{index:05d}", program=program, verdict="COMPUTED" if computed else got,
-        driver="" if computed else driver, figures=figures, limits=() if computed else tuple(limit_lines(lim)),
-        max_dti=str(lim.max_dti), review_dti=str(lim.review_dti or ""), max_ltv=str(lim.max_ltv))
+        case_id=f"case-{index:05d}",
+        program=program,
+        verdict="COMPUTED" if computed else got,
+        driver="" if computed else driver,
+        figures=figures,
+        limits=() if computed else tuple(limit_lines(lim)),
+        max_dti=str(lim.max_dti),
+        review_dti=str(lim.review_dti or ""),
+        max_ltv=str(lim.max_ltv),
+    )

@@ -51,8 +51,9 @@ def prompt_of(case: RatioCase) -> str:
     return build_prompt(case.verdict, case.figures, list(case.limits), program)
 
 
-def make_examples(n: int, seed: int, teacher: LLMClient | None = None, timeout_s: float = 30.0
-                  ) -> tuple[list[dict], str | None]:
+def make_examples(
+    n: int, seed: int, teacher: LLMClient | None = None, timeout_s: float = 30.0
+) -> tuple[list[dict], str | None]:
     """n examples (case, prompt, target, source); and the teacher's failure, if it failed."""
     rng = random.Random(seed)
     examples, failure = [], None
@@ -62,16 +63,18 @@ def make_examples(n: int, seed: int, teacher: LLMClient | None = None, timeout_s
         source = "offline"
         if teacher is not None and failure is None:
             try:
-                told = teacher.complete_json(system=TEACHER_SYSTEM, user=prompt, schema=TeacherNarrative,
-                                             timeout_s=timeout_s).value.narrative.strip()
+                told = teacher.complete_json(
+                    system=TEACHER_SYSTEM, user=prompt, schema=TeacherNarrative, timeout_s=timeout_s
+                ).value.narrative.strip()
             except LLMError as err:
                 failure = f"teacher {teacher.provider} failed at {case.case_id} ({index + 1} of {n}): {err}"
                 logger.warning("%s; this and the remaining examples use the offline narrator", failure)
             else:
                 if told and not unsupported_numbers(told, prompt):
                     target, source = told, teacher.provider
-        examples.append({"id": case.case_id, "case": asdict(case), "prompt": prompt, "target": target,
-                         "source": source})
+        examples.append(
+            {"id": case.case_id, "case": asdict(case), "prompt": prompt, "target": target, "source": source}
+        )
     return examples, failure
 
 
@@ -102,9 +105,15 @@ def write_data(out: Path, n: int, seed: int, teacher: LLMClient | None = None, t
         sources[e["source"]] = sources.get(e["source"], 0) + 1
         key = f"{e['case']['program']}/{e['case']['verdict']}"
         counts[key] = counts.get(key, 0) + 1
-    report = DataReport(n_train=len(train), n_test=len(test), data_hash=data_hash(train_bytes, test_bytes),
-                        teacher=teacher.provider if teacher else "offline", sources=sources,
-                        teacher_error=failure, counts=dict(sorted(counts.items())))
+    report = DataReport(
+        n_train=len(train),
+        n_test=len(test),
+        data_hash=data_hash(train_bytes, test_bytes),
+        teacher=teacher.provider if teacher else "offline",
+        sources=sources,
+        teacher_error=failure,
+        counts=dict(sorted(counts.items())),
+    )
     manifest = {**asdict(report), "n": n, "seed": seed}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return report

@@ -50,8 +50,9 @@ def _teacher_outputs(settings: Settings, tests: list[dict]) -> tuple[str, list[d
     for e in tests:
         started = time.perf_counter()
         try:
-            result = client.complete_json(system=TEACHER_SYSTEM, user=e["prompt"], schema=TeacherNarrative,
-                                          timeout_s=settings.llm_timeout_s)
+            result = client.complete_json(
+                system=TEACHER_SYSTEM, user=e["prompt"], schema=TeacherNarrative, timeout_s=settings.llm_timeout_s
+            )
             text, tokens = result.value.narrative, result.usage.tokens_out
         except LLMError as err:
             logger.warning("teacher failed on %s: %s", e["id"], err)
@@ -92,8 +93,13 @@ def _similarity(embedder, targets: np.ndarray, outs: list[dict]) -> list[float]:
     return [float(x) for x in np.sum(targets * b, axis=1)]
 
 
-def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
-             models: list[str] | tuple[str, ...] = ("base", "student", "teacher")) -> dict:
+def evaluate(
+    settings: Settings,
+    out: Path,
+    *,
+    limit: int | None = None,
+    models: list[str] | tuple[str, ...] = ("base", "student", "teacher"),
+) -> dict:
     """Score the requested rows; rows already in evaluation.json for the same test data are kept."""
     tests = read_split(out, "test")[:limit]
     path = out / "evaluation.json"
@@ -115,8 +121,9 @@ def evaluate(settings: Settings, out: Path, *, limit: int | None = None,
                 check_paths(paths)
             except LLMError as err:
                 raise_distill(err)
-            client = LocalClient(paths=paths, max_new_tokens=settings.local_max_new_tokens,
-                                 threads=settings.torch_threads)
+            client = LocalClient(
+                paths=paths, max_new_tokens=settings.local_max_new_tokens, threads=settings.torch_threads
+            )
             key, outs = name, _local_outputs(client, tests, settings.llm_timeout_s)
         row = score(tests, outs, _similarity(embedder, targets, outs))
         _dump(out / f"narratives_{key}.jsonl", tests, outs)
@@ -155,19 +162,38 @@ def _summary(results: dict, tests: list[dict], out: Path, models_dir: Path) -> d
     headline = None
     if teacher and student and teacher["quality"]:
         headline = round(student["quality"] / teacher["quality"], 4)
-    return {"n": len(tests), "data_hash": _manifest(out).get("data_hash"), "models": results,
-            "headline": {"student_share_of_teacher": headline,
-                         "teacher": "teacher" if "teacher" in results else "offline_narrator"},
-            "training": {k: card.get(k) for k in ("wall_s", "steps", "hyperparameters", "trained_at", "device")},
-            "base_model": base_dir(models_dir).name, "evaluated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return {
+        "n": len(tests),
+        "data_hash": _manifest(out).get("data_hash"),
+        "models": results,
+        "headline": {
+            "student_share_of_teacher": headline,
+            "teacher": "teacher" if "teacher" in results else "offline_narrator",
+        },
+        "training": {k: card.get(k) for k in ("wall_s", "steps", "hyperparameters", "trained_at", "device")},
+        "base_model": base_dir(models_dir).name,
+        "evaluated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def format_table(results: dict) -> str:
     """The evaluation as a Markdown table with the headline line under it (the CLI prints it)."""
-    cols = ("n", "number_faithfulness", "verdict_agreement", "limit_coverage", "rouge_l", "semantic_similarity",
-            "tokens_per_s", "latency_ms_mean", "quality")
+    cols = (
+        "n",
+        "number_faithfulness",
+        "verdict_agreement",
+        "limit_coverage",
+        "rouge_l",
+        "semantic_similarity",
+        "tokens_per_s",
+        "latency_ms_mean",
+        "quality",
+    )
     lines = ["| model | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-    lines += [f"| {name} | " + " | ".join(str(row.get(c)) for c in cols) + " |"
-              for name, row in results.items() if name != "headline"]
+    lines += [
+        f"| {name} | " + " | ".join(str(row.get(c)) for c in cols) + " |"
+        for name, row in results.items()
+        if name != "headline"
+    ]
     lines.append(f"student quality as a share of the teacher's: {results['headline']['student_share_of_teacher']}")
     return "\n".join(lines)

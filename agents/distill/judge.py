@@ -11,8 +11,10 @@ from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-JUDGE_SYSTEM = ("You grade a loan officer's note on a mortgage ratio check. Given the figures and the note, "
-                "score 1-5: 5 = correct verdict, every figure exact, clear; 1 = wrong or invented figures.")
+JUDGE_SYSTEM = (
+    "You grade a loan officer's note on a mortgage ratio check. Given the figures and the note, "
+    "score 1-5: 5 = correct verdict, every figure exact, clear; 1 = wrong or invented figures."
+)
 
 
 class JudgeScore(BaseModel):
@@ -29,8 +31,12 @@ def judge_scores(settings: Settings, tests: list[dict], outs: list[dict]) -> flo
     scores = []
     for e, o in zip(tests, outs):
         try:
-            result = client.complete_json(system=JUDGE_SYSTEM, user=f"Figures:\n{e['prompt']}\n\nNote:\n{o['text']}",
-                                          schema=JudgeScore, timeout_s=settings.llm_timeout_s)
+            result = client.complete_json(
+                system=JUDGE_SYSTEM,
+                user=f"Figures:\n{e['prompt']}\n\nNote:\n{o['text']}",
+                schema=JudgeScore,
+                timeout_s=settings.llm_timeout_s,
+            )
             scores.append((result.value.score - 1) / 4)
         except LLMError as err:
             logger.warning("judge failed on %s: %s", e["id"], err)

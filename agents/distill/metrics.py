@@ -31,8 +31,11 @@ def decisive_limits(case: dict) -> list[Decimal]:
     """The limit figures a narrative of this case should quote."""
     verdict, driver = case["verdict"], case["driver"]
     top = case["review_dti"] or case["max_dti"]
-    chosen = {"PASS": [case["max_dti"], case["max_ltv"]], "REVIEW": [case["max_dti"]],
-              "FAIL": [case["max_ltv"]] if driver == "ltv" else [top]}.get(verdict, [])
+    chosen = {
+        "PASS": [case["max_dti"], case["max_ltv"]],
+        "REVIEW": [case["max_dti"]],
+        "FAIL": [case["max_ltv"]] if driver == "ltv" else [top],
+    }.get(verdict, [])
     return [Decimal(v) for v in chosen]
 
 

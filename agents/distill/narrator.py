@@ -52,13 +52,22 @@ _TAIL = (
 
 def _slots(case: RatioCase) -> dict[str, str]:
     f = case.figures
-    pct = {k: fmt(v, "%") or "" for k, v in (("max_dti", case.max_dti), ("max_ltv", case.max_ltv),
-                                             ("review", case.review_dti or None))}
+    pct = {
+        k: fmt(v, "%") or ""
+        for k, v in (("max_dti", case.max_dti), ("max_ltv", case.max_ltv), ("review", case.review_dti or None))
+    }
     return {
-        "name": NAMES[case.program], "piti": fmt(f["piti"], "$"), "income": fmt(f["monthly_income"], "$"),
-        "debts": fmt(f["monthly_debts"], "$"), "front": fmt(f["front_end_dti"], "%"), "dti": fmt(f["back_end_dti"], "%"),
-        "ltv": fmt(f["ltv"], "%"), "reserves": fmt(f["reserves_months"], "mo"), "max_dti": pct["max_dti"],
-        "max_ltv": pct["max_ltv"], "top": pct["review"] or pct["max_dti"],
+        "name": NAMES[case.program],
+        "piti": fmt(f["piti"], "$"),
+        "income": fmt(f["monthly_income"], "$"),
+        "debts": fmt(f["monthly_debts"], "$"),
+        "front": fmt(f["front_end_dti"], "%"),
+        "dti": fmt(f["back_end_dti"], "%"),
+        "ltv": fmt(f["ltv"], "%"),
+        "reserves": fmt(f["reserves_months"], "mo"),
+        "max_dti": pct["max_dti"],
+        "max_ltv": pct["max_ltv"],
+        "top": pct["review"] or pct["max_dti"],
         "band": f" but within the review band to {pct['review']}" if pct["review"] else "",
     }
 

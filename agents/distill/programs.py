@@ -52,6 +52,9 @@ def outcome(limits: Limits, dti: Decimal, ltv: Decimal) -> str:
 
 def limit_lines(limits: Limits) -> list[str]:
     """The cited limits as prompt lines, e.g. "max DTI 43% (review to 50%)"."""
-    review = f" (review to {limits.review_dti}%)" if limits.review_dti is not None else (
-        " (above: review)" if limits.above == "REVIEW" else "")
+    review = (
+        f" (review to {limits.review_dti}%)"
+        if limits.review_dti is not None
+        else (" (above: review)" if limits.above == "REVIEW" else "")
+    )
     return [f"max DTI {limits.max_dti}%{review}", f"max LTV {limits.max_ltv}%"]

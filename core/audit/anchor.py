@@ -79,6 +79,15 @@ def write_anchor(path: Path, anchor: Anchor, key: bytes, *, force: bool = False)
         if current is not None and current.record_id >= anchor.record_id:
             return
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"database": anchor.database, "record_id": anchor.record_id, "hash": anchor.hash,
-                                   "identity": anchor.identity, "signature": _signature(anchor, key)}))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "database": anchor.database,
+                    "record_id": anchor.record_id,
+                    "hash": anchor.hash,
+                    "identity": anchor.identity,
+                    "signature": _signature(anchor, key),
+                }
+            )
+        )
         os.replace(tmp, path)

@@ -79,9 +79,15 @@ def _anchor_problems(session: Session, head: tuple[int, str] | None, key: bytes,
 
 
 def _guard_problems(session: Session) -> list[str]:
-    found = {name: (enabled, trigger, function) for name, enabled, trigger, function in session.execute(text(
-        "SELECT tgname, tgenabled, pg_get_triggerdef(oid), pg_get_functiondef(tgfoid) FROM pg_trigger "
-        "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")).all()}
+    found = {
+        name: (enabled, trigger, function)
+        for name, enabled, trigger, function in session.execute(
+            text(
+                "SELECT tgname, tgenabled, pg_get_triggerdef(oid), pg_get_functiondef(tgfoid) FROM pg_trigger "
+                "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
+            )
+        ).all()
+    }
     problems = [f"guard trigger {name} is missing" for name in GUARD_TRIGGERS if name not in found]
     problems += [f"guard trigger {name} is disabled" for name in GUARD_TRIGGERS if found.get(name, ("",))[0] == "D"]
     for name, (_, trigger, function) in sorted(found.items()):
@@ -104,8 +110,11 @@ def _append_only_problems(session: Session) -> list[str]:
     for table in APPEND_ONLY_TABLES:
         if table not in present:
             continue
-        granted = [p for p in ("UPDATE", "DELETE", "TRUNCATE") if session.scalar(
-            text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})]
+        granted = [
+            p
+            for p in ("UPDATE", "DELETE", "TRUNCATE")
+            if session.scalar(text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})
+        ]
         if granted:
             problems.append(f"the app role {APP_ROLE} may {', '.join(granted)} {table}, which is append-only")
     return problems
@@ -113,12 +122,15 @@ def _append_only_problems(session: Session) -> list[str]:
 
 def _latest_payloads(session: Session, event: str) -> dict[str | None, dict[str, Any]]:
     """The payload of the latest audit record of `event` for each run."""
-    return {r.run_id: r.payload for r in session.scalars(
-        select(AuditRecord).where(AuditRecord.event == event).order_by(AuditRecord.id))}
+    return {
+        r.run_id: r.payload
+        for r in session.scalars(select(AuditRecord).where(AuditRecord.event == event).order_by(AuditRecord.id))
+    }
 
 
-def _recorded_runs(session: Session, column: Any, event: str,
-                   missing: str) -> tuple[list[str], list[tuple[Run, dict[str, Any]]]]:
+def _recorded_runs(
+    session: Session, column: Any, event: str, missing: str
+) -> tuple[list[str], list[tuple[Run, dict[str, Any]]]]:
     """Runs whose `column` is set, each paired with its latest `event` payload; a run without one is a problem."""
     recorded = _latest_payloads(session, event)
     problems: list[str] = []
@@ -133,12 +145,18 @@ def _recorded_runs(session: Session, column: Any, event: str,
 
 
 def _decision_problems(session: Session) -> list[str]:
-    problems, pairs = _recorded_runs(session, Run.recommendation, "decision_recommended",
-                                     "run {run.id}: recommendation {run.recommendation} has no audit record")
+    problems, pairs = _recorded_runs(
+        session,
+        Run.recommendation,
+        "decision_recommended",
+        "run {run.id}: recommendation {run.recommendation} has no audit record",
+    )
     for run, payload in pairs:
         if payload.get("recommendation") != run.recommendation:
-            problems.append(f"run {run.id}: runs.recommendation is {run.recommendation} but the audit log "
-                            f"recorded {payload.get('recommendation')}")
+            problems.append(
+                f"run {run.id}: runs.recommendation is {run.recommendation} but the audit log "
+                f"recorded {payload.get('recommendation')}"
+            )
         elif "result_digest" in payload and digest(run.result) != payload["result_digest"]:
             problems.append(f"run {run.id}: the stored decision (reasons, findings) differs from the one recorded")
     return problems

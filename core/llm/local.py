@@ -52,8 +52,9 @@ def check_paths(paths: LocalModelPaths) -> None:
                 if not list(handle.keys()):
                     raise ValueError("no tensors")
         except Exception as err:  # safetensors raises several types for a damaged file
-            raise LLMProviderError(f"local narrator: the adapter at {paths.adapter} is corrupt "
-                                   f"({type(err).__name__}): {ADAPTER_HINT}") from err
+            raise LLMProviderError(
+                f"local narrator: the adapter at {paths.adapter} is corrupt ({type(err).__name__}): {ADAPTER_HINT}"
+            ) from err
     if not (paths.base / "config.json").is_file() or not any(paths.base.glob("*.safetensors")):
         raise LLMProviderError(f"local narrator: base model not found at {paths.base}: {BASE_HINT}")
 
@@ -86,8 +87,10 @@ def _load(paths: LocalModelPaths, max_new_tokens: int, threads: int) -> Generate
 
             model = PeftModel.from_pretrained(model, paths.adapter).merge_and_unload()
     except (OSError, ValueError, RuntimeError, KeyError) as err:
-        raise LLMProviderError(f"local narrator could not load {paths.adapter or paths.base}: "
-                               f"{type(err).__name__}: {str(err).splitlines()[0][:160]}") from err
+        raise LLMProviderError(
+            f"local narrator could not load {paths.adapter or paths.base}: "
+            f"{type(err).__name__}: {str(err).splitlines()[0][:160]}"
+        ) from err
     model.eval()  # type: ignore[no-untyped-call]  # transformers' model classes are untyped
     gen_lock = threading.Lock()  # one generation at a time: torch threads are shared anyway
 
@@ -96,9 +99,14 @@ def _load(paths: LocalModelPaths, max_new_tokens: int, threads: int) -> Generate
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         ids = tokenizer(text, return_tensors="pt", add_special_tokens=False)
         with gen_lock, torch.inference_mode():
-            out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, max_time=budget_s,
-                                 pad_token_id=tokenizer.eos_token_id)
-        new = out[0][ids["input_ids"].shape[1]:]
+            out = model.generate(
+                **ids,
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                max_time=budget_s,
+                pad_token_id=tokenizer.eos_token_id,
+            )
+        new = out[0][ids["input_ids"].shape[1] :]
         return str(tokenizer.decode(new, skip_special_tokens=True)).strip(), int(ids["input_ids"].shape[1]), len(new)
 
     return generate
@@ -109,8 +117,9 @@ class LocalClient:
 
     provider = "local"
 
-    def __init__(self, *, paths: LocalModelPaths, max_new_tokens: int = 96, threads: int = 1,
-                 generate: Generate | None = None) -> None:
+    def __init__(
+        self, *, paths: LocalModelPaths, max_new_tokens: int = 96, threads: int = 1, generate: Generate | None = None
+    ) -> None:
         self.paths = paths
         self.model = paths.base.name + (f"+{paths.adapter.name}" if paths.adapter else "")
         self._max_new_tokens, self._threads, self._generate = max_new_tokens, threads, generate
@@ -141,6 +150,7 @@ class LocalClient:
         try:
             value = schema.model_validate({"summary": summary, "reasoning": text, "quotes": []})
         except ValidationError as err:
-            raise LLMInvalidOutput(f"local narrator writes summary and reasoning only, not {schema.__name__}",
-                                   usage=usage) from err
+            raise LLMInvalidOutput(
+                f"local narrator writes summary and reasoning only, not {schema.__name__}", usage=usage
+            ) from err
         return LLMResult(value=value, usage=usage, raw_text=text)

@@ -31,9 +31,7 @@ class Narration(Generic[T]):
     status: NarrationStatus
 
 
-def narrate(
-    router: LLMRouter, agent: str, *, system: str, user: str, schema: type[T], fallback: T
-) -> Narration[T]:
+def narrate(router: LLMRouter, agent: str, *, system: str, user: str, schema: type[T], fallback: T) -> Narration[T]:
     """Ask the agent's provider for a `schema` object; on any provider failure return `fallback`.
 
     Never raises LLMError (timeout, HTTP error, junk output): those become `status="fallback"`

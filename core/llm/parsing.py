@@ -78,10 +78,7 @@ def _first_object(text: str) -> dict[str, Any]:
 
 
 def _issues(err: ValidationError) -> str:
-    parts = [
-        f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
-        for e in err.errors()[:_MAX_ISSUES]
-    ]
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in err.errors()[:_MAX_ISSUES]]
     more = err.error_count() - len(parts)
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 

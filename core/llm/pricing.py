@@ -57,8 +57,7 @@ def load_prices(path: Path = PRICES_PATH) -> PriceTable:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         providers = {
-            name: {model: _price(entry) for model, entry in models.items()}
-            for name, models in raw["providers"].items()
+            name: {model: _price(entry) for model, entry in models.items()} for name, models in raw["providers"].items()
         }
         default = _price(raw["default"], listed=False)
     except (OSError, KeyError, TypeError, ValueError, AttributeError) as err:
@@ -89,7 +88,7 @@ def _price(entry: dict[str, Any], *, listed: bool = True) -> Price:
 def _without_region(model: str) -> str:
     for prefix in _REGION_PREFIXES:
         if model.startswith(prefix):
-            return model[len(prefix):]
+            return model[len(prefix) :]
     return model
 
 

@@ -31,8 +31,17 @@ _MESSAGE_CHARS = 160
 class OpenAICompatibleClient:
     """Chat Completions in JSON mode. `provider` is "openai" or "ollama" (same API shape)."""
 
-    def __init__(self, *, provider: str, model: str, api_key: str, base_url: str | None, timeout_s: float,
-                 trust_env: bool = True, proxy: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        provider: str,
+        model: str,
+        api_key: str,
+        base_url: str | None,
+        timeout_s: float,
+        trust_env: bool = True,
+        proxy: str | None = None,
+    ) -> None:
         self.provider = provider
         self.model = model
         self._where = base_url or "api.openai.com"
@@ -40,8 +49,9 @@ class OpenAICompatibleClient:
         # only `proxy` when it was allowed
         http_client = None if trust_env else openai.DefaultHttpxClient(trust_env=False, proxy=proxy)
         # Retries are off: a slow provider should cost one timeout, then the offline verdict.
-        self._sdk = openai.OpenAI(base_url=base_url or None, api_key=api_key, timeout=timeout_s, max_retries=0,
-                                  http_client=http_client)
+        self._sdk = openai.OpenAI(
+            base_url=base_url or None, api_key=api_key, timeout=timeout_s, max_retries=0, http_client=http_client
+        )
 
     def complete_json(self, *, system: str, user: str, schema: type[BaseModel], timeout_s: float) -> LLMResult:
         system_prompt = f"{system}\n\n{schema_instructions(schema)}"
@@ -49,7 +59,9 @@ class OpenAICompatibleClient:
         response = self._create(system_prompt, user, timeout_s)
         latency_ms = (time.perf_counter() - started) * 1000
         text, model, tokens_in, tokens_out = self._read(response)
-        usage = _usage(self.provider, model, (tokens_in, tokens_out), latency_ms, prompt=system_prompt + user, reply=text)
+        usage = _usage(
+            self.provider, model, (tokens_in, tokens_out), latency_ms, prompt=system_prompt + user, reply=text
+        )
         return _validated(self.provider, text, schema, usage)
 
     def _create(self, system_prompt: str, user: str, timeout_s: float) -> Any:
@@ -92,8 +104,15 @@ class BedrockClient:
 
     provider = "bedrock"
 
-    def __init__(self, *, model_id: str, region: str, timeout_s: float, endpoint_url: str | None = None,
-                 proxies: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        region: str,
+        timeout_s: float,
+        endpoint_url: str | None = None,
+        proxies: dict[str, str] | None = None,
+    ) -> None:
         self.model = model_id
         # A private session: boto3's default session is not safe to share across threads.
         self._session = boto3.session.Session(region_name=region)

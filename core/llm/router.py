@@ -57,19 +57,34 @@ def _build_client(provider: str, settings: Settings) -> LLMClient:
                 "or route them to offline, ollama or bedrock (LLM_PROVIDER / AGENT_PROVIDERS)"
             )
         return OpenAICompatibleClient(
-            provider="openai", model=settings.openai_model, api_key=settings.openai_api_key.get_secret_value(),
-            base_url=url, timeout_s=timeout_s, trust_env=proxy.trust_env, proxy=proxy.proxy,
+            provider="openai",
+            model=settings.openai_model,
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=url,
+            timeout_s=timeout_s,
+            trust_env=proxy.trust_env,
+            proxy=proxy.proxy,
         )
     if provider == "ollama":
         # Ollama ignores the key, but the SDK refuses to start without one.
         return OpenAICompatibleClient(
-            provider="ollama", model=settings.ollama_model, api_key="ollama",
-            base_url=url, timeout_s=timeout_s, trust_env=proxy.trust_env, proxy=proxy.proxy,
+            provider="ollama",
+            model=settings.ollama_model,
+            api_key="ollama",
+            base_url=url,
+            timeout_s=timeout_s,
+            trust_env=proxy.trust_env,
+            proxy=proxy.proxy,
         )
     if provider == "bedrock":
         proxies = None if proxy.trust_env else ({"http": proxy.proxy, "https": proxy.proxy} if proxy.proxy else {})
-        return BedrockClient(model_id=settings.bedrock_model_id, region=settings.bedrock_region, timeout_s=timeout_s,
-                             endpoint_url=url, proxies=proxies)
+        return BedrockClient(
+            model_id=settings.bedrock_model_id,
+            region=settings.bedrock_region,
+            timeout_s=timeout_s,
+            endpoint_url=url,
+            proxies=proxies,
+        )
     if provider == "local":
         from core.llm.local import LocalClient
 
@@ -114,7 +129,7 @@ class LLMRouter:
         raise ConfigurationError(
             f"APP_ENV=production refuses to start: agent(s) that see applicant data would send it to an "
             f"external API ({routes}). Route them to bedrock, ollama or offline with LLM_PROVIDER or "
-            "AGENT_PROVIDERS, e.g. AGENT_PROVIDERS='{\"intake\": \"bedrock\"}'."
+            'AGENT_PROVIDERS, e.g. AGENT_PROVIDERS=\'{"intake": "bedrock"}\'.'
         )
 
     def _check_egress(self) -> None:

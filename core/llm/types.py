@@ -40,6 +40,4 @@ class LLMClient(Protocol):
     provider: str
     model: str
 
-    def complete_json(
-        self, *, system: str, user: str, schema: type[BaseModel], timeout_s: float
-    ) -> LLMResult: ...
+    def complete_json(self, *, system: str, user: str, schema: type[BaseModel], timeout_s: float) -> LLMResult: ...

@@ -19,13 +19,21 @@ from core.schemas import LoanApplication
 
 GIFT_KINDS = ("gift_donors", "gift_ineligible_occupancy", "gift_min_contribution")
 # donor -> the words a program guide uses for it; a donor is acceptable when its words are in the quote
-DONOR_WORDS = {"relative": ("relative", "family member"), "domestic_partner": ("domestic partner",),
-               "fiance": ("fiance",), "employer": ("employer",), "close_friend": ("close friend",),
-               "charity": ("charitable organization",), "government": ("governmental agency",)}
+DONOR_WORDS = {
+    "relative": ("relative", "family member"),
+    "domestic_partner": ("domestic partner",),
+    "fiance": ("fiance",),
+    "employer": ("employer",),
+    "close_friend": ("close friend",),
+    "charity": ("charitable organization",),
+    "government": ("governmental agency",),
+}
 INTERESTED_PARTIES = frozenset({"seller", "real_estate_agent", "builder", "other_interested_party"})
-DEBT_RULES = {"installment_months": "underwriting_standards.installment_months",
-              "revolving_no_payment": "underwriting_standards.revolving_no_payment",
-              "deferred_student": "underwriting_standards.deferred_student_loans"}
+DEBT_RULES = {
+    "installment_months": "underwriting_standards.installment_months",
+    "revolving_no_payment": "underwriting_standards.revolving_no_payment",
+    "deferred_student": "underwriting_standards.deferred_student_loans",
+}
 SUBORDINATE_RULE = "underwriting_standards.subordinate_lien_payment"
 
 
@@ -48,12 +56,14 @@ def debts(app: LoanApplication, ev: Evidences) -> DebtResult:
         installment_min_months=int(found["installment_months"].value()) if ok("installment_months") else None,
         revolving_pct=found["revolving_no_payment"].value() if ok("revolving_no_payment") else None,
         student_pct=method.pct_of_balance if method and ok("deferred_student") else None,
-        student_months=method.divide_by_months if method else 1)
+        student_months=method.divide_by_months if method else 1,
+    )
     items = money.count_debts(app, policy)
     out += _debt_findings(app, items, found, method)
     out += subordinate_payment(app, items, ev)
-    return DebtResult(items, sum((d.counted for d in items), Decimal(0)), sum((d.payoff for d in items), Decimal(0)),
-                      tuple(out))
+    return DebtResult(
+        items, sum((d.counted for d in items), Decimal(0)), sum((d.payoff for d in items), Decimal(0)), tuple(out)
+    )
 
 
 def subordinate_payment(app: LoanApplication, items: tuple[money.CountedDebt, ...], ev: Evidences) -> list[Finding]:
@@ -65,37 +75,75 @@ def subordinate_payment(app: LoanApplication, items: tuple[money.CountedDebt, ..
     rule = ev.get(SUBORDINATE_RULE)
     if not rule.found:
         return [unverified(rule)]
-    listed = items[len(items) - len(app.liabilities):]
-    counted = [d.counted for item, d in zip(app.liabilities, listed)
-               if item.balance == app.subordinate_liens and not item.paid_off_at_closing and d.counted > 0]
+    listed = items[len(items) - len(app.liabilities) :]
+    counted = [
+        d.counted
+        for item, d in zip(app.liabilities, listed)
+        if item.balance == app.subordinate_liens and not item.paid_off_at_closing and d.counted > 0
+    ]
     if counted:
-        return [finding(rule, "INFO", f"The subordinate lien of {fmt(app.subordinate_liens)} is in the DTI at "
-                        f"{fmt(counted[0])} a month.")]
-    return [finding(rule, "REVIEW", f"Subordinate financing of {fmt(app.subordinate_liens)} is on this file, but no "
-                    "liability with that balance and a monthly payment is listed, so the DTI leaves its payment out: "
-                    "list the lien among the liabilities (its balance and the payment from the note or commitment), "
-                    "or a person recomputes the DTI.")]
+        return [
+            finding(
+                rule,
+                "INFO",
+                f"The subordinate lien of {fmt(app.subordinate_liens)} is in the DTI at {fmt(counted[0])} a month.",
+            )
+        ]
+    return [
+        finding(
+            rule,
+            "REVIEW",
+            f"Subordinate financing of {fmt(app.subordinate_liens)} is on this file, but no "
+            "liability with that balance and a monthly payment is listed, so the DTI leaves its payment out: "
+            "list the lien among the liabilities (its balance and the payment from the note or commitment), "
+            "or a person recomputes the DTI.",
+        )
+    ]
 
 
 def _debt_findings(app, items, found: dict[str, Evidence], method) -> list[Finding]:
     out: list[Finding] = []
     excluded = [d for d in items if d.treatment == "excluded_short"]
     if excluded and found["installment_months"].found:
-        out.append(finding(found["installment_months"], "INFO", f"{len(excluded)} installment debt(s) with "
-                           f"{found['installment_months'].value()} or fewer payments left not counted "
-                           f"({fmt(sum(d.reported for d in excluded))} a month)."))
+        out.append(
+            finding(
+                found["installment_months"],
+                "INFO",
+                f"{len(excluded)} installment debt(s) with "
+                f"{found['installment_months'].value()} or fewer payments left not counted "
+                f"({fmt(sum(d.reported for d in excluded))} a month).",
+            )
+        )
     deferred = [d for d in items if d.treatment == "deferred_student"]
     if deferred:
-        out.append(finding(found["deferred_student"], "INFO", f"Deferred student loan(s) counted at {method.pct_of_balance}% "
-                           f"of the balance{' / 12' if method.divide_by_months == 12 else ''}: "
-                           f"{fmt(sum(d.counted for d in deferred))} a month ({method.source})."))
+        out.append(
+            finding(
+                found["deferred_student"],
+                "INFO",
+                f"Deferred student loan(s) counted at {method.pct_of_balance}% "
+                f"of the balance{' / 12' if method.divide_by_months == 12 else ''}: "
+                f"{fmt(sum(d.counted for d in deferred))} a month ({method.source}).",
+            )
+        )
     if any(d.treatment == "unresolved" and d.kind == "student_loan" for d in items) and "deferred_student" in found:
-        out.append(finding(found["deferred_student"], "REVIEW", f"A deferred student loan on a {app.loan_type} file: the "
-                           "program guide states no payment method, so a person sets the payment counted."))
+        out.append(
+            finding(
+                found["deferred_student"],
+                "REVIEW",
+                f"A deferred student loan on a {app.loan_type} file: the "
+                "program guide states no payment method, so a person sets the payment counted.",
+            )
+        )
     revolving = [d for d in items if d.treatment == "revolving_no_payment"]
     if revolving and found["revolving_no_payment"].found:
-        out.append(finding(found["revolving_no_payment"], "INFO", f"Revolving account(s) with no payment reported counted at "
-                           f"{pct(found['revolving_no_payment'].value())} of the balance."))
+        out.append(
+            finding(
+                found["revolving_no_payment"],
+                "INFO",
+                f"Revolving account(s) with no payment reported counted at "
+                f"{pct(found['revolving_no_payment'].value())} of the balance.",
+            )
+        )
     return out
 
 
@@ -103,7 +151,11 @@ def va_funding_fee_pct(app: LoanApplication, values: dict[str, Decimal]) -> Deci
     """VA 8.1/11: the fee by first or subsequent use and the down payment; 0 when the COE shows an exemption."""
     if app.va_funding_fee_exempt:
         return Decimal(0)
-    down = (app.property_value - app.loan_amount) * 100 / app.property_value if app.loan_purpose == "purchase" else Decimal(0)
+    down = (
+        (app.property_value - app.loan_amount) * 100 / app.property_value
+        if app.loan_purpose == "purchase"
+        else Decimal(0)
+    )
     if down < values["low_dp"]:
         return values["subsequent_low"] if app.va_subsequent_use else values["first_low"]
     return values["first_mid"] if down < values["mid_dp"] else values["first_high"]
@@ -118,7 +170,11 @@ def va_fee_finding(app: LoanApplication, ev: Evidences, fee: Decimal) -> list[Fi
         return [unverified(e)]
     how = "financed into the note" if app.upfront_fee_financed else "paid at closing"
     why = " (exempt per the Certificate of Eligibility)" if app.va_funding_fee_exempt else ""
-    return [finding(e, "INFO", f"VA funding fee {pct(va_funding_fee_pct(app, e.threshold.values))}{why}: {fmt(fee)}, {how}.")]
+    return [
+        finding(
+            e, "INFO", f"VA funding fee {pct(va_funding_fee_pct(app, e.threshold.values))}{why}: {fmt(fee)}, {how}."
+        )
+    ]
 
 
 def upfront_fee(app: LoanApplication, ev: Evidences) -> Decimal:
@@ -128,7 +184,8 @@ def upfront_fee(app: LoanApplication, ev: Evidences) -> Decimal:
         rate = va_funding_fee_pct(app, e.threshold.values) if e.found else Decimal(0)
         return (app.loan_amount * rate / 100).quantize(Decimal("0.01"))
     rule, group = {"fha": ("fha.upfront_mip", "value"), "usda": ("usda.guarantee_fees", "upfront")}.get(
-        app.loan_type, (None, None))
+        app.loan_type, (None, None)
+    )
     if rule is None or not ev.get(rule).found:
         return Decimal(0)
     return (app.loan_amount * ev.get(rule).value(group) / 100).quantize(Decimal("0.01"))
@@ -156,9 +213,15 @@ def gifts(app: LoanApplication, ev: Evidences, rules: dict[str, Rule]) -> tuple[
         if not e.found:
             out.append(unverified(e))
         elif rule.kind == "gift_ineligible_occupancy":
-            out.append(finding(e, "FAIL", f"Gift funds of {fmt(sum(a.value for a in given))} are not permitted on a "
-                               f"{app.occupancy.replace('_', ' ')} under this program.",
-                               remedy="Replace the gift with the borrower's own verified funds."))
+            out.append(
+                finding(
+                    e,
+                    "FAIL",
+                    f"Gift funds of {fmt(sum(a.value for a in given))} are not permitted on a "
+                    f"{app.occupancy.replace('_', ' ')} under this program.",
+                    remedy="Replace the gift with the borrower's own verified funds.",
+                )
+            )
         elif rule.kind == "gift_donors" or _allowed_donors(e.threshold.quote):
             out += _donors(e, given)
     return not any(f.status in ("FAIL", "UNVERIFIED") for f in out), out
@@ -170,12 +233,20 @@ def _donors(e: Evidence, given) -> list[Finding]:
     if not bad:
         return [finding(e, "PASS", "Every gift comes from a donor the program accepts.")]
     names = ", ".join(sorted({a.donor.replace("_", " ") for a in bad}))
-    return [finding(e, "FAIL", f"Gift funds from {names} are not acceptable under this program.",
-                    actual=names, remedy="Document a gift from an acceptable donor or the borrower's own funds.")]
+    return [
+        finding(
+            e,
+            "FAIL",
+            f"Gift funds from {names} are not acceptable under this program.",
+            actual=names,
+            remedy="Document a gift from an acceptable donor or the borrower's own funds.",
+        )
+    ]
 
 
-def funds(app: LoanApplication, ev: Evidences, *, piti: Decimal, fee: Decimal, payoffs: Decimal,
-          gifts_ok: bool) -> tuple[money.Funds, list[Finding]]:
+def funds(
+    app: LoanApplication, ev: Evidences, *, piti: Decimal, fee: Decimal, payoffs: Decimal, gifts_ok: bool
+) -> tuple[money.Funds, list[Finding]]:
     """Funds to close and reserves after closing, assets counted at the policy's shares."""
     out: list[Finding] = []
     shares = money.AssetPolicy(Decimal(100), Decimal(0), Decimal(0))
@@ -183,11 +254,18 @@ def funds(app: LoanApplication, ev: Evidences, *, piti: Decimal, fee: Decimal, p
         e = ev.get("underwriting_standards.asset_counting")
         if e.found:
             shares = money.AssetPolicy(e.value("cash"), e.value("stocks"), e.value("retirement"))
-            out.append(finding(e, "INFO", f"Stocks counted at {pct(shares.stocks_pct)}, vested retirement at "
-                               f"{pct(shares.retirement_pct)}."))
+            out.append(
+                finding(
+                    e,
+                    "INFO",
+                    f"Stocks counted at {pct(shares.stocks_pct)}, vested retirement at {pct(shares.retirement_pct)}.",
+                )
+            )
         else:
             out.append(unverified(e))
-    result = money.compute_funds(app, piti=piti, upfront_fee=fee, assets=shares, payoffs=payoffs, gifts_acceptable=gifts_ok)
+    result = money.compute_funds(
+        app, piti=piti, upfront_fee=fee, assets=shares, payoffs=payoffs, gifts_acceptable=gifts_ok
+    )
     return result, out
 
 
@@ -199,13 +277,20 @@ def shortfall(f: dict[str, Decimal], ev: Evidences) -> list[Finding]:
     if have >= need:
         return [finding(e, "PASS", f"Verified funds {fmt(have)} cover the {fmt(need)} needed to close.", **shown)]
     short = (need - have).quantize(Decimal(1), rounding=ROUND_CEILING)
-    return [finding(e, "FAIL", f"Funds to close of {fmt(need)} exceed the verified funds of {fmt(have)} "
-                    f"by {fmt(short)}.", remedy=f"Verify ${short:,.0f} more in liquid assets or reduce the cash needed.",
-                    **shown)]
+    return [
+        finding(
+            e,
+            "FAIL",
+            f"Funds to close of {fmt(need)} exceed the verified funds of {fmt(have)} by {fmt(short)}.",
+            remedy=f"Verify ${short:,.0f} more in liquid assets or reduce the cash needed.",
+            **shown,
+        )
+    ]
 
 
-def contribution(app: LoanApplication, f: dict[str, Decimal], loan_ltv: Decimal, ev: Evidences,
-                 rules: dict[str, Rule]) -> list[Finding]:
+def contribution(
+    app: LoanApplication, f: dict[str, Decimal], loan_ltv: Decimal, ev: Evidences, rules: dict[str, Rule]
+) -> list[Finding]:
     """The borrower's own share of the price where a gift is used and the program sets a minimum."""
     if not any(a.kind == "gift" for a in app.assets):
         return []
@@ -215,13 +300,23 @@ def contribution(app: LoanApplication, f: dict[str, Decimal], loan_ltv: Decimal,
         if not e.found:
             out.append(unverified(e))
             continue
-        if "ltv" in e.threshold.values and not (loan_ltv > e.value("ltv") and (app.occupancy == "second_home" or app.property_units > 1)):
+        if "ltv" in e.threshold.values and not (
+            loan_ltv > e.value("ltv") and (app.occupancy == "second_home" or app.property_units > 1)
+        ):
             continue
         need = (e.value() * app.property_value / 100).quantize(Decimal("0.01"))
         own = f["down_payment"] - min(f["gift_funds"], f["down_payment"])
         status = "PASS" if own >= need else "FAIL"
-        out.append(finding(e, status, f"Borrower's own contribution {fmt(own)} against the {pct(e.value())} "
-                           f"({fmt(need)}) the program requires with a gift.", threshold=pct(e.value()), actual=fmt(own)))
+        out.append(
+            finding(
+                e,
+                status,
+                f"Borrower's own contribution {fmt(own)} against the {pct(e.value())} "
+                f"({fmt(need)}) the program requires with a gift.",
+                threshold=pct(e.value()),
+                actual=fmt(own),
+            )
+        )
     return out
 
 
@@ -237,9 +332,23 @@ def other_property_reserves(app: LoanApplication, r, ev: Evidences) -> list[Find
     have = r.reserves_after_closing
     shown = dict(actual=fmt(have))
     if have >= need:
-        return [finding(e, "PASS", f"Reserves after closing {fmt(have)} cover {base.value()} months of PITI plus "
-                        f"{e.value()} months on {len(others)} other financed propert{'y' if len(others) == 1 else 'ies'}.", **shown)]
+        return [
+            finding(
+                e,
+                "PASS",
+                f"Reserves after closing {fmt(have)} cover {base.value()} months of PITI plus "
+                f"{e.value()} months on {len(others)} other financed propert{'y' if len(others) == 1 else 'ies'}.",
+                **shown,
+            )
+        ]
     short = (need - have).quantize(Decimal(1), rounding=ROUND_CEILING)
-    return [finding(e, "FAIL", f"Reserves after closing {fmt(have)} are short of the {fmt(need.quantize(Decimal('0.01')))} "
-                    f"needed with {len(others)} other financed propert{'y' if len(others) == 1 else 'ies'}.",
-                    remedy=f"${short:,.0f} more in verified liquid assets meets the reserve requirement.", **shown)]
+    return [
+        finding(
+            e,
+            "FAIL",
+            f"Reserves after closing {fmt(have)} are short of the {fmt(need.quantize(Decimal('0.01')))} "
+            f"needed with {len(others)} other financed propert{'y' if len(others) == 1 else 'ies'}.",
+            remedy=f"${short:,.0f} more in verified liquid assets meets the reserve requirement.",
+            **shown,
+        )
+    ]

@@ -92,10 +92,14 @@ def load_inventory(path: Path | str = DEFAULT_INVENTORY_PATH) -> Inventory:
 
 def _requirement(item: dict[str, Any], path: Path | str) -> Requirement:
     if isinstance(item, dict) and item.get("maps_to") == UNCLASSIFIED:  # before its draft-only keys are read
-        raise ConfigurationError(f"{path}: requirement {item.get('id')!r}: unclassified: a person must classify "
-                                 f"the sentence as one of {list(KINDS)}")
+        raise ConfigurationError(
+            f"{path}: requirement {item.get('id')!r}: unclassified: a person must classify "
+            f"the sentence as one of {list(KINDS)}"
+        )
     try:
-        return Requirement(**{**item, "rules": tuple(item.get("rules", ())), "applies_when": item.get("applies_when") or {}})
+        return Requirement(
+            **{**item, "rules": tuple(item.get("rules", ())), "applies_when": item.get("applies_when") or {}}
+        )
     except TypeError as exc:
         raise ConfigurationError(f"{path}: requirement {item.get('id')!r}: {exc}") from exc
 
@@ -141,8 +145,9 @@ def _when_problem(when: dict[str, Any]) -> str | None:
 def coverage_gaps(doc_texts: Mapping[str, str], inventory: Inventory) -> list[tuple[str, str]]:
     """(doc, sentence) for every obligation sentence of the corpus that the inventory does not map."""
     known = inventory.keys()
-    return [(doc, s) for doc, text in sorted(doc_texts.items()) for s in obligation_sentences(text)
-            if (doc, s) not in known]
+    return [
+        (doc, s) for doc, text in sorted(doc_texts.items()) for s in obligation_sentences(text) if (doc, s) not in known
+    ]
 
 
 def stale_entries(doc_texts: Mapping[str, str], inventory: Inventory) -> list[str]:
@@ -166,8 +171,13 @@ def draft_entry(doc: str, sentence: str, number: int) -> dict[str, Any]:
     """A new sentence's entry, unclassified: a person picks its kind. `candidate_rules` lists the ids of
     the document's rules (from `load_rules()`) to choose from if the sentence states one of them."""
     candidates = sorted(r.id for r in load_rules() if r.doc_id == doc)
-    return {"id": f"{doc}.{number:03d}", "doc": doc, "sentence": sentence, "maps_to": UNCLASSIFIED,
-            "candidate_rules": candidates}
+    return {
+        "id": f"{doc}.{number:03d}",
+        "doc": doc,
+        "sentence": sentence,
+        "maps_to": UNCLASSIFIED,
+        "candidate_rules": candidates,
+    }
 
 
 def draft_entries() -> list[dict]:
@@ -175,8 +185,10 @@ def draft_entries() -> list[dict]:
     (numbered after each document's last id); a person reviews them before they go into the JSON."""
     from rag.pdf import parse_pdf
 
-    texts = {p.stem: parse_pdf(p.read_bytes(), fallback_name=p.stem).text
-             for p in sorted((PROJECT_ROOT / "seed_data" / "policies").glob("*.pdf"))}
+    texts = {
+        p.stem: parse_pdf(p.read_bytes(), fallback_name=p.stem).text
+        for p in sorted((PROJECT_ROOT / "seed_data" / "policies").glob("*.pdf"))
+    }
     inv = load_inventory()
     counts: dict[str, int] = {}
     for r in inv.requirements:

@@ -49,14 +49,21 @@ class RequirementResult:
 def corpus_chunks(*, session: Session, document_ids: tuple[int, ...] | None = None) -> list[CorpusChunk]:
     """Every chunk of the document versions asked for (default: every stored one) with the stem of the
     file it came from, in document order."""
-    query = (select(PolicyChunk.id, PolicyDocument.file_name, PolicyChunk.doc_name, PolicyChunk.page_num,
-                    PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text)
-             .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id))
+    query = select(
+        PolicyChunk.id,
+        PolicyDocument.file_name,
+        PolicyChunk.doc_name,
+        PolicyChunk.page_num,
+        PolicyChunk.section,
+        PolicyChunk.subsection,
+        PolicyChunk.text,
+    ).join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
     if document_ids is not None:
         query = query.where(PolicyDocument.id.in_(document_ids))
     rows = session.execute(query.order_by(PolicyDocument.file_name, PolicyChunk.chunk_index)).all()
-    return [CorpusChunk(r.id, Path(r.file_name).stem, r.doc_name, r.page_num, r.section, r.subsection, r.text)
-            for r in rows]
+    return [
+        CorpusChunk(r.id, Path(r.file_name).stem, r.doc_name, r.page_num, r.section, r.subsection, r.text) for r in rows
+    ]
 
 
 class Locator:
@@ -80,8 +87,14 @@ class Locator:
             at = norm.find(req.sentence)
             if at >= 0:
                 page = chunk.page_num + chunk.text[: offsets[at]].count(PAGE_SEPARATOR)
-                return CitedQuote(chunk_id=chunk.id, doc_name=chunk.doc_name, page_num=page, section=chunk.section,
-                                  subsection=chunk.subsection, quote=req.sentence)
+                return CitedQuote(
+                    chunk_id=chunk.id,
+                    doc_name=chunk.doc_name,
+                    page_num=page,
+                    section=chunk.section,
+                    subsection=chunk.subsection,
+                    quote=req.sentence,
+                )
         return None
 
 
@@ -89,8 +102,9 @@ _LOCATORS: dict[tuple[str, str], Locator] = {}
 _LOCK = threading.Lock()
 
 
-def locator_for(session_factory: sessionmaker[Session], corpus_version: str,
-                document_ids: tuple[int, ...] | None = None) -> Locator:
+def locator_for(
+    session_factory: sessionmaker[Session], corpus_version: str, document_ids: tuple[int, ...] | None = None
+) -> Locator:
     """The locator over the pinned document versions (`document_ids`, a publication's), or every stored one."""
     bind = session_factory.kw.get("bind")
     key = (str(getattr(bind, "url", id(session_factory))), f"{corpus_version}:{document_ids}")
@@ -123,8 +137,11 @@ def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -
         if isinstance(cond, list):
             if not (_any_listed(value, cond) if isinstance(value, tuple) else value in cond):
                 return False
-        elif value is None or value == "None" or not all(
-                _COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items()):
+        elif (
+            value is None
+            or value == "None"
+            or not all(_COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items())
+        ):
             return False
     return True
 
@@ -141,8 +158,9 @@ def _any_listed(items: tuple[Any, ...], listed: list[Any]) -> bool:
     return bool({fold(v) for v in items} & {fold(v) for v in listed})
 
 
-def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
-             inv: Inventory | None = None) -> RequirementResult:
+def evaluate(
+    app: LoanApplication, ratios: dict[str, Any], locator: Locator, inv: Inventory | None = None
+) -> RequirementResult:
     inv = inv or load_inventory()
     findings: list[Finding] = []
     standard: list[str] = []  # ids only: the state and checkpoints stay small; `standard_texts` renders them
@@ -162,14 +180,23 @@ def evaluate(app: LoanApplication, ratios: dict[str, Any], locator: Locator,
 def _finding(req: Requirement, citation: CitedQuote) -> Finding:
     review = req.maps_to == "review"
     verb = "A person must decide: " if review else "Before closing: "
-    return Finding(rule_id=f"requirement.{req.id}", label=_label(req), status="REVIEW" if review else "CONDITION",
-                   message=verb + (req.note or req.sentence), citation=citation)
+    return Finding(
+        rule_id=f"requirement.{req.id}",
+        label=_label(req),
+        status="REVIEW" if review else "CONDITION",
+        message=verb + (req.note or req.sentence),
+        citation=citation,
+    )
 
 
 def _unverified(req: Requirement) -> Finding:
-    return Finding(rule_id=f"requirement.{req.id}", label=_label(req), status="UNVERIFIED",
-                   message=f"The policy sentence '{req.sentence}' was not found in the ingested corpus; "
-                           "the requirement cannot be applied, so a person must review the file.")
+    return Finding(
+        rule_id=f"requirement.{req.id}",
+        label=_label(req),
+        status="UNVERIFIED",
+        message=f"The policy sentence '{req.sentence}' was not found in the ingested corpus; "
+        "the requirement cannot be applied, so a person must review the file.",
+    )
 
 
 def _label(req: Requirement) -> str:
@@ -178,7 +205,7 @@ def _label(req: Requirement) -> str:
 
 
 def standard_texts(ids: list[str] | tuple[str, ...], locator: Locator, inv: Inventory | None = None) -> tuple[str, ...]:
-    """"sentence (citation)" for each standard condition id, for the decision report."""
+    """ "sentence (citation)" for each standard condition id, for the decision report."""
     by_id = {r.id: r for r in (inv or load_inventory()).requirements}
     out = []
     for rid in ids:

@@ -57,13 +57,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"run_id": outcome.run_id, "dataset": outcome.dataset, "n_questions": len(outcome.samples),
-                          "judge": outcome.judge, "embedding_model": outcome.embedding_model,
-                          "metrics": outcome.metrics, "metric_info": outcome.metric_info}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "run_id": outcome.run_id,
+                    "dataset": outcome.dataset,
+                    "n_questions": len(outcome.samples),
+                    "judge": outcome.judge,
+                    "embedding_model": outcome.embedding_model,
+                    "metrics": outcome.metrics,
+                    "metric_info": outcome.metric_info,
+                },
+                indent=2,
+            )
+        )
     else:
         stored = f"stored as eval run {outcome.run_id}" if outcome.run_id else "not stored"
-        print(f"{outcome.dataset}: {len(outcome.samples)} questions, judge {outcome.judge}, "
-              f"embeddings {outcome.embedding_model}, {outcome.latency_s:.1f} s, {stored}\n")
+        print(
+            f"{outcome.dataset}: {len(outcome.samples)} questions, judge {outcome.judge}, "
+            f"embeddings {outcome.embedding_model}, {outcome.latency_s:.1f} s, {stored}\n"
+        )
         print(render_table(outcome.metrics, outcome.metric_info))
     return 0
 

@@ -62,8 +62,10 @@ def load_dataset(path: Path | str = DEFAULT_DATASET) -> list[EvalQuestion]:
 
 
 def _question(q: dict) -> EvalQuestion:
-    refs = tuple(Reference(r["doc_name"], r.get("file_name", ""), int(r["page_num"]), r.get("section", ""),
-                           r.get("context", "")) for r in q.get("references") or ())
+    refs = tuple(
+        Reference(r["doc_name"], r.get("file_name", ""), int(r["page_num"]), r.get("section", ""), r.get("context", ""))
+        for r in q.get("references") or ()
+    )
     answerable = bool(q.get("answerable", True))
     if answerable and not refs:
         raise ValueError(f"question {q['id']} is answerable but has no references")

@@ -35,14 +35,14 @@ class Judge:
             from core.llm.providers import BedrockClient
             from rag.evaluation.ragas_adapter import SeamRagasLLM
 
-            client = BedrockClient(model_id=self.model, region=self.region or "", timeout_s=self.timeout_s,
-                                   endpoint_url=self.base_url)
+            client = BedrockClient(
+                model_id=self.model, region=self.region or "", timeout_s=self.timeout_s, endpoint_url=self.base_url
+            )
             return SeamRagasLLM(client, timeout_s=self.timeout_s)
         import openai
         from ragas.llms import llm_factory
 
-        client = openai.AsyncOpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s,
-                                    max_retries=0)
+        client = openai.AsyncOpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s, max_retries=0)
         return llm_factory(self.model, provider="openai", client=client, max_retries=JUDGE_RETRIES)
 
 
@@ -53,18 +53,38 @@ def judge_from_settings(settings: Settings) -> Judge | None:
         return None
     if provider == "openai":
         if not settings.openai_api_key.get_secret_value():
-            raise ConfigurationError("EVAL_JUDGE_PROVIDER=openai needs OPENAI_API_KEY; set it, or use "
-                                     "EVAL_JUDGE_PROVIDER=ollama or bedrock, or none for offline metrics only")
-        return Judge("openai", settings.eval_judge_model or settings.openai_model, settings.openai_base_url or None,
-                     settings.openai_api_key.get_secret_value(), settings.llm_timeout_s)
+            raise ConfigurationError(
+                "EVAL_JUDGE_PROVIDER=openai needs OPENAI_API_KEY; set it, or use "
+                "EVAL_JUDGE_PROVIDER=ollama or bedrock, or none for offline metrics only"
+            )
+        return Judge(
+            "openai",
+            settings.eval_judge_model or settings.openai_model,
+            settings.openai_base_url or None,
+            settings.openai_api_key.get_secret_value(),
+            settings.llm_timeout_s,
+        )
     if provider == "ollama":
         # Ollama ignores the key, but the SDK refuses to start without one.
-        return Judge("ollama", settings.eval_judge_model or settings.ollama_model, settings.ollama_base_url,
-                     "ollama", settings.llm_timeout_s)
+        return Judge(
+            "ollama",
+            settings.eval_judge_model or settings.ollama_model,
+            settings.ollama_base_url,
+            "ollama",
+            settings.llm_timeout_s,
+        )
     if provider == "bedrock":
         if not settings.bedrock_region:
-            raise ConfigurationError("EVAL_JUDGE_PROVIDER=bedrock needs BEDROCK_REGION; set it, or use "
-                                     "EVAL_JUDGE_PROVIDER=openai or ollama, or none for offline metrics only")
-        return Judge("bedrock", settings.eval_judge_model or settings.bedrock_model_id, None, "",
-                     settings.llm_timeout_s, region=settings.bedrock_region)
+            raise ConfigurationError(
+                "EVAL_JUDGE_PROVIDER=bedrock needs BEDROCK_REGION; set it, or use "
+                "EVAL_JUDGE_PROVIDER=openai or ollama, or none for offline metrics only"
+            )
+        return Judge(
+            "bedrock",
+            settings.eval_judge_model or settings.bedrock_model_id,
+            None,
+            "",
+            settings.llm_timeout_s,
+            region=settings.bedrock_region,
+        )
     raise ConfigurationError(f"unknown EVAL_JUDGE_PROVIDER {provider!r}; expected none, openai, ollama or bedrock")

@@ -16,8 +16,13 @@ V = TypeVar("V")
 # Every metric an eval run reports, in display order (recall_at_<k> first). PostgreSQL's jsonb does not
 # keep key order, so stored runs are put back in this order when read.
 CITATION_METRICS = ("mrr", "citation_recall", "citation_precision", "abstention_accuracy")
-OFFLINE_RAGAS_METRICS = ("non_llm_context_recall", "non_llm_context_precision", "rouge_l", "string_similarity",
-                         "semantic_similarity")
+OFFLINE_RAGAS_METRICS = (
+    "non_llm_context_recall",
+    "non_llm_context_precision",
+    "rouge_l",
+    "string_similarity",
+    "semantic_similarity",
+)
 JUDGED_METRICS = ("faithfulness", "context_precision", "context_recall", "answer_relevancy")
 _ORDER = {name: i for i, name in enumerate((*CITATION_METRICS, *OFFLINE_RAGAS_METRICS, *JUDGED_METRICS), start=1)}
 
@@ -92,6 +97,7 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 def in_display_order(scores: dict[str, V]) -> dict[str, V]:
     """`scores` with its keys ("metric" or "metric@judge") in display order; unknown metrics last, by name."""
+
     def rank(key: str) -> tuple[int, str, str]:
         metric, _, judge = key.partition("@")
         return (0 if metric.startswith("recall_at_") else _ORDER.get(metric, len(_ORDER) + 1), judge, metric)

@@ -78,10 +78,17 @@ class SeamRagasLLM(InstructorBaseRagasLLM):
         self._timeout_s = timeout_s
 
     def generate(self, prompt: str, response_model: type[T]) -> T:
-        result = self._client.complete_json(system=JUDGE_SYSTEM_PROMPT, user=prompt, schema=response_model,
-                                            timeout_s=self._timeout_s)
-        log.debug("judge %s:%s: %d in / %d out tokens, $%.5f", result.usage.provider, result.usage.model,
-                  result.usage.tokens_in, result.usage.tokens_out, result.usage.cost_usd)
+        result = self._client.complete_json(
+            system=JUDGE_SYSTEM_PROMPT, user=prompt, schema=response_model, timeout_s=self._timeout_s
+        )
+        log.debug(
+            "judge %s:%s: %d in / %d out tokens, $%.5f",
+            result.usage.provider,
+            result.usage.model,
+            result.usage.tokens_in,
+            result.usage.tokens_out,
+            result.usage.cost_usd,
+        )
         return result.value  # type: ignore[return-value]  # validated as response_model by the seam
 
     async def agenerate(self, prompt: str, response_model: type[T]) -> T:
@@ -127,8 +134,9 @@ class OfflineScorer:
 
         scores: Scores = {}
         errors: list[str] = []
-        ctx = SingleTurnSample(retrieved_contexts=list(s.context_sentences) or [""],
-                               reference_contexts=list(s.reference_contexts))
+        ctx = SingleTurnSample(
+            retrieved_contexts=list(s.context_sentences) or [""], reference_contexts=list(s.reference_contexts)
+        )
         jobs = {
             "non_llm_context_recall": lambda: self._recall.single_turn_ascore(ctx),
             "non_llm_context_precision": lambda: self._precision.single_turn_ascore(ctx),
@@ -148,8 +156,12 @@ class JudgedScorer:
     """
 
     def __init__(self, llm: Any, embeddings: BaseRagasEmbedding, judge_name: str) -> None:
-        from ragas.metrics.collections import (AnswerRelevancy, ContextPrecisionWithReference, ContextRecall,
-                                               Faithfulness)
+        from ragas.metrics.collections import (
+            AnswerRelevancy,
+            ContextPrecisionWithReference,
+            ContextRecall,
+            Faithfulness,
+        )
 
         self.judge_name = judge_name
         self._faithfulness = Faithfulness(llm=llm)
@@ -168,12 +180,15 @@ class JudgedScorer:
         contexts = list(s.contexts)
         jobs: dict[str, Callable[[], Awaitable[float]]] = {}
         if s.sufficient:
-            jobs["faithfulness"] = lambda: _value(self._faithfulness.ascore(
-                user_input=s.question, response=s.answer, retrieved_contexts=contexts))
-        jobs["context_precision"] = lambda: _value(self._precision.ascore(
-            user_input=s.question, reference=s.reference, retrieved_contexts=contexts))
-        jobs["context_recall"] = lambda: _value(self._recall.ascore(
-            user_input=s.question, retrieved_contexts=contexts, reference=s.reference))
+            jobs["faithfulness"] = lambda: _value(
+                self._faithfulness.ascore(user_input=s.question, response=s.answer, retrieved_contexts=contexts)
+            )
+        jobs["context_precision"] = lambda: _value(
+            self._precision.ascore(user_input=s.question, reference=s.reference, retrieved_contexts=contexts)
+        )
+        jobs["context_recall"] = lambda: _value(
+            self._recall.ascore(user_input=s.question, retrieved_contexts=contexts, reference=s.reference)
+        )
         jobs["answer_relevancy"] = lambda: _value(self._relevancy.ascore(user_input=s.question, response=s.answer))
         scores: Scores = {}
         errors: list[str] = []

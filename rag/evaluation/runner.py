@@ -27,18 +27,42 @@ from rag.evaluation.outcome import EvalOutcome, SampleResult  # noqa: F401  (Sam
 from rag.evaluation.dataset import DEFAULT_DATASET, EvalQuestion, load_dataset
 from rag.evaluation.judge import Judge
 from rag.evaluation.metrics import CITATION_METRICS, JUDGED_METRICS, OFFLINE_RAGAS_METRICS
-from rag.evaluation.ragas_adapter import (JudgedScorer, MiniLMRagasEmbeddings, OfflineScorer, ScoreInput,
-                                          judged_key, split_key)
+from rag.evaluation.ragas_adapter import (
+    JudgedScorer,
+    MiniLMRagasEmbeddings,
+    OfflineScorer,
+    ScoreInput,
+    judged_key,
+    split_key,
+)
 from rag.retrieval.pipeline import Retriever
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-SETTINGS_SNAPSHOT = ("query_rewrite", "rewrite_max_variants", "lay_term_expansion", "lay_term_mode",
-                     "lay_term_acronyms", "dense_candidates", "bm25_candidates", "bm25_backend",
-                     "hnsw_ef_search", "rrf_k", "fused_candidates", "mmr_lambda", "rerank_candidates",
-                     "reranker_model", "chunk_size", "chunk_overlap", "answer_min_score", "answer_max_sentences",
-                     "embedding_model", "embedding_backend", "ingest_backend")
+SETTINGS_SNAPSHOT = (
+    "query_rewrite",
+    "rewrite_max_variants",
+    "lay_term_expansion",
+    "lay_term_mode",
+    "lay_term_acronyms",
+    "dense_candidates",
+    "bm25_candidates",
+    "bm25_backend",
+    "hnsw_ef_search",
+    "rrf_k",
+    "fused_candidates",
+    "mmr_lambda",
+    "rerank_candidates",
+    "reranker_model",
+    "chunk_size",
+    "chunk_overlap",
+    "answer_min_score",
+    "answer_max_sentences",
+    "embedding_model",
+    "embedding_backend",
+    "ingest_backend",
+)
 
 
 def metric_keys(k: int, judge: Judge | None) -> list[str]:
@@ -47,8 +71,14 @@ def metric_keys(k: int, judge: Judge | None) -> list[str]:
     return keys + [judged_key(name, judge.name) for name in JUDGED_METRICS] if judge else keys
 
 
-def evaluate(questions: list[EvalQuestion], *, retriever: Retriever, k: int, judge: Judge | None = None,
-             progress: Progress | None = None) -> list[SampleResult]:
+def evaluate(
+    questions: list[EvalQuestion],
+    *,
+    retriever: Retriever,
+    k: int,
+    judge: Judge | None = None,
+    progress: Progress | None = None,
+) -> list[SampleResult]:
     """Answer and score every question (nothing is stored)."""
     report = progress or (lambda stage, done, total: None)
     samples = []
@@ -69,8 +99,11 @@ def citation_scores(q: EvalQuestion, a: Answer, k: int) -> dict[str, float]:
     refs = [m.PagePoint(r.doc_name, r.page_num) for r in q.references]
     ranked = [m.PageSpan(h.chunk.doc_name, h.chunk.page_num, h.chunk.page_end) for h in a.contexts]
     cited = [m.PageSpan(s.citation.doc_name, s.citation.page_num, s.citation.page_end) for s in a.sentences]
-    scores = {f"recall_at_{k}": m.recall_at_k(ranked, refs, k), "mrr": m.reciprocal_rank(ranked, refs),
-              "citation_recall": m.citation_recall(cited, refs)}
+    scores = {
+        f"recall_at_{k}": m.recall_at_k(ranked, refs, k),
+        "mrr": m.reciprocal_rank(ranked, refs),
+        "citation_recall": m.citation_recall(cited, refs),
+    }
     precision = m.citation_precision(cited, refs)
     if precision is not None:
         scores["citation_precision"] = precision
@@ -80,12 +113,14 @@ def citation_scores(q: EvalQuestion, a: Answer, k: int) -> dict[str, float]:
 def score_input(q: EvalQuestion, a: Answer) -> ScoreInput:
     texts = tuple(h.chunk.text for h in a.contexts)
     sentences = tuple(" ".join(t[s:e].split()) for t in texts for s, e in split_sentences(t))
-    return ScoreInput(q.question, a.text, a.sufficient, texts, sentences, q.ground_truth,
-                      tuple(r.context for r in q.references))
+    return ScoreInput(
+        q.question, a.text, a.sufficient, texts, sentences, q.ground_truth, tuple(r.context for r in q.references)
+    )
 
 
-async def _ragas_scores(samples: list[SampleResult], embeddings: MiniLMRagasEmbeddings, judge: Judge | None,
-                        report: Progress) -> None:
+async def _ragas_scores(
+    samples: list[SampleResult], embeddings: MiniLMRagasEmbeddings, judge: Judge | None, report: Progress
+) -> None:
     offline = OfflineScorer(embeddings)
     judged = JudgedScorer(judge.build_llm(), embeddings, judge.name) if judge else None
     scorable = [s for s in samples if s.question.answerable]
@@ -99,8 +134,9 @@ async def _ragas_scores(samples: list[SampleResult], embeddings: MiniLMRagasEmbe
         report("scoring", i, len(scorable))
 
 
-def aggregate(samples: list[SampleResult], keys: list[str], *,
-              embedding_model: str) -> tuple[dict[str, float | None], dict[str, dict[str, Any]]]:
+def aggregate(
+    samples: list[SampleResult], keys: list[str], *, embedding_model: str
+) -> tuple[dict[str, float | None], dict[str, dict[str, Any]]]:
     """Mean per metric over the samples that scored it, and what each key is (metric, judge, embeddings, n)."""
     metrics, info = {}, {}
     for key in keys:
@@ -111,9 +147,15 @@ def aggregate(samples: list[SampleResult], keys: list[str], *,
     return metrics, info
 
 
-def run_evaluation(dataset: Path | str = DEFAULT_DATASET, *, retriever: Retriever, settings: Settings,
-                   judge: Judge | None, session_factory: sessionmaker[Session] | None = None,
-                   progress: Progress | None = None) -> EvalOutcome:
+def run_evaluation(
+    dataset: Path | str = DEFAULT_DATASET,
+    *,
+    retriever: Retriever,
+    settings: Settings,
+    judge: Judge | None,
+    session_factory: sessionmaker[Session] | None = None,
+    progress: Progress | None = None,
+) -> EvalOutcome:
     """Evaluate the eval set at `dataset`; with a session factory, store the run and its samples."""
     questions = load_dataset(dataset)
     k = settings.eval_k
@@ -121,9 +163,16 @@ def run_evaluation(dataset: Path | str = DEFAULT_DATASET, *, retriever: Retrieve
     samples = evaluate(questions, retriever=retriever, k=k, judge=judge, progress=progress)
     judge_name = judge.name if judge else "none"
     metrics, info = aggregate(samples, metric_keys(k, judge), embedding_model=settings.embedding_model)
-    outcome = EvalOutcome(metrics, info, samples, config_snapshot(retriever, settings, k, judge, Path(dataset)),
-                          judge_name, settings.embedding_model, _dataset_label(Path(dataset)),
-                          time.perf_counter() - started)
+    outcome = EvalOutcome(
+        metrics,
+        info,
+        samples,
+        config_snapshot(retriever, settings, k, judge, Path(dataset)),
+        judge_name,
+        settings.embedding_model,
+        _dataset_label(Path(dataset)),
+        time.perf_counter() - started,
+    )
     if session_factory is None:
         return outcome
     with session_factory() as session:
@@ -133,18 +182,25 @@ def run_evaluation(dataset: Path | str = DEFAULT_DATASET, *, retriever: Retrieve
         return replace(outcome, run_id=run.id)
 
 
-def config_snapshot(retriever: Retriever, settings: Settings, k: int, judge: Judge | None,
-                    dataset: Path) -> dict[str, Any]:
+def config_snapshot(
+    retriever: Retriever, settings: Settings, k: int, judge: Judge | None, dataset: Path
+) -> dict[str, Any]:
     """What produced the numbers: retrieval and answer settings, models, judge, and the dataset's hash."""
     snapshot: dict[str, Any] = {name: getattr(settings, name) for name in SETTINGS_SNAPSHOT}
-    snapshot.update(k=k, reranker=retriever.reranker.name, rewriter=type(retriever.rewriter).__name__,
-                    judge=judge.name if judge else "none", judge_base_url=judge.base_url if judge else None,
-                    dataset_sha256=hashlib.sha256(dataset.read_bytes()).hexdigest()[:16])
+    snapshot.update(
+        k=k,
+        reranker=retriever.reranker.name,
+        rewriter=type(retriever.rewriter).__name__,
+        judge=judge.name if judge else "none",
+        judge_base_url=judge.base_url if judge else None,
+        dataset_sha256=hashlib.sha256(dataset.read_bytes()).hexdigest()[:16],
+    )
     return snapshot
 
 
 def git_commit() -> str | None:
     """HEAD's commit, with "-dirty" when the working tree has changes; None outside a git checkout."""
+
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10)
 
@@ -165,8 +221,9 @@ def _dataset_label(path: Path) -> str:
         return str(path)
 
 
-def run_configured(dataset: Path | str = DEFAULT_DATASET, *, store: bool = True,
-                   progress: Progress | None = None) -> EvalOutcome:
+def run_configured(
+    dataset: Path | str = DEFAULT_DATASET, *, store: bool = True, progress: Progress | None = None
+) -> EvalOutcome:
     """The evaluation as configured: the app's retriever and database, the judge EVAL_JUDGE_PROVIDER names.
 
     Raises LoanGraphError (ConfigurationError for a judge that cannot work) before loading any model.
@@ -179,5 +236,11 @@ def run_configured(dataset: Path | str = DEFAULT_DATASET, *, store: bool = True,
     settings = get_settings()
     judge = judge_from_settings(settings)
     load_dataset(dataset)  # a bad path or format fails here, before the models load
-    return run_evaluation(dataset, retriever=get_retriever(), settings=settings, judge=judge,
-                          session_factory=get_sessionmaker() if store else None, progress=progress)
+    return run_evaluation(
+        dataset,
+        retriever=get_retriever(),
+        settings=settings,
+        judge=judge,
+        session_factory=get_sessionmaker() if store else None,
+        progress=progress,
+    )

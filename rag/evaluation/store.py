@@ -17,10 +17,18 @@ from rag.ingest.fingerprint import corpus_fingerprint  # the same corpus version
 
 def save_run(outcome: EvalOutcome, *, session: Session, git_commit: str | None) -> EvalRun:
     """Add the run and one row per sample; flushed so the run has its id."""
-    run = EvalRun(dataset=outcome.dataset, n_questions=len(outcome.samples), judge=outcome.judge,
-                  embedding_model=outcome.embedding_model, config=outcome.config,
-                  corpus_version=corpus_fingerprint(session=session), git_commit=git_commit,
-                  metrics=outcome.metrics, metric_info=outcome.metric_info, latency_s=round(outcome.latency_s, 3))
+    run = EvalRun(
+        dataset=outcome.dataset,
+        n_questions=len(outcome.samples),
+        judge=outcome.judge,
+        embedding_model=outcome.embedding_model,
+        config=outcome.config,
+        corpus_version=corpus_fingerprint(session=session),
+        git_commit=git_commit,
+        metrics=outcome.metrics,
+        metric_info=outcome.metric_info,
+        latency_s=round(outcome.latency_s, 3),
+    )
     run.samples = [_sample_row(s) for s in outcome.samples]
     session.add(run)
     session.flush()
@@ -29,15 +37,43 @@ def save_run(outcome: EvalOutcome, *, session: Session, git_commit: str | None) 
 
 def _sample_row(s: SampleResult) -> EvalSample:
     a, q = s.answer, s.question
-    contexts = [{"rank": rank, "score": round(h.score, 6), "text": h.chunk.text, "label": h.chunk.citation.label(),
-                 **h.chunk.citation.to_dict()} for rank, h in enumerate(a.contexts, start=1)]
-    citations = [{"text": x.text, "score": round(x.score, 6), "label": x.citation.label(), **x.citation.to_dict()}
-                 for x in a.sentences]
-    references = [{"doc_name": r.doc_name, "file_name": r.file_name, "page_num": r.page_num, "section": r.section,
-                   "context": r.context} for r in q.references]
-    return EvalSample(question_id=q.id, kind=q.kind, answerable=q.answerable, question=q.question, answer=a.text,
-                      contexts=contexts, citations=citations, reference=q.ground_truth,
-                      reference_contexts=references, scores=dict(s.scores), errors=list(s.errors))
+    contexts = [
+        {
+            "rank": rank,
+            "score": round(h.score, 6),
+            "text": h.chunk.text,
+            "label": h.chunk.citation.label(),
+            **h.chunk.citation.to_dict(),
+        }
+        for rank, h in enumerate(a.contexts, start=1)
+    ]
+    citations = [
+        {"text": x.text, "score": round(x.score, 6), "label": x.citation.label(), **x.citation.to_dict()}
+        for x in a.sentences
+    ]
+    references = [
+        {
+            "doc_name": r.doc_name,
+            "file_name": r.file_name,
+            "page_num": r.page_num,
+            "section": r.section,
+            "context": r.context,
+        }
+        for r in q.references
+    ]
+    return EvalSample(
+        question_id=q.id,
+        kind=q.kind,
+        answerable=q.answerable,
+        question=q.question,
+        answer=a.text,
+        contexts=contexts,
+        citations=citations,
+        reference=q.ground_truth,
+        reference_contexts=references,
+        scores=dict(s.scores),
+        errors=list(s.errors),
+    )
 
 
 @dataclass(frozen=True)
@@ -79,17 +115,42 @@ class SampleRow:
 def list_runs(*, session: Session, limit: int = 200) -> list[RunSummary]:
     """Oldest first (the order a trend is drawn in), at most the latest `limit`."""
     rows = session.scalars(select(EvalRun).order_by(EvalRun.created_at.desc(), EvalRun.id.desc()).limit(limit)).all()
-    return [RunSummary(r.id, r.created_at, r.dataset, r.n_questions, r.judge, r.embedding_model, r.corpus_version,
-                       r.git_commit, in_display_order(r.metrics), in_display_order(r.metric_info or {}),
-                       dict(r.config))
-            for r in reversed(rows)]
+    return [
+        RunSummary(
+            r.id,
+            r.created_at,
+            r.dataset,
+            r.n_questions,
+            r.judge,
+            r.embedding_model,
+            r.corpus_version,
+            r.git_commit,
+            in_display_order(r.metrics),
+            in_display_order(r.metric_info or {}),
+            dict(r.config),
+        )
+        for r in reversed(rows)
+    ]
 
 
 def run_samples(run_id: int, *, session: Session) -> list[SampleRow]:
     rows = session.scalars(select(EvalSample).where(EvalSample.eval_run_id == run_id).order_by(EvalSample.id)).all()
-    return [SampleRow(r.question_id, r.kind, r.answerable, r.question, r.answer, list(r.contexts), list(r.citations),
-                      r.reference, list(r.reference_contexts), in_display_order(r.scores), list(r.errors))
-            for r in rows]
+    return [
+        SampleRow(
+            r.question_id,
+            r.kind,
+            r.answerable,
+            r.question,
+            r.answer,
+            list(r.contexts),
+            list(r.citations),
+            r.reference,
+            list(r.reference_contexts),
+            in_display_order(r.scores),
+            list(r.errors),
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -104,6 +165,10 @@ class AgentFaithfulness:
 
 def agent_faithfulness(*, session: Session, limit: int = 5000) -> list[AgentFaithfulness]:
     """Per-agent faithfulness from live pipeline runs, most recent `limit` scores."""
-    query = (select(AgentTrace.run_id, AgentTrace.agent, AgentTrace.faithfulness, AgentTrace.created_at)
-             .where(AgentTrace.faithfulness.is_not(None)).order_by(AgentTrace.created_at.desc()).limit(limit))
+    query = (
+        select(AgentTrace.run_id, AgentTrace.agent, AgentTrace.faithfulness, AgentTrace.created_at)
+        .where(AgentTrace.faithfulness.is_not(None))
+        .order_by(AgentTrace.created_at.desc())
+        .limit(limit)
+    )
     return [AgentFaithfulness(*row) for row in session.execute(query).all()]

@@ -29,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rag.embeddings import build_ingest_embedder
 
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description="Ingest policy PDFs into the knowledge base.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rag.ingest", description="Ingest policy PDFs into the knowledge base."
+    )
     parser.add_argument("paths", nargs="*", type=Path, help=f"PDF files or folders (default {settings.policy_dir})")
     parser.add_argument("--version", help="version label, when the document does not state it (applies to every file)")
     parser.add_argument("--effective-date", type=date.fromisoformat, help="YYYY-MM-DD, overrides the document's own")
@@ -52,15 +54,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         bar.set_postfix_str(path.name)
         bar.refresh()
 
-    reports = ingest_paths(paths, session_factory=factory, embedder=embedder, settings=settings, progress=progress,
-                           version=args.version, effective_date=args.effective_date)
+    reports = ingest_paths(
+        paths,
+        session_factory=factory,
+        embedder=embedder,
+        settings=settings,
+        progress=progress,
+        version=args.version,
+        effective_date=args.effective_date,
+    )
     bar.close()
     for report in reports:
         print(report.line())
     with factory() as session:
         stats = corpus_stats(session=session)
-    print(f"knowledge base: {stats['documents']} documents, {stats['pages']} pages, {stats['chunks']} chunks "
-          f"(plus {stats['superseded_versions']} superseded versions kept)")
+    print(
+        f"knowledge base: {stats['documents']} documents, {stats['pages']} pages, {stats['chunks']} chunks "
+        f"(plus {stats['superseded_versions']} superseded versions kept)"
+    )
     return 1 if any(r.status == "failed" for r in reports) else 0
 
 

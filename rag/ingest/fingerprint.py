@@ -17,8 +17,9 @@ from core.models import PolicyDocument
 
 def corpus_fingerprint(*, session: Session) -> str:
     """16 hex characters over every stored document version (id, content hash, current or superseded)."""
-    rows = session.execute(select(PolicyDocument.id, PolicyDocument.content_hash, PolicyDocument.superseded_at)
-                           .order_by(PolicyDocument.id))
+    rows = session.execute(
+        select(PolicyDocument.id, PolicyDocument.content_hash, PolicyDocument.superseded_at).order_by(PolicyDocument.id)
+    )
     digest = hashlib.sha256()
     for doc_id, content_hash, superseded_at in rows:
         digest.update(f"{doc_id}:{content_hash}:{'s' if superseded_at else 'c'};".encode())

@@ -63,6 +63,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 # Bump when what gets embedded changes (e.g. the contextual header), so old vectors are replaced.
 EMBEDDING_RECIPE = "contextual-header-v1"
 TABLE_ROWS_RECIPE = "table-rows-v1"  # bump when rag.tables finds rows differently
+
+
 def ingest_key(data: bytes, settings: Settings, family: str) -> str:
     """Identity of an ingested file: its bytes plus everything that shapes its chunks and vectors.
 
@@ -89,8 +91,12 @@ def stale_files(paths: Sequence[Path], settings: Settings, *, session: Session) 
     """The files with no ingest key of an accepted family in the knowledge base (new, changed or
     re-recipe'd)."""
     families = accepted_families(settings)
-    keys = {path: [ingest_key(data, settings, f) for f in families]
-            for path in paths if path.is_file() for data in [path.read_bytes()]}
+    keys = {
+        path: [ingest_key(data, settings, f) for f in families]
+        for path in paths
+        if path.is_file()
+        for data in [path.read_bytes()]
+    }
     wanted = [k for ks in keys.values() for k in ks]
     known = set(session.scalars(select(PolicyDocument.content_hash).where(PolicyDocument.content_hash.in_(wanted))))
     return [path for path, ks in keys.items() if known.isdisjoint(ks)]
@@ -102,8 +108,13 @@ def document_key(meta: DocumentMeta) -> str:
 
 
 def ingest_file(
-    path: Path, *, session: Session, embedder: Embedder, settings: Settings,
-    version: str | None = None, effective_date: date | None = None,
+    path: Path,
+    *,
+    session: Session,
+    embedder: Embedder,
+    settings: Settings,
+    version: str | None = None,
+    effective_date: date | None = None,
 ) -> IngestReport:
     """Ingest one file into `session` without committing. Raises IngestError for a bad file.
 
@@ -120,15 +131,24 @@ def ingest_file(
     if existing is not None and existing.superseded_at is None:
         return IngestReport(path, "unchanged", existing.page_count, len(existing.chunks))
     others = [ingest_key(data, settings, f) for f in accepted_families(settings) if f != family]
-    current = session.scalar(select(PolicyDocument).where(PolicyDocument.content_hash.in_(others),
-                                                          PolicyDocument.superseded_at.is_(None))) if others else None
+    current = (
+        session.scalar(
+            select(PolicyDocument).where(
+                PolicyDocument.content_hash.in_(others), PolicyDocument.superseded_at.is_(None)
+            )
+        )
+        if others
+        else None
+    )
     if current is not None:  # already embedded by the other configured backend: its vectors serve
         return IngestReport(path, "unchanged", current.page_count, len(current.chunks))
     if existing is not None:
         return _restore(path, existing, session=session, started=started)
 
     doc = parse_pdf(data, fallback_name=path.stem)
-    meta = replace(doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date)
+    meta = replace(
+        doc.meta, version=version or doc.meta.version, effective_date=effective_date or doc.meta.effective_date
+    )
     drafts = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap, tables=settings.table_rows)
     if not drafts:
         raise IngestError("no text to index after removing headers, footers and contents pages")
@@ -138,8 +158,8 @@ def ingest_file(
     vectors = embedder.embed_documents(texts)
     key = document_key(meta)
     previous = _supersede(session, key)
-    record = _record(path, digest, key, meta, doc, drafts, vectors[:len(drafts)])
-    _attach_windows(record.chunks, windows, vectors[len(drafts):])
+    record = _record(path, digest, key, meta, doc, drafts, vectors[: len(drafts)])
+    _attach_windows(record.chunks, windows, vectors[len(drafts) :])
     session.add(record)
     session.flush()
     archive_pdf(data, digest, settings)
@@ -179,15 +199,18 @@ def _restore(path: Path, existing: PolicyDocument, *, session: Session, started:
     note = f"restores version {existing.version or '?'} (identical file)"
     if previous is not None:
         note += f"; supersedes version {previous.version or '?'} of {previous.file_name}"
-    return IngestReport(path, "new version", existing.page_count, len(existing.chunks),
-                        time.perf_counter() - started, note)
+    return IngestReport(
+        path, "new version", existing.page_count, len(existing.chunks), time.perf_counter() - started, note
+    )
 
 
 def _supersede(session: Session, key: str) -> PolicyDocument | None:
     """Mark the current version of document `key` (and its chunks) superseded now; it stays stored."""
     previous = session.scalar(
-        select(PolicyDocument).where(PolicyDocument.doc_key == key, PolicyDocument.superseded_at.is_(None))
-        .with_for_update())
+        select(PolicyDocument)
+        .where(PolicyDocument.doc_key == key, PolicyDocument.superseded_at.is_(None))
+        .with_for_update()
+    )
     if previous is None:
         return None
     now = func.now()
@@ -198,24 +221,45 @@ def _supersede(session: Session, key: str) -> PolicyDocument | None:
 
 
 def _current_with_file_name(session: Session, file_name: str, key: str) -> str | None:
-    return session.scalar(select(PolicyDocument.doc_name).where(
-        PolicyDocument.file_name == file_name, PolicyDocument.doc_key != key,
-        PolicyDocument.superseded_at.is_(None)).limit(1))
+    return session.scalar(
+        select(PolicyDocument.doc_name)
+        .where(
+            PolicyDocument.file_name == file_name, PolicyDocument.doc_key != key, PolicyDocument.superseded_at.is_(None)
+        )
+        .limit(1)
+    )
 
 
-def _record(path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDocument,
-            drafts: list[ChunkDraft], vectors) -> PolicyDocument:
+def _record(
+    path: Path, digest: str, key: str, meta: DocumentMeta, doc: ParsedDocument, drafts: list[ChunkDraft], vectors
+) -> PolicyDocument:
     record = PolicyDocument(
-        file_name=path.name, content_hash=digest, doc_key=key, doc_name=meta.doc_name, version=meta.version,
-        effective_date=meta.effective_date, programs=list(meta.programs), page_count=len(doc.pages),
+        file_name=path.name,
+        content_hash=digest,
+        doc_key=key,
+        doc_name=meta.doc_name,
+        version=meta.version,
+        effective_date=meta.effective_date,
+        programs=list(meta.programs),
+        page_count=len(doc.pages),
     )
     record.pages = [PolicyPage(page_num=p.page_num, text=p.text, kind=doc.kind_of(i)) for i, p in enumerate(doc.pages)]
     record.chunks = [
         PolicyChunk(
-            chunk_index=d.chunk_index, text=d.text, doc_name=meta.doc_name, page_num=d.page_num,
-            page_end=d.page_end, section=d.section, subsection=d.subsection, char_offset=d.char_offset,
-            char_end=d.char_end, programs=list(meta.programs), version=meta.version,
-            effective_date=meta.effective_date, embedding=vec, context=d.context,
+            chunk_index=d.chunk_index,
+            text=d.text,
+            doc_name=meta.doc_name,
+            page_num=d.page_num,
+            page_end=d.page_end,
+            section=d.section,
+            subsection=d.subsection,
+            char_offset=d.char_offset,
+            char_end=d.char_end,
+            programs=list(meta.programs),
+            version=meta.version,
+            effective_date=meta.effective_date,
+            embedding=vec,
+            context=d.context,
         )
         for d, vec in zip(drafts, vectors)
     ]
@@ -226,8 +270,9 @@ def _attach_windows(chunks: list[PolicyChunk], windows: list[list[str]], vectors
     """Give each chunk its extra window vectors (numbered from 1; window 0 is the chunk's own)."""
     at = 0
     for chunk, texts in zip(chunks, windows):
-        chunk.windows = [PolicyChunkWindow(window_index=i, embedding=vectors[at + i - 1])
-                         for i in range(1, len(texts) + 1)]
+        chunk.windows = [
+            PolicyChunkWindow(window_index=i, embedding=vectors[at + i - 1]) for i in range(1, len(texts) + 1)
+        ]
         at += len(texts)
 
 
@@ -249,8 +294,14 @@ def ingest_paths(
             progress(done, len(files), path)
         session = session_factory()
         try:
-            report = ingest_file(path, session=session, embedder=embedder, settings=settings,
-                                 version=version, effective_date=effective_date)
+            report = ingest_file(
+                path,
+                session=session,
+                embedder=embedder,
+                settings=settings,
+                version=version,
+                effective_date=effective_date,
+            )
             session.commit()
         except IngestError as exc:
             session.rollback()
@@ -270,6 +321,9 @@ def corpus_stats(*, session: Session) -> dict[str, int]:
     return {
         "documents": session.scalar(select(func.count()).select_from(PolicyDocument).where(current)) or 0,
         "pages": session.scalar(select(func.coalesce(func.sum(PolicyDocument.page_count), 0)).where(current)) or 0,
-        "chunks": session.scalar(select(func.count()).select_from(PolicyChunk).where(PolicyChunk.superseded_at.is_(None))) or 0,
+        "chunks": session.scalar(
+            select(func.count()).select_from(PolicyChunk).where(PolicyChunk.superseded_at.is_(None))
+        )
+        or 0,
         "superseded_versions": session.scalar(select(func.count()).select_from(PolicyDocument).where(~current)) or 0,
     }

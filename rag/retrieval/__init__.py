@@ -2,10 +2,23 @@
 
 from rag.retrieval.pipeline import Retriever, get_retriever
 from rag.retrieval.types import (
-    Chunk, Citation, Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace,
+    Chunk,
+    Citation,
+    Filters,
+    RetrievalResult,
+    RetrievalTrace,
+    ScoredChunk,
+    StageTrace,
 )
 
 __all__ = [
-    "Chunk", "Citation", "Filters", "RetrievalResult", "RetrievalTrace", "Retriever", "ScoredChunk",
-    "StageTrace", "get_retriever",
+    "Chunk",
+    "Citation",
+    "Filters",
+    "RetrievalResult",
+    "RetrievalTrace",
+    "Retriever",
+    "ScoredChunk",
+    "StageTrace",
+    "get_retriever",
 ]

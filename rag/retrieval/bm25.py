@@ -108,8 +108,14 @@ class BM25Index:
     lifetimes: ChunkLifetimes | None = None  # None: every chunk is current
 
     @classmethod
-    def build(cls, rows: Sequence[tuple[int, str, str, Sequence[str]]], *, backend: Backend,
-              fingerprint: Fingerprint = "", lifetimes: ChunkLifetimes | None = None) -> BM25Index:
+    def build(
+        cls,
+        rows: Sequence[tuple[int, str, str, Sequence[str]]],
+        *,
+        backend: Backend,
+        fingerprint: Fingerprint = "",
+        lifetimes: ChunkLifetimes | None = None,
+    ) -> BM25Index:
         """Index (id, text, doc_name, programs) rows; `lifetimes` gives their versions, in the same order."""
         corpus = [tokenize(text) or [""] for _, text, _, _ in rows]  # bm25s rejects empty documents
         scorer: _Scorer | None = None
@@ -120,8 +126,13 @@ class BM25Index:
         programs = sorted({p for r in rows for p in (r[3] or ())})
         program_masks = {p: np.array([p in (r[3] or ()) for r in rows], dtype=bool) for p in programs}
         return cls(
-            fingerprint=fingerprint, backend=backend, ids=np.array([r[0] for r in rows], dtype=np.int64),
-            doc_codes=doc_codes, doc_vocab=doc_vocab, program_masks=program_masks, scorer=scorer,
+            fingerprint=fingerprint,
+            backend=backend,
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            doc_codes=doc_codes,
+            doc_vocab=doc_vocab,
+            program_masks=program_masks,
+            scorer=scorer,
             lifetimes=lifetimes,
         )
 
@@ -180,16 +191,30 @@ class BM25Cache:
 
     def _build(self, session: Session, fingerprint: Fingerprint) -> BM25Index:
         started = time.perf_counter()
-        stmt = select(PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.programs,
-                      PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.version, PolicyChunk.valid_from,
-                      PolicyChunk.superseded_at, PolicyChunk.context)
+        stmt = select(
+            PolicyChunk.id,
+            PolicyChunk.text,
+            PolicyChunk.doc_name,
+            PolicyChunk.programs,
+            PolicyChunk.section,
+            PolicyChunk.subsection,
+            PolicyChunk.version,
+            PolicyChunk.valid_from,
+            PolicyChunk.superseded_at,
+            PolicyChunk.context,
+        )
         rows, lives = [], []
         for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000)):
-            rows.append((r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection, r.context), r.doc_name, r.programs))
+            rows.append(
+                (r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection, r.context), r.doc_name, r.programs)
+            )
             lives.append((r.version, r.valid_from, r.superseded_at))
-        index = BM25Index.build(rows, backend=self.backend, fingerprint=fingerprint,
-                                lifetimes=ChunkLifetimes.from_rows(lives))
-        log.info("BM25 index (%s) over %d chunks built in %.2fs", self.backend, len(index), time.perf_counter() - started)
+        index = BM25Index.build(
+            rows, backend=self.backend, fingerprint=fingerprint, lifetimes=ChunkLifetimes.from_rows(lives)
+        )
+        log.info(
+            "BM25 index (%s) over %d chunks built in %.2fs", self.backend, len(index), time.perf_counter() - started
+        )
         return index
 
 

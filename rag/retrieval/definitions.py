@@ -27,9 +27,11 @@ from rag.retrieval.store import Fingerprint, corpus_fingerprint
 log = logging.getLogger(__name__)
 
 _MEANS = re.compile(
-    r"(?:^|(?<=[.;:)]\s))(?P<term>[A-Z][\w'/-]*(?: [\w'/-]+){0,5}?) (?:means|is defined as) (?P<body>[^.;]{12,300})")
+    r"(?:^|(?<=[.;:)]\s))(?P<term>[A-Z][\w'/-]*(?: [\w'/-]+){0,5}?) (?:means|is defined as) (?P<body>[^.;]{12,300})"
+)
 _IS_A = re.compile(
-    r"(?:^|(?<=[.;:]\s))An? (?P<term>[a-z][\w-]*(?: [a-z][\w-]*){0,3}) is (?P<body>(?:a|an|any|the) [^.;]{12,300})")
+    r"(?:^|(?<=[.;:]\s))An? (?P<term>[a-z][\w-]*(?: [a-z][\w-]*){0,3}) is (?P<body>(?:a|an|any|the) [^.;]{12,300})"
+)
 _NOT_TERMS = frozenset("this that it which such each the a an in for to what there here so".split())
 
 
@@ -97,8 +99,9 @@ class GlossaryCache:
             return self._glossary
 
     def _build(self, session: Session, fingerprint: Fingerprint) -> Glossary:
-        texts = session.scalars(select(PolicyChunk.text).where(PolicyChunk.superseded_at.is_(None))
-                                .order_by(PolicyChunk.id))
+        texts = session.scalars(
+            select(PolicyChunk.text).where(PolicyChunk.superseded_at.is_(None)).order_by(PolicyChunk.id)
+        )
         definitions = mine_definitions(texts)
         bodies = [f"{d.body}" for d in definitions]
         vectors = self._embedder.embed_documents(bodies) if bodies else np.zeros((0, 1), dtype=np.float32)

@@ -98,7 +98,8 @@ class Retriever:
         if self.definitions is not None:
             s = self.settings
             formal += self.definitions.get(session=session).terms_for(
-                query, self.embedder.embed_query(query), min_score=s.definition_min_score, limit=s.definition_max_terms)
+                query, self.embedder.embed_query(query), min_score=s.definition_min_score, limit=s.definition_max_terms
+            )
         if self._glossary is not None and not self.settings.query_rewrite:
             # abbreviations spelled out too ("CLTV" -> "combined loan-to-value ratio"); with glossary
             # rewriting on, its own variants already carry them
@@ -118,13 +119,20 @@ class Retriever:
         index, build_ms = _timed(lambda: self.bm25.get(session=session))
         lists: list[list[ScoredChunk]] = []
         for variant in variants:
-            hits, ms = _timed(lambda: dense_search(
-                session=session, query_vec=self.embedder.embed_query(variant), k=s.dense_candidates, filters=filters,
-                window_margin=s.dense_window_margin))
+            hits, ms = _timed(
+                lambda: dense_search(
+                    session=session,
+                    query_vec=self.embedder.embed_query(variant),
+                    k=s.dense_candidates,
+                    filters=filters,
+                    window_margin=s.dense_window_margin,
+                )
+            )
             stages.append(StageTrace("dense", ms, query=variant, hits=tuple(hits)))
             lists.append(hits)
-            hits, ms = _timed(lambda: bm25_search(
-                session=session, index=index, query=variant, k=s.bm25_candidates, filters=filters))
+            hits, ms = _timed(
+                lambda: bm25_search(session=session, index=index, query=variant, k=s.bm25_candidates, filters=filters)
+            )
             stages.append(StageTrace("bm25", ms + build_ms, query=variant, hits=tuple(hits), note=index.backend))
             build_ms = 0.0  # an index (re)build or freshness check is charged to the first BM25 list
             lists.append(hits)
@@ -140,6 +148,9 @@ def get_retriever() -> Retriever:
 
     settings = get_settings()
     return Retriever(
-        session_factory=get_sessionmaker(), embedder=get_embedder(),
-        reranker=build_reranker(settings), settings=settings, verifier=build_verifier(settings),
+        session_factory=get_sessionmaker(),
+        embedder=get_embedder(),
+        reranker=build_reranker(settings),
+        settings=settings,
+        verifier=build_verifier(settings),
     )

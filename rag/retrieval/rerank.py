@@ -66,14 +66,19 @@ class CrossEncoderReranker:
         self._text = contextual_pair_text if contextual else (lambda chunk: chunk.text)
 
     @classmethod
-    def load(cls, path: str, *, name: str, threads: int, max_length: int, batch_size: int = 32,
-             contextual: bool = False) -> CrossEncoderReranker:
+    def load(
+        cls, path: str, *, name: str, threads: int, max_length: int, batch_size: int = 32, contextual: bool = False
+    ) -> CrossEncoderReranker:
         import torch
         from sentence_transformers import CrossEncoder
 
         torch.set_num_threads(threads)
-        return cls(CrossEncoder(path, device="cpu", max_length=max_length), name=name, batch_size=batch_size,
-                   contextual=contextual)
+        return cls(
+            CrossEncoder(path, device="cpu", max_length=max_length),
+            name=name,
+            batch_size=batch_size,
+            contextual=contextual,
+        )
 
     def rerank(self, query: str, candidates: Sequence[ScoredChunk], k: int) -> list[ScoredChunk]:
         if not candidates or k <= 0:
@@ -100,7 +105,9 @@ def build_reranker(settings: Settings) -> Reranker:
     try:
         path = resolve_model_path(name or DEFAULT_CROSS_ENCODER, allow_download=settings.allow_model_downloads)
         return CrossEncoderReranker.load(
-            path, name=name or DEFAULT_CROSS_ENCODER, threads=settings.torch_threads,
+            path,
+            name=name or DEFAULT_CROSS_ENCODER,
+            threads=settings.torch_threads,
             max_length=settings.reranker_max_length,
         )
     except (ModelUnavailable, OSError, ValueError) as exc:
@@ -117,9 +124,13 @@ def load_domain_reranker(settings: Settings) -> CrossEncoderReranker:
     if not meta_path.is_file():
         raise ModelUnavailable(
             f"RERANKER_MODEL=domain but no trained reranker in {path}: "
-            "run `make reranker` (python -m rag.train_reranker) first")
+            "run `make reranker` (python -m rag.train_reranker) first"
+        )
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     return CrossEncoderReranker.load(
-        str(path), name=f"domain ({meta['layers']}-layer MiniLM, {meta['max_length']} tokens)",
-        threads=settings.torch_threads, max_length=int(meta["max_length"]), contextual=True,
+        str(path),
+        name=f"domain ({meta['layers']}-layer MiniLM, {meta['max_length']} tokens)",
+        threads=settings.torch_threads,
+        max_length=int(meta["max_length"]),
+        contextual=True,
     )

@@ -69,8 +69,7 @@ def sentences(text: str) -> list[str]:
 
 def key_words(sentence: str, max_words: int = MAX_QUERY_WORDS) -> str:
     """The sentence's first content words and figures, function words dropped: a search-style query."""
-    kept = [w.rstrip("'-") for w in _WORD.findall(sentence)
-            if w.lower() not in _STOPWORDS and w.lower() not in _FILLER]
+    kept = [w.rstrip("'-") for w in _WORD.findall(sentence) if w.lower() not in _STOPWORDS and w.lower() not in _FILLER]
     return " ".join(w for w in kept[:max_words] if w)
 
 
@@ -104,8 +103,9 @@ def interleave(*rankings: Sequence[int]) -> list[int]:
     return list(merged)
 
 
-def hard_negatives(positive: Chunk, query: str, ranking: Sequence[int], chunks: dict[int, Chunk],
-                   n: int) -> list[Chunk]:
+def hard_negatives(
+    positive: Chunk, query: str, ranking: Sequence[int], chunks: dict[int, Chunk], n: int
+) -> list[Chunk]:
     """The first `n` ranked chunks from another subsection that do not contain every query word."""
     out: list[Chunk] = []
     for cid in ranking:
@@ -121,8 +121,9 @@ def hard_negatives(positive: Chunk, query: str, ranking: Sequence[int], chunks: 
 Ranker = Callable[[Sequence[str]], list[list[int]]]  # queries -> ranked chunk ids per query
 
 
-def build_pairs(chunks: Sequence[Chunk], glossary: Glossary, rank: Ranker, *, negatives: int = 3,
-                max_sentences: int = 3) -> list[TrainingPair]:
+def build_pairs(
+    chunks: Sequence[Chunk], glossary: Glossary, rank: Ranker, *, negatives: int = 3, max_sentences: int = 3
+) -> list[TrainingPair]:
     """One positive and up to `negatives` hard negatives per (chunk, query), in corpus order."""
     by_id = {c.id: c for c in chunks}
     jobs = [(c, q) for c in chunks for q in chunk_queries(c, glossary, max_sentences=max_sentences)]
@@ -160,7 +161,7 @@ def _batches(pairs: Sequence[TrainingPair], size: int, rng: random.Random) -> It
     order = list(range(len(pairs)))
     rng.shuffle(order)
     for start in range(0, len(order), size):
-        yield [pairs[i] for i in order[start:start + size]]
+        yield [pairs[i] for i in order[start : start + size]]
 
 
 def new_cross_encoder(base_path: str, config: TrainConfig):  # -> CrossEncoder
@@ -175,16 +176,20 @@ def new_cross_encoder(base_path: str, config: TrainConfig):  # -> CrossEncoder
     from sentence_transformers.base.modules import Dense, Transformer
     from sentence_transformers.sentence_transformer.modules import Pooling
 
-    encoder = Transformer(base_path, transformer_task="feature-extraction",
-                          config_kwargs={"num_hidden_layers": config.layers},
-                          processor_kwargs={"model_max_length": config.max_length})
+    encoder = Transformer(
+        base_path,
+        transformer_task="feature-extraction",
+        config_kwargs={"num_hidden_layers": config.layers},
+        processor_kwargs={"model_max_length": config.max_length},
+    )
     dim = encoder.get_embedding_dimension()
     score = Dense(dim, 1, activation_function=torch.nn.Identity(), module_output_name="scores")
     return CrossEncoder(modules=[encoder, Pooling(dim, "mean"), score], device="cpu")
 
 
-def train_cross_encoder(pairs: Sequence[TrainingPair], *, base_path: str, out_dir: Path, config: TrainConfig,
-                        progress: bool = True) -> float:
+def train_cross_encoder(
+    pairs: Sequence[TrainingPair], *, base_path: str, out_dir: Path, config: TrainConfig, progress: bool = True
+) -> float:
     """Fine-tune a new cross-encoder (see new_cross_encoder) on `pairs`; save it; return the last-epoch mean loss.
 
     A plain loop over sentence-transformers' BinaryCrossEntropyLoss: CrossEncoderTrainer needs
@@ -199,9 +204,10 @@ def train_cross_encoder(pairs: Sequence[TrainingPair], *, base_path: str, out_di
     rng = random.Random(config.seed)
     model = new_cross_encoder(base_path, config)
     loss_fn = BinaryCrossEntropyLoss(model)
-    optimizer = torch.optim.AdamW([{"params": model[0].parameters(), "lr": config.lr},
-                                   {"params": model[-1].parameters(), "lr": config.head_lr}],
-                                  weight_decay=0.01)
+    optimizer = torch.optim.AdamW(
+        [{"params": model[0].parameters(), "lr": config.lr}, {"params": model[-1].parameters(), "lr": config.head_lr}],
+        weight_decay=0.01,
+    )
     steps = config.epochs * -(-len(pairs) // config.batch_size)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(steps * config.warmup_ratio), steps)
     model.train()
@@ -210,8 +216,9 @@ def train_cross_encoder(pairs: Sequence[TrainingPair], *, base_path: str, out_di
         for _ in range(config.epochs):
             losses = []
             for batch in _batches(pairs, config.batch_size, rng):
-                loss = loss_fn([[p.query for p in batch], [p.passage for p in batch]],
-                               torch.tensor([p.label for p in batch]))
+                loss = loss_fn(
+                    [[p.query for p in batch], [p.passage for p in batch]], torch.tensor([p.label for p in batch])
+                )
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step()

@@ -18,9 +18,17 @@ from rag.ingest.fingerprint import corpus_fingerprint  # noqa: F401  (re-exporte
 from rag.retrieval.types import Chunk, Filters
 
 CHUNK_COLUMNS = (
-    PolicyChunk.id, PolicyChunk.text, PolicyChunk.doc_name, PolicyChunk.page_num, PolicyChunk.page_end,
-    PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.char_offset, PolicyChunk.char_end,
-    PolicyChunk.programs, PolicyChunk.context,
+    PolicyChunk.id,
+    PolicyChunk.text,
+    PolicyChunk.doc_name,
+    PolicyChunk.page_num,
+    PolicyChunk.page_end,
+    PolicyChunk.section,
+    PolicyChunk.subsection,
+    PolicyChunk.char_offset,
+    PolicyChunk.char_end,
+    PolicyChunk.programs,
+    PolicyChunk.context,
 )
 
 Fingerprint = str  # rag.ingest.fingerprint.corpus_fingerprint
@@ -55,8 +63,10 @@ def version_clause(filters: Filters | None) -> ColumnElement[bool]:
     if rule == "versions":
         return PolicyChunk.version.in_(filters.versions)
     if rule == "as_of":
-        return and_(PolicyChunk.valid_from <= filters.as_of,
-                    or_(PolicyChunk.superseded_at.is_(None), PolicyChunk.superseded_at > filters.as_of))
+        return and_(
+            PolicyChunk.valid_from <= filters.as_of,
+            or_(PolicyChunk.superseded_at.is_(None), PolicyChunk.superseded_at > filters.as_of),
+        )
     return true() if rule == "all" else PolicyChunk.superseded_at.is_(None)
 
 
@@ -80,9 +90,18 @@ def chunk_from_row(row: Any, embedding: Any = None) -> Chunk:
         vector = np.asarray(embedding, dtype=np.float32)
         vector.setflags(write=False)
     return Chunk(
-        id=row.id, text=row.text, doc_name=row.doc_name, page_num=row.page_num, page_end=row.page_end,
-        section=row.section, subsection=row.subsection, char_offset=row.char_offset, char_end=row.char_end,
-        programs=tuple(row.programs or ()), embedding=vector, context=row.context,
+        id=row.id,
+        text=row.text,
+        doc_name=row.doc_name,
+        page_num=row.page_num,
+        page_end=row.page_end,
+        section=row.section,
+        subsection=row.subsection,
+        char_offset=row.char_offset,
+        char_end=row.char_end,
+        programs=tuple(row.programs or ()),
+        embedding=vector,
+        context=row.context,
     )
 
 
@@ -100,9 +119,20 @@ def chunk_details(*, session: Session, ids: Iterable[int]) -> dict[int, ChunkDet
     if not wanted:
         return {}
     rows = session.execute(
-        select(PolicyChunk.id, PolicyChunk.doc_name, PolicyDocument.file_name, PolicyChunk.page_num,
-               PolicyChunk.page_end, PolicyChunk.section, PolicyChunk.subsection, PolicyChunk.text,
-               PolicyChunk.version, PolicyChunk.superseded_at, PolicyDocument.content_hash, PolicyChunk.context)
+        select(
+            PolicyChunk.id,
+            PolicyChunk.doc_name,
+            PolicyDocument.file_name,
+            PolicyChunk.page_num,
+            PolicyChunk.page_end,
+            PolicyChunk.section,
+            PolicyChunk.subsection,
+            PolicyChunk.text,
+            PolicyChunk.version,
+            PolicyChunk.superseded_at,
+            PolicyDocument.content_hash,
+            PolicyChunk.context,
+        )
         .join(PolicyDocument, PolicyDocument.id == PolicyChunk.document_id)
         .where(PolicyChunk.id.in_(wanted))
     )
@@ -131,6 +161,13 @@ class DocumentVersion:
 def document_versions(*, session: Session) -> list[DocumentVersion]:
     """Every stored version of every document, by document name then newest first."""
     rows = session.execute(
-        select(PolicyDocument.doc_name, PolicyDocument.version, PolicyDocument.file_name, PolicyDocument.ingested_at,
-               PolicyDocument.superseded_at, PolicyDocument.content_hash).order_by(PolicyDocument.doc_name, PolicyDocument.ingested_at.desc()))
+        select(
+            PolicyDocument.doc_name,
+            PolicyDocument.version,
+            PolicyDocument.file_name,
+            PolicyDocument.ingested_at,
+            PolicyDocument.superseded_at,
+            PolicyDocument.content_hash,
+        ).order_by(PolicyDocument.doc_name, PolicyDocument.ingested_at.desc())
+    )
     return [DocumentVersion(*row) for row in rows]

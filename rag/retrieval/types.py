@@ -72,9 +72,14 @@ class Citation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "chunk_id": self.chunk_id, "doc_name": self.doc_name, "page_num": self.page_num,
-            "page_end": self.page_end, "section": self.section, "subsection": self.subsection,
-            "char_offset": self.char_offset, "char_end": self.char_end,
+            "chunk_id": self.chunk_id,
+            "doc_name": self.doc_name,
+            "page_num": self.page_num,
+            "page_end": self.page_end,
+            "section": self.section,
+            "subsection": self.subsection,
+            "char_offset": self.char_offset,
+            "char_end": self.char_end,
         }
 
 
@@ -97,8 +102,16 @@ class Chunk:
 
     @property
     def citation(self) -> Citation:
-        return Citation(self.id, self.doc_name, self.page_num, self.page_end, self.section,
-                        self.subsection, self.char_offset, self.char_end)
+        return Citation(
+            self.id,
+            self.doc_name,
+            self.page_num,
+            self.page_end,
+            self.section,
+            self.subsection,
+            self.char_offset,
+            self.char_end,
+        )
 
 
 @dataclass(frozen=True)

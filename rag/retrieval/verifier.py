@@ -83,8 +83,9 @@ class LLMVerifier:
         if not candidates:
             return Verdict([], None, f"{self.name}: no candidates")
         try:
-            result = self._client.complete_json(system=SYSTEM, user=prompt(question, candidates), schema=Judgement,
-                                                timeout_s=self._timeout_s)
+            result = self._client.complete_json(
+                system=SYSTEM, user=prompt(question, candidates), schema=Judgement, timeout_s=self._timeout_s
+            )
         except LLMError as exc:
             log.warning("retrieval verifier fell back to the offline order: %s", exc)
             return Verdict(list(candidates[:k]), None, f"{self.name}: fallback ({exc})")
@@ -100,5 +101,8 @@ def build_verifier(settings: Settings) -> LLMVerifier | None:
         return None
     from core.llm.router import build_client
 
-    return LLMVerifier(build_client(settings.retrieval_verifier, settings),
-                       timeout_s=settings.retrieval_verifier_timeout_s, candidates=settings.retrieval_verifier_candidates)
+    return LLMVerifier(
+        build_client(settings.retrieval_verifier, settings),
+        timeout_s=settings.retrieval_verifier_timeout_s,
+        candidates=settings.retrieval_verifier_candidates,
+    )

@@ -62,8 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("query")
     parser.add_argument("--json", action="store_true", help="print results and trace as JSON")
     parser.add_argument("-k", type=int, default=5, help="results to return (default 5)")
-    parser.add_argument("--doc", action="append", default=[], metavar="DOC_NAME", help="only this document (repeatable)")
-    parser.add_argument("--program", action="append", default=[], choices=PROGRAMS, help="only this loan program (repeatable)")
+    parser.add_argument(
+        "--doc", action="append", default=[], metavar="DOC_NAME", help="only this document (repeatable)"
+    )
+    parser.add_argument(
+        "--program", action="append", default=[], choices=PROGRAMS, help="only this loan program (repeatable)"
+    )
     parser.add_argument("--rows", type=int, default=10, help="rows per stage table (default 10)")
     args = parser.parse_args(argv)
     # argv bytes that are not UTF-8 arrive as lone surrogates, which the tokenizer cannot take

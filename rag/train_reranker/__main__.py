@@ -42,8 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if report.status == "up to date":
         print(f"domain reranker up to date in {report.path} (use --force to retrain)")
     else:
-        print(f"trained on {report.pairs} pairs ({report.queries} queries, {report.chunks} chunks) "
-              f"in {report.seconds:.0f} s, last-epoch loss {report.loss:.3f}; saved to {report.path}")
+        print(
+            f"trained on {report.pairs} pairs ({report.queries} queries, {report.chunks} chunks) "
+            f"in {report.seconds:.0f} s, last-epoch loss {report.loss:.3f}; saved to {report.path}"
+        )
     print("use it with RERANKER_MODEL=domain")
     return 0
 

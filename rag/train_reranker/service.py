@@ -24,7 +24,13 @@ from rag.pdf import parse_pdf
 from rag.retrieval.bm25 import BM25Index
 from rag.retrieval.rerank import DOMAIN_META, domain_reranker_dir
 from rag.retrieval.rerank_training import (
-    RECIPE_VERSION, Ranker, TrainConfig, build_pairs, corpus_fingerprint, interleave, passage_text,
+    RECIPE_VERSION,
+    Ranker,
+    TrainConfig,
+    build_pairs,
+    corpus_fingerprint,
+    interleave,
+    passage_text,
     train_cross_encoder,
 )
 from rag.retrieval.rewrite import Glossary
@@ -53,24 +59,38 @@ def load_corpus(settings: Settings) -> list[Chunk]:
     for path in expand_paths([settings.policy_dir]):
         doc = parse_pdf(path.read_bytes(), fallback_name=path.stem)
         for d in chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap):
-            chunks.append(Chunk(id=len(chunks), text=d.text, doc_name=doc.meta.doc_name, page_num=d.page_num,
-                                page_end=d.page_end, section=d.section, subsection=d.subsection,
-                                char_offset=d.char_offset, char_end=d.char_end, programs=doc.meta.programs))
+            chunks.append(
+                Chunk(
+                    id=len(chunks),
+                    text=d.text,
+                    doc_name=doc.meta.doc_name,
+                    page_num=d.page_num,
+                    page_end=d.page_end,
+                    section=d.section,
+                    subsection=d.subsection,
+                    char_offset=d.char_offset,
+                    char_end=d.char_end,
+                    programs=doc.meta.programs,
+                )
+            )
     return chunks
 
 
 def hybrid_ranker(chunks: Sequence[Chunk], embedder: Embedder, settings: Settings) -> Ranker:
     """BM25 and dense rankings over the contextual chunk texts, interleaved, as the pipeline sees them."""
     texts = [passage_text(c) for c in chunks]
-    index = BM25Index.build([(c.id, t, c.doc_name, c.programs) for c, t in zip(chunks, texts)],
-                            backend=settings.bm25_backend)
+    index = BM25Index.build(
+        [(c.id, t, c.doc_name, c.programs) for c, t in zip(chunks, texts)], backend=settings.bm25_backend
+    )
     doc_vecs = embedder.embed_documents(texts)
     ids = np.array([c.id for c in chunks])
 
     def rank(queries: Sequence[str]) -> list[list[int]]:
         dense = np.argsort(-(embedder.embed_documents(queries) @ doc_vecs.T), axis=1, kind="stable")[:, :RANK_DEPTH]
-        return [interleave([cid for cid, _ in index.search(q, k=RANK_DEPTH)], ids[row].tolist())
-                for q, row in zip(queries, dense)]
+        return [
+            interleave([cid for cid, _ in index.search(q, k=RANK_DEPTH)], ids[row].tolist())
+            for q, row in zip(queries, dense)
+        ]
 
     return rank
 
@@ -87,8 +107,9 @@ def is_current(path: Path, expected: dict[str, object]) -> bool:
     return all(saved.get(key) == value for key, value in expected.items())
 
 
-def train_domain_reranker(settings: Settings, config: TrainConfig, *, force: bool = False,
-                          progress: bool = True) -> TrainReport:
+def train_domain_reranker(
+    settings: Settings, config: TrainConfig, *, force: bool = False, progress: bool = True
+) -> TrainReport:
     """Train (unless an identical model is cached) and save the domain reranker; return what was done."""
     out = domain_reranker_dir(settings)
     chunks = load_corpus(settings)
@@ -106,8 +127,13 @@ def train_domain_reranker(settings: Settings, config: TrainConfig, *, force: boo
     base = resolve_model_path(BASE_MODEL, allow_download=False)
     loss = train_cross_encoder(pairs, base_path=base, out_dir=tmp, config=config, progress=progress)
     seconds = time.perf_counter() - started
-    meta.update(pairs=len(pairs), queries=queries, chunks=len(chunks), final_epoch_loss=round(loss, 4),
-                train_seconds=round(seconds, 1))
+    meta.update(
+        pairs=len(pairs),
+        queries=queries,
+        chunks=len(chunks),
+        final_epoch_loss=round(loss, 4),
+        train_seconds=round(seconds, 1),
+    )
     (tmp / DOMAIN_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)

@@ -37,8 +37,9 @@ CELL = ParagraphStyle("cell", parent=BODY, fontSize=10, leading=12.5, spaceAfter
 CELL_HEAD = ParagraphStyle("cellhead", parent=CELL, fontName="Times-Bold")
 CAPTION = ParagraphStyle("caption", parent=BODY, fontName="Times-Italic", spaceBefore=4, spaceAfter=3)
 CHAPTER = ParagraphStyle("chapter", parent=BODY, fontName="Times-Bold", fontSize=15, leading=19, spaceAfter=10)
-ITEM = ParagraphStyle("item", parent=BODY, fontName="Times-Bold", fontSize=12, leading=15, spaceBefore=6,
-                      keepWithNext=1)
+ITEM = ParagraphStyle(
+    "item", parent=BODY, fontName="Times-Bold", fontSize=12, leading=15, spaceBefore=6, keepWithNext=1
+)
 COVER = ParagraphStyle("cover", parent=BODY, fontName="Times-Bold", fontSize=20, leading=26, spaceAfter=18)
 
 _CHAPTER = re.compile(r"^Chapter (\d{1,2}) \S")
@@ -60,18 +61,29 @@ def _table(rows: list[str]) -> Table:
     data += [[Paragraph(escape(c), CELL) for c in row] for row in cells[1:]]
     width = LETTER[0] - 2 * MARGIN
     table = Table(data, colWidths=[width * 0.6, width * 0.4])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                               ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.grey),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
 def flowables(meta: dict[str, str], lines: list[str], lender: str) -> list:
-    flow: list = [Spacer(1, 1.2 * inch), Paragraph(escape(lender), COVER), Paragraph(escape(meta["title"]), COVER),
-                  Paragraph(f"Version {escape(meta['version'])}", BODY),
-                  Paragraph(f"Effective {escape(meta['effective'])}", BODY),
-                  Paragraph(f"Programs covered: {escape(meta['programs'])}", BODY),
-                  Spacer(1, 0.3 * inch), Paragraph(escape(meta["summary"]), BODY)]
+    flow: list = [
+        Spacer(1, 1.2 * inch),
+        Paragraph(escape(lender), COVER),
+        Paragraph(escape(meta["title"]), COVER),
+        Paragraph(f"Version {escape(meta['version'])}", BODY),
+        Paragraph(f"Effective {escape(meta['effective'])}", BODY),
+        Paragraph(f"Programs covered: {escape(meta['programs'])}", BODY),
+        Spacer(1, 0.3 * inch),
+        Paragraph(escape(meta["summary"]), BODY),
+    ]
     table: list[str] = []
     for line in lines + [""]:
         if "|" in line:
@@ -108,11 +120,19 @@ def _canvas(footer: str):
 def render(src: Path, lender: str) -> Path:
     meta, lines = parse(src.read_text(encoding="utf-8"))
     out = src.parent.parent / f"{meta['doc']}.pdf"
-    doc = SimpleDocTemplate(str(out), pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, invariant=1, title=meta["title"], author=lender,
-                            subject=f"version={meta['version']}; effective={meta['effective']}; "
-                                    f"programs={meta['programs']}",
-                            creator="seed_data/lenders/render.py")
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        invariant=1,
+        title=meta["title"],
+        author=lender,
+        subject=f"version={meta['version']}; effective={meta['effective']}; programs={meta['programs']}",
+        creator="seed_data/lenders/render.py",
+    )
     doc.build(flowables(meta, lines, lender), canvasmaker=_canvas(f"{lender} | {meta['title']}"))
     return out
 

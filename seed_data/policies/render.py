@@ -36,8 +36,7 @@ SRC_DIR = HERE / "src"
 LENDER = "Cedar Ridge Mortgage"
 HEADER = "Cedar Ridge Mortgage - Credit Policy Library"
 DISCLAIMER = (
-    "Internal credit policy - written in our own words from public agency and "
-    "regulatory rules; not legal advice."
+    "Internal credit policy - written in our own words from public agency and regulatory rules; not legal advice."
 )
 MARGIN = inch
 REQUIRED_KEYS = ("doc_id", "title", "version", "effective_date", "programs", "supersedes", "summary")
@@ -46,14 +45,25 @@ BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=14, s
 BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=16, bulletIndent=4, spaceAfter=3)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=9.5, leading=12, spaceAfter=0)
 CELL_HEAD = ParagraphStyle("cellhead", parent=CELL, fontName="Helvetica-Bold")
-H2 = ParagraphStyle("h2", parent=BODY, fontName="Helvetica-Bold", fontSize=13.5, leading=17,
-                    spaceBefore=10, spaceAfter=6, keepWithNext=1)
-H3 = ParagraphStyle("h3", parent=BODY, fontName="Helvetica-Bold", fontSize=11.5, leading=15,
-                    spaceBefore=6, spaceAfter=4, keepWithNext=1)
-T_LENDER = ParagraphStyle("tl", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20,
-                          alignment=TA_CENTER, spaceAfter=30)
-T_TITLE = ParagraphStyle("tt", parent=BODY, fontName="Helvetica-Bold", fontSize=22, leading=28,
-                         alignment=TA_CENTER, spaceAfter=24)
+H2 = ParagraphStyle(
+    "h2",
+    parent=BODY,
+    fontName="Helvetica-Bold",
+    fontSize=13.5,
+    leading=17,
+    spaceBefore=10,
+    spaceAfter=6,
+    keepWithNext=1,
+)
+H3 = ParagraphStyle(
+    "h3", parent=BODY, fontName="Helvetica-Bold", fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4, keepWithNext=1
+)
+T_LENDER = ParagraphStyle(
+    "tl", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=30
+)
+T_TITLE = ParagraphStyle(
+    "tt", parent=BODY, fontName="Helvetica-Bold", fontSize=22, leading=28, alignment=TA_CENTER, spaceAfter=24
+)
 T_META = ParagraphStyle("tm", parent=BODY, fontSize=11.5, leading=16, alignment=TA_CENTER, spaceAfter=4)
 T_NOTE = ParagraphStyle("tn", parent=BODY, fontName="Helvetica-Oblique", fontSize=9.5, leading=13)
 
@@ -77,7 +87,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
         raise ValueError(f"front matter lacks {missing}")
-    return meta, "\n".join(lines[end + 1:])
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def long_date(iso: str) -> str:
@@ -101,13 +111,17 @@ def make_table(rows: list[str]) -> Table:
     first = 0.42 if len(header) == 2 else 0.34
     rest = (1 - first) / max(len(header) - 1, 1)
     table = Table(data, colWidths=[width * first] + [width * rest] * (len(header) - 1), repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E4E9EF")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E4E9EF")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -227,9 +241,15 @@ def render(src: Path) -> Path:
     out = HERE / f"{meta['doc_id']}.pdf"
     effective = long_date(meta["effective_date"])
     doc = SimpleDocTemplate(
-        str(out), pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN, bottomMargin=MARGIN, invariant=1,
-        title=meta["title"], author=LENDER,
+        str(out),
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        invariant=1,
+        title=meta["title"],
+        author=LENDER,
         subject=f"version={meta['version']}; effective={meta['effective_date']}; programs={meta['programs']}",
         creator="seed_data/policies/render.py",
     )

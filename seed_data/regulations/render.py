@@ -46,17 +46,29 @@ class Source:
 
 
 SOURCES = (
-    Source("reg_x_12cfr1024_2017-21912.xml.gz", "regulation_x_12cfr1024.pdf",
-           "Regulation X - Real Estate Settlement Procedures Act (12 CFR Part 1024)", "12 CFR Part 1024 (Regulation X)", True),
-    Source("reg_c_12cfr1003_2017-18284_20180101.xml.gz", "regulation_c_12cfr1003.pdf",
-           "Regulation C - Home Mortgage Disclosure (12 CFR Part 1003)", "12 CFR Part 1003 (Regulation C)", False),
+    Source(
+        "reg_x_12cfr1024_2017-21912.xml.gz",
+        "regulation_x_12cfr1024.pdf",
+        "Regulation X - Real Estate Settlement Procedures Act (12 CFR Part 1024)",
+        "12 CFR Part 1024 (Regulation X)",
+        True,
+    ),
+    Source(
+        "reg_c_12cfr1003_2017-18284_20180101.xml.gz",
+        "regulation_c_12cfr1003.pdf",
+        "Regulation C - Home Mortgage Disclosure (12 CFR Part 1003)",
+        "12 CFR Part 1003 (Regulation C)",
+        False,
+    ),
 )
 
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9.5, leading=12, alignment=TA_LEFT, spaceAfter=4)
 H0 = ParagraphStyle("h0", fontName="Helvetica-Bold", fontSize=13, leading=16, spaceBefore=10, spaceAfter=6)
 H1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
-TOC_STYLES = [ParagraphStyle("toc0", fontName="Helvetica", fontSize=9, leading=11, leftIndent=0),
-              ParagraphStyle("toc1", fontName="Helvetica", fontSize=9, leading=11, leftIndent=12)]
+TOC_STYLES = [
+    ParagraphStyle("toc0", fontName="Helvetica", fontSize=9, leading=11, leftIndent=0),
+    ParagraphStyle("toc1", fontName="Helvetica", fontSize=9, leading=11, leftIndent=12),
+]
 
 
 def _text(elem: ET.Element | None) -> str:
@@ -69,9 +81,13 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-COMPILATION = Source("", "regulations_x_c_with_analysis.pdf",
-                     "Regulations X and C with the Bureau's Section-by-Section Analysis (12 CFR 1024, 1003)",
-                     "12 CFR 1024 and 1003 with analysis", True)
+COMPILATION = Source(
+    "",
+    "regulations_x_c_with_analysis.pdf",
+    "Regulations X and C with the Bureau's Section-by-Section Analysis (12 CFR 1024, 1003)",
+    "12 CFR 1024 and 1003 with analysis",
+    True,
+)
 NOTE = ParagraphStyle("note", parent=BODY, fontSize=8, leading=10, leftIndent=12)
 
 
@@ -85,8 +101,18 @@ class Heading(Paragraph):
 
 class RegDoc(SimpleDocTemplate):
     def __init__(self, path: Path, source: Source):
-        super().__init__(str(path), pagesize=LETTER, invariant=1, title=source.title, author="CFPB",
-                         subject="programs=all", leftMargin=72, rightMargin=72, topMargin=72, bottomMargin=60)
+        super().__init__(
+            str(path),
+            pagesize=LETTER,
+            invariant=1,
+            title=source.title,
+            author="CFPB",
+            subject="programs=all",
+            leftMargin=72,
+            rightMargin=72,
+            topMargin=72,
+            bottomMargin=60,
+        )
         self.source, self._seq = source, 0
 
     def afterFlowable(self, flowable) -> None:
@@ -160,9 +186,15 @@ def story_for(root: ET.Element, source: Source) -> list:
         Paragraph(f"Version {_text(preamble.find(f'{NS}documentNumber'))}", BODY),
         Paragraph(f"Effective date: {effective:%B} {effective.day}, {effective.year}", BODY),
         Paragraph("Programs covered: All", BODY),
-        Paragraph(_esc(f"Issued by the {_text(preamble.find(f'{NS}agency'))}. Rendered from the CFPB RegML "
-                       "text; federal regulation text is in the public domain."), BODY),
-        PageBreak(), Paragraph("Table of Contents", H0),
+        Paragraph(
+            _esc(
+                f"Issued by the {_text(preamble.find(f'{NS}agency'))}. Rendered from the CFPB RegML "
+                "text; federal regulation text is in the public domain."
+            ),
+            BODY,
+        ),
+        PageBreak(),
+        Paragraph("Table of Contents", H0),
     ]
     toc = TableOfContents(levelStyles=TOC_STYLES, dotsMinLevel=0)
     story += [toc, PageBreak()]
@@ -193,11 +225,19 @@ def _analysis(elem: ET.Element, depth: int) -> list:
 
 def compilation_story(src_dir: Path) -> list:
     """Both regulations, then each one's section-by-section analysis, under one title and contents."""
-    story: list = [Paragraph(_esc(COMPILATION.title), H0), Paragraph("Programs covered: All", BODY),
-                   Paragraph("Compiled from the CFPB RegML text of each regulation and of its final rule's "
-                             "section-by-section analysis; public domain.", BODY),
-                   PageBreak(), Paragraph("Table of Contents", H0),
-                   TableOfContents(levelStyles=TOC_STYLES, dotsMinLevel=0), PageBreak()]
+    story: list = [
+        Paragraph(_esc(COMPILATION.title), H0),
+        Paragraph("Programs covered: All", BODY),
+        Paragraph(
+            "Compiled from the CFPB RegML text of each regulation and of its final rule's "
+            "section-by-section analysis; public domain.",
+            BODY,
+        ),
+        PageBreak(),
+        Paragraph("Table of Contents", H0),
+        TableOfContents(levelStyles=TOC_STYLES, dotsMinLevel=0),
+        PageBreak(),
+    ]
     roots = []
     for source in SOURCES:
         with gzip.open(src_dir / source.xml) as fh:
@@ -205,11 +245,16 @@ def compilation_story(src_dir: Path) -> list:
     order = {"subpart": 0, "appendix": 1, "interpretations": 2}
     for source, root in roots:
         story += [PageBreak(), Heading(source.title, 0)]
-        for child in sorted(root.find(f"{NS}part").find(f"{NS}content"), key=lambda c: order.get(c.tag.removeprefix(NS), 3)):
+        for child in sorted(
+            root.find(f"{NS}part").find(f"{NS}content"), key=lambda c: order.get(c.tag.removeprefix(NS), 3)
+        ):
             story += _block(child)
     for source, root in roots:
-        story += [PageBreak(), Heading(f"Section-by-Section Analysis: {source.short}", 0),
-                  *_analysis(root.find(f"{NS}analysis"), 0)]
+        story += [
+            PageBreak(),
+            Heading(f"Section-by-Section Analysis: {source.short}", 0),
+            *_analysis(root.find(f"{NS}analysis"), 0),
+        ]
     return story
 
 

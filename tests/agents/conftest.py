@@ -39,8 +39,9 @@ def retriever_shared(read_sessions, embedder, settings) -> Retriever:
 
 @pytest.fixture(scope="session")
 def agent_context(retriever_shared, read_sessions, settings) -> AgentContext:
-    return AgentContext(evidence=EvidenceResolver(retriever_shared), router=LLMRouter(settings),
-                        session_factory=read_sessions)
+    return AgentContext(
+        evidence=EvidenceResolver(retriever_shared), router=LLMRouter(settings), session_factory=read_sessions
+    )
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +54,12 @@ def underwrite(graph, agent_context):
     """Run the whole graph on an application; returns the final state."""
 
     def run(app: LoanApplication, context: AgentContext | None = None) -> dict[str, Any]:
-        state = {"run_id": "test", "application": application_facts(app), "corpus_version": "test",
-                 "ruleset_version": "test"}
+        state = {
+            "run_id": "test",
+            "application": application_facts(app),
+            "corpus_version": "test",
+            "ruleset_version": "test",
+        }
         return graph.invoke(state, context=context or agent_context)
 
     return run

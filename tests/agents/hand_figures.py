@@ -23,7 +23,12 @@ USDA_UPFRONT, USDA_ANNUAL = Decimal("1.00"), Decimal("0.35")
 # with no payment at 5% of the balance; 5.5: stocks at 70%, vested retirement at 60%
 INSTALLMENT_MONTHS, REVOLVING_PCT, STOCKS_PCT, RETIREMENT_PCT = 10, Decimal(5), Decimal(70), Decimal(60)
 # deferred student loans, by the agencies' published methods (seed_data/reference/deferred_student_loans.json)
-STUDENT = {"conventional": (Decimal(1), 1), "fha": (Decimal("0.5"), 1), "va": (Decimal(5), 12), "usda": (Decimal("0.5"), 1)}
+STUDENT = {
+    "conventional": (Decimal(1), 1),
+    "fha": (Decimal("0.5"), 1),
+    "va": (Decimal(5), 12),
+    "usda": (Decimal("0.5"), 1),
+}
 VA_UPKEEP_PER_SQFT = Decimal("0.14")  # VA M26-7 ch. 4
 # VA 11: funding fee, first use 2.15% under 5% down, 1.50% with 5% to under 10%, 1.25% with 10% or
 # more; subsequent use under 5% down 3.30%; none when the certificate shows an exemption
@@ -73,7 +78,11 @@ def counted_debts(a: dict[str, Any]) -> tuple[Decimal, Decimal]:
             total += pay if pct is None else max(cents(bal * pct / 100 / div), pay)
         elif item["kind"] == "revolving" and pay == 0 and bal > 0:
             total += cents(bal * REVOLVING_PCT / 100)
-        elif item["kind"] in ("installment", "auto_loan", "student_loan") and months is not None and months <= INSTALLMENT_MONTHS:
+        elif (
+            item["kind"] in ("installment", "auto_loan", "student_loan")
+            and months is not None
+            and months <= INSTALLMENT_MONTHS
+        ):
             pass
         else:
             total += pay
@@ -85,8 +94,11 @@ def _assets(a: dict[str, Any]) -> tuple[Decimal, Decimal]:
     own, gifts = _d(a["liquid_assets"]), Decimal(0)
     for item in a.get("assets", []):
         value, vested = _d(item["value"]), _d(item.get("vested_pct", 100)) / 100
-        share = {"checking_savings": Decimal(1), "stocks": vested * STOCKS_PCT / 100,
-                 "retirement": vested * RETIREMENT_PCT / 100}.get(item["kind"])
+        share = {
+            "checking_savings": Decimal(1),
+            "stocks": vested * STOCKS_PCT / 100,
+            "retirement": vested * RETIREMENT_PCT / 100,
+        }.get(item["kind"])
         if item["kind"] == "gift":
             gifts += value
         elif share is not None:
@@ -103,25 +115,47 @@ def figures(a: dict[str, Any], *, gifts_count: bool = True) -> dict[str, str]:
     note = loan + (fee if a.get("upfront_fee_financed") else 0)
     rate = _d(a["interest_rate"]) + (ARM_ADD if a["product"] == "arm" else 0)
     pi = payment(note, rate, a["term_months"])
-    mi_rate = {"conventional": PMI if ltv > MI_ABOVE_LTV else Decimal(0),
-               "fha": FHA_MIP_HIGH if ltv > FHA_SPLIT else FHA_MIP_LOW, "usda": USDA_ANNUAL}.get(program, Decimal(0))
+    mi_rate = {
+        "conventional": PMI if ltv > MI_ABOVE_LTV else Decimal(0),
+        "fha": FHA_MIP_HIGH if ltv > FHA_SPLIT else FHA_MIP_LOW,
+        "usda": USDA_ANNUAL,
+    }.get(program, Decimal(0))
     mi = cents(note * mi_rate / 100 / 12)
-    piti = pi + cents(_d(a["annual_property_tax"]) / 12) + cents(_d(a["annual_insurance"]) / 12) + _d(a.get("monthly_hoa", 0)) + mi
+    piti = (
+        pi
+        + cents(_d(a["annual_property_tax"]) / 12)
+        + cents(_d(a["annual_insurance"]) / 12)
+        + _d(a.get("monthly_hoa", 0))
+        + mi
+    )
     debts, payoffs = counted_debts(a)
     income = _d(a["monthly_income"])
     second = _d(a.get("subordinate_liens", 0))  # on a purchase, new financing made at closing
     down = max(value - loan - second, Decimal(0)) if a["loan_purpose"] == "purchase" else Decimal(0)
     cash_fee = Decimal(0) if a.get("upfront_fee_financed") else fee
-    ftc = max(down + _d(a.get("closing_costs", 0)) + _d(a.get("prepaid_items", 0)) + cash_fee + payoffs
-              - _d(a.get("closing_credits", 0)), Decimal(0))
+    ftc = max(
+        down
+        + _d(a.get("closing_costs", 0))
+        + _d(a.get("prepaid_items", 0))
+        + cash_fee
+        + payoffs
+        - _d(a.get("closing_credits", 0)),
+        Decimal(0),
+    )
     own, gifts = _assets(a)
     gifts = gifts if gifts_count else Decimal(0)
     left = max(own - max(ftc - gifts, Decimal(0)), Decimal(0))
-    out = {"principal_interest": pi, "piti": piti, "monthly_debts": debts,
-           "front_end_dti": pct_up(piti, income) if income else None,
-           "back_end_dti": pct_up(piti + debts, income) if income else None, "ltv": ltv,
-           "cltv": pct_up(loan + _d(a.get("subordinate_liens", 0)), value), "funds_to_close": ftc,
-           "reserves_months": (left / piti).quantize(C, rounding=ROUND_FLOOR)}
+    out = {
+        "principal_interest": pi,
+        "piti": piti,
+        "monthly_debts": debts,
+        "front_end_dti": pct_up(piti, income) if income else None,
+        "back_end_dti": pct_up(piti + debts, income) if income else None,
+        "ltv": ltv,
+        "cltv": pct_up(loan + _d(a.get("subordinate_liens", 0)), value),
+        "funds_to_close": ftc,
+        "reserves_months": (left / piti).quantize(C, rounding=ROUND_FLOOR),
+    }
     if program == "va" and a.get("monthly_income_taxes") is not None and a.get("living_area_sqft") is not None:
         upkeep = cents(VA_UPKEEP_PER_SQFT * a["living_area_sqft"])
         out["residual_income"] = income - _d(a["monthly_income_taxes"]) - piti - debts - upkeep

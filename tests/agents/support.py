@@ -21,12 +21,32 @@ from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
 
 BASE: dict[str, Any] = {
-    "applicant_name": "Dana Smith", "ssn": "900-12-3456", "credit_score": 700, "employment_status": "employed",
-    "employment_years": 6, "monthly_income": 9000, "monthly_debts": 600, "liquid_assets": 120000,
-    "loan_type": "conventional", "loan_purpose": "purchase", "loan_amount": 320000, "property_value": 400000,
-    "interest_rate": 6.5, "term_months": 360, "product": "fixed", "occupancy": "primary", "property_units": 1,
-    "property_state": "CO", "annual_property_tax": 4000, "annual_insurance": 1500, "monthly_hoa": 0,
-    "points_and_fees": 3000, "first_time_buyer": False, "veteran": False, "apr": 6.625, "apor": 6.375,
+    "applicant_name": "Dana Smith",
+    "ssn": "900-12-3456",
+    "credit_score": 700,
+    "employment_status": "employed",
+    "employment_years": 6,
+    "monthly_income": 9000,
+    "monthly_debts": 600,
+    "liquid_assets": 120000,
+    "loan_type": "conventional",
+    "loan_purpose": "purchase",
+    "loan_amount": 320000,
+    "property_value": 400000,
+    "interest_rate": 6.5,
+    "term_months": 360,
+    "product": "fixed",
+    "occupancy": "primary",
+    "property_units": 1,
+    "property_state": "CO",
+    "annual_property_tax": 4000,
+    "annual_insurance": 1500,
+    "monthly_hoa": 0,
+    "points_and_fees": 3000,
+    "first_time_buyer": False,
+    "veteran": False,
+    "apr": 6.625,
+    "apor": 6.375,
 }
 
 
@@ -40,8 +60,9 @@ def make_service(engine, embedder, settings, resolver_cls=EvidenceResolver) -> U
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     retriever = Retriever(session_factory=sessions, embedder=embedder, reranker=NoOpReranker(), settings=settings)
     ctx = AgentContext(evidence=resolver_cls(retriever), router=LLMRouter(settings), session_factory=sessions)
-    return UnderwritingService(graph=build_graph(build_checkpointer(engine.url)), context=ctx,
-                               session_factory=sessions, settings=settings)
+    return UnderwritingService(
+        graph=build_graph(build_checkpointer(engine.url)), context=ctx, session_factory=sessions, settings=settings
+    )
 
 
 class CutAfter(UnderwritingService):
@@ -61,5 +82,9 @@ class CutAfter(UnderwritingService):
 def with_min_score(score: int):
     """The bundled rulebook with the conventional minimum credit score set to `score`."""
     rules = load_rules()
-    return tuple(dataclasses.replace(r, values={"value": Value(Decimal(score), "score")})
-                 if r.id == "conventional.min_credit_score" else r for r in rules)
+    return tuple(
+        dataclasses.replace(r, values={"value": Value(Decimal(score), "score")})
+        if r.id == "conventional.min_credit_score"
+        else r
+        for r in rules
+    )

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.unit
 
 
 def verdict(agent: str, *statuses: str, verdict: str = "OK") -> AgentVerdict:
-    findings = tuple(Finding(rule_id=f"{agent}.r{i}", label="l", status=s, message=f"{s} {i}")
-                     for i, s in enumerate(statuses))
+    findings = tuple(
+        Finding(rule_id=f"{agent}.r{i}", label="l", status=s, message=f"{s} {i}") for i, s in enumerate(statuses)
+    )
     return AgentVerdict(agent=agent, verdict=verdict, summary="", findings=findings)
 
 
@@ -59,10 +60,13 @@ def test_underwriting_is_not_required_after_a_compliance_fail():
     assert recommend(s)[0] == "DECLINE"
 
 
-@pytest.mark.parametrize("broken", [
-    {"policy": verdict("policy", "FAIL", "UNVERIFIED")},
-    {"compliance": verdict("compliance", verdict="ERROR")},
-    {"ratio": verdict("ratio", verdict="ERROR"), "policy": verdict("policy", "FAIL")},
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"policy": verdict("policy", "FAIL", "UNVERIFIED")},
+        {"compliance": verdict("compliance", verdict="ERROR")},
+        {"ratio": verdict("ratio", verdict="ERROR"), "policy": verdict("policy", "FAIL")},
+    ],
+)
 def test_fails_closed_to_refer(broken):
     assert recommend(state(**broken))[0] == "REFER"

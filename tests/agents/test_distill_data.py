@@ -62,8 +62,9 @@ class FlakyTeacher:
             raise LLMProviderError("ollama unreachable at http://127.0.0.1:11434/v1: connection refused")
         first = user.splitlines()[1]  # "PITI $2,850.44": a figure of this very prompt
         text = f"Teacher note: {first}." if len(self.calls) < self.good else "DTI is 99.99%, approved."
-        return LLMResult(value=schema(narrative=text), usage=LLMUsage("ollama", "llama3.1", 5, 5, 0.0, 1.0),
-                         raw_text=text)
+        return LLMResult(
+            value=schema(narrative=text), usage=LLMUsage("ollama", "llama3.1", 5, 5, 0.0, 1.0), raw_text=text
+        )
 
 
 def test_teacher_failing_midway_keeps_what_it_has_and_names_the_example(tmp_path):

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.integration
 
 
 def _ctx(agent_context, tmp_path, reply: str) -> AgentContext:
-    client = LocalClient(paths=LocalModelPaths(tmp_path / "b", tmp_path / "a"),
-                         generate=lambda prompt, budget: (reply, 60, 30))
+    client = LocalClient(
+        paths=LocalModelPaths(tmp_path / "b", tmp_path / "a"), generate=lambda prompt, budget: (reply, 60, 30)
+    )
     router = LLMRouter(llm_settings(agent_providers={"ratio": "local"}), clients={"local": client})
     return AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
 

@@ -13,20 +13,36 @@ from tests.core.llm_helpers import llm_settings
 
 pytestmark = pytest.mark.unit
 
-FACTS = {"piti": "2850.44", "monthly_income": "11500", "monthly_debts": "650", "front_end_dti": "24.79",
-         "back_end_dti": "30.44", "ltv": "80.00", "reserves_months": "21.04"}
+FACTS = {
+    "piti": "2850.44",
+    "monthly_income": "11500",
+    "monthly_debts": "650",
+    "front_end_dti": "24.79",
+    "back_end_dti": "30.44",
+    "ltv": "80.00",
+    "reserves_months": "21.04",
+}
 
 
 def _ratio_output() -> AgentOutput:
-    return AgentOutput(AgentVerdict(agent="ratio", verdict="COMPUTED", summary="PITI $2,850.44; DTI 30.44%.",
-                                    reasoning="engine reasoning", facts=FACTS))
+    return AgentOutput(
+        AgentVerdict(
+            agent="ratio",
+            verdict="COMPUTED",
+            summary="PITI $2,850.44; DTI 30.44%.",
+            reasoning="engine reasoning",
+            facts=FACTS,
+        )
+    )
 
 
 def _ctx(reply: str, tmp_path) -> SimpleNamespace:
-    client = LocalClient(paths=LocalModelPaths(tmp_path / "b", tmp_path / "a"),
-                         generate=lambda prompt, budget: (reply, 50, 20))
-    return SimpleNamespace(router=LLMRouter(llm_settings(agent_providers={"ratio": "local"}),
-                                            clients={"local": client}))
+    client = LocalClient(
+        paths=LocalModelPaths(tmp_path / "b", tmp_path / "a"), generate=lambda prompt, budget: (reply, 50, 20)
+    )
+    return SimpleNamespace(
+        router=LLMRouter(llm_settings(agent_providers={"ratio": "local"}), clients={"local": client})
+    )
 
 
 def test_local_narrative_with_a_wrong_number_is_discarded_and_recorded(tmp_path):

@@ -47,8 +47,14 @@ def test_two_step_training_on_eight_examples_saves_an_adapter_and_card(base_mode
 
 def _cli(*args, data_dir):
     env = {**os.environ, "DATA_DIR": str(data_dir), "TORCH_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", "agents.distill", *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "agents.distill", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.mark.integration

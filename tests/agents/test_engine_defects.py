@@ -24,9 +24,19 @@ def findings(final, status=None, agents=("ratio", "compliance", "policy")):
 # --- funds to close with new subordinate financing ------------------------------------------------------------
 
 # the second lien listed among the liabilities with its balance and payment (the flat $600 itemised beside it)
-SECOND = {"monthly_debts": 0, "liabilities": [
-    {"kind": "auto_loan", "monthly_payment": 600, "balance": 20000, "months_remaining": 40},
-    {"kind": "installment", "monthly_payment": 300, "balance": 40000, "months_remaining": 180, "creditor": "Second lien"}]}
+SECOND = {
+    "monthly_debts": 0,
+    "liabilities": [
+        {"kind": "auto_loan", "monthly_payment": 600, "balance": 20000, "months_remaining": 40},
+        {
+            "kind": "installment",
+            "monthly_payment": 300,
+            "balance": 40000,
+            "months_remaining": 180,
+            "creditor": "Second lien",
+        },
+    ],
+}
 
 
 def test_piggyback_second_made_at_closing_is_taken_off_the_funds_to_close(underwrite):
@@ -67,8 +77,9 @@ def test_a_real_shortfall_with_a_piggyback_second_is_still_declined(underwrite):
 
 # --- USDA term and product ------------------------------------------------------------------------------------
 
-USDA = dict(loan_type="usda", usda_eligible_area=True, household_income_pct_ami=90, loan_amount=200000,
-            property_value=250000)
+USDA = dict(
+    loan_type="usda", usda_eligible_area=True, household_income_pct_ami=90, loan_amount=200000, property_value=250000
+)
 
 
 @pytest.mark.parametrize("changes, wrong", [({"term_months": 180}, "180-month term"), ({"product": "arm"}, "arm")])
@@ -104,8 +115,15 @@ def test_fha_15_year_term_premium_comes_from_hud_schedule_so_a_person_decides(un
 
 def test_fha_base_loan_above_the_stated_amount_goes_to_hud_schedule(underwrite):
     """The same sentence's other case: a $750,000 base loan in Los Angeles County (within its $1,249,125 limit)."""
-    final = underwrite(app(**{**FHA, "loan_amount": 750000, "monthly_income": 25000}, property_value=800000,
-                           liquid_assets=200000, property_state="CA", county_fips="06037"))
+    final = underwrite(
+        app(
+            **{**FHA, "loan_amount": 750000, "monthly_income": 25000},
+            property_value=800000,
+            liquid_assets=200000,
+            property_state="CA",
+            county_fips="06037",
+        )
+    )
     review = [f for f in findings(final, "REVIEW") if f.rule_id == "fha.annual_mip_schedule"]
     assert review and "$750,000 (above $726,200)" in review[0].message
     assert final["report"].recommendation == "REFER"
@@ -119,12 +137,14 @@ def test_fha_standard_case_keeps_the_standard_premium(underwrite):
 
 # --- LTV above the borrower's own tier ------------------------------------------------------------------------
 
+
 def test_refinance_above_95_percent_by_a_flagged_first_time_buyer_is_declined(underwrite):
     """Conventional 2.2: "A first-time homebuyer is a borrower who has had no ownership interest in a residential
     property during the three years before the application date." A borrower refinancing owns the property, so
     the 97% tier is not theirs: 96.5% LTV is above their 95% maximum, a FAIL, not a referral."""
-    final = underwrite(app(loan_purpose="rate_term_refinance", first_time_buyer=True, loan_amount=386000,
-                           property_value=400000))
+    final = underwrite(
+        app(loan_purpose="rate_term_refinance", first_time_buyer=True, loan_amount=386000, property_value=400000)
+    )
     fail = [f for f in findings(final, "FAIL") if f.rule_id == "conventional.max_ltv_primary"]
     assert fail and fail[0].threshold == "95%" and fail[0].actual == "96.5%"
     assert "conventional.first_time_homebuyer" in {f.rule_id for f in findings(final, "INFO")}
@@ -137,6 +157,7 @@ def test_first_time_buyer_purchase_keeps_the_97_percent_tier(underwrite):
 
 
 # --- a missing figure is named as missing ---------------------------------------------------------------------
+
 
 def test_missing_household_income_is_named_not_reported_as_over_the_limit(underwrite):
     final = underwrite(app(**{**USDA, "household_income_pct_ami": None}))
@@ -159,6 +180,7 @@ def test_missing_apor_is_named_not_reported_as_a_failed_qm_test(underwrite):
 
 
 # --- APR computed when not given ------------------------------------------------------------------------------
+
 
 def test_apr_not_given_is_computed_from_the_note_terms_and_finance_charges(underwrite):
     """$320,000 at 6.5% over 360 months ($2,022.62) less $4,000 of prepaid finance charges: amount financed

@@ -28,12 +28,28 @@ class FakeRetriever:
 
 def publication(sentence: str, *, checks: dict | None = None, rules=None) -> PublishedPolicy:
     """A publication of the seed rulebook whose USDA DTI rule was verified in `sentence` (chunk 7, page 4)."""
-    citation = {"chunk_id": 7, "doc_name": "USDA Guide", "page_num": 4, "section": "5", "subsection": None,
-                "quote": sentence}
+    citation = {
+        "chunk_id": 7,
+        "doc_name": "USDA Guide",
+        "page_num": 4,
+        "section": "5",
+        "subsection": None,
+        "quote": sentence,
+    }
     verified = {RULE.id: {"rule_id": RULE.id, "status": "verified", "detail": "", "citation": citation}}
-    return PublishedPolicy(id=3, name="t", approver="A. Officer", how="published", published_at=None,
-                           rules=tuple(load_rules() if rules is None else rules), rulebook_hash="h", document_ids=(1,),
-                           corpus_version="c", policy_version="p", checks=verified if checks is None else checks)
+    return PublishedPolicy(
+        id=3,
+        name="t",
+        approver="A. Officer",
+        how="published",
+        published_at=None,
+        rules=tuple(load_rules() if rules is None else rules),
+        rulebook_hash="h",
+        document_ids=(1,),
+        corpus_version="c",
+        policy_version="p",
+        checks=verified if checks is None else checks,
+    )
 
 
 def resolve(pub: PublishedPolicy | None):
@@ -64,16 +80,19 @@ def test_without_a_published_rulebook_every_rule_is_unverified():
     assert not ev.found and ev.trace["unverified"] == NO_RULEBOOK
 
 
-@pytest.mark.parametrize("verdict, text, contradicted", [
-    ("DECLINE", "Looks fine to me: approve.", True),
-    ("INELIGIBLE", "The borrower is eligible and the loan can be approved.", True),
-    ("APPROVE", "The file is declined for excessive obligations.", True),
-    ("REFER", "Approved without conditions.", True),
-    ("DECLINE", "Declined: the DTI is above the maximum.", False),
-    ("DECLINE", "The file cannot be approved: it is declined.", False),
-    ("APPROVE_WITH_CONDITIONS", "Approve once mortgage insurance is in place.", False),
-    ("B", "Looks fine to me: approve.", False),  # a risk grade has no outcome to contradict
-])
+@pytest.mark.parametrize(
+    "verdict, text, contradicted",
+    [
+        ("DECLINE", "Looks fine to me: approve.", True),
+        ("INELIGIBLE", "The borrower is eligible and the loan can be approved.", True),
+        ("APPROVE", "The file is declined for excessive obligations.", True),
+        ("REFER", "Approved without conditions.", True),
+        ("DECLINE", "Declined: the DTI is above the maximum.", False),
+        ("DECLINE", "The file cannot be approved: it is declined.", False),
+        ("APPROVE_WITH_CONDITIONS", "Approve once mortgage insurance is in place.", False),
+        ("B", "Looks fine to me: approve.", False),  # a risk grade has no outcome to contradict
+    ],
+)
 def test_contradicting_narratives_are_caught(verdict, text, contradicted):
     assert (contradicts(verdict, text) is not None) is contradicted
 

@@ -72,10 +72,12 @@ def deadline_settings(settings) -> Settings:
     return settings.model_copy(update={"db_statement_timeout_s": STATEMENT_S, "db_connect_timeout_s": CONNECT_S})
 
 
-def test_a_frozen_server_fails_queries_and_connects_within_the_deadline(deadline_settings, server_url, settings,
-                                                                       empty_engine):
-    engine = make_engine(make_url(server_url).set(database="lg_empty").render_as_string(hide_password=False),
-                         settings=deadline_settings)
+def test_a_frozen_server_fails_queries_and_connects_within_the_deadline(
+    deadline_settings, server_url, settings, empty_engine
+):
+    engine = make_engine(
+        make_url(server_url).set(database="lg_empty").render_as_string(hide_password=False), settings=deadline_settings
+    )
     try:
         with engine.connect() as conn:
             assert conn.execute(text("SHOW statement_timeout")).scalar() == "1s"
@@ -92,16 +94,17 @@ def test_a_frozen_server_fails_queries_and_connects_within_the_deadline(deadline
 
 
 def test_a_run_on_a_frozen_server_is_interrupted_within_seconds_then_resumes(
-        clone_seeded, server_url, embedder, deadline_settings, settings):
+    clone_seeded, server_url, embedder, deadline_settings, settings
+):
     clone_seeded(DB).dispose()
-    engine = make_engine(make_url(server_url).set(database=DB).render_as_string(hide_password=False),
-                         settings=deadline_settings)
+    engine = make_engine(
+        make_url(server_url).set(database=DB).render_as_string(hide_password=False), settings=deadline_settings
+    )
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     retriever = Retriever(session_factory=sessions, embedder=embedder, reranker=NoOpReranker(), settings=settings)
     context = AgentContext(evidence=EvidenceResolver(retriever), router=LLMRouter(settings), session_factory=sessions)
     saver = build_checkpointer(engine.url, deadline_settings)
-    service = CutAfter(graph=build_graph(saver), context=context, session_factory=sessions,
-                       settings=deadline_settings)
+    service = CutAfter(graph=build_graph(saver), context=context, session_factory=sessions, settings=deadline_settings)
     freeze = frozen(settings.embedded_db_dir)
     froze_at: list[float] = []
 

@@ -32,12 +32,16 @@ DECISIONS = {"APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE", "INCOMPLE
 FIGURES: Counter[str] = Counter()
 
 nasty_numbers = st.one_of(
-    st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=True, allow_infinity=True), st.booleans(), st.none(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
     st.sampled_from(["1e309", "8000", "NaN", "", "Infinity", "-0"]),
 )
 nasty_text = st.one_of(
-    st.text(max_size=300), st.text(st.characters(codec=None, categories=["Cc", "Cf", "Zl", "Zs"]), max_size=5),
+    st.text(max_size=300),
+    st.text(st.characters(codec=None, categories=["Cc", "Cf", "Zl", "Zs"]), max_size=5),
     st.sampled_from(["Dana\x00W", "\u200b", "\u202eabc", "CA", "ca", "ZZ"]),
 )
 anything = st.recursive(
@@ -86,8 +90,12 @@ def outside_bounds(data: dict[str, Any]) -> set[str]:
         if name not in data or (data[name] is None and name == "household_income_pct_ami"):
             continue
         n = _finite(data[name])
-        if n is None or not (n > low if exclusive else n >= low) or n > high or (
-                name in INTS and n != n.to_integral_value()):
+        if (
+            n is None
+            or not (n > low if exclusive else n >= low)
+            or n > high
+            or (name in INTS and n != n.to_integral_value())
+        ):
             bad.add(name)
     return bad
 
@@ -106,8 +114,9 @@ def store(empty_engine):
     def save(app: LoanApplication) -> None:
         with empty_engine.connect() as conn, conn.begin() as tx:
             session = Session(bind=conn)
-            save_application(app, session=session, application_id="00000000-0000-0000-0000-000000000000",
-                             ssn_hash="0" * 64)
+            save_application(
+                app, session=session, application_id="00000000-0000-0000-0000-000000000000", ssn_hash="0" * 64
+            )
             session.flush()
             tx.rollback()
 

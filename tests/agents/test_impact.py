@@ -40,18 +40,21 @@ def decide(service, **changes) -> tuple[str, str]:
 
 
 def raised(score: int):
-    return tuple(dataclasses.replace(r, values={"value": Value(Decimal(score), "score")}) if r.id == RULE else r
-                 for r in load_rules())
+    return tuple(
+        dataclasses.replace(r, values={"value": Value(Decimal(score), "score")}) if r.id == RULE else r
+        for r in load_rules()
+    )
 
 
 def test_a_raised_minimum_score_flips_exactly_the_files_between_the_two_scores(
-        service, impact_engine, embedder, settings, tmp_path):
+    service, impact_engine, embedder, settings, tmp_path
+):
     runs = {score: decide(service, credit_score=score) for score in SCORES}
-    assert {s: rec for s, (_, rec) in runs.items()} == {
-        610: "DECLINE", **{s: "APPROVE" for s in SCORES if s >= 620}}
+    assert {s: rec for s, (_, rec) in runs.items()} == {610: "DECLINE", **{s: "APPROVE" for s in SCORES if s >= 620}}
     sessions = sessionmaker(bind=impact_engine, expire_on_commit=False)
-    (report,) = ingest_paths([conventional_min_score(660, tmp_path)], session_factory=sessions,
-                             embedder=embedder, settings=settings)
+    (report,) = ingest_paths(
+        [conventional_min_score(660, tmp_path)], session_factory=sessions, embedder=embedder, settings=settings
+    )
     assert report.status == "new version", report.line()
 
     with sessions() as s:
@@ -63,9 +66,13 @@ def test_a_raised_minimum_score_flips_exactly_the_files_between_the_two_scores(
         (diff,) = document_diffs(session=s)  # the Policy page's sentence diff between the two stored versions
     assert (diff.document, diff.old_version, diff.new_version) == ("conventional", "4.1", "4.2")
     assert [(c.change, c.before, c.after) for c in diff.changes] == [
-        ("changed", "The minimum credit score for a conventional loan is 620.",
-         "The minimum credit score for a conventional loan is 660."),
-        ("changed", "Minimum credit score 620", "Minimum credit score 660")]  # the summary table's row
+        (
+            "changed",
+            "The minimum credit score for a conventional loan is 620.",
+            "The minimum credit score for a conventional loan is 660.",
+        ),
+        ("changed", "Minimum credit score 620", "Minimum credit score 660"),
+    ]  # the summary table's row
     assert proposed.corpus_version != published.corpus_version
     result = impact(proposed, items, context=service.context, current=published)
 
@@ -81,8 +88,13 @@ def test_a_raised_minimum_score_flips_exactly_the_files_between_the_two_scores(
     with sessions() as s, pytest.raises(PublishRefused, match="inventory conventional.016: sentence missing"):
         publish(raised(660), session=s, approver="Dana Policy", name="min score 660")  # the inventory still says 620
     with sessions.begin() as s:
-        publish(raised(660), session=s, approver="Dana Policy", name="min score 660",
-                accept_gaps="inventory sentences to be updated with the new minimum")
+        publish(
+            raised(660),
+            session=s,
+            approver="Dana Policy",
+            name="min score 660",
+            accept_gaps="inventory sentences to be updated with the new minimum",
+        )
     assert decide(service, credit_score=640)[1] == "DECLINE"
 
 
@@ -107,8 +119,11 @@ def test_monitoring_data_gives_approval_rate_and_adverse_impact_before_and_after
     from agents.impact import fairness_change
 
     # group A: 40 approved before and after; group B: 40 approved before, 20 declined after
-    outcomes = [({"race": "A"}, "APPROVE", "APPROVE")] * 40 + [({"race": "B"}, "APPROVE", "APPROVE")] * 20 + [
-        ({"race": "B"}, "APPROVE", "DECLINE")] * 20
+    outcomes = (
+        [({"race": "A"}, "APPROVE", "APPROVE")] * 40
+        + [({"race": "B"}, "APPROVE", "APPROVE")] * 20
+        + [({"race": "B"}, "APPROVE", "DECLINE")] * 20
+    )
     rows = {g.group: g for g in fairness_change(outcomes)}
     assert (rows["B"].before_rate, rows["B"].after_rate) == (1.0, 0.5)
     assert (rows["B"].before_air, rows["B"].after_air, rows["B"].after_flag) == (1.0, 0.5, True)

@@ -48,8 +48,9 @@ def published(lender_engine):
     with sessions.begin() as s, pytest.raises(PublishRefused, match="not_stated"):
         publish(rules, session=s, approver="R. Chen", name="Keystone")  # slots its manuals do not state
     with sessions.begin() as s:
-        pub, report = publish(rules, session=s, approver="R. Chen", name="Keystone",
-                              accept_gaps="Keystone's manuals state no such rule")
+        pub, report = publish(
+            rules, session=s, approver="R. Chen", name="Keystone", accept_gaps="Keystone's manuals state no such rule"
+        )
     assert {c.status for c in report.gaps} == {"not_stated"}  # every drafted rule verified against its text
     return pub
 
@@ -64,15 +65,17 @@ def context(lender_engine, embedder, settings) -> AgentContext:
 @pytest.mark.parametrize("path", APPLICANTS, ids=lambda p: p.stem)
 def test_the_lenders_applicants_are_decided_by_its_own_thresholds(published, context, path):
     data = json.loads(path.read_text())
-    decided = redecide(application_facts(validate_application(data["application"])), context=context,
-                       publication=published)
+    decided = redecide(
+        application_facts(validate_application(data["application"])), context=context, publication=published
+    )
     assert decided.recommendation == data["expected"]["decision"], decided.findings
 
 
 def test_its_changed_limit_is_the_one_applied_and_cited(published, context):
     data = json.loads((LENDER / "applications" / "k02_conventional_score_639_decline.json").read_text())
-    decided = redecide(application_facts(validate_application(data["application"])), context=context,
-                       publication=published)
+    decided = redecide(
+        application_facts(validate_application(data["application"])), context=context, publication=published
+    )
     assert any("639 is below the 640 minimum" in f for f in decided.findings)  # ours says 620
     assert published.citation("conventional.min_credit_score").doc_name.startswith("Member Mortgage")
 
@@ -82,9 +85,16 @@ def test_its_obligation_sentences_are_carried_as_cited_conditions(published, con
     state_facts = application_facts(validate_application(data["application"]))
     from agents.graph import build_graph
 
-    final = build_graph().invoke({"run_id": "t", "application": state_facts, "corpus_version": published.corpus_version,
-                                  "ruleset_version": published.rulebook_hash, "policy_publication_id": published.id},
-                                 context=context)
+    final = build_graph().invoke(
+        {
+            "run_id": "t",
+            "application": state_facts,
+            "corpus_version": published.corpus_version,
+            "ruleset_version": published.rulebook_hash,
+            "policy_publication_id": published.id,
+        },
+        context=context,
+    )
     carried = final["report"].standard_conditions
     assert carried and all("(" in c and "p. " in c for c in carried)
     assert not [x for x in final["report"].findings if x.startswith("UNVERIFIED")]

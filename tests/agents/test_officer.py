@@ -13,8 +13,18 @@ pytestmark = pytest.mark.integration
 
 
 def _app(s, app_id: str, name: str, ref: str | None = None) -> None:
-    s.add(Application(id=app_id, applicant_name=name, ssn_masked="***-**-0001", ssn_hash="0" * 64, loan_type="fha",
-                      loan_amount=250000, data={"application_id": ref} if ref else {}, application_ref=ref))
+    s.add(
+        Application(
+            id=app_id,
+            applicant_name=name,
+            ssn_masked="***-**-0001",
+            ssn_hash="0" * 64,
+            loan_type="fha",
+            loan_amount=250000,
+            data={"application_id": ref} if ref else {},
+            application_ref=ref,
+        )
+    )
     s.flush()
 
 
@@ -33,8 +43,9 @@ def audit_count(factory) -> int:
         return s.scalar(select(func.count()).select_from(AuditRecord))
 
 
-@pytest.mark.parametrize(("run_id", "message"), [("nope", "run nope does not exist"),
-                                                 ("busy", "run busy is not finished")])
+@pytest.mark.parametrize(
+    ("run_id", "message"), [("nope", "run nope does not exist"), ("busy", "run busy is not finished")]
+)
 def test_unknown_or_unfinished_runs_are_refused_and_nothing_is_written(runs, run_id, message):
     before = audit_count(runs)
     with pytest.raises(DecisionRefused, match=message):
@@ -47,23 +58,38 @@ def test_a_decision_names_the_applicant_in_its_audit_record_and_a_second_one_is_
     assert (stored.applicant, stored.application_ref, stored.override) == ("Ana Lopez", "BR-1", False)
     before = audit_count(runs)
     with pytest.raises(DecisionRefused, match=r"already decided \(REFER by J. Park"):
-        decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee",
-               reason="Second officer disagrees with the first.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="APPROVE",
+            officer="K. Lee",
+            reason="Second officer disagrees with the first.",
+        )
     assert audit_count(runs) == before
     with runs() as s:
         run = s.get(Run, "done")
         assert (run.final_decision, run.decided_by) == ("REFER", "J. Park")
         (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_decision"))
-        assert (record.run_id, record.payload["applicant"], record.payload["application_id"]) == \
-            ("done", "Ana Lopez", "BR-1")
+        assert (record.run_id, record.payload["applicant"], record.payload["application_id"]) == (
+            "done",
+            "Ana Lopez",
+            "BR-1",
+        )
 
 
 def test_a_redecision_needs_a_reason_and_keeps_the_previous_decision_in_the_audit_log(runs):
     first = decide("done", factory=runs, final_decision="REFER", officer="J. Park")
     with pytest.raises(DecisionRefused, match="re-decision needs a written reason"):
         decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True, seen=first.decided_at)
-    stored = decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True,
-                    seen=first.decided_at, reason="Verified the missing pay stubs; the file now qualifies.")
+    stored = decide(
+        "done",
+        factory=runs,
+        final_decision="APPROVE",
+        officer="K. Lee",
+        redecide=True,
+        seen=first.decided_at,
+        reason="Verified the missing pay stubs; the file now qualifies.",
+    )
     assert (stored.decision, stored.redecided_from, stored.override) == ("APPROVE", "REFER", True)
     with runs() as s:
         (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_redecision"))
@@ -72,8 +98,14 @@ def test_a_redecision_needs_a_reason_and_keeps_the_previous_decision_in_the_audi
 
 def test_redeciding_an_undecided_run_is_refused(runs):
     with pytest.raises(DecisionRefused, match="no decision yet"):
-        decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True,
-               reason="Nothing to change here at all.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="APPROVE",
+            officer="K. Lee",
+            redecide=True,
+            reason="Nothing to change here at all.",
+        )
 
 
 def test_the_work_queue_lists_completed_undecided_runs_and_search_finds_the_application_id(runs):
@@ -95,12 +127,24 @@ def test_an_application_id_belongs_to_one_application(runs):
 
 def test_a_redecision_repeating_the_previous_reason_is_refused(runs):
     """Bug: a re-decision silently reused the previous decision's reason (issue 21, point 1)."""
-    first = decide("done", factory=runs, final_decision="DECLINE", officer="J. Park",
-                   reason="Income could not be verified from the file.")
+    first = decide(
+        "done",
+        factory=runs,
+        final_decision="DECLINE",
+        officer="J. Park",
+        reason="Income could not be verified from the file.",
+    )
     before = audit_count(runs)
     with pytest.raises(DecisionRefused, match="needs its own reason"):
-        decide("done", factory=runs, final_decision="APPROVE", officer="J. Park", redecide=True,
-               seen=first.decided_at, reason="  income could not be verified from the  file. ")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="APPROVE",
+            officer="J. Park",
+            redecide=True,
+            seen=first.decided_at,
+            reason="  income could not be verified from the  file. ",
+        )
     assert audit_count(runs) == before
     with runs() as s:
         assert s.get(Run, "done").final_decision == "DECLINE"
@@ -108,19 +152,44 @@ def test_a_redecision_repeating_the_previous_reason_is_refused(runs):
 
 def test_a_redecision_on_a_stale_view_is_refused_with_what_is_stored_now(runs):
     """Bug: two officers re-deciding one run: the second silently overwrote the first (issue 21, point 2)."""
-    first = decide("done", factory=runs, final_decision="APPROVE", officer="Jordan Reyes",
-                   reason="Compensating reserves of twelve months.")
-    tab_a = decide("done", factory=runs, final_decision="REFER", officer="Officer A", redecide=True,
-                   seen=first.decided_at, reason="Reserves are a gift, not the borrower's own.")
+    first = decide(
+        "done",
+        factory=runs,
+        final_decision="APPROVE",
+        officer="Jordan Reyes",
+        reason="Compensating reserves of twelve months.",
+    )
+    tab_a = decide(
+        "done",
+        factory=runs,
+        final_decision="REFER",
+        officer="Officer A",
+        redecide=True,
+        seen=first.decided_at,
+        reason="Reserves are a gift, not the borrower's own.",
+    )
     before = audit_count(runs)
     with pytest.raises(DecisionRefused, match=r"re-decided meanwhile: it is now REFER by Officer A") as refused:
-        decide("done", factory=runs, final_decision="DECLINE", officer="Officer B", redecide=True,
-               seen=first.decided_at, reason="Tab B still shows the APPROVE; it must not land.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="DECLINE",
+            officer="Officer B",
+            redecide=True,
+            seen=first.decided_at,
+            reason="Tab B still shows the APPROVE; it must not land.",
+        )
     assert (refused.value.on_file.decision, refused.value.on_file.officer) == ("REFER", "Officer A")
     assert refused.value.on_file.decided_at == tab_a.decided_at
     with pytest.raises(DecisionRefused, match="must name the decision it changes"):
-        decide("done", factory=runs, final_decision="DECLINE", officer="Officer B", redecide=True,
-               reason="No view named: refused as well.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="DECLINE",
+            officer="Officer B",
+            redecide=True,
+            reason="No view named: refused as well.",
+        )
     assert audit_count(runs) == before
     with runs() as s:
         run = s.get(Run, "done")
@@ -128,11 +197,21 @@ def test_a_redecision_on_a_stale_view_is_refused_with_what_is_stored_now(runs):
 
 
 def test_a_first_decision_on_a_stale_view_is_refused_with_what_is_stored_now(runs):
-    decide("done", factory=runs, final_decision="DECLINE", officer="Officer A",
-           reason="Declined: the file shows a recent foreclosure.")
+    decide(
+        "done",
+        factory=runs,
+        final_decision="DECLINE",
+        officer="Officer A",
+        reason="Declined: the file shows a recent foreclosure.",
+    )
     with pytest.raises(DecisionRefused, match="already decided") as refused:
-        decide("done", factory=runs, final_decision="APPROVE", officer="Officer B",
-               reason="Approve: tab B never saw the decline.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="APPROVE",
+            officer="Officer B",
+            reason="Approve: tab B never saw the decline.",
+        )
     assert (refused.value.on_file.decision, refused.value.on_file.officer) == ("DECLINE", "Officer A")
 
 
@@ -156,10 +235,24 @@ def test_a_decision_stored_without_a_time_can_be_redecided_once_from_the_view_th
         run = s.get(Run, "done")
         run.final_decision, run.decided_by, run.override_reason, run.decided_at = "REFER", "Legacy", None, None
         s.commit()
-    stored = decide("done", factory=runs, final_decision="APPROVE", officer="K. Lee", redecide=True, seen=None,
-                    reason="Pay stubs verified; the file now qualifies.")
+    stored = decide(
+        "done",
+        factory=runs,
+        final_decision="APPROVE",
+        officer="K. Lee",
+        redecide=True,
+        seen=None,
+        reason="Pay stubs verified; the file now qualifies.",
+    )
     assert (stored.decision, stored.redecided_from) == ("APPROVE", "REFER")
     with pytest.raises(DecisionRefused, match="must name the decision it changes") as refused:
-        decide("done", factory=runs, final_decision="DECLINE", officer="J. Park", redecide=True, seen=None,
-               reason="Second officer on the same stale view.")
+        decide(
+            "done",
+            factory=runs,
+            final_decision="DECLINE",
+            officer="J. Park",
+            redecide=True,
+            seen=None,
+            reason="Second officer on the same stale view.",
+        )
     assert (refused.value.on_file.decision, refused.value.on_file.officer) == ("APPROVE", "K. Lee")

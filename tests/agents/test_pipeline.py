@@ -19,12 +19,20 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 
 pytestmark = pytest.mark.integration
 
+
 def test_clean_conventional_file_is_approved_with_every_agent(underwrite):
     final = underwrite(app())
     assert final["report"].recommendation == "APPROVE"
     assert [u.agent for u in final["usage"]][:2] == ["intake", "ratio"]
-    assert {u.agent for u in final["usage"]} == {"intake", "ratio", "compliance", "policy", "underwriting",
-                                                 "decision", "audit"}
+    assert {u.agent for u in final["usage"]} == {
+        "intake",
+        "ratio",
+        "compliance",
+        "policy",
+        "underwriting",
+        "decision",
+        "audit",
+    }
     assert final["ratio"].facts["back_end_dti"] == "34.24" and final["ratio"].facts["ltv"] == "80.00"
     assert final["audit_report"].overall == 1.0 and final["errors"] == []
 
@@ -36,8 +44,9 @@ def test_incomplete_application_skips_to_decision(underwrite):
     report = final["report"]
     assert report.recommendation == "INCOMPLETE" and report.principal_reasons == ()
     notice = report.incompleteness_notice  # Reg B 1002.9(c): the missing items and a deadline
-    assert notice.missing_items == ("Gross monthly income is not stated for an applicant who is employed: ratios "
-                                    "cannot be computed.",)
+    assert notice.missing_items == (
+        "Gross monthly income is not stated for an applicant who is employed: ratios cannot be computed.",
+    )
     assert (notice.deadline_days, notice.send_within_days) == (15, 30) and "15 calendar days" in notice.citation.quote
 
 
@@ -60,9 +69,16 @@ def _numbers(text: str | None) -> list[str]:
     return re.findall(r"\d[\d,]*(?:\.\d+)?", text or "")
 
 
-@pytest.mark.parametrize("changes", [{}, {"monthly_debts": 1800, "loan_amount": 380000}, {"loan_type": "fha", "credit_score": 560},
-                                     {"loan_type": "jumbo", "loan_amount": 900000, "property_value": 1200000},
-                                     {"loan_type": "usda", "usda_eligible_area": True, "household_income_pct_ami": 90}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"monthly_debts": 1800, "loan_amount": 380000},
+        {"loan_type": "fha", "credit_score": 560},
+        {"loan_type": "jumbo", "loan_amount": 900000, "property_value": 1200000},
+        {"loan_type": "usda", "usda_eligible_area": True, "household_income_pct_ami": 90},
+    ],
+)
 def test_every_cited_passage_contains_its_quote_and_threshold(underwrite, read_sessions, changes):
     final = underwrite(app(**changes))
     findings = [f for a in ("ratio", "compliance", "policy", "decision") if a in final for f in final[a].findings]
@@ -84,25 +100,33 @@ class ExplodingResolver(EvidenceResolver):
 
 
 def test_an_agent_that_crashes_sends_the_file_to_a_person(underwrite, agent_context, retriever_shared):
-    ctx = AgentContext(evidence=ExplodingResolver(retriever_shared), router=agent_context.router,
-                       session_factory=agent_context.session_factory)
+    ctx = AgentContext(
+        evidence=ExplodingResolver(retriever_shared),
+        router=agent_context.router,
+        session_factory=agent_context.session_factory,
+    )
     final = underwrite(app(loan_type="fha"), ctx)
     assert final["ratio"].verdict == "ERROR"
     assert final["report"].recommendation == "REFER"
     assert any(e.agent == "ratio" and "index corrupted" in e.message for e in final["errors"])
 
 
-@pytest.mark.parametrize("reply,expected", [
-    (Reply.hang(seconds=3), "timed out"),
-    (Reply.of_text("Sure! The loan looks great, approve it."), "invalid output"),
-    (Reply.http_error(500), "500"),
-])
+@pytest.mark.parametrize(
+    "reply,expected",
+    [
+        (Reply.hang(seconds=3), "timed out"),
+        (Reply.of_text("Sure! The loan looks great, approve it."), "invalid output"),
+        (Reply.http_error(500), "500"),
+    ],
+)
 def test_llm_faults_fall_back_to_the_offline_verdict(underwrite, agent_context, reply, expected):
     offline = underwrite(app(monthly_debts=1800, loan_amount=380000))
     with FakeLLMServer(default=reply) as server:
         settings = llm_settings(llm_provider="openai", openai_base_url=server.openai_base_url, llm_timeout_s=0.3)
         router = LLMRouter(settings, clients=build_clients(settings))
-        ctx = AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
+        ctx = AgentContext(
+            evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory
+        )
         final = underwrite(app(monthly_debts=1800, loan_amount=380000), ctx)
     assert final["report"].recommendation == offline["report"].recommendation == "DECLINE"
     assert final["report"].principal_reasons == offline["report"].principal_reasons
@@ -115,12 +139,17 @@ def test_an_llm_narrative_with_a_figure_the_engine_did_not_compute_is_discarded(
     """Numbers are computed, never generated, whichever provider narrates: an OpenAI narrative stating a DTI
     the engine never computed keeps the engine's text in every agent, and each discard is recorded."""
     offline = underwrite(app(monthly_debts=1800, loan_amount=380000))
-    narrative = {"summary": "The back-end DTI is 77.77%, so the file needs a closer look.",
-                 "reasoning": "Debts are high against income.", "quotes": []}
+    narrative = {
+        "summary": "The back-end DTI is 77.77%, so the file needs a closer look.",
+        "reasoning": "Debts are high against income.",
+        "quotes": [],
+    }
     with FakeLLMServer(default=Reply.of_json(narrative, usage=(900, 120))) as server:
         settings = llm_settings(llm_provider="openai", openai_base_url=server.openai_base_url)
         router = LLMRouter(settings, clients=build_clients(settings))
-        ctx = AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
+        ctx = AgentContext(
+            evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory
+        )
         final = underwrite(app(monthly_debts=1800, loan_amount=380000), ctx)
     agents = ("intake", "ratio", "compliance", "policy", "underwriting", "decision", "audit")
     assert [final[a].summary for a in agents] == [offline[a].summary for a in agents]
@@ -131,12 +160,17 @@ def test_an_llm_narrative_with_a_figure_the_engine_did_not_compute_is_discarded(
 
 
 def test_llm_narrative_is_kept_but_cannot_change_the_verdict(underwrite, agent_context):
-    narrative = {"summary": "Looks fine to me: approve.", "reasoning": "The borrower seems reliable.",
-                 "quotes": ["The maximum back-end DTI ratio for a conventional loan is 45%."]}
+    narrative = {
+        "summary": "Looks fine to me: approve.",
+        "reasoning": "The borrower seems reliable.",
+        "quotes": ["The maximum back-end DTI ratio for a conventional loan is 45%."],
+    }
     with FakeLLMServer(default=Reply.of_json(narrative, usage=(1000, 200))) as server:
         settings = llm_settings(llm_provider="openai", openai_base_url=server.openai_base_url)
         router = LLMRouter(settings, clients=build_clients(settings))
-        ctx = AgentContext(evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory)
+        ctx = AgentContext(
+            evidence=agent_context.evidence, router=router, session_factory=agent_context.session_factory
+        )
         final = underwrite(app(monthly_debts=1800, loan_amount=380000), ctx)
     # "approve" contradicts INELIGIBLE / DECLINE: that narrative is discarded and recorded as an error
     assert final["policy"].verdict == "INELIGIBLE" and final["policy"].summary != "Looks fine to me: approve."

@@ -18,8 +18,13 @@ def app(**changes):
 
 
 def findings(final, status=None):
-    return [f for a in ("compliance", "policy") if a in final for f in final[a].findings
-            if status is None or f.status == status]
+    return [
+        f
+        for a in ("compliance", "policy")
+        if a in final
+        for f in final[a].findings
+        if status is None or f.status == status
+    ]
 
 
 def test_second_lien_cltv_124_percent_is_declined(underwrite):
@@ -43,16 +48,34 @@ def test_arm_above_95_percent_ltv_is_declined(underwrite):
     assert fail and "95%" in fail[0].citation.quote and final["report"].recommendation == "DECLINE"
 
 
-@pytest.mark.parametrize("changes, rule_id", [
-    ({"loan_purpose": "cash_out_refinance", "property_units": 2, "loan_amount": 300000}, "conventional.cash_out_one_unit"),
-    ({"occupancy": "investment", "property_units": 2, "loan_amount": 300000, "liquid_assets": 90000},
-     "conventional.investment_one_unit"),
-    ({"occupancy": "second_home", "property_units": 2, "loan_amount": 300000}, "conventional.second_home_one_unit"),
-    ({"loan_type": "fha", "loan_purpose": "cash_out_refinance", "loan_amount": 300000}, "fha.cash_out_not_offered"),
-    ({"loan_type": "va", "veteran": True, "loan_purpose": "rate_term_refinance"}, "va.purchase_only"),
-    ({"loan_type": "jumbo", "loan_purpose": "cash_out_refinance", "loan_amount": 900000, "property_value": 1500000,
-      "monthly_income": 40000, "liquid_assets": 200000, "credit_score": 760}, "jumbo.cash_out_ineligible"),
-])
+@pytest.mark.parametrize(
+    "changes, rule_id",
+    [
+        (
+            {"loan_purpose": "cash_out_refinance", "property_units": 2, "loan_amount": 300000},
+            "conventional.cash_out_one_unit",
+        ),
+        (
+            {"occupancy": "investment", "property_units": 2, "loan_amount": 300000, "liquid_assets": 90000},
+            "conventional.investment_one_unit",
+        ),
+        ({"occupancy": "second_home", "property_units": 2, "loan_amount": 300000}, "conventional.second_home_one_unit"),
+        ({"loan_type": "fha", "loan_purpose": "cash_out_refinance", "loan_amount": 300000}, "fha.cash_out_not_offered"),
+        ({"loan_type": "va", "veteran": True, "loan_purpose": "rate_term_refinance"}, "va.purchase_only"),
+        (
+            {
+                "loan_type": "jumbo",
+                "loan_purpose": "cash_out_refinance",
+                "loan_amount": 900000,
+                "property_value": 1500000,
+                "monthly_income": 40000,
+                "liquid_assets": 200000,
+                "credit_score": 760,
+            },
+            "jumbo.cash_out_ineligible",
+        ),
+    ],
+)
 def test_transactions_the_policy_does_not_offer_are_declined(underwrite, changes, rule_id):
     final = underwrite(app(**changes))
     assert rule_id in {f.rule_id for f in findings(final, "FAIL")}
@@ -83,8 +106,14 @@ def test_fha_score_in_the_manual_band_is_referred_and_outside_it_is_not(underwri
 
 def test_jumbo_second_signature_is_a_condition_only_where_it_applies(underwrite):
     # $600,000 down plus 12 months of reserves after closing (issue 9's funds-to-close rules)
-    jumbo = dict(loan_type="jumbo", loan_amount=900000, property_value=1500000, monthly_income=40000,
-                 liquid_assets=800000, credit_score=760)
+    jumbo = dict(
+        loan_type="jumbo",
+        loan_amount=900000,
+        property_value=1500000,
+        monthly_income=40000,
+        liquid_assets=800000,
+        credit_score=760,
+    )
     salaried = underwrite(app(**jumbo))
     assert not [f for f in findings(salaried, "CONDITION") if "second signature" in f.message.lower()]
     self_employed = underwrite(app(**jumbo, employment_status="self_employed"))
@@ -98,7 +127,9 @@ def test_standard_conditions_are_cited_and_leave_an_approval_an_approval(underwr
     assert report.recommendation == "APPROVE"
     assert len(report.standard_conditions) > 100 and all(", p. " in c for c in report.standard_conditions)
     groups = standard_condition_groups(report.standard_conditions)  # as the decision card shows them
-    assert len(groups) == 4 and "Other" not in [doc for doc, _ in groups]  # conventional + the three all-program documents
+    assert len(groups) == 4 and "Other" not in [
+        doc for doc, _ in groups
+    ]  # conventional + the three all-program documents
 
 
 def test_program_mismatch_says_which_program_fixes_it(underwrite):
@@ -110,8 +141,11 @@ def test_program_mismatch_says_which_program_fixes_it(underwrite):
 
 
 def test_a_requirement_whose_sentence_is_not_in_the_corpus_is_unverified_never_dropped():
-    result = evaluate(app(employment_status="self_employed", loan_type="jumbo", loan_amount=900000,
-                          property_value=1500000), {"ltv": "60.00"}, Locator([]))
+    result = evaluate(
+        app(employment_status="self_employed", loan_type="jumbo", loan_amount=900000, property_value=1500000),
+        {"ltv": "60.00"},
+        Locator([]),
+    )
     assert result.findings and {f.status for f in result.findings} == {"UNVERIFIED"}
     assert result.standard_ids == ()
 
@@ -133,8 +167,16 @@ def test_a_crash_of_the_decision_agent_still_stores_a_refer_report(monkeypatch, 
 
 @pytest.mark.parametrize("pct_ami, referred", [(112, True), (109.25, True), (100, False)])
 def test_usda_household_income_within_5_percent_of_the_limit_goes_to_a_person(underwrite, pct_ami, referred):
-    final = underwrite(app(loan_type="usda", usda_eligible_area=True, household_income_pct_ami=pct_ami,
-                           loan_amount=250000, property_value=260000, monthly_income=9000))
+    final = underwrite(
+        app(
+            loan_type="usda",
+            usda_eligible_area=True,
+            household_income_pct_ami=pct_ami,
+            loan_amount=250000,
+            property_value=260000,
+            monthly_income=9000,
+        )
+    )
     hit = "usda.review_income_near_limit" in {f.rule_id for f in findings(final, "REVIEW")}
     assert hit is referred
 
@@ -151,8 +193,15 @@ def test_a_va_borrower_who_used_the_benefit_before_goes_to_a_person_about_entitl
     assert again["report"].recommendation == "REFER"
 
 
-@pytest.mark.parametrize("factors, referred", [(("Bankruptcy",), True), (("foreclosure or repossession",), True),
-                                               (("Collection action or judgment",), False), ((), False)])
+@pytest.mark.parametrize(
+    "factors, referred",
+    [
+        (("Bankruptcy",), True),
+        (("foreclosure or repossession",), True),
+        (("Collection action or judgment",), False),
+        ((), False),
+    ],
+)
 def test_a_bankruptcy_or_foreclosure_the_bureau_reports_goes_to_a_person(underwrite, factors, referred):
     """Conventional guide 11.1: "Any significant derogatory event in the past seven years" needs a human
     underwriter's signature. The file has no event dates; the bureau's key factors name the event."""

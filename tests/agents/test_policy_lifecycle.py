@@ -42,9 +42,12 @@ def test_each_run_stores_the_publication_and_policy_version_it_decided_under(ser
         assert stored.ruleset_version == published.rulebook_hash
 
 
-@pytest.mark.parametrize("sample", [p for p in SAMPLES if p.name[:2] in ("01", "05", "07", "13", "20")],
-                         ids=lambda p: p.stem)
-def test_replaying_a_run_under_its_policy_gives_the_same_decision_reasons_and_figures(service, lifecycle_engine, sample):
+@pytest.mark.parametrize(
+    "sample", [p for p in SAMPLES if p.name[:2] in ("01", "05", "07", "13", "20")], ids=lambda p: p.stem
+)
+def test_replaying_a_run_under_its_policy_gives_the_same_decision_reasons_and_figures(
+    service, lifecycle_engine, sample
+):
     application, _ = load_sample(sample)
     started, finished = run(service, application)
     with sessionmaker(bind=lifecycle_engine)() as s:
@@ -62,13 +65,17 @@ def test_a_publish_refuses_gaps_unless_accepted_and_decisions_follow_the_publica
     with sessionmaker(bind=lifecycle_engine)() as s:
         with pytest.raises(PublishRefused, match="conventional.min_credit_score: value_changed"):
             publish(raised, session=s, approver="Dana Policy", name="raise")
-        impact = redecide(before_facts(s, before.run_id), context=pinned_context(service.context, candidate(raised, session=s)),
-                          publication=candidate(raised, session=s))
+        impact = redecide(
+            before_facts(s, before.run_id),
+            context=pinned_context(service.context, candidate(raised, session=s)),
+            publication=candidate(raised, session=s),
+        )
     # the candidate's changed value was not verified: the file goes to a person, never a silent decline
     assert impact.recommendation == "REFER" and "conventional.min_credit_score" in impact.moved_by
     with sessionmaker(bind=lifecycle_engine).begin() as s:
-        published, report = publish(raised, session=s, approver="Dana Policy", name="raise",
-                                    accept_gaps="text update pending")
+        published, report = publish(
+            raised, session=s, approver="Dana Policy", name="raise", accept_gaps="text update pending"
+        )
         assert [c.rule_id for c in report.gaps] == ["conventional.min_credit_score"]
     after, done_after = run(service, applicant)
     assert done_after.report.recommendation == "REFER"
@@ -94,8 +101,11 @@ def test_with_no_published_rulebook_every_file_refers_with_one_reason(service, e
     from policy.evidence import EvidenceResolver
 
     empty = sessionmaker(bind=empty_engine)  # migrated, nothing ingested or published
-    ctx = AgentContext(evidence=EvidenceResolver(service.context.evidence.retriever, session_factory=empty),
-                       router=service.context.router, session_factory=empty)
+    ctx = AgentContext(
+        evidence=EvidenceResolver(service.context.evidence.retriever, session_factory=empty),
+        router=service.context.router,
+        session_factory=empty,
+    )
     decided = redecide(_facts(app()), context=ctx, publication=None)
     assert decided.recommendation == "REFER"
     assert len(decided.findings) == 1 and NO_RULEBOOK in decided.findings[0].lower()

@@ -42,8 +42,13 @@ def switch(server_url):
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{DB}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}'))
             if not allowed:
-                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d "
-                                  "AND pid <> pg_backend_pid()"), {"d": DB})
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d "
+                        "AND pid <> pg_backend_pid()"
+                    ),
+                    {"d": DB},
+                )
 
     yield set_allowed
     set_allowed(True)
@@ -61,8 +66,11 @@ def service(resume_engine, embedder, settings, switch) -> CutAfter:
 def stored(engine, run_id: str) -> tuple[str, list[str], int]:
     with sessionmaker(bind=engine)() as s:
         agents = s.scalars(select(AgentTrace.agent).where(AgentTrace.run_id == run_id).order_by(AgentTrace.seq)).all()
-        verdict_records = s.scalar(select(func.count()).select_from(AuditRecord).where(
-            AuditRecord.run_id == run_id, AuditRecord.event == "agent_verdict"))
+        verdict_records = s.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(AuditRecord.run_id == run_id, AuditRecord.event == "agent_verdict")
+        )
         assert verify_chain(s).ok
         return s.get(Run, run_id).status, list(agents), verdict_records
 
@@ -106,8 +114,14 @@ def test_an_unfinished_run_can_be_marked_failed_and_is_then_never_resumed(servic
     service.mark_failed(run_id, "applicant withdrew")  # idempotent: one audit record
     with sessionmaker(bind=resume_engine)() as s:
         assert s.get(Run, run_id).status == "failed"
-        assert s.scalar(select(func.count()).select_from(AuditRecord).where(
-            AuditRecord.run_id == run_id, AuditRecord.event == "run_failed")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditRecord)
+                .where(AuditRecord.run_id == run_id, AuditRecord.event == "run_failed")
+            )
+            == 1
+        )
     with pytest.raises(LoanGraphError, match="marked failed"):
         list(service.resume(run_id))
     finished = list(service.run(app()))[-1]
@@ -120,8 +134,14 @@ def test_a_killed_cli_resumes_to_the_expected_decision(resume_engine, server_url
     url = make_url(server_url).set(database=DB).render_as_string(hide_password=False)
     env = {**os.environ, "DATABASE_URL": url, "TORCH_THREADS": "1"}
     sample = next(p for p in SAMPLES if "conventional_dti_4501_no_comp" in p.name)
-    proc = subprocess.Popen([sys.executable, "-m", "agents.run", str(sample)], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agents.run", str(sample)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         run_id = proc.stdout.readline().split()[1]
         for line in proc.stdout:  # wait for a condition: the Ratio agent's line, then kill
@@ -132,8 +152,14 @@ def test_a_killed_cli_resumes_to_the_expected_decision(resume_engine, server_url
         proc.kill()
         proc.wait(timeout=60)
     assert stored(resume_engine, run_id)[0] == "running"  # killed: nobody marked it
-    done = subprocess.run([sys.executable, "-m", "agents.run", "--resume", run_id, "--json"], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.run", "--resume", run_id, "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["decision"] == load_sample(sample)[1]["decision"]
     status, agents, verdict_records = stored(resume_engine, run_id)
@@ -155,8 +181,9 @@ class TraceLost(UnderwritingService):
 @pytest.mark.slow
 @pytest.mark.parametrize("agent", ["intake", "compliance", "audit"])
 def test_a_lost_trace_write_is_filled_in_on_resume(agent, service, resume_engine):
-    svc = TraceLost(graph=service.graph, context=service.context, session_factory=service.sessions,
-                    settings=service.settings)
+    svc = TraceLost(
+        graph=service.graph, context=service.context, session_factory=service.sessions, settings=service.settings
+    )
     svc.lose = agent
     first = list(svc.run(app(loan_type="fha")))
     assert isinstance(first[-1], RunInterrupted)

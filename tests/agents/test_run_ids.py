@@ -73,7 +73,10 @@ def test_a_reused_id_is_refused_by_field_even_when_four_arrive_at_once(service, 
     assert sum(isinstance(r, RunStarted) for r in results) == 1
     assert [r.field_errors for r in results if not isinstance(r, RunStarted)] == [TAKEN] * 3
     with sessionmaker(bind=ids_engine)() as s:
-        assert s.scalar(select(func.count()).select_from(Application).where(Application.application_ref == "IDS-RACE")) == 1
+        assert (
+            s.scalar(select(func.count()).select_from(Application).where(Application.application_ref == "IDS-RACE"))
+            == 1
+        )
 
 
 def test_the_cli_refuses_a_taken_id_with_exit_2(service, settings, tmp_path):
@@ -81,8 +84,14 @@ def test_the_cli_refuses_a_taken_id_with_exit_2(service, settings, tmp_path):
     path = tmp_path / "app.json"
     path.write_text(json.dumps({**BASE, "application_id": "IDS-CLI"}, default=str))
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
-    done = subprocess.run([sys.executable, "-m", "agents.run", str(path)], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.run", str(path)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2, done.stderr[-2000:]
     assert "application_id: is already used by another application" in done.stderr and "Traceback" not in done.stderr
 
@@ -95,8 +104,14 @@ def test_two_resumes_at_once_one_proceeds_and_the_other_is_told(service, ids_eng
     with pytest.raises(RunBusy, match="already being run or resumed"):
         list(service.resume(run_id))
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
-    done = subprocess.run([sys.executable, "-m", "agents.run", "--resume", run_id], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.run", "--resume", run_id],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 3 and "already resumed" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert isinstance(list(winner)[-1], RunFinished)
     with sessionmaker(bind=ids_engine)() as s:

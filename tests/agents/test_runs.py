@@ -13,8 +13,17 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def completed_run(empty_db):
     with empty_db() as s:
-        s.add(Application(id="a1", applicant_name="Ana Lopez", ssn_masked="***-**-0001", ssn_hash="0" * 64,
-                          loan_type="fha", loan_amount=250000, data={}))
+        s.add(
+            Application(
+                id="a1",
+                applicant_name="Ana Lopez",
+                ssn_masked="***-**-0001",
+                ssn_hash="0" * 64,
+                loan_type="fha",
+                loan_amount=250000,
+                data={},
+            )
+        )
         s.flush()
         s.add(Run(id="r1", application_id="a1", status="completed", recommendation="REFER", errors=[]))
         s.commit()
@@ -35,8 +44,13 @@ def test_override_needs_a_written_reason(completed_run):
     with completed_run() as s:
         with pytest.raises(LoanGraphError, match="written reason"):
             record_officer_decision("r1", session=s, final_decision="APPROVE", officer="J. Park", reason="ok")
-        record_officer_decision("r1", session=s, final_decision="APPROVE", officer="J. Park",
-                                reason="Residual income verified at 140% of the VA table.")
+        record_officer_decision(
+            "r1",
+            session=s,
+            final_decision="APPROVE",
+            officer="J. Park",
+            reason="Residual income verified at 140% of the VA table.",
+        )
         s.commit()
         run = s.get(Run, "r1")
         assert (run.recommendation, run.final_decision) == ("REFER", "APPROVE")

@@ -20,8 +20,12 @@ def test_sample_matches_hand_worked_outcome(underwrite, path):
     assert report.recommendation == expected["decision"], report.findings
     assert [r.reason for r in report.principal_reasons] == expected["reasons"]
     decided_by = {r.rule_id for r in report.principal_reasons} | {
-        f.rule_id for a in ("compliance", "policy") if a in final for f in final[a].findings
-        if f.status in ("FAIL", "REVIEW", "CONDITION")}
+        f.rule_id
+        for a in ("compliance", "policy")
+        if a in final
+        for f in final[a].findings
+        if f.status in ("FAIL", "REVIEW", "CONDITION")
+    }
     # a finding cites one rule where the hand-worked file may name two (e.g. a DTI band and its
     # compensating-factor rule): at least one named rule must be among those that decided
     assert not expected["rules"] or set(expected["rules"]) & decided_by, (expected["rules"], decided_by)
@@ -49,9 +53,12 @@ def assert_figures(final, expected) -> None:
 def test_stated_figures_are_the_hand_worked_ones(path):
     """The figures written into each sample are the policy-text calculator's, not copied from the engine."""
     import json
+
     doc = json.loads(path.read_text())
     if doc["expected"]["figures"]:
-        assert doc["expected"]["figures"] == figures(doc["application"], gifts_count=doc["expected"].get("gifts_count", True))
+        assert doc["expected"]["figures"] == figures(
+            doc["application"], gifts_count=doc["expected"].get("gifts_count", True)
+        )
 
 
 def test_samples_cover_every_program_and_decision():

@@ -64,8 +64,11 @@ def test_sample_is_well_formed(path: Path) -> None:
     expected = doc["expected"]
     # figures: machine-readable worked figures (issue 9); gifts_count and notice_tasks (what must be
     # completed before a decline's notice is sent) are optional
-    assert {"decision", "reasons", "rules", "worked", "figures"} <= set(expected) <= {
-        "decision", "reasons", "rules", "worked", "figures", "gifts_count", "notice_tasks"}
+    assert (
+        {"decision", "reasons", "rules", "worked", "figures"}
+        <= set(expected)
+        <= {"decision", "reasons", "rules", "worked", "figures", "gifts_count", "notice_tasks"}
+    )
     assert expected["decision"] in DECISIONS
     assert expected["worked"].strip()
 
@@ -81,8 +84,13 @@ def test_sample_is_well_formed(path: Path) -> None:
     # a referral also names a human-review rule that has no Reg B wording by its label (issue 9)
     labels = {r["label"] for r in json.loads(RULES.read_text(encoding="utf-8"))["rules"] if not r["adverse_reason"]}
     # and a referral for a figure the file lacks names it: "<what is missing> not given" (issue 20)
-    referral = ({"Credit score below the program minimum (bureau key factors needed)"} | labels
-                | {r for r in reasons if r.endswith(" not given")} if expected["decision"] == "REFER" else set())
+    referral = (
+        {"Credit score below the program minimum (bureau key factors needed)"}
+        | labels
+        | {r for r in reasons if r.endswith(" not given")}
+        if expected["decision"] == "REFER"
+        else set()
+    )
     allowed = _reg_b_reasons() | set(app.credit_key_factors) | referral
     assert set(reasons) <= allowed
     if expected["decision"] == "DECLINE":  # an adverse action notice never says "credit score too low"

@@ -52,8 +52,16 @@ def test_a_run_streams_each_agent_and_saves_everything(service, service_engine):
 def test_the_ssn_is_stored_only_masked_and_hashed(service, service_engine):
     events = list(service.run(app(ssn="900-55-1234")))
     with service_engine.connect() as conn:
-        for table in ("applications", "runs", "agent_traces", "retrieval_traces", "audit_log", "checkpoints",
-                      "checkpoint_writes", "checkpoint_blobs"):
+        for table in (
+            "applications",
+            "runs",
+            "agent_traces",
+            "retrieval_traces",
+            "audit_log",
+            "checkpoints",
+            "checkpoint_writes",
+            "checkpoint_blobs",
+        ):
             dump = conn.execute(text(f"SELECT string_agg(t::text, ' ') FROM {table} t")).scalar() or ""
             assert "900551234" not in dump.replace("-", ""), table
     with sessionmaker(bind=service_engine)() as s:
@@ -79,8 +87,13 @@ def test_database_outage_mid_run_then_resume_loses_nothing(service_engine, serve
     def cut() -> None:
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{DB}" WITH ALLOW_CONNECTIONS false'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d "
-                              "AND pid <> pg_backend_pid()"), {"d": DB})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d "
+                    "AND pid <> pg_backend_pid()"
+                ),
+                {"d": DB},
+            )
 
     service = make_service(service_engine, embedder, settings, OutageResolver)
     OutageResolver.outage = cut
@@ -108,25 +121,49 @@ def test_database_outage_mid_run_then_resume_loses_nothing(service_engine, serve
 def test_cli_prints_json_summary_and_refuses_invalid_input(settings, tmp_path, service_engine):
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
     sample = next(p for p in SAMPLES if "conventional_dti_4501_no_comp" in p.name)
-    done = subprocess.run([sys.executable, "-m", "agents.run", str(sample), "--json"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.run", str(sample), "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert set(out) == {"run_id", "decision", "reasons", "conditions", "citations", "agents", "errors"}
     assert out["decision"] == load_sample(sample)[1]["decision"] and len(out["agents"]) == 7
     bad = tmp_path / "bad.json"
-    form_1003 = {"liabilities": [{"kind": "auto_loan", "monthly_payment": 300, "balance": -1, "months_remaining": -2}],
-                 "assets": [{"kind": "gift", "value": 5000}], "apr": -0.5, "county_fips": "99999"}
-    bad.write_text(json.dumps({**json.loads(sample.read_text())["application"], "credit_score": 900, "ssn": "12",
-                               **form_1003}))
+    form_1003 = {
+        "liabilities": [{"kind": "auto_loan", "monthly_payment": 300, "balance": -1, "months_remaining": -2}],
+        "assets": [{"kind": "gift", "value": 5000}],
+        "apr": -0.5,
+        "county_fips": "99999",
+    }
+    bad.write_text(
+        json.dumps({**json.loads(sample.read_text())["application"], "credit_score": 900, "ssn": "12", **form_1003})
+    )
     with sessionmaker(bind=service_engine)() as s:
         stored = s.scalar(select(func.count()).select_from(Application))
-    refused = subprocess.run([sys.executable, "-m", "agents.run", str(bad)], cwd=PROJECT_ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        [sys.executable, "-m", "agents.run", str(bad)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode == 2
-    assert "credit_score: must be between 300 and 850" in refused.stderr and "ssn: must be in the format" in refused.stderr
-    for message in ("liabilities.0.balance: must not be negative", "liabilities.0.months_remaining: must not be negative",
-                    "assets.0.donor: is required for a gift", "apr: must not be negative", "county_fips: is not a known county"):
+    assert (
+        "credit_score: must be between 300 and 850" in refused.stderr and "ssn: must be in the format" in refused.stderr
+    )
+    for message in (
+        "liabilities.0.balance: must not be negative",
+        "liabilities.0.months_remaining: must not be negative",
+        "assets.0.donor: is required for a gift",
+        "apr: must not be negative",
+        "county_fips: is not a known county",
+    ):
         assert message in refused.stderr
     with sessionmaker(bind=service_engine)() as s:
         assert s.scalar(select(func.count()).select_from(Application)) == stored  # nothing stored

@@ -20,8 +20,15 @@ from core.settings import PROJECT_ROOT
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 WAIT_MS = 180_000  # the longest any condition may take on a loaded 2-core machine; waits end as soon as it holds
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:
@@ -54,14 +61,36 @@ def serve(clone_seeded, settings, db: str):
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
     engine = clone_seeded(db)
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": db, "DATABASE_URL": "",
-           "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(settings.data_dir),
+        "DATABASE_NAME": db,
+        "DATABASE_URL": "",
+        "LLM_PROVIDER": "offline",
+        "AGENT_PROVIDERS": "{}",
+    }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / f"streamlit-{db}.log").open("w")
     # started as `make run` starts it (dashboard.streamlit_main), so the first request's deep link is tested too
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.streamlit_main",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -79,6 +108,8 @@ def serve(clone_seeded, settings, db: str):
 def officer_records(engine, run_id: str) -> list[tuple[str, dict]]:
     """(event, payload) of the officer's audit records on one run."""
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT event, payload FROM audit_log WHERE run_id = :r AND event LIKE 'officer%' "
-                                 "ORDER BY id"), {"r": run_id}).all()
+        rows = conn.execute(
+            text("SELECT event, payload FROM audit_log WHERE run_id = :r AND event LIKE 'officer%' ORDER BY id"),
+            {"r": run_id},
+        ).all()
     return [tuple(r) for r in rows]

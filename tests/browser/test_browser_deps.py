@@ -24,8 +24,13 @@ def test_browser_deps_without_network_skips_instead_of_failing(tmp_path: Path):
     apt = bin_dir / "apt-get"
     apt.write_text("#!/bin/sh\necho 'E: Failed to fetch: network is unreachable' >&2\nexit 100\n")
     apt.chmod(0o755)
-    done = subprocess.run([MAKE, "-s", "-C", str(PROJECT_ROOT), "browser-deps"], capture_output=True, text=True,
-                          env={**os.environ, "PATH": str(bin_dir)}, timeout=60)
+    done = subprocess.run(
+        [MAKE, "-s", "-C", str(PROJECT_ROOT), "browser-deps"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": str(bin_dir)},
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     if os.geteuid() == 0:
         assert "could not install Chromium" in done.stdout and "browser test will be skipped" in done.stdout

@@ -27,13 +27,35 @@ def policy_app(clone_seeded, settings):
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
     engine = clone_seeded(DB)
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
-           "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(settings.data_dir),
+        "DATABASE_NAME": DB,
+        "DATABASE_URL": "",
+        "LLM_PROVIDER": "offline",
+        "AGENT_PROVIDERS": "{}",
+    }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / "streamlit_policy.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.streamlit_main", "run", "app.py", "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.streamlit_main",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)

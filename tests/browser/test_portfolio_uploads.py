@@ -64,7 +64,8 @@ def upload_and_run(page, path, name: str) -> None:
     # the batch picker then shows the batch just run, by its file name; its summary says nothing was refused
     expect(page.get_by_role("combobox", name="Batch")).to_have_value(re.compile(rf"· {re.escape(name)}$"))
     expect(page.locator('[data-testid="stAlertContentSuccess"]').first).to_contain_text(
-        f"Batch completed: {ROWS} decided, 0 already decided, 0 refused, 0 not decided.")
+        f"Batch completed: {ROWS} decided, 0 already decided, 0 refused, 0 not decided."
+    )
 
 
 def test_two_different_hmda_slices_uploaded_in_a_row_are_both_underwritten_in_full(app, tmp_path):
@@ -87,9 +88,14 @@ def test_two_different_hmda_slices_uploaded_in_a_row_are_both_underwritten_in_fu
         browser.close()
 
     with engine.connect() as conn:
-        batches = conn.execute(text("SELECT file_name, status, jsonb_array_length(refused) FROM batches "
-                                    "ORDER BY created_at")).all()
-        refs = conn.execute(text("SELECT count(DISTINCT a.application_ref) FROM batch_items i JOIN runs r "
-                                 "ON r.id = i.run_id JOIN applications a ON a.id = r.application_id")).scalar_one()
+        batches = conn.execute(
+            text("SELECT file_name, status, jsonb_array_length(refused) FROM batches ORDER BY created_at")
+        ).all()
+        refs = conn.execute(
+            text(
+                "SELECT count(DISTINCT a.application_ref) FROM batch_items i JOIN runs r "
+                "ON r.id = i.run_id JOIN applications a ON a.id = r.application_id"
+            )
+        ).scalar_one()
     assert [tuple(b) for b in batches] == [(first.name, "completed", 0), (second.name, "completed", 0)]
     assert refs == 2 * ROWS

@@ -22,8 +22,10 @@ from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, o
 pytestmark = pytest.mark.browser
 
 DB = "lg_browser"
-DECLINE_TITLE = ("Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
-                 "(expected: DECLINE)")
+DECLINE_TITLE = (
+    "Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
+    "(expected: DECLINE)"
+)
 APPROVE_TITLE = "Conventional purchase at exactly 80% LTV, 30.44% DTI: clean approval (expected: APPROVE)"
 
 
@@ -76,9 +78,13 @@ def expect_text(locator, text: str) -> None:
 
 def latest_run(engine, applicant: str) -> str:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT r.id FROM runs r JOIN applications p ON p.id = r.application_id "
-                                 "WHERE p.applicant_name = :n ORDER BY r.started_at DESC LIMIT 1"),
-                            {"n": applicant}).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT r.id FROM runs r JOIN applications p ON p.id = r.application_id "
+                "WHERE p.applicant_name = :n ORDER BY r.started_at DESC LIMIT 1"
+            ),
+            {"n": applicant},
+        ).scalar_one()
 
 
 def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run(app):
@@ -116,8 +122,9 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
         choose_sample(page, DECLINE_TITLE)
         expect(page.locator(".st-key-decision-card")).to_have_count(0)  # the previous result is cleared
         underwrite(page, "Lucinda Ferreira-Holt", "DECLINE")
-        expect(page.locator("[class*='st-key-officer-panel-']").get_by_role("combobox", name="Final decision")) \
-            .to_match_aria_snapshot('- combobox "Final decision": DECLINE (recommended)')
+        expect(
+            page.locator("[class*='st-key-officer-panel-']").get_by_role("combobox", name="Final decision")
+        ).to_match_aria_snapshot('- combobox "Final decision": DECLINE (recommended)')
         page.screenshot(path=str(ARTIFACTS / "new_application.png"), full_page=True)
 
         # 3rd: loaded, underwritten, decided
@@ -149,8 +156,9 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
 
         page.get_by_role("link", name="Open in the citation explorer").click()  # the notice's own link
         expect(page).to_have_url(re.compile(r"/citation_explorer\?run="))
-        expect(page.get_by_role("combobox", name="Run", exact=True)) \
-            .to_match_aria_snapshot('- combobox "Run": /Maribel Okafor · conventional · APPROVE .*/')
+        expect(page.get_by_role("combobox", name="Run", exact=True)).to_match_aria_snapshot(
+            '- combobox "Run": /Maribel Okafor · conventional · APPROVE .*/'
+        )
         expect(page.get_by_text("Citations (").first).to_be_visible()
         page.locator("img").first.wait_for()  # the cited PDF page, rendered
         expect(page.get_by_text("Retrieval traces").first).to_be_visible()
@@ -167,15 +175,21 @@ def test_two_applications_then_a_third_loaded_and_decided_lands_on_the_right_run
     # the decision is on the third run, with its applicant, and on no other run of this session
     run_id = latest_run(engine, "Maribel Okafor")
     ((event, payload),) = officer_records(engine, run_id)
-    assert (event, payload["applicant"], payload["final_decision"], payload["officer"]) == \
-        ("officer_decision", "Maribel Okafor", "APPROVE", "Jordan Reyes")
+    assert (event, payload["applicant"], payload["final_decision"], payload["officer"]) == (
+        "officer_decision",
+        "Maribel Okafor",
+        "APPROVE",
+        "Jordan Reyes",
+    )
     with engine.connect() as conn:
         assert conn.execute(text("SELECT final_decision FROM runs WHERE id = :r"), {"r": run_id}).scalar() == "APPROVE"
     for other in ("Lucinda Ferreira-Holt", "Priya Castellanos"):
         assert officer_records(engine, latest_run(engine, other)) == []
-    timings = {"first_submission_to_first_agent_card_s": round(first_card_s, 2),
-               "first_submission_to_decision_card_s": round(decision_s, 2),
-               "warm_third_submission_to_first_agent_card_s": round(warm_first_card_s, 2)}
+    timings = {
+        "first_submission_to_first_agent_card_s": round(first_card_s, 2),
+        "first_submission_to_decision_card_s": round(decision_s, 2),
+        "warm_third_submission_to_first_agent_card_s": round(warm_first_card_s, 2),
+    }
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
     print(f"browser timings: {timings}")
     assert first_card_s < decision_s

@@ -127,13 +127,18 @@ def test_two_tabs_deciding_and_redeciding_one_run_the_second_is_refused_visibly(
         # APPROVE_WITH_CONDITIONS, in a quarter-width metric
         page_a.goto(f"{url}/decisions?run={run_ids['Dominique Hargreave']}")
         expect(page_a.locator('[data-testid="stMetricValue"]').first).to_contain_text("APPROVE WITH CONDITIONS")
-        cut = page_a.eval_on_selector_all('[data-testid="stMetricValue"]', """els => els.filter(e =>
-            [e, ...e.querySelectorAll('*')].some(c => c.scrollWidth > c.clientWidth + 1)).map(e => e.innerText)""")
+        cut = page_a.eval_on_selector_all(
+            '[data-testid="stMetricValue"]',
+            """els => els.filter(e =>
+            [e, ...e.querySelectorAll('*')].some(c => c.scrollWidth > c.clientWidth + 1)).map(e => e.innerText)""",
+        )
         assert cut == []
         browser.close()
 
-    assert [(e, r["final_decision"], r["officer"]) for e, r in officer_records(engine, run_id)] == \
-        [("officer_decision", "DECLINE", "Officer A"), ("officer_redecision", "REFER", "Officer A")]
+    assert [(e, r["final_decision"], r["officer"]) for e, r in officer_records(engine, run_id)] == [
+        ("officer_decision", "DECLINE", "Officer A"),
+        ("officer_redecision", "REFER", "Officer A"),
+    ]
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT final_decision, decided_by FROM runs WHERE id = :r"), {"r": run_id}).one()
     assert tuple(stored) == ("REFER", "Officer A")

@@ -24,6 +24,7 @@ from tests.core.support import AUDIT_BASE_DB, AUDIT_TAMPER_DB
 def no_clients(monkeypatch):
     """The providers the router would have built a client for (none is built)."""
     built: list[str] = []
+
     class Client:
         def __init__(self, provider: str) -> None:
             self.provider, self.model = provider, "fake"
@@ -65,7 +66,9 @@ def tampered(server_url, base_runs):
     key, anchors = default_key(), default_anchor_dir()
     head = read_anchor(anchor_path(anchors, AUDIT_BASE_DB), key)
     assert head is not None
-    write_anchor(anchor_path(anchors, AUDIT_TAMPER_DB), Anchor(AUDIT_TAMPER_DB, head.record_id, head.hash), key, force=True)
+    write_anchor(
+        anchor_path(anchors, AUDIT_TAMPER_DB), Anchor(AUDIT_TAMPER_DB, head.record_id, head.hash), key, force=True
+    )
     owner = create_engine(owner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     yield owner, base_runs
     owner.dispose()

@@ -41,19 +41,22 @@ def test_the_app_connects_as_a_least_privilege_role(empty_engine):
     assert role.role == APP_ROLE and role.least_privilege, role
 
 
-@pytest.mark.parametrize(("statement", "refusal"), [
-    ("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change", "must be owner"),
-    ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
-    ("SET session_replication_role = replica", "permission denied"),
-    ("DROP TRIGGER audit_log_no_change ON audit_log", "must be owner"),
-    ("UPDATE audit_log SET event = 'x'", "permission denied"),
-    ("DELETE FROM audit_log", "permission denied"),
-    ("TRUNCATE audit_log", "permission denied"),
-    ("DROP TABLE audit_log", "must be owner"),
-    ("ALTER TABLE runs DISABLE TRIGGER ALL", "must be owner"),
-    ("CREATE TABLE sneaky (id int)", "permission denied"),
-    ("UPDATE alembic_version SET version_num = '0001'", "permission denied"),
-])
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change", "must be owner"),
+        ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
+        ("SET session_replication_role = replica", "permission denied"),
+        ("DROP TRIGGER audit_log_no_change ON audit_log", "must be owner"),
+        ("UPDATE audit_log SET event = 'x'", "permission denied"),
+        ("DELETE FROM audit_log", "permission denied"),
+        ("TRUNCATE audit_log", "permission denied"),
+        ("DROP TABLE audit_log", "must be owner"),
+        ("ALTER TABLE runs DISABLE TRIGGER ALL", "must be owner"),
+        ("CREATE TABLE sneaky (id int)", "permission denied"),
+        ("UPDATE alembic_version SET version_num = '0001'", "permission denied"),
+    ],
+)
 def test_the_app_role_cannot_rewrite_the_audit_log(empty_db, statement, refusal):
     with empty_db() as s:
         append(s, event="a", payload={}, key=KEY)
@@ -64,7 +67,9 @@ def test_the_app_role_cannot_rewrite_the_audit_log(empty_db, statement, refusal)
         assert verify_chain(s, key=KEY).ok
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET event = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_log SET event = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"]
+)
 def test_the_database_refuses_changes_even_to_the_owner(owner_engine, statement):
     with sessionmaker(bind=owner_engine("lg_empty"))() as s:
         append(s, event="a", payload={}, key=KEY)
@@ -81,7 +86,7 @@ def test_tampering_by_the_owner_is_detected(owner_engine):
         append(s, event="c", payload={"x": 3}, key=KEY)
         # the owner disables the guard and rewrites history
         s.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
-        s.execute(text("UPDATE audit_log SET payload = '{\"decision\": \"APPROVE\"}' WHERE id = :i"), {"i": target.id})
+        s.execute(text('UPDATE audit_log SET payload = \'{"decision": "APPROVE"}\' WHERE id = :i'), {"i": target.id})
         s.expire_all()
         report = verify_chain(s, key=KEY)
         assert not report.ok and report.first_bad_id == target.id

@@ -32,10 +32,13 @@ def _rechain_unkeyed(conn, records) -> None:
     """What an attacker without the key can do: recompute the chain with plain SHA-256."""
     prev = GENESIS
     for r in records:
-        body = canonical({"run_id": r.run_id, "event": r.event, "payload": r.payload,
-                          "created_at": r.created_at.isoformat()})
+        body = canonical(
+            {"run_id": r.run_id, "event": r.event, "payload": r.payload, "created_at": r.created_at.isoformat()}
+        )
         new = hashlib.sha256((prev + body).encode()).hexdigest()
-        conn.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"), {"p": prev, "h": new, "i": r.id})
+        conn.execute(
+            text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"), {"p": prev, "h": new, "i": r.id}
+        )
         prev = new
 
 
@@ -54,8 +57,13 @@ def delete_then_keep_appending(conn, runs):
 
 def rechain_after_edit(conn, runs):
     conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
-    conn.execute(text("UPDATE audit_log SET payload = jsonb_set(payload, '{recommendation}', '\"APPROVE\"') "
-                      "WHERE event = 'decision_recommended' AND run_id = :r"), {"r": runs["DECLINE"]})
+    conn.execute(
+        text(
+            "UPDATE audit_log SET payload = jsonb_set(payload, '{recommendation}', '\"APPROVE\"') "
+            "WHERE event = 'decision_recommended' AND run_id = :r"
+        ),
+        {"r": runs["DECLINE"]},
+    )
     conn.execute(text("UPDATE runs SET recommendation = 'APPROVE' WHERE id = :r"), {"r": runs["DECLINE"]})
     with sessionmaker(bind=conn)() as s:
         _rechain_unkeyed(conn, s.scalars(select(AuditRecord).order_by(AuditRecord.id)).all())
@@ -71,13 +79,20 @@ def change_final_decision(conn, runs):
 
 
 def edit_reasons(conn, runs):
-    conn.execute(text("UPDATE runs SET result = jsonb_set(result, '{principal_reasons}', '[]') WHERE id = :r"),
-                 {"r": runs["DECLINE"]})
+    conn.execute(
+        text("UPDATE runs SET result = jsonb_set(result, '{principal_reasons}', '[]') WHERE id = :r"),
+        {"r": runs["DECLINE"]},
+    )
 
 
 def edit_agent_verdict(conn, runs):
-    conn.execute(text("UPDATE agent_traces SET verdict = jsonb_set(verdict, '{findings}', '[]') "
-                      "WHERE run_id = :r AND agent = 'policy'"), {"r": runs["DECLINE"]})
+    conn.execute(
+        text(
+            "UPDATE agent_traces SET verdict = jsonb_set(verdict, '{findings}', '[]') "
+            "WHERE run_id = :r AND agent = 'policy'"
+        ),
+        {"r": runs["DECLINE"]},
+    )
 
 
 def disable_guard(conn, runs):
@@ -98,19 +113,22 @@ def forge_anchor(conn, runs):
     path.write_text(json.dumps({**data, "record_id": data["record_id"] - 3}))
 
 
-@pytest.mark.parametrize(("tamper", "finding"), [
-    (delete_last_records, "(truncated)"),
-    (delete_then_keep_appending, "(truncated)"),
-    (rechain_after_edit, "chain broken at record"),
-    (change_recommendation, "runs.recommendation is APPROVE but the audit log recorded DECLINE"),
-    (change_final_decision, "runs.final_decision is APPROVE but the officer decided DECLINE"),
-    (edit_reasons, "the stored decision (reasons, findings) differs"),
-    (edit_agent_verdict, "the stored policy verdict differs from its audit record"),
-    (disable_guard, "guard trigger audit_log_no_change is disabled"),
-    (drop_guard, "guard trigger audit_log_no_truncate is missing"),
-    (delete_anchor, "no exported chain head"),
-    (forge_anchor, "invalid signature"),
-])
+@pytest.mark.parametrize(
+    ("tamper", "finding"),
+    [
+        (delete_last_records, "(truncated)"),
+        (delete_then_keep_appending, "(truncated)"),
+        (rechain_after_edit, "chain broken at record"),
+        (change_recommendation, "runs.recommendation is APPROVE but the audit log recorded DECLINE"),
+        (change_final_decision, "runs.final_decision is APPROVE but the officer decided DECLINE"),
+        (edit_reasons, "the stored decision (reasons, findings) differs"),
+        (edit_agent_verdict, "the stored policy verdict differs from its audit record"),
+        (disable_guard, "guard trigger audit_log_no_change is disabled"),
+        (drop_guard, "guard trigger audit_log_no_truncate is missing"),
+        (delete_anchor, "no exported chain head"),
+        (forge_anchor, "invalid signature"),
+    ],
+)
 def test_each_tamper_is_reported(tampered, tamper, finding):
     owner, runs = tampered
     assert report_for(owner) == ()
@@ -122,8 +140,9 @@ def test_each_tamper_is_reported(tampered, tamper, finding):
 
 def _cli(settings) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
-    return subprocess.run([sys.executable, "-m", "core.audit"], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "core.audit"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_cli_passes_an_intact_log_and_names_each_finding(tampered, settings):
@@ -145,12 +164,24 @@ def test_an_operator_can_reanchor_only_a_chain_that_verifies(tampered, settings)
     owner, runs = tampered
     anchor_path(default_anchor_dir(), DB).unlink()
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": ""}
-    done = subprocess.run([sys.executable, "-m", "core.audit", "--reanchor"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "core.audit", "--reanchor"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and "re-anchored" in done.stdout, done.stderr
     assert report_for(owner) == ()
     with owner.connect() as conn:
         rechain_after_edit(conn, runs)
-    refused = subprocess.run([sys.executable, "-m", "core.audit", "--reanchor"], cwd=PROJECT_ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        [sys.executable, "-m", "core.audit", "--reanchor"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode == 1 and "not re-anchored" in refused.stderr

@@ -35,8 +35,11 @@ def privileges(owner, table: str) -> set[str]:
     with owner.connect() as conn:
         if not conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}):
             return set()  # downgraded with no other database using the role: it was dropped
-        return {p for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
-                if conn.scalar(text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})}
+        return {
+            p
+            for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
+            if conn.scalar(text("SELECT has_table_privilege(:r, :t, :p)"), {"r": APP_ROLE, "t": table, "p": p})
+        }
 
 
 def test_the_app_gets_working_tables_and_only_appends_to_the_audit_log(owner):

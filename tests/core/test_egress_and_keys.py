@@ -32,13 +32,31 @@ def test_an_off_list_host_refuses_before_any_client_is_built(no_clients):
     assert no_clients == []
 
 
-@pytest.mark.parametrize(("host", "allowed"), [
-    ("127.0.0.1", True), ("localhost", True), ("10.1.2.3", True), ("172.31.0.5", True), ("192.168.1.20", True),
-    ("::1", True), ("fd00::5", True), ("::ffff:10.0.0.1", True), ("bedrock-runtime.us-east-1.amazonaws.com", True),
-    (DOC_HOST, False), ("198.51.100.7", False), ("203.0.113.9", False), ("169.254.169.254", False),
-    ("8.8.8.8", False), ("::ffff:192.0.2.1", False), ("172.32.0.1", False), ("ollama.example", False),
-    ("bedrock-runtime.eu-west-1.amazonaws.com", False), ("api.openai.com", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("10.1.2.3", True),
+        ("172.31.0.5", True),
+        ("192.168.1.20", True),
+        ("::1", True),
+        ("fd00::5", True),
+        ("::ffff:10.0.0.1", True),
+        ("bedrock-runtime.us-east-1.amazonaws.com", True),
+        (DOC_HOST, False),
+        ("198.51.100.7", False),
+        ("203.0.113.9", False),
+        ("169.254.169.254", False),
+        ("8.8.8.8", False),
+        ("::ffff:192.0.2.1", False),
+        ("172.32.0.1", False),
+        ("ollama.example", False),
+        ("bedrock-runtime.eu-west-1.amazonaws.com", False),
+        ("api.openai.com", False),
+        ("", False),
+    ],
+)
 def test_allow_list(host, allowed):
     assert host_allowed(host, production()) is allowed
 
@@ -85,16 +103,24 @@ def test_development_keys_are_created_0600_once(tmp_path):
 
 
 def _isolated(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["unshare", "-n", *cmd], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        ["unshare", "-n", *cmd], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare -n")
 def test_cli_in_a_namespace_with_no_route_refuses_an_off_list_host(tmp_path):
     sample = next(p for p in SAMPLES if "clean_approve" in p.name)
-    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": "", "APP_ENV": "production",
-           "LLM_PROVIDER": "ollama", "OLLAMA_BASE_URL": f"http://{DOC_HOST}:11434/v1",
-           "SSN_HASH_KEY": KEY, "AUDIT_HMAC_KEY": KEY}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "APP_ENV": "production",
+        "LLM_PROVIDER": "ollama",
+        "OLLAMA_BASE_URL": f"http://{DOC_HOST}:11434/v1",
+        "SSN_HASH_KEY": KEY,
+        "AUDIT_HMAC_KEY": KEY,
+    }
     done = _isolated([sys.executable, "-m", "agents.run", str(sample)], env)
     assert done.returncode == 2, done.stderr[-2000:]
     assert f"agent intake -> {DOC_HOST}" in done.stderr and "Traceback" not in done.stderr

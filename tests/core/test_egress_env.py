@@ -30,8 +30,12 @@ def test_an_aws_endpoint_override_off_the_list_refuses_before_any_client_is_buil
 
 
 def test_the_bedrock_client_is_built_with_exactly_the_checked_endpoint_and_no_environment_proxy():
-    settings = production(llm_provider="bedrock", aws_endpoint_url_bedrock_runtime="http://127.0.0.1:4566",
-                          aws_endpoint_url=f"http://{DOC_HOST}:8080", https_proxy=PROXY)
+    settings = production(
+        llm_provider="bedrock",
+        aws_endpoint_url_bedrock_runtime="http://127.0.0.1:4566",
+        aws_endpoint_url=f"http://{DOC_HOST}:8080",
+        https_proxy=PROXY,
+    )
     assert endpoint_url("bedrock", settings) == ("http://127.0.0.1:4566", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
     client = LLMRouter(settings).client_for("intake")
     sdk = client._sdk(settings.llm_timeout_s)
@@ -65,16 +69,32 @@ except Exception as exc:
 """
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("strace"),
-                    reason="needs root, unshare -n and strace")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("strace"),
+    reason="needs root, unshare -n and strace",
+)
 def test_in_a_namespace_no_connect_goes_to_an_environment_proxy(tmp_path):
     trace = tmp_path / "connects.txt"
-    env = {**os.environ, "APP_ENV": "production", "LLM_PROVIDER": "ollama", "OLLAMA_BASE_URL": "http://127.0.0.1:9/v1",
-           "HTTP_PROXY": PROXY, "HTTPS_PROXY": PROXY, "ALL_PROXY": PROXY, "http_proxy": PROXY, "all_proxy": PROXY,
-           "DATA_DIR": str(tmp_path)}
-    done = subprocess.run(["strace", "-f", "-e", "trace=connect", "-o", str(trace), "unshare", "-n",
-                           sys.executable, "-c", _CALL], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "LLM_PROVIDER": "ollama",
+        "OLLAMA_BASE_URL": "http://127.0.0.1:9/v1",
+        "HTTP_PROXY": PROXY,
+        "HTTPS_PROXY": PROXY,
+        "ALL_PROXY": PROXY,
+        "http_proxy": PROXY,
+        "all_proxy": PROXY,
+        "DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        ["strace", "-f", "-e", "trace=connect", "-o", str(trace), "unshare", "-n", sys.executable, "-c", _CALL],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "failed as expected" in done.stdout, done.stderr[-2000:]
     connects = [line for line in trace.read_text().splitlines() if "connect(" in line and "AF_INET" in line]
     assert any('inet_addr("127.0.0.1")' in line and "htons(9)" in line for line in connects), connects

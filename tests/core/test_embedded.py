@@ -31,8 +31,14 @@ def use_server(data_dir: Path) -> subprocess.CompletedProcess:
 
 
 def hold_server(data_dir: Path) -> subprocess.Popen:
-    holder = subprocess.Popen(_script(data_dir, "--hold"), cwd=PROJECT_ROOT, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        _script(data_dir, "--hold"),
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().startswith("ready"), holder.stderr.read()
     return holder
 
@@ -140,7 +146,7 @@ def test_a_server_that_cannot_start_gives_one_line_not_its_log(data_dir, bystand
     done = use_server(data_dir)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     one_line(done.stderr, "could not start the embedded PostgreSQL")
-    assert "postgresql.conf\" contains errors" in done.stderr and f"server log: {data_dir / 'log'}" in done.stderr
+    assert 'postgresql.conf" contains errors' in done.stderr and f"server log: {data_dir / 'log'}" in done.stderr
     assert not find_our_postmasters(data_dir) and bystander.poll() is None
 
 
@@ -166,8 +172,13 @@ def long_data_dir(initialised, tmp_path) -> Path:
 
 def as_nobody(socket_dir: str) -> subprocess.CompletedProcess:
     """Another local OS user asks for the superuser over the server's socket."""
-    return subprocess.run([str(PSQL), "-h", socket_dir, "-U", "postgres", "-d", "postgres", "-Atc",
-                           "SELECT current_user"], user="nobody", capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(PSQL), "-h", socket_dir, "-U", "postgres", "-d", "postgres", "-Atc", "SELECT current_user"],
+        user="nobody",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def socket_dir_of(data_dir: Path) -> str:
@@ -184,8 +195,9 @@ def test_another_os_user_cannot_connect_to_a_new_server(long_data_dir):
     holder = hold_server(long_data_dir)  # our own process connects (peer, mapped to its OS user)
     try:
         refused = as_nobody(socket_dir_of(long_data_dir))
-        assert refused.returncode != 0 and 'Peer authentication failed for user "postgres"' in refused.stderr, \
+        assert refused.returncode != 0 and 'Peer authentication failed for user "postgres"' in refused.stderr, (
             refused.stdout + refused.stderr
+        )
         rules = [ln for ln in (long_data_dir / "pg_hba.conf").read_text().splitlines() if ln.strip()[:1] not in "#"]
         assert rules and not any("trust" in ln for ln in rules), rules
     finally:
@@ -197,9 +209,17 @@ def test_another_os_user_cannot_connect_to_a_new_server(long_data_dir):
 def test_a_server_already_running_on_trust_is_switched_to_peer(long_data_dir):
     (long_data_dir / "pg_hba.conf").write_text("local all all trust\n")  # as pgserver's initdb leaves it
     (long_data_dir / "pg_ident.conf").write_text("")
-    raw = subprocess.Popen([sys.executable, "-c", "import sys, pgserver; pgserver.get_server(sys.argv[1]); "
-                            "print('up', flush=True); sys.stdin.read()", str(long_data_dir)],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    raw = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pgserver; pgserver.get_server(sys.argv[1]); print('up', flush=True); sys.stdin.read()",
+            str(long_data_dir),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert raw.stdout.readline().startswith("up")
         socket_dir = socket_dir_of(long_data_dir)

@@ -22,23 +22,26 @@ def refusal(**overrides) -> dict[str, str]:
     return info.value.field_errors
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("monthly_income", "1e309", "must be a number, not text"),
-    ("monthly_income", "8000", "must be a number, not text"),
-    ("monthly_income", float("inf"), "must be a finite number"),
-    ("monthly_income", Decimal("Infinity"), "must be a finite number"),
-    ("monthly_income", Decimal("NaN"), "must be a finite number"),
-    ("loan_amount", True, "must be a number, not true or false"),
-    ("term_months", True, "must be a number, not true or false"),
-    ("term_months", "360", "must be a number, not text"),
-    ("credit_score", 700.5, "must be a whole number"),
-    ("veteran", "true", "must be true or false"),
-    ("veteran", 1, "must be true or false"),
-    ("property_state", ["CA"], "must be a 2-letter USPS state code, e.g. CA"),
-    ("property_state", {"a": 1}, "must be a 2-letter USPS state code, e.g. CA"),
-    ("loan_amount", [1], "must be a number"),
-    ("credit_key_factors", "Too many inquiries", "must be a list of text lines"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("monthly_income", "1e309", "must be a number, not text"),
+        ("monthly_income", "8000", "must be a number, not text"),
+        ("monthly_income", float("inf"), "must be a finite number"),
+        ("monthly_income", Decimal("Infinity"), "must be a finite number"),
+        ("monthly_income", Decimal("NaN"), "must be a finite number"),
+        ("loan_amount", True, "must be a number, not true or false"),
+        ("term_months", True, "must be a number, not true or false"),
+        ("term_months", "360", "must be a number, not text"),
+        ("credit_score", 700.5, "must be a whole number"),
+        ("veteran", "true", "must be true or false"),
+        ("veteran", 1, "must be true or false"),
+        ("property_state", ["CA"], "must be a 2-letter USPS state code, e.g. CA"),
+        ("property_state", {"a": 1}, "must be a 2-letter USPS state code, e.g. CA"),
+        ("loan_amount", [1], "must be a number"),
+        ("credit_key_factors", "Too many inquiries", "must be a list of text lines"),
+    ],
+)
 def test_wrong_types_are_refused_by_name(field, value, message):
     assert refusal(**{field: value}) == {field: message}
 
@@ -72,15 +75,26 @@ def test_absurd_amounts_from_the_report_are_refused():
     assert refusal(loan_amount=Decimal("1e12")) == {"loan_amount": "must be at most 100,000,000"}
 
 
-@pytest.mark.parametrize("name", [
-    "Dana\x00Whitfield", "Dana\u200bWhitfield", "\u202eDana", "Dana\nWhitfield", "Dana\x07", "Dana\u2028W",
-    "\u200b", "Dana\ud800",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dana\x00Whitfield",
+        "Dana\u200bWhitfield",
+        "\u202eDana",
+        "Dana\nWhitfield",
+        "Dana\x07",
+        "Dana\u2028W",
+        "\u200b",
+        "Dana\ud800",
+    ],
+)
 def test_names_with_invisible_or_control_characters_are_refused(name):
     errors = refusal(applicant_name=name)
     assert list(errors) == ["applicant_name"]
-    assert errors["applicant_name"] in ("must not contain control, zero-width or other invisible characters",
-                                        "must be a single line")
+    assert errors["applicant_name"] in (
+        "must not contain control, zero-width or other invisible characters",
+        "must be a single line",
+    )
 
 
 def test_key_factors_and_application_id_are_clean_text_too():
@@ -92,8 +106,9 @@ def test_key_factors_and_application_id_are_clean_text_too():
 def test_refusals_never_echo_values_or_odd_keys():
     secret_key = "x" * 70 + SSN
     with pytest.raises(InvalidApplication) as info:
-        validate_application({**application(applicant_name="Zed\x00Secret", monthly_income="123456.78"),
-                              secret_key: 1, "ok\u200b": 2})
+        validate_application(
+            {**application(applicant_name="Zed\x00Secret", monthly_income="123456.78"), secret_key: 1, "ok\u200b": 2}
+        )
     text = str(info.value)
     assert "Secret" not in text and "123456" not in text and SSN not in text and "\u200b" not in text
     assert "(unprintable field name)" in info.value.field_errors
@@ -109,8 +124,12 @@ def test_deep_nesting_is_refused_without_recursion():
 
 def test_json_reader_caps_size_depth_and_constants(tmp_path):
     assert text_depth('{"a": "[[[[", "b": [{"c": 1}]}') == 3
-    for text, needle in [("[" * 50_000 + "]" * 50_000, "nested"), ('{"a": NaN}', "NaN"),
-                         ('{"a": Infinity}', "Infinity"), ('{"a": 1', "not valid JSON")]:
+    for text, needle in [
+        ("[" * 50_000 + "]" * 50_000, "nested"),
+        ('{"a": NaN}', "NaN"),
+        ('{"a": Infinity}', "Infinity"),
+        ('{"a": 1', "not valid JSON"),
+    ]:
         with pytest.raises(InvalidApplication) as info:
             loads(text)
         assert needle in info.value.field_errors["application"]

@@ -20,8 +20,16 @@ from tests.core.llm_helpers import llm_settings
 
 pytestmark = pytest.mark.unit
 
-FACTS = {"piti": "2850.44", "monthly_income": "11500", "monthly_debts": "650", "front_end_dti": "24.79",
-         "back_end_dti": "30.44", "ltv": "80.00", "reserves_months": "21.04", "cltv": "80.00"}
+FACTS = {
+    "piti": "2850.44",
+    "monthly_income": "11500",
+    "monthly_debts": "650",
+    "front_end_dti": "24.79",
+    "back_end_dti": "30.44",
+    "ltv": "80.00",
+    "reserves_months": "21.04",
+    "cltv": "80.00",
+}
 USER = json.dumps({"verdict": "COMPUTED", "facts": FACTS, "passages": [], "findings": []})
 
 
@@ -57,8 +65,9 @@ def test_compact_prompt_from_the_ratio_nodes_input():
 
 def test_a_faithful_local_narrative_is_used(tmp_path):
     reply = "PITI is $2,850.44 on income of $11,500 (24.79%). DTI is 30.44%, LTV 80.00%."
-    told = narrate(_router(_client(reply, tmp_path)), "ratio", system="s", user=USER, schema=Narrative,
-                   fallback=FALLBACK)
+    told = narrate(
+        _router(_client(reply, tmp_path)), "ratio", system="s", user=USER, schema=Narrative, fallback=FALLBACK
+    )
     assert told.status == "ok" and told.error is None
     assert told.value.summary == "PITI is $2,850.44 on income of $11,500 (24.79%)."
     assert told.value.reasoning == reply
@@ -73,15 +82,21 @@ def test_the_client_leaves_the_number_guard_to_the_node(tmp_path):
     assert told.value.reasoning == "PITI is $2,850.44 and the DTI is 47.5%, within limits."
 
 
-@pytest.mark.parametrize(("text", "false"), [
-    ("DTI 33.79% is above the most the USDA program allows, 41%.", ["33.79% is above the most the USDA program allows, 41%"]),
-    ("LTV 98% is within the 97% limit.", ["98% is within the 97%"]),
-    ("DTI 45.2% exceeds the 43% maximum.", []),
-    ("LTV 80% is within the 97% limit; DTI 30.44% is below 43%.", []),
-    ("PITI $2,850.44 is 30.44% of income $9,365.", []),  # no comparison word
-    ("Reserves of 2 months are below the 6 months required.", []),
-    ("Income $9,000 is above 43%.", []),  # a dollar figure and a percentage are not compared
-])
+@pytest.mark.parametrize(
+    ("text", "false"),
+    [
+        (
+            "DTI 33.79% is above the most the USDA program allows, 41%.",
+            ["33.79% is above the most the USDA program allows, 41%"],
+        ),
+        ("LTV 98% is within the 97% limit.", ["98% is within the 97%"]),
+        ("DTI 45.2% exceeds the 43% maximum.", []),
+        ("LTV 80% is within the 97% limit; DTI 30.44% is below 43%.", []),
+        ("PITI $2,850.44 is 30.44% of income $9,365.", []),  # no comparison word
+        ("Reserves of 2 months are below the 6 months required.", []),
+        ("Income $9,000 is above 43%.", []),  # a dollar figure and a percentage are not compared
+    ],
+)
 def test_false_comparisons(text, false):
     assert false_comparisons(text) == false
 

@@ -43,8 +43,14 @@ def _router(provider: str, server: FakeLLMServer, **overrides) -> LLMRouter:
 
 
 def _narrate(router: LLMRouter, agent: str = "underwriting"):
-    return narrate(router, agent, system="You are an underwriter.", user="DTI 44%, reserves 12 months.",
-                   schema=Narrative, fallback=FALLBACK)
+    return narrate(
+        router,
+        agent,
+        system="You are an underwriter.",
+        user="DTI 44%, reserves 12 months.",
+        schema=Narrative,
+        fallback=FALLBACK,
+    )
 
 
 def test_openai_ok_counts_usage_and_cost(fake_llm):
@@ -52,7 +58,12 @@ def test_openai_ok_counts_usage_and_cost(fake_llm):
     result = _narrate(_router("openai", fake_llm))
     assert result.status == "ok" and result.error is None and result.value == Narrative(**GOOD)
     usage = result.usage
-    assert (usage.provider, usage.model, usage.tokens_in, usage.tokens_out) == ("openai", "gpt-4o-mini-2024-07-18", 1000, 500)
+    assert (usage.provider, usage.model, usage.tokens_in, usage.tokens_out) == (
+        "openai",
+        "gpt-4o-mini-2024-07-18",
+        1000,
+        500,
+    )
     assert usage.cost_usd == pytest.approx(0.00045) and not usage.estimated and usage.latency_ms > 0
     (request,) = fake_llm.requests
     assert request.api == "openai" and request.model == "gpt-4o-mini"

@@ -14,6 +14,7 @@ from tests.core.support import SSN, application
 
 pytestmark = pytest.mark.unit
 
+
 def test_valid_application_parses_money_as_exact_decimal():
     app = validate_application(application(monthly_hoa=0.1, interest_rate=6.875))
     assert app.monthly_hoa == Decimal("0.1")  # parsed through the text, not the binary float
@@ -29,8 +30,12 @@ def test_ssn_and_state_are_normalised():
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [({"veteran": True}, True), ({"veteran": False}, False), ({}, False),
-     ({"veteran": True, "has_va_coe": False}, False)],
+    [
+        ({"veteran": True}, True),
+        ({"veteran": False}, False),
+        ({}, False),
+        ({"veteran": True, "has_va_coe": False}, False),
+    ],
 )
 def test_va_coe_defaults_from_veteran(given, expected):
     assert validate_application(application(**given)).has_va_coe is expected
@@ -38,9 +43,18 @@ def test_va_coe_defaults_from_veteran(given, expected):
 
 def test_several_bad_fields_give_one_clear_message_each():
     bad = application(
-        credit_score=900, ssn="12-345-678", property_state="XX", loan_amount=0, property_value=-5,
-        term_months=600, interest_rate="abc", monthly_debts=-1, employment_status="boss",
-        veteran="maybe", loan_type="reverse", nickname="Dee",
+        credit_score=900,
+        ssn="12-345-678",
+        property_state="XX",
+        loan_amount=0,
+        property_value=-5,
+        term_months=600,
+        interest_rate="abc",
+        monthly_debts=-1,
+        employment_status="boss",
+        veteran="maybe",
+        loan_type="reverse",
+        nickname="Dee",
     )
     del bad["applicant_name"]
     with pytest.raises(InvalidApplication) as info:
@@ -66,17 +80,19 @@ def test_several_bad_fields_give_one_clear_message_each():
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("credit_score", 299, "must be between 300 and 850"),
-     ("interest_rate", 25.01, "must be between 0 and 25"),
-     ("property_units", 5, "must be between 1 and 4"),
-     ("term_months", 0, "must be between 1 and 480"),
-     ("term_months", 360.5, "must be a whole number"),
-     ("annual_insurance", -0.01, "must not be negative"),
-     ("liquid_assets", float("nan"), "must be a finite number"),
-     ("liquid_assets", "NaN", "must be a number, not text"),
-     ("applicant_name", "   ", "must not be empty"),
-     ("ssn", 123456789, "must be text in the format ###-##-####"),
-     ("household_income_pct_ami", -1, "must not be negative")],
+    [
+        ("credit_score", 299, "must be between 300 and 850"),
+        ("interest_rate", 25.01, "must be between 0 and 25"),
+        ("property_units", 5, "must be between 1 and 4"),
+        ("term_months", 0, "must be between 1 and 480"),
+        ("term_months", 360.5, "must be a whole number"),
+        ("annual_insurance", -0.01, "must not be negative"),
+        ("liquid_assets", float("nan"), "must be a finite number"),
+        ("liquid_assets", "NaN", "must be a number, not text"),
+        ("applicant_name", "   ", "must not be empty"),
+        ("ssn", 123456789, "must be text in the format ###-##-####"),
+        ("household_income_pct_ami", -1, "must not be negative"),
+    ],
 )
 def test_each_bound_has_a_plain_message(field, value, message):
     with pytest.raises(InvalidApplication) as info:

@@ -9,7 +9,12 @@ import pytest
 from core.errors import InvalidApplication
 from core.schemas import LoanApplication, validate_application
 from dashboard.application_fields import (
-    FIELDS, application_from_state, default_state, list_samples, load_sample, state_from_application,
+    FIELDS,
+    application_from_state,
+    default_state,
+    list_samples,
+    load_sample,
+    state_from_application,
 )
 from dashboard.application_lists import LISTS, SCALAR_NAMES, form_1003_state, form_1003_values
 
@@ -47,9 +52,20 @@ def test_a_blank_form_invents_nothing_every_figure_is_required():
     assert errors["applicant_name"] == "must not be empty"
     assert errors["ssn"] == "must be in the format ###-##-#### (or 9 digits)"
     assert errors["property_state"] == "must be a 2-letter USPS state code, e.g. CA"
-    required = {"credit_score", "employment_years", "monthly_income", "monthly_debts", "liquid_assets", "loan_amount",
-                "property_value", "interest_rate", "term_months", "property_units", "annual_property_tax",
-                "annual_insurance"}
+    required = {
+        "credit_score",
+        "employment_years",
+        "monthly_income",
+        "monthly_debts",
+        "liquid_assets",
+        "loan_amount",
+        "property_value",
+        "interest_rate",
+        "term_months",
+        "property_units",
+        "annual_property_tax",
+        "annual_insurance",
+    }
     assert {name for name, message in errors.items() if message == "is required"} == required
 
 

@@ -10,7 +10,12 @@ import pytest
 from core.schemas import validate_application
 from dashboard.application_fields import application_from_state, state_from_application
 from dashboard.application_lists import (
-    ASSET_COLUMNS, LIAB_COLUMNS, apply_editor_changes, editor_key, form_1003_state, form_1003_values,
+    ASSET_COLUMNS,
+    LIAB_COLUMNS,
+    apply_editor_changes,
+    editor_key,
+    form_1003_state,
+    form_1003_values,
 )
 from tests.agents.conftest import SAMPLES
 
@@ -19,15 +24,21 @@ pytestmark = pytest.mark.unit
 
 def test_editor_changes_edit_add_and_delete_rows():
     rows = [{"kind": "revolving", "monthly_payment": 50.0}, {"kind": "installment", "monthly_payment": 300.0}]
-    changes = {"edited_rows": {0: {"monthly_payment": 75.0}}, "added_rows": [{"kind": "lease", "monthly_payment": 410.0}],
-               "deleted_rows": [1]}
+    changes = {
+        "edited_rows": {0: {"monthly_payment": 75.0}},
+        "added_rows": [{"kind": "lease", "monthly_payment": 410.0}],
+        "deleted_rows": [1],
+    }
     out = apply_editor_changes(rows, changes, LIAB_COLUMNS)
     assert [(r["kind"], r["monthly_payment"]) for r in out] == [("revolving", 75.0), ("lease", 410.0)]
     assert rows[0]["monthly_payment"] == 50.0  # the base rows are not changed in place
 
 
-@pytest.mark.parametrize("path", [p for p in SAMPLES if "liabilities" in p.read_text() or "assets\"" in p.read_text()][:6],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SAMPLES if "liabilities" in p.read_text() or 'assets"' in p.read_text()][:6],
+    ids=lambda p: p.stem,
+)
 def test_a_sample_with_lists_round_trips_through_the_form(path):
     data = {k: v for k, v in json.loads(path.read_text())["application"].items() if k != "application_id"}
     state = {**state_from_application(data), **form_1003_state(data, 0)}
@@ -38,10 +49,15 @@ def test_a_sample_with_lists_round_trips_through_the_form(path):
 def test_rows_typed_into_the_editor_become_a_valid_application():
     data = {**json.loads(SAMPLES[0].read_text())["application"], "monthly_debts": 0, "liquid_assets": 0}
     state = {**state_from_application(data), **form_1003_state(data, 0)}
-    state[editor_key("liabilities", 1)] = {"added_rows": [
-        {"kind": "installment", "monthly_payment": 250.5, "balance": 2000.0, "months_remaining": 8.0}]}
-    state[editor_key("assets", 1)] = {"added_rows": [{"kind": "gift", "value": 5000.0, "donor": "relative"},
-                                                     {"kind": "stocks", "value": 1000.0, "vested_pct": float("nan")}]}
+    state[editor_key("liabilities", 1)] = {
+        "added_rows": [{"kind": "installment", "monthly_payment": 250.5, "balance": 2000.0, "months_remaining": 8.0}]
+    }
+    state[editor_key("assets", 1)] = {
+        "added_rows": [
+            {"kind": "gift", "value": 5000.0, "donor": "relative"},
+            {"kind": "stocks", "value": 1000.0, "vested_pct": float("nan")},
+        ]
+    }
     app = validate_application({**application_from_state(state), **form_1003_values(state)})
     assert app.liabilities[0].months_remaining == 8 and app.liabilities[0].monthly_payment == Decimal("250.50")
     assert [a.kind for a in app.assets] == ["gift", "stocks"] and app.assets[1].vested_pct == 100

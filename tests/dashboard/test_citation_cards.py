@@ -11,16 +11,31 @@ from tests.conftest import SEED_POLICIES
 
 pytestmark = pytest.mark.integration
 SENTENCE = "The minimum credit score for a conventional loan is 620."
-CHUNK = ChunkDetail(7, "Conventional Loan Program Guide", "conventional.pdf", 3, 3, "3. Credit",
-                    "3.1 Minimum Credit Score", f"3.1 Minimum Credit Score\n{SENTENCE} The representative score")
+CHUNK = ChunkDetail(
+    7,
+    "Conventional Loan Program Guide",
+    "conventional.pdf",
+    3,
+    3,
+    "3. Credit",
+    "3.1 Minimum Credit Score",
+    f"3.1 Minimum Credit Score\n{SENTENCE} The representative score",
+)
 
 
 def card_app(quote: str, detail, policy_dir, archive_dir=None) -> AppTest:
     def script(quote, detail, policy_dir, archive_dir):
         from dashboard.citation_cards import citation_card
 
-        citation_card(doc_name="Conventional Loan Program Guide", page_num=3, section="3.1 Minimum Credit Score",
-                      quote=quote, detail=detail, policy_dir=policy_dir, archive_dir=archive_dir)
+        citation_card(
+            doc_name="Conventional Loan Program Guide",
+            page_num=3,
+            section="3.1 Minimum Credit Score",
+            quote=quote,
+            detail=detail,
+            policy_dir=policy_dir,
+            archive_dir=archive_dir,
+        )
 
     kwargs = {"quote": quote, "detail": detail, "policy_dir": policy_dir, "archive_dir": archive_dir}
     return AppTest.from_function(script, kwargs=kwargs, default_timeout=60).run()

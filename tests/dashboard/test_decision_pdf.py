@@ -17,14 +17,21 @@ from tests.dashboard.support import DTI_RULE, NOTICE, RUN, application, events, 
 
 pytestmark = pytest.mark.unit
 
-DECLINE_REASON = PrincipalReason(reason="Excessive obligations in relation to income", rule_id="conventional.max_dti",
-                                 detail="DTI 45.01% exceeds the 45% maximum.", citation=DTI_RULE,
-                                 remedy="Reduce monthly debts by $2 to reach 45% DTI.")
+DECLINE_REASON = PrincipalReason(
+    reason="Excessive obligations in relation to income",
+    rule_id="conventional.max_dti",
+    detail="DTI 45.01% exceeds the 45% maximum.",
+    citation=DTI_RULE,
+    remedy="Reduce monthly debts by $2 to reach 45% DTI.",
+)
 
 
 def test_a_decline_states_the_adverse_action_reasons_and_the_notice_deadline():
-    pdf = decision_pdf(events("DECLINE", reasons=[DECLINE_REASON], notice=True), application(),
-                       generated_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
+    pdf = decision_pdf(
+        events("DECLINE", reasons=[DECLINE_REASON], notice=True),
+        application(),
+        generated_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+    )
     pages, text = text_of(pdf)
     assert pdf.startswith(b"%PDF") and pages == 1
     assert "Adverse action - principal reasons" in text
@@ -44,10 +51,16 @@ def test_only_the_masked_ssn_is_printed():
 
 
 def test_an_approval_has_no_adverse_action_section_and_shows_the_officers_decision():
-    final = FinalDecision("APPROVE_WITH_CONDITIONS", "R. Alvarez", "2026-11-25T10:15:00+00:00", True,
-                          "Verified mortgage insurance quote on file.")
-    pages, text = text_of(decision_pdf(events("APPROVE", conditions=["Private mortgage insurance required."]),
-                                       application(), final))
+    final = FinalDecision(
+        "APPROVE_WITH_CONDITIONS",
+        "R. Alvarez",
+        "2026-11-25T10:15:00+00:00",
+        True,
+        "Verified mortgage insurance quote on file.",
+    )
+    pages, text = text_of(
+        decision_pdf(events("APPROVE", conditions=["Private mortgage insurance required."]), application(), final)
+    )
     assert pages == 1
     assert "Adverse action" not in text and "Notice deadline" not in text
     assert "Recommendation APPROVE" in text
@@ -72,8 +85,9 @@ def test_many_citations_still_fit_on_one_page():
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:
-    return {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages
-            for f in page["/Resources"]["/Font"].values()}
+    return {
+        str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages for f in page["/Resources"]["/Font"].values()
+    }
 
 
 def test_a_chinese_or_emoji_name_prints_with_the_embedded_unicode_fonts():
@@ -102,9 +116,30 @@ def test_any_name_prints_each_character_in_a_font_that_has_it():
         assert any(family in f for f in fonts), (family, fonts)
 
 
-SEQUENCES_AND_SCRIPTS = ["👩🏽\u200d⚕️", "1️⃣", "👍🏿", "🇺🇸", "שלום", "สมชาย", "ሰላም", "ქეთი", "Արամ", "ស៊ុន", "ဝင်း",
-                         "ਸਿੰਘ", "ગીતા", "তানিয়া", "முருகன்", "రాము", "ಕಾವ್ಯ", "ആതിര", "සුනිල්", "ଓଡ଼ିଆ", "ລາວ",
-                         "★ ☎ ♞ ⚖"]
+SEQUENCES_AND_SCRIPTS = [
+    "👩🏽\u200d⚕️",
+    "1️⃣",
+    "👍🏿",
+    "🇺🇸",
+    "שלום",
+    "สมชาย",
+    "ሰላም",
+    "ქეთი",
+    "Արամ",
+    "ស៊ុន",
+    "ဝင်း",
+    "ਸਿੰਘ",
+    "ગીતા",
+    "তানিয়া",
+    "முருகன்",
+    "రాము",
+    "ಕಾವ್ಯ",
+    "ആതിര",
+    "සුනිල්",
+    "ଓଡ଼ିଆ",
+    "ລາວ",
+    "★ ☎ ♞ ⚖",
+]
 
 
 @pytest.mark.parametrize("text", SEQUENCES_AND_SCRIPTS)
@@ -115,23 +150,52 @@ def test_scripts_symbols_and_emoji_sequences_have_a_glyph(text):
 
 def test_a_character_no_font_has_prints_as_a_visible_replacement_mark():
     assert markup("A\u0378<b>") == f"A{REPLACEMENT}&lt;b&gt;"  # U+0378: unassigned
-    assert markup("\U000E0001x") == "x"  # an invisible tag character no font has is dropped, not marked
+    assert markup("\U000e0001x") == "x"  # an invisible tag character no font has is dropped, not marked
 
 
 def test_itemised_debts_and_assets_print_with_the_figures_the_engine_counted():
     """Bug: the PDF printed "Monthly debts $0.00" beside a 29.15% DTI and listed no liabilities or assets when they
     were itemised (issue 21, point 5)."""
-    app = application(**{
-        "monthly_debts": 0, "liquid_assets": 0,
-        "liabilities": [{"kind": "auto_loan", "monthly_payment": 450, "balance": 12000, "months_remaining": 30,
-                         "creditor": "Ally Auto"},
-                        {"kind": "student_loan", "balance": 30000, "deferred": True, "creditor": "Nelnet"}],
-        "assets": [{"kind": "checking_savings", "value": 70000, "source": "First Bank checking"},
-                   {"kind": "gift", "value": 15000, "donor": "relative"}]})
+    app = application(
+        **{
+            "monthly_debts": 0,
+            "liquid_assets": 0,
+            "liabilities": [
+                {
+                    "kind": "auto_loan",
+                    "monthly_payment": 450,
+                    "balance": 12000,
+                    "months_remaining": 30,
+                    "creditor": "Ally Auto",
+                },
+                {"kind": "student_loan", "balance": 30000, "deferred": True, "creditor": "Nelnet"},
+            ],
+            "assets": [
+                {"kind": "checking_savings", "value": 70000, "source": "First Bank checking"},
+                {"kind": "gift", "value": 15000, "donor": "relative"},
+            ],
+        }
+    )
     evs = events("APPROVE")
-    evs[1] = AgentEvent(RUN, "ratio", 1, evs[1].verdict.model_copy(update={"facts": {
-        **evs[1].verdict.facts, "back_end_dti": "29.15", "monthly_debts": "750.00", "own_funds": "70000.00",
-        "gift_funds": "15000.00"}}), None, (), 10.0)
+    evs[1] = AgentEvent(
+        RUN,
+        "ratio",
+        1,
+        evs[1].verdict.model_copy(
+            update={
+                "facts": {
+                    **evs[1].verdict.facts,
+                    "back_end_dti": "29.15",
+                    "monthly_debts": "750.00",
+                    "own_funds": "70000.00",
+                    "gift_funds": "15000.00",
+                }
+            }
+        ),
+        None,
+        (),
+        10.0,
+    )
     pages, text = text_of(decision_pdf(evs, app))
     assert pages == 1 and "Monthly debts $0.00" not in text
     assert "Monthly debts counted in the DTI $750.00" in text

@@ -8,7 +8,12 @@ import pytest
 from PIL import Image
 
 from dashboard.pdf_preview import (
-    PREVIEW_SCALE, PagePreview, PreviewUnavailable, highlight_band, render_page, search_candidates,
+    PREVIEW_SCALE,
+    PagePreview,
+    PreviewUnavailable,
+    highlight_band,
+    render_page,
+    search_candidates,
 )
 from tests.conftest import SEED_POLICIES
 
@@ -44,8 +49,10 @@ def test_a_known_sentence_is_highlighted_inside_the_page():
 
 @pytest.mark.integration
 def test_a_quote_across_lines_is_highlighted_on_each_line():
-    quote = ("The minimum credit score for a conventional loan is 620. The representative score for each\n"
-             "borrower is the middle of three bureau scores")
+    quote = (
+        "The minimum credit score for a conventional loan is 620. The representative score for each\n"
+        "borrower is the middle of three bureau scores"
+    )
     preview = render_page(CONVENTIONAL, 3, quote=quote)
     assert len(preview.boxes) == 2 and preview.matched == " ".join(quote.split())
     assert preview.boxes[1][1] > preview.boxes[0][1]  # the second line is lower on the page

@@ -13,14 +13,24 @@ pytestmark = pytest.mark.unit
 def run(run_id: int, metrics: dict, info: dict) -> RunSummary:
     fields = RunSummary.__dataclass_fields__
     values = {name: None for name in fields}
-    values.update(id=run_id, created_at=datetime(2026, 11, run_id, 9, 0, tzinfo=UTC), metrics=metrics, metric_info=info,
-                  embedding_model="all-MiniLM-L6-v2")
+    values.update(
+        id=run_id,
+        created_at=datetime(2026, 11, run_id, 9, 0, tzinfo=UTC),
+        metrics=metrics,
+        metric_info=info,
+        embedding_model="all-MiniLM-L6-v2",
+    )
     return RunSummary(**{k: v for k, v in values.items() if k in fields})
 
 
-RUNS = [run(i, {"mrr": 0.5 + i / 10, "faithfulness__j": 0.7},
-            {"mrr": {"metric": "mrr", "judge": "none"}, "faithfulness__j": {"metric": "faithfulness", "judge": "j"}})
-        for i in (1, 2)]
+RUNS = [
+    run(
+        i,
+        {"mrr": 0.5 + i / 10, "faithfulness__j": 0.7},
+        {"mrr": {"metric": "mrr", "judge": "none"}, "faithfulness__j": {"metric": "faithfulness", "judge": "j"}},
+    )
+    for i in (1, 2)
+]
 
 
 def series(frame, metric):

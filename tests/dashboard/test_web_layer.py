@@ -57,8 +57,15 @@ def test_eval_sets_resolve_only_under_the_datasets_folder(tmp_path):
     target.write_text("{}")
     link.symlink_to(target)
     try:
-        for name in ("/etc/passwd", "seed_data/../README.md", "seed_data/rules", str(target), "seed_data",
-                     str(link), "seed_data/test_link_outside.json"):
+        for name in (
+            "/etc/passwd",
+            "seed_data/../README.md",
+            "seed_data/rules",
+            str(target),
+            "seed_data",
+            str(link),
+            "seed_data/test_link_outside.json",
+        ):
             with pytest.raises(LoanGraphError, match="must be a .json file under seed_data/"):
                 dataset_in_project(name)
     finally:
@@ -81,12 +88,17 @@ def test_docker_compose_takes_credentials_from_the_environment():
 @pytest.mark.slow
 def test_make_run_listens_on_loopback_only(settings, tmp_path):
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DASHBOARD_PORT": str(port),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(settings.data_dir),
+        "DASHBOARD_PORT": str(port),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     env.pop("DASHBOARD_ADDRESS", None)
     log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen([os.sys.executable, "-m", "dashboard.serve"], cwd=PROJECT_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [os.sys.executable, "-m", "dashboard.serve"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         listening = _listeners(port)

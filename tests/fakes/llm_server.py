@@ -74,8 +74,9 @@ class RecordedRequest:
 class FakeLLMServer:
     """Threaded server on 127.0.0.1 with a free port. Replies pop from the script, then `responder`, then `default`."""
 
-    def __init__(self, default: Reply | None = None,
-                 responder: Callable[[RecordedRequest], Reply | None] | None = None) -> None:
+    def __init__(
+        self, default: Reply | None = None, responder: Callable[[RecordedRequest], Reply | None] | None = None
+    ) -> None:
         self.default = default or Reply.of_json({})
         self.responder = responder
         self.requests: list[RecordedRequest] = []
@@ -190,13 +191,15 @@ def _openai_body(reply: Reply, model: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": 0,
         "model": model,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
-        ],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}],
     }
     if reply.usage is not None:
         tokens_in, tokens_out = reply.usage
-        body["usage"] = {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out}
+        body["usage"] = {
+            "prompt_tokens": tokens_in,
+            "completion_tokens": tokens_out,
+            "total_tokens": tokens_in + tokens_out,
+        }
     return body
 
 

@@ -29,8 +29,13 @@ def underwrite_samples(engine: Engine, embedder, settings) -> dict[str, str]:
         assert isinstance(events[0], RunStarted)
         run_ids[application.applicant_name] = events[0].run_id
     with sessionmaker(bind=engine).begin() as session:
-        record_officer_decision(run_ids["Lucinda Ferreira-Holt"], session=session, final_decision="REFER",
-                                officer="R. Alvarez", reason="Verified a pending raise; refer for manual review.")
+        record_officer_decision(
+            run_ids["Lucinda Ferreira-Holt"],
+            session=session,
+            final_decision="REFER",
+            officer="R. Alvarez",
+            reason="Verified a pending raise; refer for manual review.",
+        )
     return run_ids
 
 
@@ -52,8 +57,13 @@ def clear_caches() -> None:
 
     warmup.reset()  # a background load started by the Overview finishes before its caches are cleared
     service.close_service()
-    for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, embeddings.get_embedder,
-                   pipeline.get_retriever):
+    for cached in (
+        settings_mod.get_settings,
+        db.get_engine,
+        db.get_sessionmaker,
+        embeddings.get_embedder,
+        pipeline.get_retriever,
+    ):
         cached.cache_clear()
     for st_cached in (resources.session_factory, resources.embedder, explorer.retriever, pdf_preview.cached_preview):
         st_cached.clear()

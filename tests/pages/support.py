@@ -24,8 +24,13 @@ def clear_caches() -> None:
     from rag.retrieval import pipeline
 
     warmup.reset()
-    for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, pipeline.get_retriever,
-                   service.get_service):
+    for cached in (
+        settings_mod.get_settings,
+        db.get_engine,
+        db.get_sessionmaker,
+        pipeline.get_retriever,
+        service.get_service,
+    ):
         cached.cache_clear()
     resources.session_factory.clear()
     underwriting.underwriting_service.clear()

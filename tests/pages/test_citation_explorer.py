@@ -12,8 +12,15 @@ from dashboard.retrieval_trace import HIT_COLUMNS
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "citation_explorer.py")
 DB = "lg_pages_explorer"
-STAGES = ("Query rewriting", "Dense (pgvector cosine)", "BM25 (keywords)", "Fused (reciprocal rank fusion)",
-          "Diversified (MMR)", "Reranked (final)", "Stage timings")
+STAGES = (
+    "Query rewriting",
+    "Dense (pgvector cosine)",
+    "BM25 (keywords)",
+    "Fused (reciprocal rank fusion)",
+    "Diversified (MMR)",
+    "Reranked (final)",
+    "Stage timings",
+)
 
 
 def markdown(at: AppTest) -> str:
@@ -79,9 +86,14 @@ def test_a_run_opens_on_the_agent_that_drove_the_outcome(use_db, run_ids):
 def test_the_driving_agent_is_the_most_severe_deciding_agent():
     from dashboard.explorer import AgentChoice, driving_agent
 
-    choices = [AgentChoice("intake", 0, 0, "PROCEED"), AgentChoice("ratio", 0, 0, "COMPUTED"),
-               AgentChoice("compliance", 3, 2, "WARN"), AgentChoice("policy", 5, 3, "FAIL"),
-               AgentChoice("decision", 0, 1, "DECLINE"), AgentChoice("audit", 0, 0, "UNSUPPORTED")]
+    choices = [
+        AgentChoice("intake", 0, 0, "PROCEED"),
+        AgentChoice("ratio", 0, 0, "COMPUTED"),
+        AgentChoice("compliance", 3, 2, "WARN"),
+        AgentChoice("policy", 5, 3, "FAIL"),
+        AgentChoice("decision", 0, 1, "DECLINE"),
+        AgentChoice("audit", 0, 0, "UNSUPPORTED"),
+    ]
     assert driving_agent(choices) == 3
     assert driving_agent(choices[:3]) == 2
     assert driving_agent([AgentChoice("intake", 0, 0, "PROCEED"), AgentChoice("policy", 2, 1, "PASS")]) == 1

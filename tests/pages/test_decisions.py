@@ -21,6 +21,7 @@ def resources_factory():
 
     return get_sessionmaker()
 
+
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
 DB = "lg_pages_decisions"
@@ -74,8 +75,10 @@ def test_the_work_queue_is_the_default_view_and_all_runs_filter(use_db, run_ids)
     at.segmented_control(key="dec_view").set_value("All runs").run()
     table = at.dataframe[0].value
     assert applicants(at) == ["Dominique Hargreave", "Lucinda Ferreira-Holt", "Maribel Okafor"]  # newest first
-    assert table.set_index("Applicant").loc["Lucinda Ferreira-Holt", ["Recommendation", "Final decision"]].tolist() \
-        == ["DECLINE", "REFER"]
+    assert table.set_index("Applicant").loc["Lucinda Ferreira-Holt", ["Recommendation", "Final decision"]].tolist() == [
+        "DECLINE",
+        "REFER",
+    ]
     assert (table["Run total (s)"] > 0).all() and (table["Errors"] == 0).all()
 
     at.selectbox[0].set_value("fha").run()
@@ -94,35 +97,66 @@ def test_the_work_queue_is_the_default_view_and_all_runs_filter(use_db, run_ids)
 @pytest.mark.unit
 def test_the_csv_export_is_the_table_with_formulas_neutralised():
     """Bug: a name starting with = went into the CSV export unescaped (spreadsheet formula injection)."""
-    row = RunRow("r-1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "=HYPERLINK(\"x\")", "va", 250000.0, "completed",
-                 "APPROVE", None, 1234.0, 0.0021, 1, "@BR-1")
+    row = RunRow(
+        "r-1",
+        datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+        '=HYPERLINK("x")',
+        "va",
+        250000.0,
+        "completed",
+        "APPROVE",
+        None,
+        1234.0,
+        0.0021,
+        1,
+        "@BR-1",
+    )
     frame = runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
     lines = frame_csv(frame).decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(RUN_COLUMNS)
-    assert lines[1] == \
-        "\"'=HYPERLINK(\"\"x\"\")\",'@BR-1,va,250000.0,APPROVE,,,,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1"
-    assert frame.loc[0, "Applicant"] == "=HYPERLINK(\"x\")"  # the page shows the name as typed
+    assert (
+        lines[1]
+        == '"\'=HYPERLINK(""x"")",\'@BR-1,va,250000.0,APPROVE,,,,,2 h,2026-11-02 09:30:00,completed,1.23,0.0021,1,r-1'
+    )
+    assert frame.loc[0, "Applicant"] == '=HYPERLINK("x")'  # the page shows the name as typed
 
 
 @pytest.mark.unit
 def test_the_csv_is_utf8_with_a_bom_and_carries_the_officer_the_time_and_the_reason():
     """Bug: the CSV was UTF-8 without a byte-order mark (Excel on Windows garbled "Zoë 王小明") and had no
     officer, decided-at or reason columns (issue 21, point 16)."""
-    row = RunRow("r-2", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Zoë 王小明", "fha", 300000.0, "completed",
-                 "APPROVE", "REFER", 900.0, 0.001, 0, "BR-9", "Jordan Reyes", datetime(2026, 11, 2, 10, 5, tzinfo=UTC),
-                 "Pay stubs are missing, refer.")
+    row = RunRow(
+        "r-2",
+        datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+        "Zoë 王小明",
+        "fha",
+        300000.0,
+        "completed",
+        "APPROVE",
+        "REFER",
+        900.0,
+        0.001,
+        0,
+        "BR-9",
+        "Jordan Reyes",
+        datetime(2026, 11, 2, 10, 5, tzinfo=UTC),
+        "Pay stubs are missing, refer.",
+    )
     data = frame_csv(runs_frame([row], now=datetime(2026, 11, 2, 12, 0, tzinfo=UTC)))
     assert data.startswith(b"\xef\xbb\xbf") and "Zoë 王小明" in data.decode("utf-8-sig")
     header, line = data.decode("utf-8-sig").splitlines()
     assert header.split(",")[5:9] == ["Final decision", "Officer", "Decided at", "Reason"]
-    assert "REFER,Jordan Reyes,2026-11-02 10:05:00 UTC,\"Pay stubs are missing, refer.\"" in line
+    assert 'REFER,Jordan Reyes,2026-11-02 10:05:00 UTC,"Pay stubs are missing, refer."' in line
 
 
 @pytest.mark.unit
 def test_ages_read_as_an_officer_reads_a_queue():
     start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    assert [age(start, start + delta) for delta in (timedelta(minutes=4), timedelta(hours=3), timedelta(days=3))] \
-        == ["4 min", "3 h", "3 d"]
+    assert [age(start, start + delta) for delta in (timedelta(minutes=4), timedelta(hours=3), timedelta(days=3))] == [
+        "4 min",
+        "3 h",
+        "3 d",
+    ]
 
 
 def test_opening_a_run_shows_every_agent_and_the_officer_override(use_db, run_ids):
@@ -163,8 +197,9 @@ def test_an_undecided_run_is_decided_from_the_work_queue(use_db, deciding_run_id
     assert "Final decision recorded for **Maribel Okafor**" in at.success[0].value
     assert "Maribel Okafor" not in queue(at)  # it has left the queue, its confirmation stays open
     with resources_factory()() as s:
-        (record,) = s.scalars(select(AuditRecord).where(AuditRecord.event == "officer_decision",
-                                                        AuditRecord.run_id == run_id))
+        (record,) = s.scalars(
+            select(AuditRecord).where(AuditRecord.event == "officer_decision", AuditRecord.run_id == run_id)
+        )
         assert (record.payload["applicant"], record.payload["final_decision"]) == ("Maribel Okafor", "APPROVE")
 
 
@@ -173,8 +208,13 @@ def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use
     run_id = deciding_run_ids["Dominique Hargreave"]
     at = open_page()
     at.selectbox(key="dec_open").set_value(run_id).run()
-    decide(run_id, factory=resources_factory(), final_decision="REFER", officer="Other Officer",
-           reason="Decided in another browser tab first.")
+    decide(
+        run_id,
+        factory=resources_factory(),
+        final_decision="REFER",
+        officer="Other Officer",
+        reason="Decided in another browser tab first.",
+    )
     at.text_input(key=f"od_officer_{run_id}").input("Jordan Reyes")
     at.button(key=f"od_record_{run_id}").click().run()
     assert not at.exception
@@ -183,20 +223,29 @@ def test_a_run_decided_elsewhere_meanwhile_is_refused_and_nothing_is_written(use
     assert any("Decision on file" in i.value and "Other Officer" in i.value for i in at.info)
     assert next(s for s in at.selectbox if s.label == "New decision").value is None
     with resources_factory()() as s:
-        assert len(s.scalars(select(AuditRecord).where(AuditRecord.run_id == run_id,
-                                                       AuditRecord.event.like("officer%"))).all()) == 1
+        assert (
+            len(
+                s.scalars(
+                    select(AuditRecord).where(AuditRecord.run_id == run_id, AuditRecord.event.like("officer%"))
+                ).all()
+            )
+            == 1
+        )
 
 
-@pytest.mark.parametrize(("button", "agent"), [("Open in the citation explorer", "ratio"),
-                                                ("citations of policy", "policy")])
+@pytest.mark.parametrize(
+    ("button", "agent"), [("Open in the citation explorer", "ratio"), ("citations of policy", "policy")]
+)
 def test_the_run_opens_in_the_citation_explorer(use_db, run_ids, tmp_path, button, agent):
     """Through an st.navigation entry script like app.py's, as the real app switches pages."""
     use_db(DB)
     (tmp_path / "pages").symlink_to(PROJECT_ROOT / "pages")
     entry = tmp_path / "app.py"
-    entry.write_text("import streamlit as st\n"
-                     "st.navigation([st.Page('pages/decisions.py', title='Decisions', default=True),\n"
-                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    entry.write_text(
+        "import streamlit as st\n"
+        "st.navigation([st.Page('pages/decisions.py', title='Decisions', default=True),\n"
+        "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n"
+    )
     run_id = run_ids["Dominique Hargreave"]
     at = AppTest.from_file(str(entry), default_timeout=120)
     at.session_state["selected_run_id"] = run_id
@@ -235,8 +284,11 @@ def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, 
     if at.success:  # decided by the work-queue test above: change it here, in this session, with a reason
         box, officer, reason = _redecision_widgets(at)
     else:
-        box, officer, reason = (at.selectbox(key=f"od_decision_{run_id}"), at.text_input(key=f"od_officer_{run_id}"),
-                                at.text_area(key=f"od_reason_{run_id}"))
+        box, officer, reason = (
+            at.selectbox(key=f"od_decision_{run_id}"),
+            at.text_input(key=f"od_officer_{run_id}"),
+            at.text_area(key=f"od_reason_{run_id}"),
+        )
     box.set_value("REFER")
     officer.input("Jordan Reyes")
     reason.input(why)
@@ -264,8 +316,15 @@ def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_fil
     run_id = run_ids["Lucinda Ferreira-Holt"]
     tab_b = open_page(selected_run_id=run_id)
     seen = resources_factory()().get(Run, run_id).decided_at
-    decide(run_id, factory=resources_factory(), final_decision="DECLINE", officer="Officer A", redecide=True,
-           seen=seen, reason="Tab A: the raise is not verified after all.")
+    decide(
+        run_id,
+        factory=resources_factory(),
+        final_decision="DECLINE",
+        officer="Officer A",
+        redecide=True,
+        seen=seen,
+        reason="Tab A: the raise is not verified after all.",
+    )
     box, officer, reason = _redecision_widgets(tab_b)
     box.set_value("APPROVE")
     officer.input("Officer B")
@@ -312,13 +371,19 @@ def test_the_csv_carries_the_money_the_engine_counted_and_the_itemised_lists(use
     with factory() as s:
         rows = list_runs(session=s)
     exported = export_frame(factory, runs_frame(rows))
-    assert exported.columns.tolist()[-4:] == ["Monthly debts counted", "Own funds counted", "Liabilities (itemised)",
-                                              "Assets (itemised)"]
+    assert exported.columns.tolist()[-4:] == [
+        "Monthly debts counted",
+        "Own funds counted",
+        "Liabilities (itemised)",
+        "Assets (itemised)",
+    ]
     maribel = exported.set_index("Applicant").loc["Maribel Okafor"]
     assert maribel["Monthly debts counted"].startswith("$") and maribel["Own funds counted"].startswith("$")
     assert "Monthly debts counted" in frame_csv(exported).decode("utf-8-sig").splitlines()[0]
-    app = {"liabilities": [{"kind": "auto_loan", "monthly_payment": "450", "balance": "12000", "creditor": "Ally"}],
-           "assets": [{"kind": "gift", "value": "15000", "vested_pct": "100", "donor": "relative"}]}
+    app = {
+        "liabilities": [{"kind": "auto_loan", "monthly_payment": "450", "balance": "12000", "creditor": "Ally"}],
+        "assets": [{"kind": "gift", "value": "15000", "vested_pct": "100", "donor": "relative"}],
+    }
     columns = export_columns(app, {"monthly_debts": "450.00", "own_funds": "0"})
     assert columns["Liabilities (itemised)"] == "auto loan (Ally) $450.00/mo, balance $12,000.00"
     assert columns["Assets (itemised)"] == "gift $15,000.00, 100% vested, gift from relative"

@@ -33,16 +33,24 @@ def revised_copy(src, tmp_path):
 
 
 def test_old_citations_resolve_after_a_new_version_and_retrieval_moves_on(
-        clone_seeded, embedder, settings, tmp_path, use_db):
+    clone_seeded, embedder, settings, tmp_path, use_db
+):
     engine = clone_seeded(DB)
     run_ids = underwrite_samples(engine, embedder, settings)
     factory = sessionmaker(bind=engine)
     run_id = run_ids["Maribel Okafor"]
-    cited = next(e for e in (explorer.agent_evidence(factory, run_id, c.agent)
-                             for c in explorer.run_agents(factory, run_id)) if e.citations)
+    cited = next(
+        e
+        for e in (explorer.agent_evidence(factory, run_id, c.agent) for c in explorer.run_agents(factory, run_id))
+        if e.citations
+    )
     detail = cited.chunks[cited.citations[0].chunk_id]
-    (report,) = ingest_paths([revised_copy(SEED_POLICIES / detail.file_name, tmp_path)],
-                             session_factory=factory, embedder=embedder, settings=settings)
+    (report,) = ingest_paths(
+        [revised_copy(SEED_POLICIES / detail.file_name, tmp_path)],
+        session_factory=factory,
+        embedder=embedder,
+        settings=settings,
+    )
     assert report.status == "new version", report.line()
 
     again = explorer.agent_evidence(factory, run_id, cited.agent)
@@ -64,7 +72,8 @@ def test_old_citations_resolve_after_a_new_version_and_retrieval_moves_on(
 
 
 def test_two_copies_sharing_a_version_label_are_two_entries_and_current_answers_from_the_current(
-        clone_seeded, embedder, settings, tmp_path, use_db):
+    clone_seeded, embedder, settings, tmp_path, use_db
+):
     """Bug: a changed PDF whose title page still said the same version was listed twice as "version 2.0", and
     choosing the "(current)" one answered from the superseded copy too (issue 21, point 10)."""
     from dashboard.version_filter import version_choices
@@ -73,8 +82,9 @@ def test_two_copies_sharing_a_version_label_are_two_entries_and_current_answers_
     engine = clone_seeded(DB + "_labels")
     factory = sessionmaker(bind=engine)
     src = SEED_POLICIES / "jumbo.pdf"
-    (report,) = ingest_paths([revised_copy(src, tmp_path)], session_factory=factory, embedder=embedder,
-                             settings=settings)
+    (report,) = ingest_paths(
+        [revised_copy(src, tmp_path)], session_factory=factory, embedder=embedder, settings=settings
+    )
     assert report.status == "new version", report.line()
     with factory() as session:
         copies = [v for v in document_versions(session=session) if v.file_name == src.name]

@@ -10,7 +10,14 @@ from agents.events import RunInterrupted, RunStarted
 from core.models import Run
 from core.settings import PROJECT_ROOT
 from tests.pages.support import (
-    APPROVE_SAMPLE, DECLINE_SAMPLE, PAGE, TIMEOUT, clear_caches, markdown, open_page, point_at,
+    APPROVE_SAMPLE,
+    DECLINE_SAMPLE,
+    PAGE,
+    TIMEOUT,
+    clear_caches,
+    markdown,
+    open_page,
+    point_at,
 )
 
 pytestmark = pytest.mark.integration
@@ -134,8 +141,19 @@ def test_a_blank_form_is_blank_and_a_name_and_ssn_alone_underwrite_nothing(page_
     """Bug: the blank form carried believable figures, so name + SSN + submit gave an APPROVE."""
     before = run_count(page_db)
     at = open_page()
-    for key in ("credit_score", "monthly_income", "monthly_debts", "liquid_assets", "loan_amount", "property_value",
-                "interest_rate", "term_months", "annual_property_tax", "annual_insurance", "property_units"):
+    for key in (
+        "credit_score",
+        "monthly_income",
+        "monthly_debts",
+        "liquid_assets",
+        "loan_amount",
+        "property_value",
+        "interest_rate",
+        "term_months",
+        "annual_property_tax",
+        "annual_insurance",
+        "property_units",
+    ):
         assert at.number_input(key=f"na_f_{key}").value is None, key
     assert at.text_input(key="na_f_property_state").value == ""
     fill_minimum(at).button(key="na_submit").click().run()
@@ -227,8 +245,11 @@ class InterruptedService:
 
     def run(self, app):
         yield RunStarted("run-x", "app-x", "c", "r", {"intake": "offline/policy-engine"})
-        yield RunInterrupted("run-x", "The database became unavailable during the run (OperationalError). "
-                                      "Everything saved so far is kept; resume with: python -m agents.run --resume run-x")
+        yield RunInterrupted(
+            "run-x",
+            "The database became unavailable during the run (OperationalError). "
+            "Everything saved so far is kept; resume with: python -m agents.run --resume run-x",
+        )
 
 
 def test_an_interrupted_run_shows_the_resume_command(page_db, monkeypatch):
@@ -245,9 +266,11 @@ def test_the_decision_cards_citations_open_in_the_explorer(page_db, tmp_path):
     """Every citation on the decision card leads to its passage in the citation explorer."""
     (tmp_path / "pages").symlink_to(PROJECT_ROOT / "pages")
     entry = tmp_path / "app.py"
-    entry.write_text("import streamlit as st\n"
-                     "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
-                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    entry.write_text(
+        "import streamlit as st\n"
+        "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
+        "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n"
+    )
     at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
     at.session_state["prefill_sample"] = DECLINE_SAMPLE
     at.run()

@@ -29,7 +29,9 @@ def test_the_card_shows_funds_to_close_reserves_after_closing_and_the_disclosure
     assert "### Recommendation :red-badge[DECLINE]" in text
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Funds to close"] == "$267,249.00" and metrics["Verified funds available"] == "$110,000.00"
-    assert metrics["Shortfall of funds to close"] == "$157,249.00" and metrics["Reserves after closing"] == "0.00 months"
+    assert (
+        metrics["Shortfall of funds to close"] == "$157,249.00" and metrics["Reserves after closing"] == "0.00 months"
+    )
     assert "**Credit score disclosure (FCRA)**" in text and "Range of possible scores: 300 to 850" in text
 
 

@@ -72,7 +72,8 @@ def test_the_rulebook_renders_and_publishing_needs_an_approver(use_db, policy_en
 def test_the_diff_names_a_changed_value_and_changed_sentences():
     changes = rulebook_diff(load_rules(), with_min_score(660))
     assert [(c.rule_id, c.change, c.before, c.after) for c in changes] == [
-        ("conventional.min_credit_score", "value changed", "620 score", "660 score")]
+        ("conventional.min_credit_score", "value changed", "620 score", "660 score")
+    ]
     old = ["The minimum credit score for a conventional loan is 620.", "Cash-out is not allowed."]
     new = ["The minimum credit score for a conventional loan is 660.", "Escrow is required."]
     assert [c.change for c in sentence_diff(old, new)] == ["changed", "removed", "added"]
@@ -98,7 +99,8 @@ def test_a_candidate_with_gaps_needs_a_reason_and_the_reason_is_recorded(use_db,
     assert "value_changed" in set(gaps["Status"])
     changes = next(d.value for d in at.dataframe if "Change" in d.value.columns)
     assert changes[["Rule", "Change", "Before", "After"]].values.tolist() == [
-        ["conventional.min_credit_score", "value changed", "620 score", "660 score"]]
+        ["conventional.min_credit_score", "value changed", "620 score", "660 score"]
+    ]
     at.text_input(key="policy_approver").input("Dana Policy").run()
     at.button(key="policy_publish").click().run()
     assert any("give a reason to accept the gaps" in e.value for e in at.error)

@@ -24,26 +24,61 @@ drivers_engine = seeded_clone(DB)
 
 def _row(s: Session, batch_id: str, n: int, race: str, recommendation: str, reasons: list[dict]) -> None:
     app_id, run_id = str(uuid.uuid4()), str(uuid.uuid4())
-    s.add(Application(id=app_id, applicant_name=f"HMDA applicant {n}", ssn_masked="***-**-0001", ssn_hash="0" * 64,
-                      loan_type="conventional", loan_amount=300000, data={}))
+    s.add(
+        Application(
+            id=app_id,
+            applicant_name=f"HMDA applicant {n}",
+            ssn_masked="***-**-0001",
+            ssn_hash="0" * 64,
+            loan_type="conventional",
+            loan_amount=300000,
+            data={},
+        )
+    )
     s.flush()
-    s.add(Run(id=run_id, application_id=app_id, status="completed", recommendation=recommendation, errors=[],
-              result={"recommendation": recommendation, "principal_reasons": reasons}))
-    s.add(BatchItem(batch_id=batch_id, row_number=n, run_id=run_id,
-                    monitoring={"race": race, "sex": "Not provided", "age": "35-44", "hmda_approved": True}))
+    s.add(
+        Run(
+            id=run_id,
+            application_id=app_id,
+            status="completed",
+            recommendation=recommendation,
+            errors=[],
+            result={"recommendation": recommendation, "principal_reasons": reasons},
+        )
+    )
+    s.add(
+        BatchItem(
+            batch_id=batch_id,
+            row_number=n,
+            run_id=run_id,
+            monitoring={"race": race, "sex": "Not provided", "age": "35-44", "hmda_approved": True},
+        )
+    )
 
 
 @pytest.fixture(scope="module")
 def flagged_batch(drivers_engine):
     """A stored HMDA batch: White 36 of 40 approved, Black or African American 20 of 40 (AIR 0.56)."""
     with Session(drivers_engine) as s:
-        s.add(Batch(id="d" * 32, file_name="hmda_slice.csv", source="hmda", status="completed", total_rows=80,
-                    refused=[], summary={"decided": 80}))
+        s.add(
+            Batch(
+                id="d" * 32,
+                file_name="hmda_slice.csv",
+                source="hmda",
+                status="completed",
+                total_rows=80,
+                refused=[],
+                summary={"decided": 80},
+            )
+        )
         s.flush()
-        plan = [("White", "APPROVE", [])] * 36 + [("White", "DECLINE", [DTI])] * 4 \
-            + [("Black or African American", "APPROVE", [])] * 20 \
-            + [("Black or African American", "DECLINE", [DTI])] * 14 \
+        plan = (
+            [("White", "APPROVE", [])] * 36
+            + [("White", "DECLINE", [DTI])] * 4
+            + [("Black or African American", "APPROVE", [])] * 20
+            + [("Black or African American", "DECLINE", [DTI])] * 14
             + [("Black or African American", "DECLINE", [DTI, FUNDS])] * 6
+        )
         for n, (race, recommendation, reasons) in enumerate(plan, 1):
             _row(s, "d" * 32, n, race, recommendation, reasons)
         s.commit()

@@ -30,8 +30,14 @@ def app_env(monkeypatch, settings):
     from rag.retrieval import pipeline
 
     def clear():
-        for cached in (settings_mod.get_settings, db.get_engine, db.get_sessionmaker, embeddings.get_embedder,
-                       pipeline.get_retriever, service.get_service):
+        for cached in (
+            settings_mod.get_settings,
+            db.get_engine,
+            db.get_sessionmaker,
+            embeddings.get_embedder,
+            pipeline.get_retriever,
+            service.get_service,
+        ):
             cached.cache_clear()
         resources.session_factory.clear()
         resources.embedder.clear()
@@ -47,20 +53,51 @@ def app_env(monkeypatch, settings):
 
 
 def sample(qid: str, scores: dict, answerable: bool = True) -> EvalSample:
-    return EvalSample(question_id=qid, kind="exact_figure", answerable=answerable, question=f"Question {qid}?",
-                      answer=f"Answer {qid}.", reference=f"Reference {qid}.",
-                      contexts=[{"rank": 1, "chunk_id": 7, "text": f"Chunk text for {qid}.", "label": "FHA Guide, p. 3",
-                                 "doc_name": "FHA Guide", "page_num": 3}],
-                      reference_contexts=[{"doc_name": "FHA Guide", "page_num": 3, "section": "3.1", "context": "ctx"}],
-                      scores=scores)
+    return EvalSample(
+        question_id=qid,
+        kind="exact_figure",
+        answerable=answerable,
+        question=f"Question {qid}?",
+        answer=f"Answer {qid}.",
+        reference=f"Reference {qid}.",
+        contexts=[
+            {
+                "rank": 1,
+                "chunk_id": 7,
+                "text": f"Chunk text for {qid}.",
+                "label": "FHA Guide, p. 3",
+                "doc_name": "FHA Guide",
+                "page_num": 3,
+            }
+        ],
+        reference_contexts=[{"doc_name": "FHA Guide", "page_num": 3, "section": "3.1", "context": "ctx"}],
+        scores=scores,
+    )
 
 
 def eval_run(at: datetime, judge: str, metrics: dict, samples: list[EvalSample]) -> EvalRun:
-    info = {k: {"metric": k.split("@")[0], "judge": judge if "@" in k else "none",
-                "embedding_model": "all-MiniLM-L6-v2", "n": len(samples)} for k in metrics}
-    return EvalRun(created_at=at, dataset="seed_data/loan_eval_dataset.json", n_questions=len(samples), judge=judge,
-                   embedding_model="all-MiniLM-L6-v2", config={"k": 5}, corpus_version="abc", git_commit="deadbeef",
-                   metrics=metrics, metric_info=info, samples=samples)
+    info = {
+        k: {
+            "metric": k.split("@")[0],
+            "judge": judge if "@" in k else "none",
+            "embedding_model": "all-MiniLM-L6-v2",
+            "n": len(samples),
+        }
+        for k in metrics
+    }
+    return EvalRun(
+        created_at=at,
+        dataset="seed_data/loan_eval_dataset.json",
+        n_questions=len(samples),
+        judge=judge,
+        embedding_model="all-MiniLM-L6-v2",
+        config={"k": 5},
+        corpus_version="abc",
+        git_commit="deadbeef",
+        metrics=metrics,
+        metric_info=info,
+        samples=samples,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +107,51 @@ def with_runs_db(clone_seeded):
     start = datetime(2026, 11, 1, tzinfo=UTC)
     faith = f"faithfulness@{JUDGE}"
     with Session(engine) as s:
-        s.add(eval_run(start, "none", {"recall_at_5": 0.8, "mrr": 0.6},
-                       [sample("q001", {"recall_at_5": 1.0, "mrr": 1.0}),
-                        sample("q002", {"recall_at_5": 0.6, "mrr": 0.2})]))
-        judged = eval_run(start + timedelta(days=1), JUDGE, {"recall_at_5": 0.9, "mrr": 0.7, faith: 0.55},
-                       [sample("q001", {"recall_at_5": 1.0, "mrr": 1.0, faith: 0.5}),
-                        sample("q002", {"recall_at_5": 0.8, "mrr": 0.4, faith: 0.6})])
+        s.add(
+            eval_run(
+                start,
+                "none",
+                {"recall_at_5": 0.8, "mrr": 0.6},
+                [sample("q001", {"recall_at_5": 1.0, "mrr": 1.0}), sample("q002", {"recall_at_5": 0.6, "mrr": 0.2})],
+            )
+        )
+        judged = eval_run(
+            start + timedelta(days=1),
+            JUDGE,
+            {"recall_at_5": 0.9, "mrr": 0.7, faith: 0.55},
+            [
+                sample("q001", {"recall_at_5": 1.0, "mrr": 1.0, faith: 0.5}),
+                sample("q002", {"recall_at_5": 0.8, "mrr": 0.4, faith: 0.6}),
+            ],
+        )
         s.add(judged)
-        s.add(Application(id="app-1", applicant_name="A. Borrower", ssn_masked="***-**-1234", ssn_hash="h" * 64,
-                          loan_type="fha", loan_amount=300000, data={}))
+        s.add(
+            Application(
+                id="app-1",
+                applicant_name="A. Borrower",
+                ssn_masked="***-**-1234",
+                ssn_hash="h" * 64,
+                loan_type="fha",
+                loan_amount=300000,
+                data={},
+            )
+        )
         s.add(Run(id="run-1", application_id="app-1", status="completed"))
-        s.add_all([AgentTrace(run_id="run-1", agent=agent, seq=i, provider="offline", model="policy-engine",
-                              status="ok", verdict={}, faithfulness=f) for i, (agent, f) in
-                   enumerate([("policy", 1.0), ("compliance", 0.5), ("decision", 0.75)])])
+        s.add_all(
+            [
+                AgentTrace(
+                    run_id="run-1",
+                    agent=agent,
+                    seq=i,
+                    provider="offline",
+                    model="policy-engine",
+                    status="ok",
+                    verdict={},
+                    faithfulness=f,
+                )
+                for i, (agent, f) in enumerate([("policy", 1.0), ("compliance", 0.5), ("decision", 0.75)])
+            ]
+        )
         s.commit()
         judged_id = judged.id  # ids come from a sequence the template database has already advanced
     engine.dispose()
@@ -100,11 +169,17 @@ def test_no_runs_yet_explains_how_to_start(app_env, empty_engine):
 
 
 def test_the_local_narrators_evaluation_is_shown(app_env, empty_engine, settings):
-    stored = {"n": 90, "evaluated_at": "2026-11-29T14:00:00Z", "headline": {"student_share_of_teacher": 0.87},
-              "training": {"wall_s": 2400.0, "steps": 128, "device": "cpu"},
-              "models": {"base": {"n": 90, "number_faithfulness": 0.4, "rouge_l": 0.2, "quality": 0.3},
-                         "student": {"n": 90, "number_faithfulness": 0.95, "rouge_l": 0.8, "quality": 0.87},
-                         "offline_narrator": {"n": 90, "number_faithfulness": 1.0, "rouge_l": 1.0, "quality": 1.0}}}
+    stored = {
+        "n": 90,
+        "evaluated_at": "2026-11-29T14:00:00Z",
+        "headline": {"student_share_of_teacher": 0.87},
+        "training": {"wall_s": 2400.0, "steps": 128, "device": "cpu"},
+        "models": {
+            "base": {"n": 90, "number_faithfulness": 0.4, "rouge_l": 0.2, "quality": 0.3},
+            "student": {"n": 90, "number_faithfulness": 0.95, "rouge_l": 0.8, "quality": 0.87},
+            "offline_narrator": {"n": 90, "number_faithfulness": 1.0, "rouge_l": 1.0, "quality": 1.0},
+        },
+    }
     path = settings.data_dir / "distill" / "evaluation.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored))
@@ -126,9 +201,9 @@ def test_stored_runs_show_trend_alert_drilldown_comparison_and_drift(app_env, wi
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        f"Eval run #{judged_id}: faithfulness 0.550 (judge {JUDGE}) is below the threshold 0.70."]
-    assert at.multiselect[0].value == [
-        f"faithfulness · judge {JUDGE} · all-MiniLM-L6-v2"]
+        f"Eval run #{judged_id}: faithfulness 0.550 (judge {JUDGE}) is below the threshold 0.70."
+    ]
+    assert at.multiselect[0].value == [f"faithfulness · judge {JUDGE} · all-MiniLM-L6-v2"]
     latest = at.dataframe[0].value
     assert latest["Metric"].tolist() == ["recall_at_5", "mrr", "faithfulness"]
     assert latest["Judge"].tolist() == ["none", "none", JUDGE]

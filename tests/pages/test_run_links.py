@@ -81,10 +81,12 @@ def navigation_entry(tmp_path: Path) -> Path:
     """app.py's navigation, opening on New application (AppTest cannot choose the page of a URL)."""
     (tmp_path / "pages").symlink_to(PAGES)
     entry = tmp_path / "app.py"
-    entry.write_text("import streamlit as st\n"
-                     "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
-                     "               st.Page('pages/decisions.py', title='Decisions'),\n"
-                     "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n")
+    entry.write_text(
+        "import streamlit as st\n"
+        "st.navigation([st.Page('pages/new_application.py', title='New application', default=True),\n"
+        "               st.Page('pages/decisions.py', title='Decisions'),\n"
+        "               st.Page('pages/citation_explorer.py', title='Citation explorer')]).run()\n"
+    )
     return entry
 
 

@@ -59,7 +59,8 @@ def test_our_rulebook_verifies_every_rule_against_our_corpus(check_engine, monke
 
 
 def test_a_reworded_sentence_verifies_and_another_value_is_reported_changed(
-        check_engine, embedder, settings, tmp_path, monkeypatch, capsys):
+    check_engine, embedder, settings, tmp_path, monkeypatch, capsys
+):
     sessions = sessionmaker(bind=check_engine)
     with sessions() as s:
         before = latest(session=s)
@@ -73,7 +74,9 @@ def test_a_reworded_sentence_verifies_and_another_value_is_reported_changed(
     assert report["counts"] == {"verified": len(report["rules"])}
     assert code == 1 and [m["doc"] for m in report["inventory"]["missing"]] == ["conventional"]
 
-    ingest(render_version(tmp_path, monkeypatch, SENTENCE.replace("620", "640"), "4.3"), check_engine, embedder, settings)
+    ingest(
+        render_version(tmp_path, monkeypatch, SENTENCE.replace("620", "640"), "4.3"), check_engine, embedder, settings
+    )
     code, report = run_check(monkeypatch, check_engine, capsys)
     rule = status_of(report, "conventional.min_credit_score")
     assert code == 1 and not report["passed"] and rule["status"] == "value_changed", rule

@@ -48,8 +48,12 @@ def responder_for(value: str, phrase: str = "debt-to-income ratio 43"):
 def proposer(monkeypatch):
     """DRAFT_PROPOSER=openai pointed at a fake server; yields the server."""
     with FakeLLMServer() as server:
-        for name, value in {"DRAFT_PROPOSER": "openai", "OPENAI_API_KEY": "test-key", "LLM_TIMEOUT_S": "2",
-                            "OPENAI_BASE_URL": server.openai_base_url}.items():
+        for name, value in {
+            "DRAFT_PROPOSER": "openai",
+            "OPENAI_API_KEY": "test-key",
+            "LLM_TIMEOUT_S": "2",
+            "OPENAI_BASE_URL": server.openai_base_url,
+        }.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         yield server
@@ -76,13 +80,16 @@ def test_a_checked_model_proposal_fills_a_slot_the_grammar_missed(proposer, tmp_
     assert all("Passages:" in r.body["messages"][-1]["content"] for r in proposer.requests)
 
 
-@pytest.mark.parametrize(("reply", "why"), [
-    (Reply.of_json({"passage": 1, "values": {"value": "45"}}), "not stated in the passage it cites"),
-    (Reply.of_json({"passage": 99, "values": {"value": "43"}}), "the model named passage 99"),
-    (Reply.of_json({"passage": 1, "values": {"ratio": "43"}}), "the slot needs ['value']"),
-    (Reply.of_text("I think it is about 43%"), "LLMInvalidOutput"),
-    (Reply.hang(seconds=10), "LLMTimeout"),
-])
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (Reply.of_json({"passage": 1, "values": {"value": "45"}}), "not stated in the passage it cites"),
+        (Reply.of_json({"passage": 99, "values": {"value": "43"}}), "the model named passage 99"),
+        (Reply.of_json({"passage": 1, "values": {"ratio": "43"}}), "the slot needs ['value']"),
+        (Reply.of_text("I think it is about 43%"), "LLMInvalidOutput"),
+        (Reply.hang(seconds=10), "LLMTimeout"),
+    ],
+)
 def test_a_model_proposal_that_does_not_check_out_is_rejected_and_said(proposer, tmp_path, capsys, reply, why):
     def respond(request: RecordedRequest) -> Reply:
         prompt = request.body["messages"][-1]["content"]

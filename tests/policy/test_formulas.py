@@ -7,9 +7,19 @@ from decimal import Decimal as D
 import pytest
 
 from policy.formulas import (
-    RatioResult, back_end_dti, cltv, compute_ratios, debt_reduction_to_reach_dti,
-    extra_down_payment_to_reach_ltv, front_end_dti, income_needed_for_dti, ltv,
-    monthly_mortgage_insurance, monthly_principal_interest, piti, reserves_months,
+    RatioResult,
+    back_end_dti,
+    cltv,
+    compute_ratios,
+    debt_reduction_to_reach_dti,
+    extra_down_payment_to_reach_ltv,
+    front_end_dti,
+    income_needed_for_dti,
+    ltv,
+    monthly_mortgage_insurance,
+    monthly_principal_interest,
+    piti,
+    reserves_months,
 )
 from core.schemas import validate_application
 
@@ -18,11 +28,27 @@ pytestmark = pytest.mark.unit
 
 def application(**overrides):
     base = dict(
-        applicant_name="Dana Whitfield", ssn="123-45-6789", credit_score=712, employment_status="employed",
-        employment_years=6, monthly_income=8000, monthly_debts=500, liquid_assets=20000,
-        loan_type="conventional", loan_purpose="purchase", loan_amount=300000, property_value=375000,
-        interest_rate=D("6.5"), term_months=360, product="fixed", occupancy="primary", property_units=1,
-        property_state="CO", annual_property_tax=3600, annual_insurance=1200, monthly_hoa=50,
+        applicant_name="Dana Whitfield",
+        ssn="123-45-6789",
+        credit_score=712,
+        employment_status="employed",
+        employment_years=6,
+        monthly_income=8000,
+        monthly_debts=500,
+        liquid_assets=20000,
+        loan_type="conventional",
+        loan_purpose="purchase",
+        loan_amount=300000,
+        property_value=375000,
+        interest_rate=D("6.5"),
+        term_months=360,
+        product="fixed",
+        occupancy="primary",
+        property_units=1,
+        property_state="CO",
+        annual_property_tax=3600,
+        annual_insurance=1200,
+        monthly_hoa=50,
     )
     base.update(overrides)
     return validate_application(base)
@@ -95,7 +121,12 @@ def test_no_income_gives_no_ratio():
 def test_compute_ratios_fixed_rate_by_hand():
     r = compute_ratios(application(), mi_annual_rate_pct=0)
     # P&I 1,896.20 + tax 3,600/12 = 300.00 + insurance 1,200/12 = 100.00 + HOA 50 + MI 0 = 2,346.20
-    assert (r.principal_interest, r.property_tax, r.insurance, r.piti) == (D("1896.20"), D("300.00"), D("100.00"), D("2346.20"))
+    assert (r.principal_interest, r.property_tax, r.insurance, r.piti) == (
+        D("1896.20"),
+        D("300.00"),
+        D("100.00"),
+        D("2346.20"),
+    )
     assert r.total_obligations == D("2846.20")  # + 500 debts
     assert r.front_end_dti == D("29.33")  # 2,346.20 / 8,000 = 29.3275%
     assert r.back_end_dti == D("35.58")  # 2,846.20 / 8,000 = 35.5775%
@@ -104,9 +135,19 @@ def test_compute_ratios_fixed_rate_by_hand():
 
 
 def test_compute_ratios_arm_at_qualifying_rate_with_mi_and_second_lien():
-    app = application(product="arm", interest_rate=5, loan_amount=400000, property_value=420000,
-                      annual_property_tax=6000, annual_insurance=1800, monthly_hoa=0,
-                      monthly_income=10000, monthly_debts=1200, liquid_assets=10000, subordinate_liens=10000)
+    app = application(
+        product="arm",
+        interest_rate=5,
+        loan_amount=400000,
+        property_value=420000,
+        annual_property_tax=6000,
+        annual_insurance=1800,
+        monthly_hoa=0,
+        monthly_income=10000,
+        monthly_debts=1200,
+        liquid_assets=10000,
+        subordinate_liens=10000,
+    )
     r = compute_ratios(app, mi_annual_rate_pct="0.50", qualifying_rate_pct=7)
     # P&I at 7%: 2,661.21; MI 400,000 * 0.005 / 12 = 166.67; tax 500.00; insurance 150.00
     assert (r.note_rate_pct, r.qualifying_rate_pct) == (D(5), D(7))

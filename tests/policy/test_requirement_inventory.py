@@ -16,7 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policy.inventory.entries import (
-    DEFAULT_INVENTORY_PATH, KINDS, UNCLASSIFIED, coverage_gaps, document_text, draft_entry, load_inventory,
+    DEFAULT_INVENTORY_PATH,
+    KINDS,
+    UNCLASSIFIED,
+    coverage_gaps,
+    document_text,
+    draft_entry,
+    load_inventory,
     stale_entries,
 )
 from policy.rules import load_rules
@@ -33,8 +39,11 @@ ADDED = "Overlay: every borrower must hold a valid passport issued at least six 
 
 def ingested_texts(session: Session) -> dict[str, str]:
     """Each ingested document's text, rebuilt from its chunks in the database."""
-    rows = session.execute(select(PolicyDocument.file_name, PolicyChunk.char_offset, PolicyChunk.char_end, PolicyChunk.text)
-                           .join(PolicyChunk, PolicyChunk.document_id == PolicyDocument.id)).all()
+    rows = session.execute(
+        select(PolicyDocument.file_name, PolicyChunk.char_offset, PolicyChunk.char_end, PolicyChunk.text).join(
+            PolicyChunk, PolicyChunk.document_id == PolicyDocument.id
+        )
+    ).all()
     by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for name, lo, hi, text in rows:
         by_doc[Path(name).stem].append((lo, hi, text))
@@ -52,8 +61,10 @@ def test_every_obligation_sentence_of_the_ingested_corpus_is_mapped(corpus):
     inv = load_inventory()
     assert set(corpus) == set(inv.doc_programs)
     gaps = coverage_gaps(corpus, inv)
-    assert gaps == [], "unmapped obligation sentences (run `python -m policy.inventory.entries --draft`):\n" + "\n".join(
-        f"{doc}: {s}" for doc, s in gaps)
+    assert gaps == [], (
+        "unmapped obligation sentences (run `python -m policy.inventory.entries --draft`):\n"
+        + "\n".join(f"{doc}: {s}" for doc, s in gaps)
+    )
     assert stale_entries(corpus, inv) == []
     assert len(inv.requirements) > 400  # the whole corpus, not a sample
 
@@ -128,20 +139,23 @@ def _numbers(when) -> list:
     return out
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"maps_to": "review"}, "needs `applies_when`"),
-    ({"maps_to": "file_condition"}, "needs `applies_when`"),
-    ({"maps_to": "rule", "rules": ["nope.rule"]}, "nope.rule"),
-    ({"maps_to": "file_condition", "applies_when": {"ltv": {"above": 3}}}, "comparisons"),
-    ({"maps_to": "review", "applies_when": {"bankruptcy_date": {"gt": 3}}}, "not an application field"),
-    ({"maps_to": "condition"}, "maps_to 'condition' must be one of"),  # the pre-issue-20 mapping
-    ({"maps_to": "obligation"}, "must be one of"),
-    ({"maps_to": "unclassified"}, "unclassified"),
-    ({"maps_to": "not_obligation"}, "why"),
-    ({"maps_to": "not_obligation", "why": "Two\nlines."}, "one line"),
-    ({"maps_to": "standard_condition", "applies_when": {"ltv": {"gt": 3}}}, "has no `applies_when`"),
-    ({"maps_to": "standard_condition", "rules": ["conventional.max_dti"]}, "`rules` is required exactly"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"maps_to": "review"}, "needs `applies_when`"),
+        ({"maps_to": "file_condition"}, "needs `applies_when`"),
+        ({"maps_to": "rule", "rules": ["nope.rule"]}, "nope.rule"),
+        ({"maps_to": "file_condition", "applies_when": {"ltv": {"above": 3}}}, "comparisons"),
+        ({"maps_to": "review", "applies_when": {"bankruptcy_date": {"gt": 3}}}, "not an application field"),
+        ({"maps_to": "condition"}, "maps_to 'condition' must be one of"),  # the pre-issue-20 mapping
+        ({"maps_to": "obligation"}, "must be one of"),
+        ({"maps_to": "unclassified"}, "unclassified"),
+        ({"maps_to": "not_obligation"}, "why"),
+        ({"maps_to": "not_obligation", "why": "Two\nlines."}, "one line"),
+        ({"maps_to": "standard_condition", "applies_when": {"ltv": {"gt": 3}}}, "has no `applies_when`"),
+        ({"maps_to": "standard_condition", "rules": ["conventional.max_dti"]}, "`rules` is required exactly"),
+    ],
+)
 def test_a_mapping_that_is_not_one_of_the_kinds_is_refused(tmp_path, bad, message):
     base = json.loads(DEFAULT_INVENTORY_PATH.read_text())
     item = {"id": "x.001", "doc": "conventional", "sentence": "Something must happen.", **bad}
@@ -151,12 +165,19 @@ def test_a_mapping_that_is_not_one_of_the_kinds_is_refused(tmp_path, bad, messag
         load_inventory(path)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Loans above 95% LTV must be fixed-rate.", "Gifts are not permitted on an investment property.",
-    "A borrower with a score below 500 is not eligible for FHA financing.", "HUD allows some borrowers; we do not.",
-    "Funds may not be borrowed.", "The DTI ratio is no more than 43%.", "Unverified cash income is never used.",
-    "Paragraph (b)(1) of this section shall not apply.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Loans above 95% LTV must be fixed-rate.",
+        "Gifts are not permitted on an investment property.",
+        "A borrower with a score below 500 is not eligible for FHA financing.",
+        "HUD allows some borrowers; we do not.",
+        "Funds may not be borrowed.",
+        "The DTI ratio is no more than 43%.",
+        "Unverified cash income is never used.",
+        "Paragraph (b)(1) of this section shall not apply.",
+    ],
+)
 def test_obligation_words(sentence):
     assert is_obligation(sentence)
 
@@ -167,29 +188,40 @@ def test_descriptive_sentences_are_not_obligations():
 
 
 def test_split_handles_pdf_line_breaks_bullets_headings_and_page_breaks():
-    text = ("3.1 Minimum Credit Score\nThe minimum credit score for a conventional loan is 620. The representative\n"
-            "score is the middle of three.\nThese items always require a human underwriter's signature:\n"
-            "– Any LTV above 95%.\n– A borrower with self-employment income or rental income used to qualify.\n"
-            "We do not approve any loan above 50%, and we require a human underwriter\n\nand documented factors.\n")
+    text = (
+        "3.1 Minimum Credit Score\nThe minimum credit score for a conventional loan is 620. The representative\n"
+        "score is the middle of three.\nThese items always require a human underwriter's signature:\n"
+        "– Any LTV above 95%.\n– A borrower with self-employment income or rental income used to qualify.\n"
+        "We do not approve any loan above 50%, and we require a human underwriter\n\nand documented factors.\n"
+    )
     assert split_sentences(text) == [
-        "The minimum credit score for a conventional loan is 620.", "The representative score is the middle of three.",
-        "These items always require a human underwriter's signature:", "– Any LTV above 95%.",
+        "The minimum credit score for a conventional loan is 620.",
+        "The representative score is the middle of three.",
+        "These items always require a human underwriter's signature:",
+        "– Any LTV above 95%.",
         "– A borrower with self-employment income or rental income used to qualify.",
-        "We do not approve any loan above 50%, and we require a human underwriter and documented factors."]
+        "We do not approve any loan above 50%, and we require a human underwriter and documented factors.",
+    ]
     # list items under an obliging lead-in are obligations even without an obligation word
     assert "– Any LTV above 95%." in obligation_sentences(text)
 
 
 def test_split_real_regulation_text():
     """Regulation X, 12 CFR 1024.15(b) (public domain): citations and U.S.C. do not end a sentence."""
-    text = ("An affiliated business arrangement is not a violation of section 8 of RESPA (12 U.S.C. 2607) and of "
-            "§ 1024.14 if the conditions set forth in this section are satisfied. Paragraph (b)(1) of this section "
-            "shall not apply to the extent it is inconsistent with section 8(c)(4)(A) of RESPA (12 U.S.C. 2607(c)(4)(A)).")
+    text = (
+        "An affiliated business arrangement is not a violation of section 8 of RESPA (12 U.S.C. 2607) and of "
+        "§ 1024.14 if the conditions set forth in this section are satisfied. Paragraph (b)(1) of this section "
+        "shall not apply to the extent it is inconsistent with section 8(c)(4)(A) of RESPA (12 U.S.C. 2607(c)(4)(A))."
+    )
     assert len(split_sentences(text)) == 2
-    assert split_sentences("This part implements the Act, 12 U.S.C. 2601 et seq., as amended. Every lender must "
-                           "comply (e.g., a bank). 1. Definitions apply.") == [
-        "This part implements the Act, 12 U.S.C. 2601 et seq., as amended.", "Every lender must comply (e.g., a bank).",
-        "1. Definitions apply."]
+    assert split_sentences(
+        "This part implements the Act, 12 U.S.C. 2601 et seq., as amended. Every lender must "
+        "comply (e.g., a bank). 1. Definitions apply."
+    ) == [
+        "This part implements the Act, 12 U.S.C. 2601 et seq., as amended.",
+        "Every lender must comply (e.g., a bank).",
+        "1. Definitions apply.",
+    ]
 
 
 @pytest.mark.skipif(not REALDOCS.exists(), reason="the shared real-regulation corpus is not on this machine")
@@ -197,9 +229,14 @@ def test_split_real_regulation_text():
 def test_split_whole_real_regulations(name):
     """No sentence of Reg X or Reg C starts in lower case (a split inside one) or is a bare item number."""
     root = ET.fromstring(gzip.open(REALDOCS / name).read())
-    text = "\n".join((p.get("marker", "") + " " + "".join(c.itertext()).strip()).strip()
-                     for p in root.iter("{eregs}paragraph") if (c := p.find("{eregs}content")) is not None)
+    text = "\n".join(
+        (p.get("marker", "") + " " + "".join(c.itertext()).strip()).strip()
+        for p in root.iter("{eregs}paragraph")
+        if (c := p.find("{eregs}content")) is not None
+    )
     sentences = split_sentences(text)
     assert len(sentences) > 300
-    assert [s for s in sentences if s[:1].islower() and not re.match(r"[a-z]{1,3}\. ", s)] == []  # "a. Code 1 ..." items
+    assert [
+        s for s in sentences if s[:1].islower() and not re.match(r"[a-z]{1,3}\. ", s)
+    ] == []  # "a. Code 1 ..." items
     assert [s for s in sentences if re.fullmatch(r"\d{1,3}\.", s)] == []

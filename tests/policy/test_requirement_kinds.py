@@ -19,15 +19,26 @@ SENTENCES = {
     "k.005": ("not_obligation", "This guide covers conventional loans."),
     "k.006": ("file_condition", "Loans above 2 units need leases."),
 }
-WHEN = {"k.002": {"employment_status": ["self_employed"]}, "k.003": {"ltv": {"gt": 95}},
-        "k.006": {"property_units": {"gt": 2}}}
+WHEN = {
+    "k.002": {"employment_status": ["self_employed"]},
+    "k.003": {"ltv": {"gt": 95}},
+    "k.006": {"property_units": {"gt": 2}},
+}
 
 
 def inventory() -> Inventory:
-    reqs = tuple(Requirement(id=rid, doc="conventional", sentence=text, maps_to=kind,
-                             rules=("conventional.min_credit_score",) if kind == "rule" else (),
-                             applies_when=WHEN.get(rid, {}), why="A preamble." if kind == "not_obligation" else None)
-                 for rid, (kind, text) in SENTENCES.items())
+    reqs = tuple(
+        Requirement(
+            id=rid,
+            doc="conventional",
+            sentence=text,
+            maps_to=kind,
+            rules=("conventional.min_credit_score",) if kind == "rule" else (),
+            applies_when=WHEN.get(rid, {}),
+            why="A preamble." if kind == "not_obligation" else None,
+        )
+        for rid, (kind, text) in SENTENCES.items()
+    )
     return Inventory(doc_programs={"conventional": "conventional"}, requirements=reqs)
 
 
@@ -39,11 +50,14 @@ def locator() -> Locator:
 def test_each_kind_gives_its_outcome():
     app = validate_application({**BASE, "employment_status": "self_employed"})
     result = evaluate(app, {"ltv": "96.00"}, locator(), inventory())
-    assert {f.rule_id: f.status for f in result.findings} == {"requirement.k.002": "REVIEW",
-                                                             "requirement.k.003": "CONDITION"}
+    assert {f.rule_id: f.status for f in result.findings} == {
+        "requirement.k.002": "REVIEW",
+        "requirement.k.003": "CONDITION",
+    }
     assert result.standard_ids == ("k.004",)  # listed, not a finding: it leaves APPROVE an APPROVE
     assert standard_texts(result.standard_ids, locator(), inventory()) == (
-        "Every file contains a signed application. (Conventional Guide, p. 4, 9 Documentation)",)
+        "Every file contains a signed application. (Conventional Guide, p. 4, 9 Documentation)",
+    )
 
 
 def test_review_and_file_condition_only_on_the_files_they_select():

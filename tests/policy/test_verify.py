@@ -40,33 +40,46 @@ def test_the_cited_sentence_verifies_with_its_page_and_chunk():
     assert check.citation.page_num == 3 and check.citation.quote == SCORE
 
 
-@pytest.mark.parametrize("reworded", [
-    "Conventional borrowers must have a credit score of at least 620.",
-    "A credit score no lower than six hundred twenty is required for conventional financing.",
-    "Credit scores for conventional\nloans must be 620 or higher.",  # broken across lines
-])
+@pytest.mark.parametrize(
+    "reworded",
+    [
+        "Conventional borrowers must have a credit score of at least 620.",
+        "A credit score no lower than six hundred twenty is required for conventional financing.",
+        "Credit scores for conventional\nloans must be 620 or higher.",  # broken across lines
+    ],
+)
 def test_the_same_value_in_other_words_is_still_verified(reworded):
     check = verify_rule(rule("conventional.min_credit_score"), doc("Intro text.", reworded))
     assert check.status == "verified" and check.reworded, check.detail
     assert check.citation.quote == normalise(reworded)
 
 
-@pytest.mark.parametrize("phrase,value", [
-    ("Back-end debt-to-income may not exceed forty-three percent for a conventional loan.", "43"),
-    ("For a conventional loan the total debt ratio is capped at 43%.", "43"),
-    ("The back-end DTI ratio for a conventional loan must be at or below 43 percent.", "43"),
-])
+@pytest.mark.parametrize(
+    "phrase,value",
+    [
+        ("Back-end debt-to-income may not exceed forty-three percent for a conventional loan.", "43"),
+        ("For a conventional loan the total debt ratio is capped at 43%.", "43"),
+        ("The back-end DTI ratio for a conventional loan must be at or below 43 percent.", "43"),
+    ],
+)
 def test_tolerant_phrasing_of_a_maximum(phrase, value):
     base = rule("conventional.max_dti")
-    changed = Rule(**{**base.__dict__, "values": {"value": Value(D(value), "percent")},
-                      "citation": RuleCitation("conventional", "The maximum back-end DTI ratio for a conventional loan is 43%.")})
+    changed = Rule(
+        **{
+            **base.__dict__,
+            "values": {"value": Value(D(value), "percent")},
+            "citation": RuleCitation("conventional", "The maximum back-end DTI ratio for a conventional loan is 43%."),
+        }
+    )
     check = verify_rule(changed, doc("Intro.", phrase))
     assert check.status == "verified", check.detail
 
 
 def test_another_number_is_reported_as_changed():
-    check = verify_rule(rule("conventional.min_credit_score"),
-                        doc("Intro.", "Conventional borrowers must have a credit score of at least 640."))
+    check = verify_rule(
+        rule("conventional.min_credit_score"),
+        doc("Intro.", "Conventional borrowers must have a credit score of at least 640."),
+    )
     assert check.status == "value_changed" and check.found.get("count") == "640", check.detail
 
 
@@ -76,8 +89,9 @@ def test_the_verbatim_sentence_with_an_edited_number_is_changed():
 
 
 def test_two_passages_stating_the_rule_with_different_numbers_conflict():
-    check = verify_rule(rule("conventional.min_credit_score"),
-                        doc(SCORE, "The minimum credit score for a conventional loan is 660."))
+    check = verify_rule(
+        rule("conventional.min_credit_score"), doc(SCORE, "The minimum credit score for a conventional loan is 660.")
+    )
     assert check.status == "conflicting" and "660" in check.detail
 
 

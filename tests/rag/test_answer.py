@@ -37,9 +37,17 @@ def test_sentences_are_verbatim_spans_without_headings_or_bullets():
 
 
 def make_result(text: str = TEXT) -> RetrievalResult:
-    chunk = Chunk(id=7, text=text, doc_name="Conventional Guide", page_num=4, page_end=5,
-                  section="5. Qualifying Ratios", subsection="5.2 Debt-to-Income Limits", char_offset=1000,
-                  char_end=1000 + len(text))
+    chunk = Chunk(
+        id=7,
+        text=text,
+        doc_name="Conventional Guide",
+        page_num=4,
+        page_end=5,
+        section="5. Qualifying Ratios",
+        subsection="5.2 Debt-to-Income Limits",
+        char_offset=1000,
+        char_end=1000 + len(text),
+    )
     hits = (ScoredChunk(chunk, 0.7),)
     return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), 1, (), hits, 1.0))
 
@@ -51,8 +59,10 @@ def test_best_sentences_are_quoted_with_page_and_span():
         "The maximum back-end DTI ratio for a conventional loan is 45%.",
         "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human underwriter review.",
     ]
-    assert ans.text == ("The maximum back-end DTI ratio for a conventional loan is 45%. A back-end DTI ratio above 45% "
-                        "and up to 50% is permitted only with compensating factors and human underwriter review.")
+    assert ans.text == (
+        "The maximum back-end DTI ratio for a conventional loan is 45%. A back-end DTI ratio above 45% "
+        "and up to 50% is permitted only with compensating factors and human underwriter review."
+    )
     first = ans.sentences[0]
     assert (first.score, first.chunk_id, first.start) == (pytest.approx(1.0), 7, TEXT.index("The maximum"))
     assert first.citation.char_offset == 1000 + first.start and first.citation.char_end == 1000 + first.end
@@ -101,7 +111,7 @@ def test_answers_from_the_seed_corpus_with_verbatim_cited_sentences(retriever):
     chunks = {c.chunk.id: c.chunk for c in ans.contexts}
     for sentence in ans.sentences:
         chunk = chunks[sentence.chunk_id]
-        assert chunk.text[sentence.start:sentence.end] == sentence.text
+        assert chunk.text[sentence.start : sentence.end] == sentence.text
         assert sentence.citation.char_offset == chunk.char_offset + sentence.start
         assert sentence.score >= retriever.settings.answer_min_score
     assert ans.text.startswith("The maximum back-end DTI ratio for a conventional loan is 45%.")

@@ -58,11 +58,22 @@ def test_bad_window_settings_are_refused(size, overlap):
 
 
 def test_headings_must_continue_the_numbering():
-    text = "\n".join([
-        "1. Scope", "Some text.", "1.1 Purpose", "text", "3. Skipped Ahead", "2. Eligibility",
-        "2.2 Out Of Order", "2.1 Credit Score", "45 Percent Is The Limit", "2.2 Ratios",
-        "12. Not A Heading Either", "3. Reserves",
-    ])
+    text = "\n".join(
+        [
+            "1. Scope",
+            "Some text.",
+            "1.1 Purpose",
+            "text",
+            "3. Skipped Ahead",
+            "2. Eligibility",
+            "2.2 Out Of Order",
+            "2.1 Credit Score",
+            "45 Percent Is The Limit",
+            "2.2 Ratios",
+            "12. Not A Heading Either",
+            "3. Reserves",
+        ]
+    )
     labels = [h.label for h in find_headings(text)]
     assert labels == ["1. Scope", "1.1 Purpose", "2. Eligibility", "2.1 Credit Score", "2.2 Ratios", "3. Reserves"]
 
@@ -82,17 +93,24 @@ def _doc(pages: list[str]) -> ParsedDocument:
         starts.append(offset)
         offset += len(p) + len(PAGE_SEPARATOR)
     text = PAGE_SEPARATOR.join(pages)
-    return ParsedDocument(DocumentMeta("Doc"), tuple(PageText(i + 1, p) for i, p in enumerate(pages)),
-                          text, tuple(starts), tuple(find_headings(text)))
+    return ParsedDocument(
+        DocumentMeta("Doc"),
+        tuple(PageText(i + 1, p) for i, p in enumerate(pages)),
+        text,
+        tuple(starts),
+        tuple(find_headings(text)),
+    )
 
 
 def test_chunks_stay_inside_their_subsection_and_remember_page_and_section():
-    doc = _doc([
-        "Title page\nVersion 1.0\n" + words(30, "t"),
-        "1. Scope\n1.1 Purpose\n" + words(40, "p"),
-        "1.2 Limits\n" + words(30, "a") + "\n\n",
-        words(30, "b") + "\n2. Reserves\n2.1 Months\n" + words(40, "r"),
-    ])
+    doc = _doc(
+        [
+            "Title page\nVersion 1.0\n" + words(30, "t"),
+            "1. Scope\n1.1 Purpose\n" + words(40, "p"),
+            "1.2 Limits\n" + words(30, "a") + "\n\n",
+            words(30, "b") + "\n2. Reserves\n2.1 Months\n" + words(40, "r"),
+        ]
+    )
     chunks = chunk_document(doc, size=512, overlap=50)
     by_sub = {c.subsection: c for c in chunks}
     assert set(by_sub) == {None, "1.1 Purpose", "1.2 Limits", "2.1 Months"}

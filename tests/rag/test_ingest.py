@@ -30,7 +30,11 @@ def test_ingest_stores_document_pages_and_chunks(tiny_pdf, empty_db, embedder, s
     with empty_db() as s:
         doc = s.scalar(select(PolicyDocument))
         assert (doc.doc_name, doc.version, str(doc.effective_date), doc.programs) == (
-            "Test Program Guide", "1.0", "2026-01-01", ["conventional"])
+            "Test Program Guide",
+            "1.0",
+            "2026-01-01",
+            ["conventional"],
+        )
         chunk = s.scalar(select(PolicyChunk).where(PolicyChunk.text.contains("minimum credit score")))
         assert (chunk.page_num, chunk.section, chunk.subsection) == (3, "2. Eligibility", "2.1 Credit Score")
         assert len(chunk.embedding) == 384
@@ -68,7 +72,8 @@ def test_changed_file_adds_a_version_and_keeps_the_old_chunks(tiny_pdf, empty_db
 
 
 def test_a_file_identical_to_a_superseded_version_makes_that_version_current_again(
-        tiny_pdf, empty_db, embedder, settings):
+    tiny_pdf, empty_db, embedder, settings
+):
     path = tiny_pdf("guide.pdf")
     original = path.read_bytes()
     run_ingest([path], empty_db, embedder, settings)
@@ -122,8 +127,9 @@ def test_vectors_of_either_configured_backend_are_current(tiny_pdf, empty_db, em
     from rag.ingest import stale_files
 
     path = tiny_pdf()
-    (first,) = ingest_paths([path], session_factory=empty_db, embedder=_family(embedder, "openvino-int8"),
-                            settings=settings)
+    (first,) = ingest_paths(
+        [path], session_factory=empty_db, embedder=_family(embedder, "openvino-int8"), settings=settings
+    )
     assert first.status == "ingested"
     (again,) = run_ingest([path], empty_db, embedder, settings)  # the torch query model: same file, accepted
     assert again.status == "unchanged"
@@ -142,7 +148,9 @@ def test_a_different_document_under_a_known_file_name_is_a_new_document(tiny_pdf
     with empty_db() as s:
         docs = s.scalars(select(PolicyDocument).order_by(PolicyDocument.id)).all()
         assert [(d.doc_name, d.superseded_at) for d in docs] == [
-            ("Conventional Program Guide", None), ("Office Party Menu", None)]
+            ("Conventional Program Guide", None),
+            ("Office Party Menu", None),
+        ]
 
 
 def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
@@ -170,8 +178,13 @@ def test_bad_files_are_reported_and_store_nothing(tiny_pdf, tmp_path, empty_db, 
     bad = _bad_files(tmp_path, good)
     reports = {r.path.name: r for r in run_ingest([*bad.values(), good], empty_db, embedder, settings)}
     assert reports["good.pdf"].status == "ingested"
-    expected = {"empty.pdf": "empty file", "truncated.pdf": "truncated", "garbage.pdf": "corrupt",
-                "notes.pdf": "not a PDF", "encrypted.pdf": "encrypted"}
+    expected = {
+        "empty.pdf": "empty file",
+        "truncated.pdf": "truncated",
+        "garbage.pdf": "corrupt",
+        "notes.pdf": "not a PDF",
+        "encrypted.pdf": "encrypted",
+    }
     for name, word in expected.items():
         assert reports[name].status == "failed", name
         assert word in reports[name].reason and "\n" not in reports[name].reason, reports[name].reason
@@ -184,19 +197,37 @@ def test_cli_reports_each_file_and_exits_non_zero_on_a_bad_one(tiny_pdf, tmp_pat
     bad = tmp_path / "cli-bad.pdf"
     bad.write_bytes(b"not a pdf")
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_cli", "DATABASE_URL": ""}
-    result = subprocess.run([sys.executable, "-m", "rag.ingest", str(good), str(bad)],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "rag.ingest", str(good), str(bad)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1, result.stderr
     assert "ingested  cli-good.pdf: 3 pages" in result.stdout
     assert "FAILED    cli-bad.pdf: not a PDF" in result.stdout
     assert "knowledge base: 1 documents, 3 pages" in result.stdout
-    again = subprocess.run([sys.executable, "-m", "rag.ingest", str(good)],
-                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-m", "rag.ingest", str(good)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0 and "unchanged cli-good.pdf" in again.stdout
 
 
 def test_cli_refuses_a_missing_path(settings):
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_cli"}
-    result = subprocess.run([sys.executable, "-m", "rag.ingest", "no/such/file.pdf"],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "rag.ingest", "no/such/file.pdf"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "no such file" in result.stderr

@@ -23,8 +23,10 @@ def imported_modules(path) -> set[str]:
 
 
 def test_rag_imports_nothing_from_agents():
-    offenders = {str(p.relative_to(PROJECT_ROOT)): sorted(m for m in imported_modules(p) if m.split(".")[0] == "agents")
-                 for p in (PROJECT_ROOT / "rag").rglob("*.py")}
+    offenders = {
+        str(p.relative_to(PROJECT_ROOT)): sorted(m for m in imported_modules(p) if m.split(".")[0] == "agents")
+        for p in (PROJECT_ROOT / "rag").rglob("*.py")
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 

@@ -54,7 +54,6 @@ def test_a_damaged_int8_copy_is_made_again(int8, settings, tmp_path):
     shutil.copytree(settings.model_cache_dir, cache)
     (weights,) = cache.glob("*-openvino-*/model.bin")
     weights.write_bytes(weights.read_bytes()[:1000])
-    rebuilt = build_embedder(settings.model_copy(update={"embedding_backend": "openvino-int8",
-                                                         "data_dir": tmp_path}))
+    rebuilt = build_embedder(settings.model_copy(update={"embedding_backend": "openvino-int8", "data_dir": tmp_path}))
     assert weights.stat().st_size > 1000
     assert np.allclose(rebuilt.embed_documents(TEXTS), with_workers(int8, 1).embed_documents(TEXTS), atol=1e-6)

@@ -17,8 +17,10 @@ from tests.pdf_factory import write_pages_pdf, write_scanned_pdf
 
 pytestmark = pytest.mark.unit
 
-PROSE = ("The lender verifies the borrower's income with two years of tax returns and current pay stubs, "
-         "and documents every large deposit with a written explanation and a source of funds statement. ")
+PROSE = (
+    "The lender verifies the borrower's income with two years of tax returns and current pay stubs, "
+    "and documents every large deposit with a written explanation and a source of funds statement. "
+)
 
 
 def chunks_of(path, size=120, overlap=10):
@@ -32,10 +34,18 @@ def where(chunks, phrase):
 
 
 def test_sections_come_from_the_outline_mapped_to_page_ranges(tmp_path):
-    pages = [["Agency Selling Guide", PROSE], ["Eligibility Topics", PROSE * 2, "Alpha marker sentence."],
-             [PROSE * 2, "Bravo marker sentence."], ["Credit Topics", PROSE * 2, "Charlie marker sentence."]]
-    outline = [(0, "Part B, Origination", 1), (1, "B3-6-02, Debt-to-Income Ratios", 1),
-               (1, "B3-6-03, Monthly Debt Obligations", 2), (0, "Part C, Credit", 3)]
+    pages = [
+        ["Agency Selling Guide", PROSE],
+        ["Eligibility Topics", PROSE * 2, "Alpha marker sentence."],
+        [PROSE * 2, "Bravo marker sentence."],
+        ["Credit Topics", PROSE * 2, "Charlie marker sentence."],
+    ]
+    outline = [
+        (0, "Part B, Origination", 1),
+        (1, "B3-6-02, Debt-to-Income Ratios", 1),
+        (1, "B3-6-03, Monthly Debt Obligations", 2),
+        (0, "Part C, Credit", 3),
+    ]
     path = write_pages_pdf(tmp_path / "guide.pdf", pages, title="Agency Selling Guide", outline=outline)
     doc, chunks = chunks_of(path)
     assert [h.label for h in doc.headings] == [e[1] for e in outline]
@@ -44,22 +54,68 @@ def test_sections_come_from_the_outline_mapped_to_page_ranges(tmp_path):
     assert where(chunks, "Charlie marker") == (4, "Part C, Credit", None)
 
 
-@pytest.mark.parametrize("lines,phrase,expected", [
-    (["Chapter B3-6, Liabilities", PROSE, "B3-6-01, General Information on Liabilities", PROSE,
-      "B3-6-02, Debt-to-Income Ratios", PROSE, "The maximum DTI marker is 45 percent.", PROSE],
-     "maximum DTI marker", ("Chapter B3-6, Liabilities", "B3-6-02, Debt-to-Income Ratios")),
-    (["§ 1024.17 Escrow accounts.", "(a) General. " + PROSE, "(b) Definitions. " + PROSE,
-      "(c) Limits on payments. " + PROSE, "(1) Charges at settlement. " + PROSE,
-      "(2) Charges during the life. " + PROSE, "(i) First item. " + PROSE, "(ii) Second item. " + PROSE,
-      "(vi) is not next, so this wrapped line stays body text. The cushion marker is one-sixth."],
-     "cushion marker", ("§ 1024.17 Escrow accounts.", "§ 1024.17(c)(2)(ii) Second item.")),
-    (["Chapter 4 Borrower Eligibility", PROSE, "II.A.4.b Employment History", PROSE,
-      "The handbook marker needs two years.", PROSE],
-     "handbook marker", ("Chapter 4 Borrower Eligibility", "II.A.4.b Employment History")),
-    (["1. Scope", PROSE, "2. Ratios", "2.1 Front End", PROSE, "2.2 Back End", PROSE,
-      "The numbered marker is 43 percent.", PROSE],
-     "numbered marker", ("2. Ratios", "2.2 Back End")),
-], ids=["agency", "cfr", "handbook", "numbered"])
+@pytest.mark.parametrize(
+    "lines,phrase,expected",
+    [
+        (
+            [
+                "Chapter B3-6, Liabilities",
+                PROSE,
+                "B3-6-01, General Information on Liabilities",
+                PROSE,
+                "B3-6-02, Debt-to-Income Ratios",
+                PROSE,
+                "The maximum DTI marker is 45 percent.",
+                PROSE,
+            ],
+            "maximum DTI marker",
+            ("Chapter B3-6, Liabilities", "B3-6-02, Debt-to-Income Ratios"),
+        ),
+        (
+            [
+                "§ 1024.17 Escrow accounts.",
+                "(a) General. " + PROSE,
+                "(b) Definitions. " + PROSE,
+                "(c) Limits on payments. " + PROSE,
+                "(1) Charges at settlement. " + PROSE,
+                "(2) Charges during the life. " + PROSE,
+                "(i) First item. " + PROSE,
+                "(ii) Second item. " + PROSE,
+                "(vi) is not next, so this wrapped line stays body text. The cushion marker is one-sixth.",
+            ],
+            "cushion marker",
+            ("§ 1024.17 Escrow accounts.", "§ 1024.17(c)(2)(ii) Second item."),
+        ),
+        (
+            [
+                "Chapter 4 Borrower Eligibility",
+                PROSE,
+                "II.A.4.b Employment History",
+                PROSE,
+                "The handbook marker needs two years.",
+                PROSE,
+            ],
+            "handbook marker",
+            ("Chapter 4 Borrower Eligibility", "II.A.4.b Employment History"),
+        ),
+        (
+            [
+                "1. Scope",
+                PROSE,
+                "2. Ratios",
+                "2.1 Front End",
+                PROSE,
+                "2.2 Back End",
+                PROSE,
+                "The numbered marker is 43 percent.",
+                PROSE,
+            ],
+            "numbered marker",
+            ("2. Ratios", "2.2 Back End"),
+        ),
+    ],
+    ids=["agency", "cfr", "handbook", "numbered"],
+)
 def test_each_heading_scheme_on_a_rendered_pdf(tmp_path, lines, phrase, expected):
     path = write_pages_pdf(tmp_path / "doc.pdf", [["A Title Page"], lines], title="Some Guide")
     _, chunks = chunks_of(path, size=400, overlap=20)
@@ -74,7 +130,9 @@ def test_an_untitled_pdf_is_named_by_its_file(tmp_path, title):
 
 def test_contents_and_index_pages_are_flagged_and_never_chunked(tmp_path):
     toc = ["Table of Contents"] + [f"{n}. Topic number {n} . . . . . . . . . . . . . {n + 2}" for n in range(1, 9)]
-    index = ["Index"] + [f"{w}, {n}, {n + 3}" for n, w in enumerate(["Assets", "Credit", "Debts", "Escrow", "Gifts"], 2)]
+    index = ["Index"] + [
+        f"{w}, {n}, {n + 3}" for n, w in enumerate(["Assets", "Credit", "Debts", "Escrow", "Gifts"], 2)
+    ]
     body = [["1. Topic Number One", PROSE * 3], ["2. Topic Number Two", PROSE * 3]]
     path = write_pages_pdf(tmp_path / "g.pdf", [["Guide"], toc, *body, index], title="Guide", header="Guide header")
     doc, chunks = chunks_of(path)
@@ -113,7 +171,6 @@ def test_header_filter_that_would_eat_body_text_is_not_applied(tmp_path):
     doc = parse_pdf(path.read_bytes(), fallback_name="r")
     assert "not applied" in doc.boilerplate_note
     assert all("long repeated paragraph" in p.text for p in doc.pages)
-
 
 
 @pytest.mark.slow

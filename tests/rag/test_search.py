@@ -18,8 +18,20 @@ pytestmark = pytest.mark.integration
 def test_cli_json_lists_results_best_first_with_citations_and_trace(seeded_engine, settings):
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_seeded", "DATABASE_URL": ""}
     done = subprocess.run(
-        [sys.executable, "-m", "rag.search", "How many months of reserves does a jumbo loan require?", "--json", "-k", "3"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "rag.search",
+            "How many months of reserves does a jumbo loan require?",
+            "--json",
+            "-k",
+            "3",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -36,8 +48,14 @@ def test_cli_json_lists_results_best_first_with_citations_and_trace(seeded_engin
 
 def test_cli_refuses_an_empty_query(settings):
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_seeded", "DATABASE_URL": ""}
-    done = subprocess.run([sys.executable, "-m", "rag.search", "  "], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "rag.search", "  "],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2 and "empty query" in done.stderr
 
 
@@ -54,7 +72,12 @@ def test_human_output_has_a_table_per_stage(retriever):
 
 def test_cli_takes_a_query_with_bytes_that_are_not_utf8(seeded_engine, settings):
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_NAME": "lg_seeded", "DATABASE_URL": ""}
-    done = subprocess.run([sys.executable.encode(), b"-m", b"rag.search", b"DTI \xff limit", b"--json", b"-k", b"2"],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"rag.search", b"DTI \xff limit", b"--json", b"-k", b"2"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     assert json.loads(done.stdout)["query"] == "DTI \ufffd limit"

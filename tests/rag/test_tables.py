@@ -29,36 +29,47 @@ Loans outside these limits are referred to a senior underwriter for review befor
 
 
 def _texts(text: str) -> list[tuple[str, str]]:
-    return [(text[r.start:r.end], r.context) for r in table_rows(text)]
+    return [(text[r.start : r.end], r.context) for r in table_rows(text)]
 
 
 @pytest.mark.unit
 def test_each_row_is_found_with_its_caption_and_header():
     rows = _texts(PAGE)
-    assert [t for t, _ in rows] == ["Purchase 1 97% 620 45%", "Purchase 2-4 85% 680 43%",
-                                    "Rate/term refinance 1 95% 640 45%", "Cash-out refinance 1 80% 660 40%"]
+    assert [t for t, _ in rows] == [
+        "Purchase 1 97% 620 45%",
+        "Purchase 2-4 85% 680 43%",
+        "Rate/term refinance 1 95% 640 45%",
+        "Cash-out refinance 1 80% 660 40%",
+    ]
     assert {c for _, c in rows} == {f"{CAPTION}\n{HEADER}"}
 
 
 @pytest.mark.unit
 def test_a_wrapped_criterion_stays_one_row_and_a_continued_table_keeps_its_header():
-    text = ("12. Summary of Limits\nThe table restates the main limits.\nRequirement Limit\nMinimum credit score 620\n"
-            "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer\n"
-            "Second home 90% LTV (one unit only)\n\nRequirement Limit\nCash-out refinance 80% LTV\n"
-            "13. Exceptions\nNo one may approve an exception.")
+    text = (
+        "12. Summary of Limits\nThe table restates the main limits.\nRequirement Limit\nMinimum credit score 620\n"
+        "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer\n"
+        "Second home 90% LTV (one unit only)\n\nRequirement Limit\nCash-out refinance 80% LTV\n"
+        "13. Exceptions\nNo one may approve an exception."
+    )
     rows = _texts(text)
     assert [t for t, _ in rows] == [
-        "Minimum credit score 620", "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer",
-        "Second home 90% LTV (one unit only)", "Cash-out refinance 80% LTV"]
+        "Minimum credit score 620",
+        "One-unit primary residence, purchase or\nrate/term refinance\n97% LTV first-time homebuyer",
+        "Second home 90% LTV (one unit only)",
+        "Cash-out refinance 80% LTV",
+    ]
     assert {c for _, c in rows} == {"Requirement Limit"}
 
 
 @pytest.mark.unit
 def test_prose_headings_and_labels_are_not_tables():
-    prose = ("4.2 Maximum LTV\nThe maximum LTV for a one-unit primary residence purchase or rate/term refinance is 97% for\n"
-             "first-time homebuyers and 95% for all other borrowers. Loans above 95% LTV must be fixed-rate.\n"
-             "Cushion: One-sixth of estimated annual disbursements\nSettlement: May 15\nFirst Payment: July 1\n"
-             "8.1 Funding Fee\n8.2 Funding Fee Exemptions\n")
+    prose = (
+        "4.2 Maximum LTV\nThe maximum LTV for a one-unit primary residence purchase or rate/term refinance is 97% for\n"
+        "first-time homebuyers and 95% for all other borrowers. Loans above 95% LTV must be fixed-rate.\n"
+        "Cushion: One-sixth of estimated annual disbursements\nSettlement: May 15\nFirst Payment: July 1\n"
+        "8.1 Funding Fee\n8.2 Funding Fee Exemptions\n"
+    )
     assert table_rows(prose) == []
 
 
@@ -86,18 +97,27 @@ def test_a_table_line_inside_a_longer_chunk_is_scored_under_its_header_like_its_
 def limits_guide(tmp_path):
     prose = ["This section states the limits of the program. " * 12, "Each limit applies to the loan as a whole. " * 12]
     return write_table_pdf(
-        tmp_path / "limits.pdf", title="Cedar Limits Guide", heading="4. Eligibility Limits", prose=prose,
-        caption=CAPTION, rows=[["Transaction", "Units", "Maximum LTV", "Minimum credit score", "Maximum DTI"],
-                               ["Purchase", "1", "97%", "620", "45%"], ["Purchase", "2-4", "85%", "680", "43%"],
-                               ["Rate/term refinance", "1", "95%", "640", "45%"],
-                               ["Cash-out refinance", "1", "80%", "660", "40%"]],
-        after=["Loans outside these limits are referred to a senior underwriter. " * 10])
+        tmp_path / "limits.pdf",
+        title="Cedar Limits Guide",
+        heading="4. Eligibility Limits",
+        prose=prose,
+        caption=CAPTION,
+        rows=[
+            ["Transaction", "Units", "Maximum LTV", "Minimum credit score", "Maximum DTI"],
+            ["Purchase", "1", "97%", "620", "45%"],
+            ["Purchase", "2-4", "85%", "680", "43%"],
+            ["Rate/term refinance", "1", "95%", "640", "45%"],
+            ["Cash-out refinance", "1", "80%", "660", "40%"],
+        ],
+        after=["Loans outside these limits are referred to a senior underwriter. " * 10],
+    )
 
 
 @pytest.mark.integration
 @pytest.mark.parametrize("tables", [True, False])
-def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(tables, limits_guide, empty_db, embedder,
-                                                                      settings):
+def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(
+    tables, limits_guide, empty_db, embedder, settings
+):
     settings = settings.model_copy(update={"table_rows": tables})
     (report,) = ingest_paths([limits_guide], session_factory=empty_db, embedder=embedder, settings=settings)
     assert report.status == "ingested"

@@ -151,9 +151,7 @@ def test_question_fields(q):
         assert q["references"], "an answerable question needs at least one reference"
 
 
-@pytest.mark.parametrize(
-    "q", [q for q in QUESTIONS if q["kind"] == "paraphrase"], ids=lambda q: q["id"]
-)
+@pytest.mark.parametrize("q", [q for q in QUESTIONS if q["kind"] == "paraphrase"], ids=lambda q: q["id"])
 def test_paraphrase_shares_no_content_words_with_its_passage(q):
     passage = " ".join(ref["context"] for ref in q["references"])
     shared = content_words(q["question"]) & content_words(passage)
@@ -170,9 +168,7 @@ def test_full_term_question_uses_no_acronym(q):
     assert not ACRONYM.search(q["question"]), q["question"]
 
 
-@pytest.mark.parametrize(
-    ("qid", "index", "ref"), REFERENCES, ids=[f"{qid}-ref{i}" for qid, i, _ in REFERENCES]
-)
+@pytest.mark.parametrize(("qid", "index", "ref"), REFERENCES, ids=[f"{qid}-ref{i}" for qid, i, _ in REFERENCES])
 def test_reference_points_at_supporting_text(qid, index, ref):
     assert set(ref) == {"doc_name", "file_name", "page_num", "section", "context"}
     assert (POLICY_DIR / ref["file_name"]).is_file(), ref["file_name"]

@@ -31,7 +31,13 @@ def upgrade() -> None:
     op.create_table(
         "policy_pages",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("document_id", sa.Integer, sa.ForeignKey("policy_documents.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "document_id",
+            sa.Integer,
+            sa.ForeignKey("policy_documents.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("page_num", sa.Integer, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.UniqueConstraint("document_id", "page_num"),
@@ -39,7 +45,13 @@ def upgrade() -> None:
     op.create_table(
         "policy_chunks",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("document_id", sa.Integer, sa.ForeignKey("policy_documents.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "document_id",
+            sa.Integer,
+            sa.ForeignKey("policy_documents.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("chunk_index", sa.Integer, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("doc_name", sa.Text, nullable=False),
@@ -55,10 +67,7 @@ def upgrade() -> None:
         sa.Column("embedding", Vector(384), nullable=False),
         sa.UniqueConstraint("document_id", "chunk_index"),
     )
-    op.execute(
-        "CREATE INDEX ix_policy_chunks_embedding_hnsw ON policy_chunks "
-        "USING hnsw (embedding vector_cosine_ops)"
-    )
+    op.execute("CREATE INDEX ix_policy_chunks_embedding_hnsw ON policy_chunks USING hnsw (embedding vector_cosine_ops)")
     op.execute("CREATE INDEX ix_policy_chunks_programs ON policy_chunks USING gin (programs)")
 
 

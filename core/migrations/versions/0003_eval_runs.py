@@ -36,8 +36,9 @@ def upgrade() -> None:
     op.create_table(
         "eval_samples",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("eval_run_id", sa.Integer, sa.ForeignKey("eval_runs.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "eval_run_id", sa.Integer, sa.ForeignKey("eval_runs.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("question_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(32)),
         sa.Column("answerable", sa.Boolean, nullable=False, server_default=sa.true()),

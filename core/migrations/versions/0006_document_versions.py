@@ -37,9 +37,7 @@ def upgrade() -> None:
     op.execute(
         "UPDATE policy_chunks c SET valid_from = d.ingested_at FROM policy_documents d WHERE d.id = c.document_id"
     )
-    op.execute(
-        "CREATE INDEX IF NOT EXISTS ix_policy_chunks_current ON policy_chunks (id) WHERE superseded_at IS NULL"
-    )
+    op.execute("CREATE INDEX IF NOT EXISTS ix_policy_chunks_current ON policy_chunks (id) WHERE superseded_at IS NULL")
 
 
 def downgrade() -> None:

@@ -33,8 +33,9 @@ def upgrade() -> None:
         sa.Column("accepted_gaps", JSONB, nullable=False, server_default="[]"),
         sa.Column("accept_reason", sa.Text),
     )
-    op.add_column("runs", sa.Column("policy_publication_id", sa.Integer,
-                                    sa.ForeignKey("policy_publications.id"), nullable=True))
+    op.add_column(
+        "runs", sa.Column("policy_publication_id", sa.Integer, sa.ForeignKey("policy_publications.id"), nullable=True)
+    )
     op.add_column("runs", sa.Column("policy_version", sa.String(16), nullable=True))
 
 

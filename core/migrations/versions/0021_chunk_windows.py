@@ -25,8 +25,9 @@ def upgrade() -> None:
     op.create_table(
         "policy_chunk_windows",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("chunk_id", sa.Integer, sa.ForeignKey("policy_chunks.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "chunk_id", sa.Integer, sa.ForeignKey("policy_chunks.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("window_index", sa.Integer, nullable=False),
         sa.Column("embedding", Vector(384), nullable=False),
         sa.UniqueConstraint("chunk_id", "window_index"),

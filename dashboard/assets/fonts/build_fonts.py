@@ -19,11 +19,29 @@ log = logging.getLogger("build_fonts")
 HERE = Path(__file__).resolve().parent
 WEIGHT = 400  # Regular: the body text of the summary is regular DejaVu Sans
 # Latin, Greek and Cyrillic come from DejaVu Sans and CJK from Droid Sans Fallback (shipped as they are)
-FAMILIES = ("NotoSansSymbols", "NotoEmoji", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari",
-            "NotoSansBengali", "NotoSansGurmukhi", "NotoSansGujarati", "NotoSansOriya", "NotoSansTamil",
-            "NotoSansTelugu", "NotoSansKannada", "NotoSansMalayalam", "NotoSansSinhala", "NotoSansThai",
-            "NotoSansLao", "NotoSansKhmer", "NotoSansMyanmar", "NotoSansEthiopic", "NotoSansGeorgian",
-            "NotoSansArmenian")
+FAMILIES = (
+    "NotoSansSymbols",
+    "NotoEmoji",
+    "NotoSansArabic",
+    "NotoSansHebrew",
+    "NotoSansDevanagari",
+    "NotoSansBengali",
+    "NotoSansGurmukhi",
+    "NotoSansGujarati",
+    "NotoSansOriya",
+    "NotoSansTamil",
+    "NotoSansTelugu",
+    "NotoSansKannada",
+    "NotoSansMalayalam",
+    "NotoSansSinhala",
+    "NotoSansThai",
+    "NotoSansLao",
+    "NotoSansKhmer",
+    "NotoSansMyanmar",
+    "NotoSansEthiopic",
+    "NotoSansGeorgian",
+    "NotoSansArmenian",
+)
 
 
 def static_regular(source: Path, family: str) -> TTFont:

@@ -19,8 +19,10 @@ from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, free_port, wait_he
 pytestmark = pytest.mark.browser
 DB = "lg_browser_fail_before"
 WAIT_MS = 180_000
-DECLINE_TITLE = ("Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
-                 "(expected: DECLINE)")
+DECLINE_TITLE = (
+    "Conventional DTI 45.01% with no compensating factor (score 700, 5 months of reserves) -> decline "
+    "(expected: DECLINE)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +33,32 @@ def url(clone_seeded, settings, tmp_path_factory):
     port = free_port()
     log = (tmp_path_factory.mktemp("browser") / "streamlit.log").open("w")
     with pytest.MonkeyPatch.context() as mp:  # the server inherits this process's environment, plus these
-        for name, value in {"DATA_DIR": str(settings.data_dir), "DATABASE_NAME": DB, "DATABASE_URL": "",
-                            "LLM_PROVIDER": "offline", "AGENT_PROVIDERS": "{}"}.items():
+        for name, value in {
+            "DATA_DIR": str(settings.data_dir),
+            "DATABASE_NAME": DB,
+            "DATABASE_URL": "",
+            "LLM_PROVIDER": "offline",
+            "AGENT_PROVIDERS": "{}",
+        }.items():
             mp.setenv(name, value)
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         yield f"http://127.0.0.1:{port}"
@@ -74,5 +96,6 @@ def test_a_second_application_is_decided_on_its_own_recommendation(url):
         expect(outcome.first).to_be_visible()
         said = outcome.first.inner_text()
         browser.close()
-    assert "Final decision recorded" in said and "DECLINE" in said, \
+    assert "Final decision recorded" in said and "DECLINE" in said, (
         f"second run (DECLINE): the Final decision box showed {shown!r}; recording said: {said!r}"
+    )

@@ -9,13 +9,29 @@ from __future__ import annotations
 import pytest
 from core.models import Run
 from tests.pages.test_new_application import (  # noqa: F401 - page_db is a fixture
-    APPROVE_SAMPLE, DECLINE_SAMPLE, markdown, open_page, page_db, run_count,
+    APPROVE_SAMPLE,
+    DECLINE_SAMPLE,
+    markdown,
+    open_page,
+    page_db,
+    run_count,
 )
 
 pytestmark = pytest.mark.integration
 
-FIGURES = ("credit_score", "monthly_income", "monthly_debts", "liquid_assets", "loan_amount", "property_value",
-           "interest_rate", "term_months", "annual_property_tax", "annual_insurance", "property_units")
+FIGURES = (
+    "credit_score",
+    "monthly_income",
+    "monthly_debts",
+    "liquid_assets",
+    "loan_amount",
+    "property_value",
+    "interest_rate",
+    "term_months",
+    "annual_property_tax",
+    "annual_insurance",
+    "property_units",
+)
 
 
 def labelled(elements, label: str):
@@ -53,8 +69,9 @@ def test_loading_another_sample_clears_the_previous_result(page_db):
     assert not at.exception
     assert at.text_input(key="na_f_applicant_name").value == "Lucinda Ferreira-Holt"
     left = [b.label for b in at.button if b.label == "Record final decision"]
-    assert "Recommendation" not in markdown(at) and not left, \
+    assert "Recommendation" not in markdown(at) and not left, (
         "the previous run's decision card and officer form are still shown after loading another sample"
+    )
 
 
 def test_the_decision_names_the_applicant(page_db):
@@ -73,8 +90,9 @@ def test_a_blank_form_is_blank_and_a_name_and_ssn_alone_underwrite_nothing(page_
     at.button(key="na_submit").click().run()
     assert not at.exception
     made = run_count(page_db) - before
-    assert made == 0 and all(v is None for v in filled.values()), \
+    assert made == 0 and all(v is None for v in filled.values()), (
         f"a name and an SSN alone made {made} run(s); the blank form held {filled}"
+    )
 
 
 def test_an_amount_the_database_cannot_hold_never_shows_a_database_error(page_db):

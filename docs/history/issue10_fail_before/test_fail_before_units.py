@@ -31,8 +31,9 @@ def test_a_blank_form_invents_nothing_every_figure_is_required():
     with pytest.raises(InvalidApplication) as err:
         validate_application(application_from_state(default_state()))
     required = {name for name, message in err.value.field_errors.items() if message == "is required"}
-    assert {"credit_score", "monthly_income", "loan_amount", "property_value"} <= required, \
+    assert {"credit_score", "monthly_income", "loan_amount", "property_value"} <= required, (
         f"a blank form is refused only for {sorted(err.value.field_errors)}"
+    )
 
 
 def test_neither_form_submits_on_enter():
@@ -40,8 +41,11 @@ def test_neither_form_submits_on_enter():
     AppTest cannot press Enter, and the browser test does not type into these forms."""
     from dashboard import application_form, officer_decision
 
-    missing = [m.__name__ for m in (application_form, officer_decision)
-               if "enter_to_submit=False" not in open(m.__file__).read()]
+    missing = [
+        m.__name__
+        for m in (application_form, officer_decision)
+        if "enter_to_submit=False" not in open(m.__file__).read()
+    ]
     assert not missing, f"forms that submit on Enter: {missing}"
 
 
@@ -49,16 +53,27 @@ def test_a_chinese_or_emoji_name_prints_with_embedded_unicode_fonts():
     """(g) A name with Chinese characters printed as black boxes (Helvetica has no such glyphs)."""
     pdf = decision_pdf(events("APPROVE"), {**application(), "applicant_name": "李明 Zoë"})
     _, text = text_of(pdf)
-    fonts = sorted({str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages
-                    for f in page["/Resources"]["/Font"].values()})
-    assert "李明 Zoë" in text, f"the name reads back as {text[text.find('Name'):][:24]!r}; fonts {fonts}"
+    fonts = sorted(
+        {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(pdf)).pages for f in page["/Resources"]["/Font"].values()}
+    )
+    assert "李明 Zoë" in text, f"the name reads back as {text[text.find('Name') :][:24]!r}; fonts {fonts}"
 
 
 def test_a_name_starting_with_equals_is_neutralised_in_the_csv():
     """(g) A name starting with = went into the CSV export unescaped (spreadsheet formula injection)."""
-    values = {"run_id": "r-1", "started_at": datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "applicant": "=HYPERLINK(\"x\")",
-              "loan_type": "va", "loan_amount": 250000.0, "status": "completed", "recommendation": "APPROVE",
-              "final_decision": None, "latency_ms": 1234.0, "cost_usd": 0.0021, "errors": 1}
+    values = {
+        "run_id": "r-1",
+        "started_at": datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+        "applicant": '=HYPERLINK("x")',
+        "loan_type": "va",
+        "loan_amount": 250000.0,
+        "status": "completed",
+        "recommendation": "APPROVE",
+        "final_decision": None,
+        "latency_ms": 1234.0,
+        "cost_usd": 0.0021,
+        "errors": 1,
+    }
     row = RunRow(**{f.name: values.get(f.name) for f in dataclasses.fields(RunRow)})
     text = frame_csv(runs_frame([row])).decode()
     assert "'=HYPERLINK" in text, f"the CSV cell is a live formula: {text.splitlines()[1]}"

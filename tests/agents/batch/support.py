@@ -6,8 +6,12 @@ import json
 
 from tests.agents.conftest import SAMPLES
 
-PICKS = ("01_conventional_clean_approve", "05_conventional_dti_4501_no_comp_decline",
-         "21_conventional_employment_1yr_refer", "24_fha_clean_ltv_965_conditions")
+PICKS = (
+    "01_conventional_clean_approve",
+    "05_conventional_dti_4501_no_comp_decline",
+    "21_conventional_employment_1yr_refer",
+    "24_fha_clean_ltv_965_conditions",
+)
 
 
 def _samples() -> list[tuple[dict, str]]:

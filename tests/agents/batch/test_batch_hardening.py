@@ -30,11 +30,16 @@ def _jsonl(path, lines: list[str]):
 def _bad_rows(application: dict) -> list[str]:
     """JSON text the json module would never write: a 5,000-digit credit score, NUL and lone-surrogate
     escapes in the monitoring section, a giant exponent."""
+
     def row(raw: str, **changes) -> str:
         return json.dumps({**application, "application_id": "HARD-BAD", **changes}).replace('"RAW"', raw)
 
-    return [row("7" * 5000, credit_score="RAW"), row('"\\u0000"', monitoring={"race": "RAW"}),
-            row('"\\ud800"', monitoring={"race": "RAW"}), row("1e9999999", term_months="RAW")]
+    return [
+        row("7" * 5000, credit_score="RAW"),
+        row('"\\u0000"', monitoring={"race": "RAW"}),
+        row('"\\ud800"', monitoring={"race": "RAW"}),
+        row("1e9999999", term_months="RAW"),
+    ]
 
 
 @pytest.mark.unit
@@ -46,8 +51,11 @@ def test_every_kind_of_bad_row_is_that_rows_refusal(tmp_path):
     assert total == 5 and [n for n, _, _ in valid] == [1] and valid[0][2] == {"race": "White", "age": "41.5"}
     errors = {r["row"]: r["errors"] for r in refused}
     assert errors[2] == {"credit_score": "has too many digits (at most 30)"}
-    assert errors[3] == errors[4] == {
-        "monitoring.race": "must not contain control, zero-width or other invisible characters"}
+    assert (
+        errors[3]
+        == errors[4]
+        == {"monitoring.race": "must not contain control, zero-width or other invisible characters"}
+    )
     assert errors[5] == {"term_months": "must be between 1 and 480"}
 
 
@@ -61,8 +69,12 @@ def test_refusals_are_streamed_to_disk_and_only_the_first_are_held(tmp_path):
     junk = {"row": "is not valid JSON (Expecting value at line 1, column 1)"}
     not_object = {"row": "must be a JSON object of field names and values"}
     on_disk = [json.loads(line) for line in (tmp_path / "refused.jsonl").read_text().splitlines()]
-    assert on_disk == [{"rows": [1, 3 * KEEP], "errors": junk}, {"row": 3 * KEEP + 1, "errors": not_object},
-                       {"row": 3 * KEEP + 2, "errors": junk}, {"row": 3 * KEEP + 3, "errors": not_object}]
+    assert on_disk == [
+        {"rows": [1, 3 * KEEP], "errors": junk},
+        {"row": 3 * KEEP + 1, "errors": not_object},
+        {"row": 3 * KEEP + 2, "errors": junk},
+        {"row": 3 * KEEP + 3, "errors": not_object},
+    ]
     listed = list(refused)  # iterating reads the file back, one refusal per row
     assert [r["row"] for r in listed] == list(range(1, 3 * KEEP + 4)) and listed[5] == {"row": 6, "errors": junk}
 
@@ -75,14 +87,22 @@ def test_a_batch_with_bad_rows_decides_the_good_ones_and_exits_1(tmp_path, hard_
     path = _jsonl(tmp_path / "acceptance.jsonl", [good[0], bad[0], good[1], bad[1], good[2]])
     url = owner_engine(DB).url.render_as_string(hide_password=False)
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": url, "TORCH_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-m", "agents.batch", str(path), "--workers", "0", "--json",
-                           "--no-progress"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.batch", str(path), "--workers", "0", "--json", "--no-progress"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 1, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert (summary["decided"], summary["refused"], summary["errors"]) == (3, 2, 0)
-    assert {r["row"]: sorted(r["errors"]) for r in summary["refused_rows"]} == {2: ["credit_score"],
-                                                                                4: ["monitoring.race"]}
+    assert {r["row"]: sorted(r["errors"]) for r in summary["refused_rows"]} == {
+        2: ["credit_score"],
+        4: ["monitoring.race"],
+    }
 
 
 _PARENT = """
@@ -145,5 +165,9 @@ def test_an_id_taken_between_planning_and_its_run_is_that_rows_refusal(tmp_path,
     elsewhere.close()
     summary = execute(plan, InlineEngine(service), sessions=sessions)
     assert (summary["decided"], summary["refused"], summary["errors"], summary["status"]) == (0, 1, 0, "completed")
-    assert summary["refused_rows"] == [{"row": 1, "errors": {
-        "application_id": "is already used by another application: an ID belongs to one application"}}]
+    assert summary["refused_rows"] == [
+        {
+            "row": 1,
+            "errors": {"application_id": "is already used by another application: an ID belongs to one application"},
+        }
+    ]

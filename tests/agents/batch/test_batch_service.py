@@ -26,8 +26,14 @@ from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
 DB = "lg_batch"
-CANARIES = {"race": "Canary-Race-7Q", "sex": "Canary-Sex-7Q", "ethnicity": "Canary-Eth-7Q", "age": "Canary-Age-7Q",
-            "marital_status": "Canary-Marital-7Q", "zip": "99999-7Q"}
+CANARIES = {
+    "race": "Canary-Race-7Q",
+    "sex": "Canary-Sex-7Q",
+    "ethnicity": "Canary-Eth-7Q",
+    "age": "Canary-Age-7Q",
+    "marital_status": "Canary-Marital-7Q",
+    "zip": "99999-7Q",
+}
 
 
 def _write_batch(path, rows):
@@ -49,8 +55,11 @@ def sessions(batch_engine):
 
 
 def _decisions_per_run(session, run_ids):
-    rows = session.execute(select(AuditRecord.run_id, func.count()).where(
-        AuditRecord.event == "decision_recommended", AuditRecord.run_id.in_(run_ids)).group_by(AuditRecord.run_id))
+    rows = session.execute(
+        select(AuditRecord.run_id, func.count())
+        .where(AuditRecord.event == "decision_recommended", AuditRecord.run_id.in_(run_ids))
+        .group_by(AuditRecord.run_id)
+    )
     return dict(rows.all())
 
 
@@ -70,10 +79,14 @@ def first_batch(tmp_path_factory, service, batch_engine):
 def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(first_batch, sessions):
     samples = _samples()
     path, plan, summary = first_batch
-    assert len(plan.tasks) == 4 and plan.refused == [{"row": 5, "errors": {"credit_score": plan.refused[0]["errors"]["credit_score"]}}]
+    assert len(plan.tasks) == 4 and plan.refused == [
+        {"row": 5, "errors": {"credit_score": plan.refused[0]["errors"]["credit_score"]}}
+    ]
     assert (summary["status"], summary["decided"], summary["skipped"], summary["refused"]) == ("completed", 4, 0, 1)
     with sessions() as s:
-        items = s.scalars(select(BatchItem).where(BatchItem.batch_id == plan.batch_id).order_by(BatchItem.row_number)).all()
+        items = s.scalars(
+            select(BatchItem).where(BatchItem.batch_id == plan.batch_id).order_by(BatchItem.row_number)
+        ).all()
         runs = [s.get(Run, i.run_id) for i in items]
         assert [r.recommendation for r in runs] == [d for _, d in samples]
         assert all(r.status == "completed" for r in runs) and items[0].monitoring == CANARIES
@@ -87,19 +100,34 @@ def test_a_batch_decides_each_valid_row_once_and_a_rerun_skips_them(first_batch,
 def test_protected_attributes_never_reach_state_traces_or_queries(first_batch, batch_engine):
     """After a batch whose rows carry monitoring canaries: they are in batch_items and nowhere the pipeline writes."""
     with batch_engine.connect() as conn:
-        assert "Canary-Race-7Q" in conn.execute(text("SELECT string_agg(monitoring::text, ' ') FROM batch_items")).scalar()
-        for table in ("applications", "runs", "agent_traces", "retrieval_traces", "audit_log", "checkpoints",
-                      "checkpoint_writes", "checkpoint_blobs"):
-            dump = conn.execute(text(f"SELECT string_agg(encode(convert_to(t::text, 'UTF8'), 'escape'), ' ') "
-                                     f"FROM {table} t")).scalar() or ""
+        assert (
+            "Canary-Race-7Q" in conn.execute(text("SELECT string_agg(monitoring::text, ' ') FROM batch_items")).scalar()
+        )
+        for table in (
+            "applications",
+            "runs",
+            "agent_traces",
+            "retrieval_traces",
+            "audit_log",
+            "checkpoints",
+            "checkpoint_writes",
+            "checkpoint_blobs",
+        ):
+            dump = (
+                conn.execute(
+                    text(f"SELECT string_agg(encode(convert_to(t::text, 'UTF8'), 'escape'), ' ') FROM {table} t")
+                ).scalar()
+                or ""
+            )
             assert dump, table
             assert not any(value in dump for value in CANARIES.values()), table
 
 
 def test_a_run_cut_off_mid_row_is_resumed_not_started_again(tmp_path, service, sessions):
     application, expected = _samples()[1]
-    path = _write_batch(tmp_path / "cut.jsonl",
-                        [{**application, "application_id": "BATCH-CUT", "applicant_name": "Cut Off"}])
+    path = _write_batch(
+        tmp_path / "cut.jsonl", [{**application, "application_id": "BATCH-CUT", "applicant_name": "Cut Off"}]
+    )
     plan = plan_batch(path, sessions=sessions)
     (task,) = plan.tasks
     stream = service.run(validate_application(task.application), run_id=task.run_id)
@@ -114,15 +142,27 @@ def test_a_run_cut_off_mid_row_is_resumed_not_started_again(tmp_path, service, s
     summary = execute(again, InlineEngine(service), sessions=sessions)
     assert summary["decided"] == 1 and summary["decisions"] == {expected: 1}
     with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Run).join(BatchItem, BatchItem.run_id == Run.id)
-                        .where(BatchItem.batch_id == plan.batch_id)) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Run)
+                .join(BatchItem, BatchItem.run_id == Run.id)
+                .where(BatchItem.batch_id == plan.batch_id)
+            )
+            == 1
+        )
         assert _decisions_per_run(s, [task.run_id]) == {task.run_id: 1}
 
 
 def _cli(path, env, *extra):
-    return subprocess.Popen([sys.executable, "-m", "agents.batch", str(path), "--workers", "0", "--json",
-                             "--no-progress", *extra], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "agents.batch", str(path), "--workers", "0", "--json", "--no-progress", *extra],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_decided(sessions, batch_path_id, at_least, proc, deadline_s=240):
@@ -130,8 +170,12 @@ def _wait_for_decided(sessions, batch_path_id, at_least, proc, deadline_s=240):
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read()
         with sessions() as s:
-            done = s.scalar(select(func.count()).select_from(BatchItem).join(Run, Run.id == BatchItem.run_id)
-                            .where(BatchItem.batch_id == batch_path_id, Run.status == "completed"))
+            done = s.scalar(
+                select(func.count())
+                .select_from(BatchItem)
+                .join(Run, Run.id == BatchItem.run_id)
+                .where(BatchItem.batch_id == batch_path_id, Run.status == "completed")
+            )
         if done >= at_least:
             return done
         time.sleep(0.2)  # polling a condition, with a deadline
@@ -139,12 +183,16 @@ def _wait_for_decided(sessions, batch_path_id, at_least, proc, deadline_s=240):
 
 
 @pytest.mark.slow
-def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_once(tmp_path, batch_engine, sessions,
-                                                                                  settings, owner_engine):
+def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_once(
+    tmp_path, batch_engine, sessions, settings, owner_engine
+):
     from agents.batch.store import batch_id_of
 
-    rows = [{**a, "application_id": f"KILL-{i}-{j}", "applicant_name": f"Kill test {i}"}
-            for i in range(3) for j, (a, _) in enumerate(_samples())]
+    rows = [
+        {**a, "application_id": f"KILL-{i}-{j}", "applicant_name": f"Kill test {i}"}
+        for i in range(3)
+        for j, (a, _) in enumerate(_samples())
+    ]
     path = _write_batch(tmp_path / "kill.jsonl", rows)
     url = owner_engine(DB).url.render_as_string(hide_password=False)  # as DATABASE_URL: the owner's
     env = {**os.environ, "DATA_DIR": str(settings.data_dir), "DATABASE_URL": url, "TORCH_THREADS": "1"}
@@ -179,8 +227,10 @@ def test_ctrl_c_then_a_kill_mid_batch_then_a_rerun_decides_every_row_exactly_onc
 
 def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, sessions, spawnable_main):
     samples = _samples()[:3]
-    path = _write_batch(tmp_path / "dask.jsonl", [{**a, "application_id": f"DASK-{i}", "applicant_name": "On Dask"}
-                                                  for i, (a, _) in enumerate(samples)])
+    path = _write_batch(
+        tmp_path / "dask.jsonl",
+        [{**a, "application_id": f"DASK-{i}", "applicant_name": "On Dask"} for i, (a, _) in enumerate(samples)],
+    )
     plan = plan_batch(path, sessions=sessions)
     engine = DaskEngine(1, owner_engine(DB).url.render_as_string(hide_password=False))
     summary = execute(plan, engine, sessions=sessions)
@@ -192,21 +242,27 @@ def test_a_dask_local_cluster_underwrites_a_small_batch(tmp_path, owner_engine, 
 
 def test_an_application_id_already_held_or_repeated_is_refused_by_row(first_batch, sessions, tmp_path):
     application, _ = _samples()[0]
-    path = _write_batch(tmp_path / "ids.jsonl", [
-        {**application, "application_id": "BATCH-1-0"},  # held by the first batch's application
-        {**application, "application_id": "BATCH-IDS-NEW"},
-        {**application, "application_id": "BATCH-IDS-NEW"}])
+    path = _write_batch(
+        tmp_path / "ids.jsonl",
+        [
+            {**application, "application_id": "BATCH-1-0"},  # held by the first batch's application
+            {**application, "application_id": "BATCH-IDS-NEW"},
+            {**application, "application_id": "BATCH-IDS-NEW"},
+        ],
+    )
     plan = plan_batch(path, sessions=sessions)
     assert [t.row_number for t in plan.tasks] == [2]
     assert {r["row"]: r["errors"] for r in plan.refused} == {
         1: {"application_id": "is already used by another application: an ID belongs to one application"},
-        3: {"application_id": "repeats an earlier row's application ID"}}
+        3: {"application_id": "repeats an earlier row's application ID"},
+    }
 
 
 def test_runs_from_a_batch_are_ordinary_runs(service, sessions, tmp_path):
     application, expected = _samples()[0]
-    path = _write_batch(tmp_path / "ordinary.jsonl",
-                        [{**application, "application_id": "BATCH-ORDINARY", "applicant_name": "Ordinary"}])
+    path = _write_batch(
+        tmp_path / "ordinary.jsonl", [{**application, "application_id": "BATCH-ORDINARY", "applicant_name": "Ordinary"}]
+    )
     plan = plan_batch(path, sessions=sessions)
     execute(plan, InlineEngine(service), sessions=sessions)
     finished = list(service.resume(plan.tasks[0].run_id))  # a finished run reports again, like any run
@@ -226,12 +282,23 @@ def test_an_upload_is_listed_under_the_name_the_officer_gave_it(tmp_path, servic
     stored = portfolio.save_upload("march pipeline.jsonl", data)
     assert stored.name != "march pipeline.jsonl"
     progress = []
-    summary = portfolio.run_file(stored, service=service, sessions=sessions, limit=None,
-                                 on_progress=lambda done, total: progress.append((done, total)),
-                                 file_name="march pipeline.jsonl")
+    summary = portfolio.run_file(
+        stored,
+        service=service,
+        sessions=sessions,
+        limit=None,
+        on_progress=lambda done, total: progress.append((done, total)),
+        file_name="march pipeline.jsonl",
+    )
     assert summary["decided"] == 1 and progress[-1] == (1, 1)
-    again = portfolio.run_file(portfolio.save_upload("copy.jsonl", data), service=service, sessions=sessions,
-                               limit=None, on_progress=lambda *_: None, file_name="copy.jsonl")
+    again = portfolio.run_file(
+        portfolio.save_upload("copy.jsonl", data),
+        service=service,
+        sessions=sessions,
+        limit=None,
+        on_progress=lambda *_: None,
+        file_name="copy.jsonl",
+    )
     assert again["batch_id"] == summary["batch_id"] and again["skipped"] == 1
     listed = portfolio.batches_frame(sessions).set_index("Batch").loc[summary["batch_id"], "File"]
     assert listed == "march pipeline.jsonl"
@@ -265,7 +332,11 @@ def test_two_different_hmda_files_never_refuse_each_others_rows_and_a_rerun_resu
     assert (again.skipped, again.tasks, again.refused) == (3, [], [])
     copy = _hmda_slice(tmp_path / "copy of first.csv", usable[:3], header)  # same content, same IDs
     resumed = plan_batch(copy, sessions=sessions)
-    assert (resumed.batch_id, resumed.skipped, resumed.refused) == (plan_batch(first, sessions=sessions).batch_id, 3, [])
+    assert (resumed.batch_id, resumed.skipped, resumed.refused) == (
+        plan_batch(first, sessions=sessions).batch_id,
+        3,
+        [],
+    )
 
 
 def test_an_empty_or_junk_upload_is_not_kept_under_the_data_folder(tmp_path, service, sessions):

@@ -17,12 +17,36 @@ from tests.agents.conftest import SAMPLES
 pytestmark = pytest.mark.integration
 
 VARIANTS = [
-    {"applicant_name": "Li Wei", "monitoring": {"sex": "Female", "race": "Asian", "ethnicity": "Not Hispanic or Latino",
-                                                 "age": "25-34", "marital_status": "Married", "zip": "94110"}},
-    {"applicant_name": "José Álvarez-Núñez", "monitoring": {"sex": "Male", "race": "White", "ethnicity": "Hispanic or Latino",
-                                                           "age": ">74", "marital_status": "Separated", "zip": "78207"}},
-    {"applicant_name": "DeShawn Washington", "race": "Black or African American", "sex": "Male", "age": "<25",
-     "marital_status": "Unmarried", "zip": "60621"},
+    {
+        "applicant_name": "Li Wei",
+        "monitoring": {
+            "sex": "Female",
+            "race": "Asian",
+            "ethnicity": "Not Hispanic or Latino",
+            "age": "25-34",
+            "marital_status": "Married",
+            "zip": "94110",
+        },
+    },
+    {
+        "applicant_name": "José Álvarez-Núñez",
+        "monitoring": {
+            "sex": "Male",
+            "race": "White",
+            "ethnicity": "Hispanic or Latino",
+            "age": ">74",
+            "marital_status": "Separated",
+            "zip": "78207",
+        },
+    },
+    {
+        "applicant_name": "DeShawn Washington",
+        "race": "Black or African American",
+        "sex": "Male",
+        "age": "<25",
+        "marital_status": "Unmarried",
+        "zip": "60621",
+    },
 ]
 
 

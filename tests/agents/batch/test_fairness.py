@@ -10,20 +10,33 @@ pytestmark = pytest.mark.unit
 
 
 def _results(group: str, n: int, engine_approved: int, hmda_approved: int, attribute: str = "race"):
-    return [{"status": "completed", "recommendation": "APPROVE" if i < engine_approved else "DECLINE",
-             f"monitoring.{attribute}": group, "monitoring.hmda_approved": i < hmda_approved} for i in range(n)]
+    return [
+        {
+            "status": "completed",
+            "recommendation": "APPROVE" if i < engine_approved else "DECLINE",
+            f"monitoring.{attribute}": group,
+            "monitoring.hmda_approved": i < hmda_approved,
+        }
+        for i in range(n)
+    ]
 
 
 def test_air_is_against_the_most_favoured_group_with_the_four_fifths_flag():
-    results = (_results("White", 100, 80, 90) + _results("Black or African American", 50, 30, 40)
-               + _results("Asian", 40, 34, 30) + _results("Not provided", 20, 20, 20))
+    results = (
+        _results("White", 100, 80, 90)
+        + _results("Black or African American", 50, 30, 40)
+        + _results("Asian", 40, 34, 30)
+        + _results("Not provided", 20, 20, 20)
+    )
     rows = {r.group: r for r in fairness_table(results)}
     # engine: White 0.80, Black 0.60, Asian 0.85 (most favoured); Not provided is never the reference
     assert rows["Asian"].engine_rate == pytest.approx(0.85) and rows["Asian"].engine_air == 1.0
     assert rows["Black or African American"].engine_air == pytest.approx(0.706, abs=1e-3)
     assert rows["Black or African American"].engine_flag and not rows["White"].engine_flag
     # HMDA: White 0.90 is most favoured; Black 0.80 -> 0.889, Asian 0.75 -> 0.833: no flag
-    assert rows["White"].hmda_air == 1.0 and rows["Black or African American"].hmda_air == pytest.approx(0.889, abs=1e-3)
+    assert rows["White"].hmda_air == 1.0 and rows["Black or African American"].hmda_air == pytest.approx(
+        0.889, abs=1e-3
+    )
     assert not any(r.hmda_flag for r in rows.values())
     assert rows["Not provided"].engine_air is None and rows["Not provided"].n == 20
 
@@ -37,8 +50,10 @@ def test_small_groups_are_shown_but_never_flagged_or_used_as_reference():
 
 
 def test_refer_and_decline_count_as_not_approved_and_unfinished_runs_are_left_out():
-    results = [{"status": "completed", "recommendation": rec, "monitoring.sex": "Female"}
-               for rec in ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE")]
+    results = [
+        {"status": "completed", "recommendation": rec, "monitoring.sex": "Female"}
+        for rec in ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE")
+    ]
     results.append({"status": "running", "recommendation": None, "monitoring.sex": "Female"})
     (row,) = fairness_table(results, attributes=("sex",))
     assert (row.n, row.engine_rate, row.hmda_rate) == (4, 0.5, None)
@@ -58,7 +73,11 @@ def test_a_group_below_the_minimum_says_too_few_to_compare_not_an_unchecked_box(
     assert small["Engine AIR"] == pytest.approx(0.152, abs=1e-3)
     assert small["Engine four-fifths screen"] == small["HMDA four-fifths screen"] == "too few to compare (n < 30)"
     assert large["Engine four-fifths screen"] == "passes"
-    assert fairness_frame(pd.DataFrame(results), 10).set_index("Group").loc[
-        "Black or African American", "Engine four-fifths screen"] == "below 4/5"
+    assert (
+        fairness_frame(pd.DataFrame(results), 10)
+        .set_index("Group")
+        .loc["Black or African American", "Engine four-fifths screen"]
+        == "below 4/5"
+    )
     record = {r["group"]: r for r in as_records(fairness_table(results, min_group=30))}["Black or African American"]
     assert record["engine_screen"] == "too few to compare (n < 30)" and record["screen"] == "too_few"

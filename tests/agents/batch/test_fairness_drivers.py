@@ -16,25 +16,36 @@ FUNDS = {"reason": "Insufficient funds to close the loan", "rule_id": "conventio
 
 
 def rows(group: str, approved: int, *declined: tuple[int, list[dict]]):
-    out = [{"status": "completed", "recommendation": "APPROVE", "reasons": [], "monitoring.race": group}
-           for _ in range(approved)]
+    out = [
+        {"status": "completed", "recommendation": "APPROVE", "reasons": [], "monitoring.race": group}
+        for _ in range(approved)
+    ]
     for count, reasons in declined:
-        out += [{"status": "completed", "recommendation": "DECLINE", "reasons": reasons, "monitoring.race": group}
-                for _ in range(count)]
+        out += [
+            {"status": "completed", "recommendation": "DECLINE", "reasons": reasons, "monitoring.race": group}
+            for _ in range(count)
+        ]
     return out
 
 
 @pytest.fixture
 def results():
     # White 36/40 approved (reference), Black 20/40 (AIR 0.556: flagged); Asian 10 rows: too few, never flagged
-    return (rows("White", 36, (4, [DTI])) + rows("Black or African American", 20, (14, [DTI]), (6, [DTI, FUNDS]))
-            + rows("Asian", 2, (8, [FUNDS])))
+    return (
+        rows("White", 36, (4, [DTI]))
+        + rows("Black or African American", 20, (14, [DTI]), (6, [DTI, FUNDS]))
+        + rows("Asian", 2, (8, [FUNDS]))
+    )
 
 
 def test_a_flagged_group_gets_its_reasons_beside_the_reference_groups(results):
     (found,) = flagged_drivers(results, fairness_table(results, attributes=("race",)))
-    assert (found.group, found.reference, found.group_not_approved, found.reference_not_approved) == \
-        ("Black or African American", "White", 20, 4)
+    assert (found.group, found.reference, found.group_not_approved, found.reference_not_approved) == (
+        "Black or African American",
+        "White",
+        20,
+        4,
+    )
     shares = {r.reason: (r.group_share, r.reference_share) for r in found.reasons}
     assert shares == {DTI["reason"]: (1.0, 1.0), FUNDS["reason"]: (0.3, 0.0)}
     assert all(r.assumptions == () for r in found.reasons)  # not a HMDA batch: no mapping to name

@@ -17,9 +17,19 @@ from core.settings import PROJECT_ROOT
 pytestmark = pytest.mark.unit
 
 KEY = "0123456789abcdef"
-ROW = {"approved": "1", "loan_amount": "125000.0", "income": "42.0", "debt_to_income_ratio": "40",
-       "loan_to_value_ratio": "97.0", "loan_purpose": "1", "applicant_race-1": "5.0", "applicant_sex": "2",
-       "applicant_age": "25-34", "property_value": "135000", "occupancy_type": "1"}
+ROW = {
+    "approved": "1",
+    "loan_amount": "125000.0",
+    "income": "42.0",
+    "debt_to_income_ratio": "40",
+    "loan_to_value_ratio": "97.0",
+    "loan_purpose": "1",
+    "applicant_race-1": "5.0",
+    "applicant_sex": "2",
+    "applicant_age": "25-34",
+    "property_value": "135000",
+    "occupancy_type": "1",
+}
 
 
 def test_a_purchase_row_maps_to_an_application_with_worked_figures():
@@ -28,8 +38,11 @@ def test_a_purchase_row_maps_to_an_application_with_worked_figures():
     # income 42 thousand a year -> $3,500.00 a month
     assert a["monthly_income"] == Decimal("3500.00")
     # housing: P&I on $125,000 at 6.5% / 360 months + tax 1.1% and insurance 0.35% of $135,000 a year
-    housing = monthly_principal_interest(Decimal(125000), Decimal("6.5"), 360) + Decimal("1485.00") / 12 \
+    housing = (
+        monthly_principal_interest(Decimal(125000), Decimal("6.5"), 360)
+        + Decimal("1485.00") / 12
         + Decimal("472.50") / 12
+    )
     assert monthly_principal_interest(Decimal(125000), Decimal("6.5"), 360) == Decimal("790.09")
     # HMDA DTI 40% is back-end: debts = 40% x 3,500 - housing payment
     assert a["monthly_debts"] == (Decimal(1400) - housing).quantize(Decimal("0.01"))
@@ -54,16 +67,19 @@ def test_unmappable_rows_name_the_hmda_column():
 
 
 def test_large_loans_are_jumbo_and_missing_income_is_left_for_intake():
-    big = to_application({**ROW, "loan_amount": "900000", "property_value": "1200000"}, 1,
-                         file_key=KEY).application
+    big = to_application({**ROW, "loan_amount": "900000", "property_value": "1200000"}, 1, file_key=KEY).application
     assert big["loan_type"] == "jumbo"
     none = to_application({**ROW, "income": ""}, 1, file_key=KEY).application
     assert none["monthly_income"] == 0 and none["monthly_debts"] == 0
 
 
 @settings(max_examples=60, deadline=None)
-@given(race=st.sampled_from(["1", "2", "21", "3", "4", "44", "5", "6", "7"]), sex=st.sampled_from(["1", "2", "3", "6"]),
-       age=st.sampled_from(["<25", "25-34", "45-54", ">74", "8888"]), approved=st.sampled_from(["0", "1"]))
+@given(
+    race=st.sampled_from(["1", "2", "21", "3", "4", "44", "5", "6", "7"]),
+    sex=st.sampled_from(["1", "2", "3", "6"]),
+    age=st.sampled_from(["<25", "25-34", "45-54", ">74", "8888"]),
+    approved=st.sampled_from(["0", "1"]),
+)
 def test_protected_fields_and_the_real_outcome_never_change_the_application(race, sex, age, approved):
     row = {**ROW, "applicant_race-1": race, "applicant_sex": sex, "applicant_age": age, "approved": approved}
     mapped = to_application(row, 7, file_key=KEY)

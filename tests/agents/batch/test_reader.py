@@ -35,15 +35,18 @@ def test_a_csv_missing_a_required_column_is_refused_before_any_row(tmp_path):
 
 
 def test_junk_rows_are_refused_with_row_and_field_and_good_rows_still_parse(tmp_path):
-    path = _jsonl(tmp_path / "apps.jsonl", [
-        BASE,
-        "{not json",
-        [1, 2, 3],
-        {**BASE, "credit_score": 9000},
-        {**BASE, "loan_amount": "lots"},
-        json.loads("[" * 20 + "1" + "]" * 20),
-        {**BASE, "applicant_name": "Second good row"},
-    ])
+    path = _jsonl(
+        tmp_path / "apps.jsonl",
+        [
+            BASE,
+            "{not json",
+            [1, 2, 3],
+            {**BASE, "credit_score": 9000},
+            {**BASE, "loan_amount": "lots"},
+            json.loads("[" * 20 + "1" + "]" * 20),
+            {**BASE, "applicant_name": "Second good row"},
+        ],
+    )
     valid, refused, total = parse_rows(path, source="application")
     assert total == 7 and [n for n, _, _ in valid] == [1, 7]
     errors = {r["row"]: r["errors"] for r in refused}
@@ -72,7 +75,7 @@ def test_csv_cells_are_typed_by_the_schema_and_gzip_is_read(tmp_path):
         f.write(",".join(header) + "\n" + ",".join(str(BASE[c]).lower() for c in header) + "\n")
         f.write(",".join(header) + "\n")  # a repeated header is a row of text in number fields
     valid, refused, _ = parse_rows(path, source="application")
-    (row, application, monitoring), = valid
+    ((row, application, monitoring),) = valid
     assert application["credit_score"] == 700 and application["first_time_buyer"] is False and monitoring == {}
     assert refused[0]["row"] == 2 and "credit_score" in refused[0]["errors"]
 

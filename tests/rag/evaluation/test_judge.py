@@ -19,13 +19,21 @@ JUDGE = "openai:judge-model"
 # ragas asks for one pydantic schema per prompt; the schema's title names the prompt.
 REPLIES = {
     "StatementGeneratorOutput": {"statements": ["The maximum LTV is 90%.", "The borrower invests 10%."]},
-    "NLIStatementOutput": {"statements": [
-        {"statement": "The maximum LTV is 90%.", "reason": "stated", "verdict": 1},
-        {"statement": "The borrower invests 10%.", "reason": "not stated", "verdict": 0}]},
+    "NLIStatementOutput": {
+        "statements": [
+            {"statement": "The maximum LTV is 90%.", "reason": "stated", "verdict": 1},
+            {"statement": "The borrower invests 10%.", "reason": "not stated", "verdict": 0},
+        ]
+    },
     "ContextPrecisionOutput": {"reason": "useful", "verdict": 1},
-    "ContextRecallOutput": {"classifications": [
-        {"statement": "a", "reason": "r", "attributed": 1}, {"statement": "b", "reason": "r", "attributed": 1},
-        {"statement": "c", "reason": "r", "attributed": 0}, {"statement": "d", "reason": "r", "attributed": 1}]},
+    "ContextRecallOutput": {
+        "classifications": [
+            {"statement": "a", "reason": "r", "attributed": 1},
+            {"statement": "b", "reason": "r", "attributed": 1},
+            {"statement": "c", "reason": "r", "attributed": 0},
+            {"statement": "d", "reason": "r", "attributed": 1},
+        ]
+    },
     "AnswerRelevanceOutput": {"question": QUESTION_1, "noncommittal": 0},
 }
 
@@ -42,8 +50,14 @@ def per_prompt(request: RecordedRequest) -> Reply | None:
 
 
 def judged_settings(settings, base_url: str, provider: str = "openai"):
-    return settings.model_copy(update={"eval_judge_provider": provider, "eval_judge_model": "judge-model",
-                                       "openai_api_key": SecretStr("test-key"), "openai_base_url": base_url})
+    return settings.model_copy(
+        update={
+            "eval_judge_provider": provider,
+            "eval_judge_model": "judge-model",
+            "openai_api_key": SecretStr("test-key"),
+            "openai_base_url": base_url,
+        }
+    )
 
 
 def judge_at(server: FakeLLMServer, settings, provider: str):
@@ -68,7 +82,9 @@ def test_judge_comes_from_settings_or_is_refused(settings):
     ollama = judge_from_settings(settings.model_copy(update={"eval_judge_provider": "ollama"}))
     assert ollama.name == f"ollama:{settings.ollama_model}" and ollama.base_url == settings.ollama_base_url
     with pytest.raises(ConfigurationError, match="needs OPENAI_API_KEY"):
-        judge_from_settings(settings.model_copy(update={"eval_judge_provider": "openai", "openai_api_key": SecretStr("")}))
+        judge_from_settings(
+            settings.model_copy(update={"eval_judge_provider": "openai", "openai_api_key": SecretStr("")})
+        )
     bedrock = judge_from_settings(settings.model_copy(update={"eval_judge_provider": "bedrock"}))
     assert bedrock.name == f"bedrock:{settings.bedrock_model_id}" and bedrock.region == settings.bedrock_region
     assert bedrock.base_url is None  # AWS's own endpoint
@@ -78,12 +94,12 @@ def test_judge_comes_from_settings_or_is_refused(settings):
 
 @pytest.mark.integration
 @pytest.mark.parametrize("provider", ["openai", "bedrock"])
-def test_a_judged_run_returns_and_stores_judged_metrics(small_dataset, retriever, settings, seeded_db, aws_env,
-                                                        provider):
+def test_a_judged_run_returns_and_stores_judged_metrics(
+    small_dataset, retriever, settings, seeded_db, aws_env, provider
+):
     with FakeLLMServer(responder=per_prompt, default=Reply.http_error(400, "unexpected prompt")) as server:
         s, judge = judge_at(server, settings, provider)
-        outcome = run_evaluation(small_dataset, retriever=retriever, settings=s, judge=judge,
-                                 session_factory=seeded_db)
+        outcome = run_evaluation(small_dataset, retriever=retriever, settings=s, judge=judge, session_factory=seeded_db)
     judge_name = f"{provider}:judge-model"
     assert outcome.judge == judge_name and server.requests
     assert all((r.api, r.model) == (provider, "judge-model") for r in server.requests)
@@ -94,7 +110,11 @@ def test_a_judged_run_returns_and_stores_judged_metrics(small_dataset, retriever
     assert q1.scores[f"context_precision@{judge_name}"] == pytest.approx(1.0)  # every context useful
     assert q1.scores[f"answer_relevancy@{judge_name}"] == pytest.approx(1.0, abs=1e-5)  # regenerated question == asked
     assert outcome.metric_info[f"faithfulness@{judge_name}"] == {
-        "metric": "faithfulness", "judge": judge_name, "embedding_model": "all-MiniLM-L6-v2", "n": 2}
+        "metric": "faithfulness",
+        "judge": judge_name,
+        "embedding_model": "all-MiniLM-L6-v2",
+        "n": 2,
+    }
     assert "rouge_l" in outcome.metrics and outcome.metric_info["rouge_l"]["judge"] == "none"
     assert not outcome.samples[2].question.answerable and set(outcome.samples[2].scores) == {"abstention_accuracy"}
     with seeded_db() as session:

@@ -7,8 +7,17 @@ import pytest
 from rag.answer import Answer, AnswerSentence
 from rag.evaluation.dataset import EvalQuestion, Reference
 from rag.evaluation.judge import Judge
-from rag.evaluation.metrics import (PagePoint, PageSpan, abstained_correctly, citation_precision, citation_recall,
-                                    in_display_order, mean, recall_at_k, reciprocal_rank)
+from rag.evaluation.metrics import (
+    PagePoint,
+    PageSpan,
+    abstained_correctly,
+    citation_precision,
+    citation_recall,
+    in_display_order,
+    mean,
+    recall_at_k,
+    reciprocal_rank,
+)
 from rag.evaluation.ragas_adapter import judged_key, split_key
 from rag.evaluation.runner import SampleResult, aggregate, citation_scores, metric_keys
 from rag.retrieval.types import Chunk, ScoredChunk
@@ -17,8 +26,13 @@ pytestmark = pytest.mark.unit
 
 # reference pages: FHA p3 (twice: two passages on one page count once), FHA p6, VA p2
 REFS = [PagePoint("FHA", 3), PagePoint("FHA", 3), PagePoint("FHA", 6), PagePoint("VA", 2)]
-RANKED = [PageSpan("FHA", 1, 2), PageSpan("FHA", 3, 3), PageSpan("Conv", 5, 5), PageSpan("FHA", 5, 7),
-          PageSpan("VA", 2, 2)]
+RANKED = [
+    PageSpan("FHA", 1, 2),
+    PageSpan("FHA", 3, 3),
+    PageSpan("Conv", 5, 5),
+    PageSpan("FHA", 5, 7),
+    PageSpan("VA", 2, 2),
+]
 
 
 def test_recall_at_k_counts_distinct_reference_pages_covered_by_the_top_k():
@@ -62,14 +76,21 @@ def _chunk(cid: int, doc: str, page: int, end: int | None = None) -> ScoredChunk
 
 
 def _answer(contexts: list[ScoredChunk], cited: list[ScoredChunk]) -> Answer:
-    sentences = tuple(AnswerSentence(c.chunk.text, 0.8, c.chunk.id, 0, len(c.chunk.text), c.chunk.citation)
-                      for c in cited)
+    sentences = tuple(
+        AnswerSentence(c.chunk.text, 0.8, c.chunk.id, 0, len(c.chunk.text), c.chunk.citation) for c in cited
+    )
     return Answer("q", " ".join(s.text for s in sentences) or "Insufficient context", sentences, tuple(contexts))
 
 
 def test_citation_scores_of_an_answered_and_an_unanswerable_question():
-    q = EvalQuestion("q1", "What is the max LTV?", "exact_figure", True, "90%",
-                     (Reference("FHA", "fha.pdf", 3, "3.1", "ctx"), Reference("FHA", "fha.pdf", 6, "8.2", "ctx")))
+    q = EvalQuestion(
+        "q1",
+        "What is the max LTV?",
+        "exact_figure",
+        True,
+        "90%",
+        (Reference("FHA", "fha.pdf", 3, "3.1", "ctx"), Reference("FHA", "fha.pdf", 6, "8.2", "ctx")),
+    )
     contexts = [_chunk(1, "Conv", 3), _chunk(2, "FHA", 2, 3), _chunk(3, "FHA", 9)]
     scores = citation_scores(q, _answer(contexts, [contexts[1], contexts[0]]), k=5)
     assert scores == {"recall_at_5": 0.5, "mrr": 0.5, "citation_recall": 0.5, "citation_precision": 0.5}
@@ -82,10 +103,19 @@ def test_aggregate_means_each_metric_over_the_samples_that_scored_it():
     b = SampleResult(None, None, {"recall_at_5": 0.0, "abstention_accuracy": 1.0})
     keys = ["recall_at_5", "mrr", "abstention_accuracy", judged_key("faithfulness", "openai:m"), "rouge_l"]
     metrics, info = aggregate([a, b], keys, embedding_model="mini")
-    assert metrics == {"recall_at_5": 0.5, "mrr": 0.5, "abstention_accuracy": 1.0,
-                       "faithfulness@openai:m": 0.25, "rouge_l": None}
-    assert info["faithfulness@openai:m"] == {"metric": "faithfulness", "judge": "openai:m",
-                                             "embedding_model": "mini", "n": 1}
+    assert metrics == {
+        "recall_at_5": 0.5,
+        "mrr": 0.5,
+        "abstention_accuracy": 1.0,
+        "faithfulness@openai:m": 0.25,
+        "rouge_l": None,
+    }
+    assert info["faithfulness@openai:m"] == {
+        "metric": "faithfulness",
+        "judge": "openai:m",
+        "embedding_model": "mini",
+        "n": 1,
+    }
     assert info["recall_at_5"]["judge"] == "none" and info["rouge_l"]["n"] == 0
 
 
@@ -99,7 +129,21 @@ def test_metric_keys_name_the_judge_so_offline_and_judged_never_mix():
 
 def test_stored_scores_come_back_in_display_order():
     # jsonb sorts keys by length, then bytes; the page shows them in the order a run reports them
-    stored = {"mrr": 1, "rouge_l": 2, "recall_at_5": 3, "faithfulness@openai:m": 4, "custom": 5,
-              "context_recall@openai:m": 6, "abstention_accuracy": 7}
-    assert list(in_display_order(stored)) == ["recall_at_5", "mrr", "abstention_accuracy", "rouge_l",
-                                              "faithfulness@openai:m", "context_recall@openai:m", "custom"]
+    stored = {
+        "mrr": 1,
+        "rouge_l": 2,
+        "recall_at_5": 3,
+        "faithfulness@openai:m": 4,
+        "custom": 5,
+        "context_recall@openai:m": 6,
+        "abstention_accuracy": 7,
+    }
+    assert list(in_display_order(stored)) == [
+        "recall_at_5",
+        "mrr",
+        "abstention_accuracy",
+        "rouge_l",
+        "faithfulness@openai:m",
+        "context_recall@openai:m",
+        "custom",
+    ]

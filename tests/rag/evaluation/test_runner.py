@@ -12,19 +12,38 @@ from rag.evaluation.runner import run_evaluation
 
 pytestmark = pytest.mark.integration
 
-OFFLINE_KEYS = ["recall_at_5", "mrr", "citation_recall", "citation_precision", "abstention_accuracy",
-                "non_llm_context_recall", "non_llm_context_precision", "rouge_l", "string_similarity",
-                "semantic_similarity"]
+OFFLINE_KEYS = [
+    "recall_at_5",
+    "mrr",
+    "citation_recall",
+    "citation_precision",
+    "abstention_accuracy",
+    "non_llm_context_recall",
+    "non_llm_context_precision",
+    "rouge_l",
+    "string_similarity",
+    "semantic_similarity",
+]
 
 
 def test_an_offline_run_is_stored_with_every_metric_and_sample(small_dataset, retriever, settings, seeded_db):
     stages = []
-    outcome = run_evaluation(small_dataset, retriever=retriever, settings=settings, judge=None,
-                             session_factory=seeded_db, progress=lambda *a: stages.append(a))
+    outcome = run_evaluation(
+        small_dataset,
+        retriever=retriever,
+        settings=settings,
+        judge=None,
+        session_factory=seeded_db,
+        progress=lambda *a: stages.append(a),
+    )
     assert ("answering", 3, 3) in stages and ("scoring", 2, 2) in stages  # the unanswerable one is not scored
     assert list(outcome.metrics) == OFFLINE_KEYS and outcome.judge == "none"
     assert outcome.metric_info["semantic_similarity"] == {
-        "metric": "semantic_similarity", "judge": "none", "embedding_model": "all-MiniLM-L6-v2", "n": 2}
+        "metric": "semantic_similarity",
+        "judge": "none",
+        "embedding_model": "all-MiniLM-L6-v2",
+        "n": 2,
+    }
     assert outcome.metric_info["abstention_accuracy"]["n"] == 1
     for key in OFFLINE_KEYS:
         assert outcome.metrics[key] is not None and 0.0 <= outcome.metrics[key] <= 1.0, key
@@ -51,8 +70,9 @@ def test_recall_at_5_matches_the_reference_pages_of_the_retrieved_chunks(small_d
     outcome = run_evaluation(small_dataset, retriever=retriever, settings=settings, judge=None)
     assert outcome.run_id is None  # no session factory: nothing stored
     for sample in outcome.samples[:2]:
-        pages = {(h.chunk.doc_name, p) for h in sample.answer.contexts
-                 for p in range(h.chunk.page_num, h.chunk.page_end + 1)}
+        pages = {
+            (h.chunk.doc_name, p) for h in sample.answer.contexts for p in range(h.chunk.page_num, h.chunk.page_end + 1)
+        }
         refs = {(r.doc_name, r.page_num) for r in sample.question.references}
         assert sample.scores["recall_at_5"] == len(refs & pages) / len(refs)
 
@@ -68,8 +88,9 @@ def test_a_bad_dataset_file_is_a_clear_error(tmp_path):
 
 
 def test_samples_go_with_their_run(small_dataset, retriever, settings, seeded_db):
-    outcome = run_evaluation(small_dataset, retriever=retriever, settings=settings, judge=None,
-                             session_factory=seeded_db)
+    outcome = run_evaluation(
+        small_dataset, retriever=retriever, settings=settings, judge=None, session_factory=seeded_db
+    )
     with seeded_db() as session:
         assert session.scalar(select(func.count()).select_from(EvalSample)) == 3
         session.delete(session.get(EvalRun, outcome.run_id))

@@ -11,12 +11,27 @@ from core.models import PolicyChunk, PolicyDocument
 from rag.retrieval.types import Chunk, ScoredChunk
 
 
-def chunk(cid: int, vec: Sequence[float] | None = None, *, text: str = "", doc: str = "Doc", page: int = 1,
-          programs: tuple[str, ...] = ("conventional",)) -> Chunk:
+def chunk(
+    cid: int,
+    vec: Sequence[float] | None = None,
+    *,
+    text: str = "",
+    doc: str = "Doc",
+    page: int = 1,
+    programs: tuple[str, ...] = ("conventional",),
+) -> Chunk:
     return Chunk(
-        id=cid, text=text or f"chunk {cid}", doc_name=doc, page_num=page, page_end=page,
-        section="1. Scope", subsection="1.1 Purpose", char_offset=10 * cid, char_end=10 * cid + 9,
-        programs=programs, embedding=None if vec is None else np.asarray(vec, dtype=np.float32),
+        id=cid,
+        text=text or f"chunk {cid}",
+        doc_name=doc,
+        page_num=page,
+        page_end=page,
+        section="1. Scope",
+        subsection="1.1 Purpose",
+        char_offset=10 * cid,
+        char_end=10 * cid + 9,
+        programs=programs,
+        embedding=None if vec is None else np.asarray(vec, dtype=np.float32),
     )
 
 
@@ -38,11 +53,21 @@ def vec(*xs: float) -> np.ndarray:
 
 
 def add_document(session, name: str, programs: list[str], chunks: list[tuple[str, np.ndarray]]) -> list[int]:
-    doc = PolicyDocument(file_name=f"{name}.pdf", content_hash=name.ljust(64, "0"), doc_name=name,
-                         programs=programs, page_count=1)
+    doc = PolicyDocument(
+        file_name=f"{name}.pdf", content_hash=name.ljust(64, "0"), doc_name=name, programs=programs, page_count=1
+    )
     doc.chunks = [
-        PolicyChunk(chunk_index=i, text=text, doc_name=name, page_num=1, page_end=1, char_offset=0,
-                    char_end=len(text), programs=programs, embedding=embedding)
+        PolicyChunk(
+            chunk_index=i,
+            text=text,
+            doc_name=name,
+            page_num=1,
+            page_end=1,
+            char_offset=0,
+            char_end=len(text),
+            programs=programs,
+            embedding=embedding,
+        )
         for i, (text, embedding) in enumerate(chunks)
     ]
     session.add(doc)

@@ -21,7 +21,14 @@ BACKENDS = ["bm25s"]
 
 def test_tokens_keep_decimals_drop_stopwords_and_fold_plurals():
     assert tokenize("The Borrowers' reserves: 12 months, 96.5% LTV; pass") == [
-        "borrower", "reserve", "12", "month", "96.5", "ltv", "pass"]
+        "borrower",
+        "reserve",
+        "12",
+        "month",
+        "96.5",
+        "ltv",
+        "pass",
+    ]
     assert tokenize("of the and") == []
 
 
@@ -46,7 +53,9 @@ def test_bm25s_score_is_lucene_bm25():
 def test_filters_match_the_sql_semantics(backend):
     index = BM25Index.build(ROWS, backend=backend)
     # a program filter admits chunks of documents that apply to all programs
-    assert [cid for cid, _ in index.search("notices due within 30 days", k=5, filters=Filters(programs=("fha",)))] == [3]
+    assert [cid for cid, _ in index.search("notices due within 30 days", k=5, filters=Filters(programs=("fha",)))] == [
+        3
+    ]
     assert [cid for cid, _ in index.search("FHA DTI", k=5, filters=Filters(programs=("conventional",)))] == [1]
     assert [cid for cid, _ in index.search("loan", k=5, filters=Filters(doc_names=("FHA Guide",)))] == [5, 2]
     both = Filters(doc_names=("FHA Guide", "Jumbo Guide"), programs=("jumbo",))

@@ -40,8 +40,9 @@ def test_terms_for_keeps_close_definitions_not_already_named():
 @pytest.mark.parametrize("on", [True, False])
 def test_a_question_restating_a_definition_is_searched_with_the_defined_term(on, seeded_db, embedder, settings):
     """The seed conventional guide defines 'second home'; an everyday restatement reaches the term."""
-    tuned = settings.model_copy(update={"definition_expansion": on, "definition_min_score": 0.45,
-                                        "lay_term_expansion": False})
+    tuned = settings.model_copy(
+        update={"definition_expansion": on, "definition_min_score": 0.45, "lay_term_expansion": False}
+    )
     retriever = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(), settings=tuned)
     result = retriever.retrieve("a house I stay in only some months of the year", k=5)
     (rewrite,) = result.trace.stage("rewrite")

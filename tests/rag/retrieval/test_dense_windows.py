@@ -41,15 +41,28 @@ def long_section_words() -> tuple[str, int]:
 
 def write_guide(path):
     body, _ = long_section_words()
-    return write_policy_pdf(path, title="Escrow and Income Guide", sections={
-        "1 Escrow Accounts": ["1.1 Annual Analysis", body],
-        "2 Farm Income": ["2.1 Agricultural Income", "Income from crops and livestock is averaged over the "
-                          "two most recent tax years and documented with the borrower's federal returns."],
-        "3 Rental Income": ["3.1 Leases", "Rental income is documented with a signed lease and the most recent "
-                            "federal tax return showing the property's income and expenses."],
-        "4 Self-Employment": ["4.1 Business Income", "A self-employed borrower documents two years of business "
-                              "income with personal and business tax returns and a profit and loss statement."],
-    })
+    return write_policy_pdf(
+        path,
+        title="Escrow and Income Guide",
+        sections={
+            "1 Escrow Accounts": ["1.1 Annual Analysis", body],
+            "2 Farm Income": [
+                "2.1 Agricultural Income",
+                "Income from crops and livestock is averaged over the "
+                "two most recent tax years and documented with the borrower's federal returns.",
+            ],
+            "3 Rental Income": [
+                "3.1 Leases",
+                "Rental income is documented with a signed lease and the most recent "
+                "federal tax return showing the property's income and expenses.",
+            ],
+            "4 Self-Employment": [
+                "4.1 Business Income",
+                "A self-employed borrower documents two years of business "
+                "income with personal and business tax returns and a profit and loss statement.",
+            ],
+        },
+    )
 
 
 def test_dense_windows_are_the_later_word_windows():
@@ -62,10 +75,12 @@ def test_dense_windows_are_the_later_word_windows():
 @pytest.mark.integration
 @pytest.mark.parametrize("window_words", [160, 0])
 def test_a_fact_in_the_second_half_of_a_512_word_chunk_is_found_by_dense_search(
-        window_words, tmp_path, empty_db, embedder, settings):
+    window_words, tmp_path, empty_db, embedder, settings
+):
     settings = settings.model_copy(update={"dense_window_words": window_words})
-    (report,) = ingest_paths([write_guide(tmp_path / "guide.pdf")], session_factory=empty_db, embedder=embedder,
-                             settings=settings)
+    (report,) = ingest_paths(
+        [write_guide(tmp_path / "guide.pdf")], session_factory=empty_db, embedder=embedder, settings=settings
+    )
     assert report.status == "ingested"
     with empty_db() as session:
         long_chunk = session.scalar(select(PolicyChunk).where(PolicyChunk.text.contains("beekeeping")))
@@ -86,13 +101,17 @@ def test_a_fact_in_the_second_half_of_a_512_word_chunk_is_found_by_dense_search(
 @pytest.mark.integration
 def test_windows_follow_their_chunk_through_filters(tmp_path, empty_db, embedder, settings):
     """A superseded chunk's windows are not searched, like the chunk itself."""
-    (report,) = ingest_paths([write_guide(tmp_path / "guide.pdf")], session_factory=empty_db, embedder=embedder,
-                             settings=settings)
+    (report,) = ingest_paths(
+        [write_guide(tmp_path / "guide.pdf")], session_factory=empty_db, embedder=embedder, settings=settings
+    )
     assert report.status == "ingested"
     with empty_db() as session:
         doc = session.scalar(select(PolicyDocument))
-        session.execute(PolicyChunk.__table__.update().where(PolicyChunk.document_id == doc.id)
-                        .values(superseded_at=doc.ingested_at))
+        session.execute(
+            PolicyChunk.__table__.update()
+            .where(PolicyChunk.document_id == doc.id)
+            .values(superseded_at=doc.ingested_at)
+        )
         assert dense_search(session=session, query_vec=embedder.embed_query(QUESTION), k=3) == []
 
 
@@ -107,12 +126,32 @@ def test_a_window_counts_its_margin_less_than_a_chunks_own_vector(empty_db):
     """Chunk A's own vector scores 0.8 against the query; chunk B's later window scores 0.85: B wins
     without a margin and loses with a margin of 0.1 (scored 0.75)."""
     with empty_db() as session:
-        doc = PolicyDocument(file_name="m.pdf", content_hash="m".ljust(64, "0"), doc_name="M", programs=[], page_count=1)
-        a = PolicyChunk(chunk_index=0, text="a", doc_name="M", page_num=1, page_end=1, char_offset=0, char_end=1,
-                        programs=[], embedding=_vec(0.8, 0.6))
-        b = PolicyChunk(chunk_index=1, text="b", doc_name="M", page_num=1, page_end=1, char_offset=2, char_end=3,
-                        programs=[], embedding=_vec(0.0, 1.0))
-        b.windows = [PolicyChunkWindow(window_index=1, embedding=_vec(0.85, np.sqrt(1 - 0.85 ** 2)))]
+        doc = PolicyDocument(
+            file_name="m.pdf", content_hash="m".ljust(64, "0"), doc_name="M", programs=[], page_count=1
+        )
+        a = PolicyChunk(
+            chunk_index=0,
+            text="a",
+            doc_name="M",
+            page_num=1,
+            page_end=1,
+            char_offset=0,
+            char_end=1,
+            programs=[],
+            embedding=_vec(0.8, 0.6),
+        )
+        b = PolicyChunk(
+            chunk_index=1,
+            text="b",
+            doc_name="M",
+            page_num=1,
+            page_end=1,
+            char_offset=2,
+            char_end=3,
+            programs=[],
+            embedding=_vec(0.0, 1.0),
+        )
+        b.windows = [PolicyChunkWindow(window_index=1, embedding=_vec(0.85, np.sqrt(1 - 0.85**2)))]
         doc.chunks = [a, b]
         session.add(doc)
         session.flush()

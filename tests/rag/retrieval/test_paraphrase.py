@@ -10,17 +10,22 @@ from rag.retrieval.paraphrase import LAY_TERMS_PATH, LayTerm, LayTermRewriter, L
 
 pytestmark = pytest.mark.unit
 
-TERMS = LayTerms([
-    LayTerm(("stops paying", "falls behind"), "delinquency"),
-    LayTerm(("taking the house",), "foreclosure"),
-    LayTerm(("homeowner",), "borrower"),
-    LayTerm(("pad",), "cushion"),
-])
+TERMS = LayTerms(
+    [
+        LayTerm(("stops paying", "falls behind"), "delinquency"),
+        LayTerm(("taking the house",), "foreclosure"),
+        LayTerm(("homeowner",), "borrower"),
+        LayTerm(("pad",), "cushion"),
+    ]
+)
 
 
 def test_lay_phrasings_map_to_formal_terms_in_order_of_appearance():
     assert TERMS.formal_terms("When the homeowner stops paying, how soon is taking the house allowed?") == [
-        "borrower", "delinquency", "foreclosure"]
+        "borrower",
+        "delinquency",
+        "foreclosure",
+    ]
 
 
 def test_matching_ignores_case_and_hyphens_and_needs_whole_words():

@@ -16,16 +16,36 @@ pytestmark = pytest.mark.integration
 
 # (question, seed file, page where the answer is printed, the sentence that answers it)
 REFERENCES = [
-    ("What credit score does a borrower need for 96.5% LTV on an FHA loan?", "fha.pdf", 3,
-     "A credit score of 580 or higher qualifies for a maximum LTV of 96.5%."),
-    ("What is the maximum DTI for a conventional loan?", "conventional.pdf", 4,
-     "The maximum back-end DTI ratio for a conventional loan is 45%."),
-    ("How many months of reserves does a jumbo loan require?", "jumbo.pdf", 5,
-     "A jumbo loan requires reserves of at least 12 months of PITI."),
-    ("How soon must an applicant be notified of the action taken on a completed application?", "fair_lending.pdf", 4,
-     "Notice of action taken must be given within 30 days after receiving a completed application."),
-    ("What is the longest loan term a qualified mortgage may have?", "atr_qm.pdf", 6,
-     "The loan term of a qualified mortgage may not exceed 30 years (360 months)."),
+    (
+        "What credit score does a borrower need for 96.5% LTV on an FHA loan?",
+        "fha.pdf",
+        3,
+        "A credit score of 580 or higher qualifies for a maximum LTV of 96.5%.",
+    ),
+    (
+        "What is the maximum DTI for a conventional loan?",
+        "conventional.pdf",
+        4,
+        "The maximum back-end DTI ratio for a conventional loan is 45%.",
+    ),
+    (
+        "How many months of reserves does a jumbo loan require?",
+        "jumbo.pdf",
+        5,
+        "A jumbo loan requires reserves of at least 12 months of PITI.",
+    ),
+    (
+        "How soon must an applicant be notified of the action taken on a completed application?",
+        "fair_lending.pdf",
+        4,
+        "Notice of action taken must be given within 30 days after receiving a completed application.",
+    ),
+    (
+        "What is the longest loan term a qualified mortgage may have?",
+        "atr_qm.pdf",
+        6,
+        "The loan term of a qualified mortgage may not exceed 30 years (360 months).",
+    ),
 ]
 
 
@@ -44,8 +64,9 @@ def test_reference_page_is_in_the_top_5(retriever: Retriever, question, file_nam
     title, pages = pdf(file_name)
     assert sentence in pages[page - 1], f"the seed PDF changed: {sentence!r} is no longer on {file_name} p. {page}"
     result = retriever.retrieve(question, k=5)
-    found = [c.chunk for c in result.chunks
-             if c.chunk.doc_name == title and c.chunk.page_num <= page <= c.chunk.page_end]
+    found = [
+        c.chunk for c in result.chunks if c.chunk.doc_name == title and c.chunk.page_num <= page <= c.chunk.page_end
+    ]
     assert found, [c.label() for c in result.citations]
     assert any(sentence in squash(c.text) for c in found)
 
@@ -67,8 +88,11 @@ def test_trace_records_every_stage_in_order(all_stages_retriever: Retriever):
     result = retriever.retrieve("max DTI for an FHA loan", k=4)
     trace = result.trace
     variants = trace.stages[0].variants
-    assert variants == ("max DTI for an FHA loan", "max debt-to-income ratio for an Federal Housing Administration loan",
-                        "max DTI for an FHA loan debt-to-income ratio Federal Housing Administration")
+    assert variants == (
+        "max DTI for an FHA loan",
+        "max debt-to-income ratio for an Federal Housing Administration loan",
+        "max DTI for an FHA loan debt-to-income ratio Federal Housing Administration",
+    )
     names = [st.stage for st in trace.stages]
     assert names == ["rewrite"] + ["dense", "bm25"] * len(variants) + ["rrf", "mmr", "rerank"]
     assert [st.query for st in trace.stages[1:-3]] == [v for v in variants for _ in (0, 1)]
@@ -97,8 +121,12 @@ def test_everyday_words_are_searched_with_the_documents_terms(seeded_db, embedde
     trace = retriever.retrieve("How much savings must a homeowner keep?", k=3).trace
     assert trace.stages[0].variants == ("How much savings must a homeowner keep? reserves borrower",)
     assert trace.stage("dense")[0].query == "How much savings must a homeowner keep? reserves borrower"
-    added = Retriever(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker(),
-                      settings=lay.model_copy(update={"lay_term_mode": "add"}))
+    added = Retriever(
+        session_factory=seeded_db,
+        embedder=embedder,
+        reranker=NoOpReranker(),
+        settings=lay.model_copy(update={"lay_term_mode": "add"}),
+    )
     assert len(added.retrieve("How much savings must a homeowner keep?", k=3).trace.stage("dense")) == 2
     plain = retriever.retrieve("maximum loan amount", k=3).trace
     assert plain.stages[0].variants == ("maximum loan amount",)

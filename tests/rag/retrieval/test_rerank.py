@@ -48,6 +48,8 @@ def test_default_is_no_reranker_offline(tmp_path):
 
 
 def test_a_named_model_that_is_not_local_is_an_error(tmp_path):
-    settings = Settings(_env_file=None, data_dir=tmp_path, reranker_model="cross-encoder/nowhere", allow_model_downloads=False)
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, reranker_model="cross-encoder/nowhere", allow_model_downloads=False
+    )
     with pytest.raises(ModelUnavailable, match="nowhere"):
         build_reranker(settings)

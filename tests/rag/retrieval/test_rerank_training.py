@@ -9,25 +9,63 @@ from core.errors import ModelUnavailable
 from core.settings import Settings
 from rag.retrieval.rerank import DOMAIN_META, build_reranker, domain_reranker_dir
 from rag.retrieval.rerank_training import (
-    TrainConfig, TrainingPair, build_pairs, chunk_queries, corpus_fingerprint, glossary_variants, hard_negatives,
-    interleave, key_words, passage_text, sentences, title_query, train_cross_encoder,
+    TrainConfig,
+    TrainingPair,
+    build_pairs,
+    chunk_queries,
+    corpus_fingerprint,
+    glossary_variants,
+    hard_negatives,
+    interleave,
+    key_words,
+    passage_text,
+    sentences,
+    title_query,
+    train_cross_encoder,
 )
 from rag.retrieval.rewrite import Glossary, GlossaryTerm
 from rag.retrieval.types import Chunk
 
-GLOSSARY = Glossary([GlossaryTerm("DTI", "debt-to-income ratio", ("debt-to-income",)),
-                     GlossaryTerm("LTV", "loan-to-value ratio", ("loan-to-value",))])
+GLOSSARY = Glossary(
+    [
+        GlossaryTerm("DTI", "debt-to-income ratio", ("debt-to-income",)),
+        GlossaryTerm("LTV", "loan-to-value ratio", ("loan-to-value",)),
+    ]
+)
 
-DTI_TEXT = ("5.2 Debt-to-Income Limits\nThe maximum back-end DTI for a conventional loan is 45%. "
-            "Short line here. A DTI above 50% is never eligible for any program.")
+DTI_TEXT = (
+    "5.2 Debt-to-Income Limits\nThe maximum back-end DTI for a conventional loan is 45%. "
+    "Short line here. A DTI above 50% is never eligible for any program."
+)
 CHUNKS = [
     Chunk(0, DTI_TEXT, "Conventional Guide", 5, 5, "5. Qualifying Ratios", "5.2 Debt-to-Income Limits"),
-    Chunk(1, "The DTI limits also apply to refinances of every kind.", "Conventional Guide", 5, 5,
-          "5. Qualifying Ratios", "5.2 Debt-to-Income Limits"),
-    Chunk(2, "6.1 Maximum LTV\nThe maximum LTV on a cash-out refinance is 80 percent of value.",
-          "Conventional Guide", 6, 6, "6. Property", "6.1 Maximum LTV"),
-    Chunk(3, "Flood insurance is required when the property lies in a special flood hazard area.",
-          "FHA Guide", 9, 9, "9. Insurance", None),
+    Chunk(
+        1,
+        "The DTI limits also apply to refinances of every kind.",
+        "Conventional Guide",
+        5,
+        5,
+        "5. Qualifying Ratios",
+        "5.2 Debt-to-Income Limits",
+    ),
+    Chunk(
+        2,
+        "6.1 Maximum LTV\nThe maximum LTV on a cash-out refinance is 80 percent of value.",
+        "Conventional Guide",
+        6,
+        6,
+        "6. Property",
+        "6.1 Maximum LTV",
+    ),
+    Chunk(
+        3,
+        "Flood insurance is required when the property lies in a special flood hazard area.",
+        "FHA Guide",
+        9,
+        9,
+        "9. Insurance",
+        None,
+    ),
 ]
 BY_ID = {c.id: c for c in CHUNKS}
 
@@ -41,18 +79,25 @@ def test_title_query_names_the_document_and_drops_the_number():
 
 @pytest.mark.unit
 def test_sentences_drop_heading_lines_and_fragments():
-    assert sentences(DTI_TEXT) == ["The maximum back-end DTI for a conventional loan is 45%.",
-                                   "A DTI above 50% is never eligible for any program."]
+    assert sentences(DTI_TEXT) == [
+        "The maximum back-end DTI for a conventional loan is 45%.",
+        "A DTI above 50% is never eligible for any program.",
+    ]
     assert sentences("5. Ratios\n5.1 Calculating\nThe housing ratio is the payment over income.") == [
-        "The housing ratio is the payment over income."]
+        "The housing ratio is the payment over income."
+    ]
 
 
 @pytest.mark.unit
 def test_key_words_keep_content_words_and_figures_only():
-    assert (key_words("The maximum back-end DTI for a conventional loan is 45%.")
-            == "maximum back-end DTI conventional loan 45%")
-    assert (key_words("A loan of $250,000 is above the limit of 2.5 times income.")
-            == "loan $250,000 above limit 2.5 times income")
+    assert (
+        key_words("The maximum back-end DTI for a conventional loan is 45%.")
+        == "maximum back-end DTI conventional loan 45%"
+    )
+    assert (
+        key_words("A loan of $250,000 is above the limit of 2.5 times income.")
+        == "loan $250,000 above limit 2.5 times income"
+    )
     assert key_words("one two three four five", max_words=3) == "one two three"
 
 
@@ -74,7 +119,9 @@ def test_chunk_queries_title_then_sentences_then_variants():
         "debt-to-income ratio above 50% never eligible program",
     ]
     assert chunk_queries(CHUNKS[0], GLOSSARY, max_sentences=0) == [
-        "Conventional Guide: Debt-to-Income Limits", "Conventional Guide: DTI Limits"]
+        "Conventional Guide: Debt-to-Income Limits",
+        "Conventional Guide: DTI Limits",
+    ]
 
 
 @pytest.mark.unit
@@ -103,10 +150,14 @@ def test_build_pairs_one_positive_then_ranked_negatives_per_query():
         return [[3, 2] for _ in queries]
 
     pairs = build_pairs([CHUNKS[2], CHUNKS[3]], GLOSSARY, rank, negatives=2)
-    assert seen == ["Conventional Guide: Maximum LTV", "maximum LTV cash-out refinance 80 percent value",
-                    "Conventional Guide: Maximum loan-to-value ratio",
-                    "maximum loan-to-value ratio cash-out refinance 80 percent value",
-                    "FHA Guide: Insurance", "Flood insurance required property lies special flood hazard area"]
+    assert seen == [
+        "Conventional Guide: Maximum LTV",
+        "maximum LTV cash-out refinance 80 percent value",
+        "Conventional Guide: Maximum loan-to-value ratio",
+        "maximum loan-to-value ratio cash-out refinance 80 percent value",
+        "FHA Guide: Insurance",
+        "Flood insurance required property lies special flood hazard area",
+    ]
     assert [p.label for p in pairs] == [1.0, 0.0] * 6
     ltv, flood = passage_text(CHUNKS[2]), "FHA Guide / 9. Insurance\n" + CHUNKS[3].text
     assert pairs[0] == TrainingPair("Conventional Guide: Maximum LTV", ltv, 1.0)
@@ -142,16 +193,34 @@ def test_tiny_training_saves_a_model_the_reranker_loads_and_that_learned_its_pai
     from rag.retrieval.types import ScoredChunk
 
     dti, flood = CHUNKS[0], CHUNKS[3]
-    queries = ["maximum DTI ratio", "debt-to-income limit", "back-end DTI 45%", "DTI above 50%",
-               "flood insurance", "special flood hazard area", "flood zone insurance", "hazard area insurance"]
-    pairs = [p for i, q in enumerate(queries) for p in (
-        TrainingPair(q, passage_text(dti if i < 4 else flood), 1.0),
-        TrainingPair(q, passage_text(flood if i < 4 else dti), 0.0))]
+    queries = [
+        "maximum DTI ratio",
+        "debt-to-income limit",
+        "back-end DTI 45%",
+        "DTI above 50%",
+        "flood insurance",
+        "special flood hazard area",
+        "flood zone insurance",
+        "hazard area insurance",
+    ]
+    pairs = [
+        p
+        for i, q in enumerate(queries)
+        for p in (
+            TrainingPair(q, passage_text(dti if i < 4 else flood), 1.0),
+            TrainingPair(q, passage_text(flood if i < 4 else dti), 0.0),
+        )
+    ]
     settings = Settings(_env_file=None, data_dir=tmp_path, reranker_model="domain")
     out = domain_reranker_dir(settings)
     config = TrainConfig(layers=1, max_length=64, epochs=10, batch_size=4, lr=1e-3, head_lr=1e-2, warmup_ratio=0.0)
-    train_cross_encoder(pairs, base_path=resolve_model_path("all-MiniLM-L6-v2", allow_download=False),
-                        out_dir=out, config=config, progress=False)
+    train_cross_encoder(
+        pairs,
+        base_path=resolve_model_path("all-MiniLM-L6-v2", allow_download=False),
+        out_dir=out,
+        config=config,
+        progress=False,
+    )
     (out / DOMAIN_META).write_text(json.dumps({"layers": 1, "max_length": 64}), encoding="utf-8")
 
     reranker = build_reranker(settings)

@@ -29,7 +29,9 @@ def test_abbreviations_are_spelled_out_and_both_forms_joined(rewriter):
 
 def test_spelled_out_terms_are_abbreviated_case_and_hyphen_insensitively(rewriter):
     assert rewriter.variants("Debt to income limit") == [
-        "Debt to income limit", "DTI limit", "Debt to income limit DTI",
+        "Debt to income limit",
+        "DTI limit",
+        "Debt to income limit DTI",
     ]
 
 
@@ -54,7 +56,9 @@ def test_no_glossary_term_means_only_the_original(rewriter):
 def test_variants_are_capped_and_deduplicated():
     capped = GlossaryRewriter(Glossary(TERMS), max_variants=1)
     assert capped.variants("FHA mortgage insurance premium") == [
-        "FHA mortgage insurance premium", "Federal Housing Administration mortgage insurance premium"]
+        "FHA mortgage insurance premium",
+        "Federal Housing Administration mortgage insurance premium",
+    ]
     assert dedupe(["Debt-to-income", "debt to  income", "", "DTI"]) == ["Debt-to-income", "DTI"]
 
 
@@ -66,7 +70,8 @@ def test_the_shipped_glossary_covers_the_issue_terms():
     assert {"PITI", "MIP", "ATR"} <= abbrs.keys()
     assert len(abbrs) == len(glossary.terms)  # no abbreviation listed twice
     assert GlossaryRewriter(glossary).variants("PITI for QM loans")[1] == (
-        "principal, interest, taxes and insurance for qualified mortgage loans")
+        "principal, interest, taxes and insurance for qualified mortgage loans"
+    )
 
 
 def test_llm_variants_are_cleaned_deduplicated_and_capped(rewriter):
@@ -74,10 +79,17 @@ def test_llm_variants_are_cleaned_deduplicated_and_capped(rewriter):
 
     def complete(prompt: str) -> str:
         prompts.append(prompt)
-        return "1. Maximum debt-to-income ratio for FHA\n- max dti for an fha loan\n\n\"FHA DTI cap\"\nFHA DTI limit\nextra"
+        return (
+            '1. Maximum debt-to-income ratio for FHA\n- max dti for an fha loan\n\n"FHA DTI cap"\nFHA DTI limit\nextra'
+        )
 
     variants = LLMRewriter(complete, fallback=rewriter).variants("max DTI for an FHA loan")
-    assert variants == ["max DTI for an FHA loan", "Maximum debt-to-income ratio for FHA", "FHA DTI cap", "FHA DTI limit"]
+    assert variants == [
+        "max DTI for an FHA loan",
+        "Maximum debt-to-income ratio for FHA",
+        "FHA DTI cap",
+        "FHA DTI limit",
+    ]
     assert "max DTI for an FHA loan" in prompts[0]
 
 

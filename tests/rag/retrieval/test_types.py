@@ -28,13 +28,27 @@ def test_trace_to_dict_is_compact_json_with_ranks_scores_and_final_citations():
     assert json.loads(json.dumps(data)) == data
     assert data["total_ms"] == 4.568 and data["filters"] == {"doc_names": [], "programs": ["fha"]}
     assert [s["stage"] for s in data["stages"]] == ["rewrite", "dense", "bm25", "rrf", "mmr", "rerank"]
-    assert data["stages"][0] == {"stage": "rewrite", "ms": 0.123, "variants": ["FHA LTV", "Federal Housing Administration LTV"]}
+    assert data["stages"][0] == {
+        "stage": "rewrite",
+        "ms": 0.123,
+        "variants": ["FHA LTV", "Federal Housing Administration LTV"],
+    }
     assert data["stages"][1]["hits"] == [{"id": 1, "rank": 1, "score": 0.812346}, {"id": 2, "rank": 2, "score": 0.5}]
     assert data["stages"][2]["note"] == "bm25s" and data["stages"][2]["query"] == "FHA LTV"
-    assert data["results"] == [{
-        "rank": 1, "score": 0.7, "chunk_id": 2, "doc_name": "FHA Guide", "page_num": 4, "page_end": 4,
-        "section": "1. Scope", "subsection": "1.1 Purpose", "char_offset": 20, "char_end": 29,
-    }]
+    assert data["results"] == [
+        {
+            "rank": 1,
+            "score": 0.7,
+            "chunk_id": 2,
+            "doc_name": "FHA Guide",
+            "page_num": 4,
+            "page_end": 4,
+            "section": "1. Scope",
+            "subsection": "1.1 Purpose",
+            "char_offset": 20,
+            "char_end": 29,
+        }
+    ]
     assert "text" not in json.dumps(data["stages"])  # chunk text stays out of the stored trace
 
 

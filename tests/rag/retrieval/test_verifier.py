@@ -27,12 +27,20 @@ def fake_llm() -> Iterator[FakeLLMServer]:
 
 
 def _retrievers(seeded_db, embedder, settings: Settings, server: FakeLLMServer, timeout_s: float = 5.0):
-    configured = settings.model_copy(update={
-        "retrieval_verifier": "openai", "openai_api_key": SecretStr("test-key"), "openai_base_url": server.openai_base_url,
-        "retrieval_verifier_timeout_s": timeout_s, "retrieval_verifier_candidates": 6})
+    configured = settings.model_copy(
+        update={
+            "retrieval_verifier": "openai",
+            "openai_api_key": SecretStr("test-key"),
+            "openai_base_url": server.openai_base_url,
+            "retrieval_verifier_timeout_s": timeout_s,
+            "retrieval_verifier_candidates": 6,
+        }
+    )
     common = dict(session_factory=seeded_db, embedder=embedder, reranker=NoOpReranker())
-    return (Retriever(**common, settings=settings),
-            Retriever(**common, settings=configured, verifier=build_verifier(configured)))
+    return (
+        Retriever(**common, settings=settings),
+        Retriever(**common, settings=configured, verifier=build_verifier(configured)),
+    )
 
 
 @pytest.mark.unit
@@ -54,8 +62,13 @@ def test_the_verifier_reorders_the_top_candidates(seeded_db, embedder, settings,
     fake_llm.script(Reply.of_json({"ranking": [4, 2], "answerable": True}))
     after = verified.retrieve(QUESTION, k=5)
     pool = offline.retrieve(QUESTION, k=6).chunks  # what the verifier was shown, in offline order
-    assert ids(after.chunks) == [pool[3].chunk.id, pool[1].chunk.id, pool[0].chunk.id, pool[2].chunk.id,
-                                 pool[4].chunk.id]
+    assert ids(after.chunks) == [
+        pool[3].chunk.id,
+        pool[1].chunk.id,
+        pool[0].chunk.id,
+        pool[2].chunk.id,
+        pool[4].chunk.id,
+    ]
     assert ids(after.chunks) != ids(before.chunks) and after.answerable is True
     stage = after.trace.stage("verify")[0]
     assert "answerable" in stage.note and ids(stage.hits) == ids(after.chunks)
