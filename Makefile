@@ -33,7 +33,9 @@ run: setup
 	$(BIN)/python -m dashboard.serve
 
 test: lint browser-deps distill-base
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): a broken selection, not a pass"; fi; \
+	  exit $$rc
 
 # the lint gate (pyproject: [tool.ruff], [tool.mypy]; mypy is strict on core/)
 lint: setup-test
