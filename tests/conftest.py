@@ -52,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
     writes into the checkout's data folder."""
     os.environ["AUDIT_HMAC_KEY"] = "tests-only-" + secrets.token_hex(16)
     os.environ["AUDIT_ANCHOR_DIR"] = tempfile.mkdtemp(prefix="lg-audit-anchors-")
+    # what `make distill-base` fetched lives in the checkout's data folder: tests only read it
+    os.environ["LG_CHECKOUT_MODELS"] = str(Settings(_env_file=None).model_cache_dir)
     os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="lg-test-data-")
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,8 @@ from agents.distill.train import TrainConfig, train
 from core.llm.local import LocalClient, LocalModelPaths
 from core.settings import PROJECT_ROOT, Settings
 
-BASE_MODELS = Settings(_env_file=None).model_cache_dir  # where `make distill-base` saved it
+# where `make distill-base` saved it: the checkout's data folder, read before the session's own took its place
+BASE_MODELS = Path(os.environ.get("LG_CHECKOUT_MODELS") or Settings(_env_file=None).model_cache_dir)
 
 
 @pytest.fixture(scope="module")

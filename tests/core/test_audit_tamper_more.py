@@ -159,6 +159,8 @@ def test_every_break_in_the_chain_is_reported_not_only_the_first(tampered):
 def test_a_re_decision_verifies_and_rolling_it_back_in_the_runs_table_is_reported(tampered):
     owner, runs = tampered
     factory = _app_factory(owner)
+    with owner.connect() as conn:  # the decision the officer sees and changes (a stale view would be refused)
+        seen = conn.execute(text("SELECT decided_at FROM runs WHERE id = :r"), {"r": runs["DECLINE"]}).scalar_one()
     decide(
         runs["DECLINE"],
         factory=factory,
@@ -166,6 +168,7 @@ def test_a_re_decision_verifies_and_rolling_it_back_in_the_runs_table_is_reporte
         officer="B. Officer",
         reason="New income evidence arrived after the first decision.",
         redecide=True,
+        seen=seen,
     )
     assert report_for(owner) == ()
     with owner.connect() as conn:
