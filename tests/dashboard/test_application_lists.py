@@ -77,3 +77,23 @@ def test_list_errors_name_the_row_as_the_officer_counts_it():
     assert error_label("liabilities.0.monthly_payment") == "Liability 1, monthly payment"
     assert error_label("assets.2.vested_pct") == "Asset 3, vested pct"
     assert error_label("liabilities") == "Liabilities"
+
+
+def test_the_longest_kind_and_donor_fit_their_columns():
+    """Issue 21 point 12: "Kind student_loa" was cut. A Streamlit column holds about 10 characters at its
+    default width and about 20 at "medium"; every kind and donor the lists offer fits the width it is given."""
+    from typing import get_args
+
+    from core.application_items import AssetKind, Donor, LiabilityKind
+    from dashboard.application_lists import _column_config
+
+    chars = {"small": 8, None: 10, "medium": 22, "large": 40}
+    config = _column_config()
+    for table, column, options in (
+        ("liabilities", "kind", LiabilityKind),
+        ("assets", "kind", AssetKind),
+        ("assets", "donor", Donor),
+    ):
+        width = config[table][column].get("width")
+        longest = max(len(o) for o in get_args(options))
+        assert longest <= chars[width], (table, column, width, longest)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,6 +46,8 @@ def test_running_the_hmda_sample_shows_mix_ratios_fairness_and_a_run(use_db, por
     assert {"Attribute", "Group", "Engine AIR", "HMDA AIR"} <= set(fairness.columns)
     assert set(fairness["Attribute"]) == {"race", "sex", "age"}
     assert "too few to compare (n < 30)" in set(fairness["Engine four-fifths screen"])  # 12 rows: every group
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[-1].proto.columns).items()}
+    assert widths["Group"] == "large"  # "Black or African American" whole, not "Black or Africar" (point 12)
     assert any("fewer than 30" in c.value for c in at.caption)
 
     at.selectbox[-1].set_value(at.selectbox[-1].options[0]).run()
