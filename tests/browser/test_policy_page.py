@@ -3,15 +3,11 @@ and publishes it; the new publication is listed with them as its approver."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import text
 
-from core.settings import PROJECT_ROOT
-from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, wait_healthy
+from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve
 
 pytestmark = pytest.mark.browser
 DB = "lg_browser_policy"
@@ -20,54 +16,7 @@ DB = "lg_browser_policy"
 @pytest.fixture(scope="module")
 def policy_app(clone_seeded, settings):
     """(url, engine) of `streamlit run app.py` on its own copy of the seeded database."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser-deps installs it when it can)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the dev extra: make setup-test)")
-    engine = clone_seeded(DB)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATA_DIR": str(settings.data_dir),
-        "DATABASE_NAME": DB,
-        "DATABASE_URL": "",
-        "LLM_PROVIDER": "offline",
-        "AGENT_PROVIDERS": "{}",
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit_policy.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dashboard.streamlit_main",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, engine
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        engine.dispose()
+    yield from serve(clone_seeded, settings, DB)
 
 
 def test_a_candidate_is_checked_and_published_from_the_policy_page(policy_app):
