@@ -10,12 +10,9 @@ seeing results (its numbers are reported as they came). Pages located as build_d
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from question_sets import HERE, answerable, parsed_files, unanswerable, write_set  # run as a script from here
 
-from build_dev_set import FILES, HERE, _flat, locate  # noqa: E402  (run as a script from this folder)
-
-from rag.pdf import parse_pdf  # noqa: E402
+from core.text import normalise  # noqa: E402  (question_sets puts the project on the path)
 
 OUT = HERE / "blind_questions.json"
 X, C = "x", "c"
@@ -109,57 +106,17 @@ UNANSWERABLE = [
 
 
 def main() -> None:
-    parsed = {
-        key: (name, parse_pdf((HERE / name).read_bytes(), fallback_name=Path(name).stem)) for key, name in FILES.items()
-    }
-    questions = []
-    for qid, question, key, context in Q:
-        name, doc = parsed[key]
-        page, section = locate(doc, context)
-        questions.append(
-            {
-                "id": qid,
-                "question": question,
-                "kind": "paraphrase",
-                "answerable": True,
-                "ground_truth": _flat(context),
-                "references": [
-                    {
-                        "doc_name": doc.meta.doc_name,
-                        "file_name": name,
-                        "page_num": page,
-                        "section": section,
-                        "context": _flat(context),
-                    }
-                ],
-            }
-        )
-    questions += [
-        {
-            "id": qid,
-            "question": q,
-            "kind": "unanswerable",
-            "answerable": False,
-            "ground_truth": "The regulations do not say.",
-            "references": [],
-        }
-        for qid, q in UNANSWERABLE
+    files = parsed_files()
+    questions = [
+        answerable(qid, question, "paraphrase", normalise(context), files[key], context)
+        for qid, question, key, context in Q
     ]
-    OUT.write_text(
-        json.dumps(
-            {
-                "version": "1.0",
-                "description": (
-                    "Blind set (issue 24): everyday-words questions over Regulation X and Regulation C, written "
-                    "before any result for them was seen; reported, never used to choose defaults."
-                ),
-                "questions": questions,
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
+    questions += unanswerable(UNANSWERABLE)
+    write_set(
+        OUT,
+        "Blind set (issue 24): everyday-words questions over Regulation X and Regulation C, written "
+        "before any result for them was seen; reported, never used to choose defaults.",
+        questions,
     )
     print(f"{OUT}: {len(questions)} questions ({len(Q)} answerable)")
 

@@ -10,17 +10,8 @@ if a passage is not found. Development set only: the held-out set stays seed_dat
 
 from __future__ import annotations
 
-import json
-import re
-import sys
-from pathlib import Path
+from question_sets import HERE, answerable, parsed_files, unanswerable, write_set  # run as a script from here
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-
-from rag.pdf import parse_pdf  # noqa: E402
-
-FILES = {"x": "regulation_x_12cfr1024.pdf", "c": "regulation_c_12cfr1003.pdf"}
 OUT = HERE / "dev_questions.json"
 
 X, C = "x", "c"
@@ -376,93 +367,18 @@ UNANSWERABLE = [
 ]
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def locate(doc, context: str) -> tuple[int, str]:
-    """(page, heading) of the first body-page occurrence of `context`: the last heading (outline entry or
-    CFR paragraph designation) that starts before it. ValueError if the passage is absent."""
-    wanted = _flat(context)
-    for i, page in enumerate(doc.pages):
-        if doc.kind_of(i) != "body":
-            continue
-        flat = _flat(page.text)
-        at = flat.find(wanted)
-        if at < 0:
-            continue
-        probe = doc.page_starts[i] + _raw_offset(page.text, at)
-        before = [h for h in doc.headings if h.offset <= probe]
-        return page.page_num, before[-1].label if before else ""
-    raise ValueError(f"passage not found: {context[:70]!r}")
-
-
-def _raw_offset(text: str, flat_index: int) -> int:
-    seen, prev_space = 0, True  # leading whitespace is stripped by _flat
-    for i, ch in enumerate(text):
-        space = ch.isspace()
-        if not (space and prev_space):
-            if seen == flat_index:
-                return i
-            seen += 1
-        prev_space = space
-    return len(text)
-
-
 def main() -> None:
-    parsed = {}
-    for key, name in FILES.items():
-        doc = parse_pdf((HERE / name).read_bytes(), fallback_name=Path(name).stem)
-        parsed[key] = (name, doc)
-    questions = []
-    for qid, question, kind, key, context, truth in Q:
-        name, doc = parsed[key]
-        page, section = locate(doc, context)
-        questions.append(
-            {
-                "id": qid,
-                "question": question,
-                "kind": kind,
-                "answerable": True,
-                "ground_truth": truth,
-                "references": [
-                    {
-                        "doc_name": doc.meta.doc_name,
-                        "file_name": name,
-                        "page_num": page,
-                        "section": section,
-                        "context": _flat(context),
-                    }
-                ],
-            }
-        )
-    questions += [
-        {
-            "id": qid,
-            "question": q,
-            "kind": "unanswerable",
-            "answerable": False,
-            "ground_truth": "The regulations do not say.",
-            "references": [],
-        }
-        for qid, q in UNANSWERABLE
+    files = parsed_files()
+    questions = [
+        answerable(qid, question, kind, truth, files[key], context) for qid, question, kind, key, context, truth in Q
     ]
-    OUT.write_text(
-        json.dumps(
-            {
-                "version": "1.0",
-                "description": (
-                    "Development set over Regulation X (12 CFR 1024) and Regulation C (12 CFR 1003) rendered "
-                    "from CFPB RegML (seed_data/regulations). Used to choose retrieval and answering defaults; "
-                    "pages and sections located by build_dev_set.py with the ingestion parser."
-                ),
-                "questions": questions,
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
+    questions += unanswerable(UNANSWERABLE)
+    write_set(
+        OUT,
+        "Development set over Regulation X (12 CFR 1024) and Regulation C (12 CFR 1003) rendered "
+        "from CFPB RegML (seed_data/regulations). Used to choose retrieval and answering defaults; "
+        "pages and sections located by build_dev_set.py with the ingestion parser.",
+        questions,
     )
     print(f"{OUT}: {len(questions)} questions ({len(Q)} answerable)")
 
