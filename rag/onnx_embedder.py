@@ -26,6 +26,14 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
 
 
+def exported_model(model_path: str, cache_dir: Path) -> Path:
+    """The ONNX export of `model_path` under `cache_dir`, made once (both the ONNX and OpenVINO backends start from it)."""
+    target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
+    if not target.is_file():
+        export_onnx(model_path, target)
+    return target
+
+
 def export_onnx(model_path: str, target: Path) -> Path:
     """Export the transformer of the sentence-transformers model at `model_path` to `target` (atomic)."""
     import torch
@@ -164,9 +172,7 @@ class OnnxEmbedder(ExportedEmbedder):
             workers=workers,
             family=backend_family("onnx-int8" if quantized else "onnx"),
         )
-        target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
-        if not target.is_file():
-            export_onnx(model_path, target)
+        target = exported_model(model_path, cache_dir)
         if quantized:
             target = quantize(target)
         options = ort.SessionOptions()

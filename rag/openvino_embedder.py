@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embedding_base import INT8_RECIPE, backend_family, cpu_has_bf16
-from rag.onnx_embedder import OPSET, ExportedEmbedder, export_onnx
+from rag.onnx_embedder import ExportedEmbedder, exported_model
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +106,7 @@ class OpenVinoEmbedder(ExportedEmbedder):
             family=backend_family("openvino-int8" if quantized else "openvino"),
         )
         self._threads = threads
-        source = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
-        if not source.is_file():
-            export_onnx(model_path, source)
-        self._source = source
+        self._source = source = exported_model(model_path, cache_dir)
         if quantized:
             target_dir = cache_dir / f"{Path(model_path).name or 'model'}-openvino-{INT8_RECIPE}"
             self._source = quantize_int8(source, target_dir, tokenize=self._feeds, texts=calibration_texts())
