@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -47,13 +48,14 @@ class Rejection:
     why: str
 
 
-def candidates(slot: Slot, pool: list[Reading], limit: int = CANDIDATES) -> list[Reading]:
-    """The passages of the slot's program (or of every program) that read most like the slot."""
+def candidates(slot: Slot, pool: list[tuple[Reading, Any]], limit: int = CANDIDATES) -> list[Reading]:
+    """The passages of the slot's program (or of every program) that read most like the slot; `pool` holds
+    each whole sentence or row with its word set (read once per draft, not once per slot)."""
     wanted = canonical_words(f"{slot.label} {slot.query} {slot.sentence}")
     scored = [
-        (similarity(wanted, canonical_words(r.about)) + 0.5 * _speaks(slot.kind, r.about), i, r)
-        for i, r in enumerate(pool)
-        if r.program in (slot.program, "all") and r.text == r.cited
+        (similarity(wanted, words) + 0.5 * _speaks(slot.kind, r.about), i, r)
+        for i, (r, words) in enumerate(pool)
+        if r.program in (slot.program, "all")
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [r for score, _, r in scored[:limit] if score > 0]
@@ -101,7 +103,7 @@ def check_reply(slot: Slot, shown: list[Reading], reply: ProposerReply) -> Propo
 
 def fill_missing(result: Draft, client, *, timeout_s: float) -> tuple[Draft, list[Rejection]]:
     """`result` with the slots the grammar missed proposed by `client` where its answer checks out."""
-    pool = readings(result.documents)
+    pool = [(r, canonical_words(r.about)) for r in readings(result.documents) if r.text == r.cited]
     kept: list[Proposal] = []
     rejected: list[Rejection] = []
     for slot in result.missing:
