@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         mapping = _mapping(args.mapping)
         sessions = get_sessionmaker()
         plan = plan_batch(args.file, sessions=sessions, mapping=mapping, limit=args.limit)
+        warning = policy_warning(sessions)
+        if warning and plan.tasks:
+            print(f"WARNING: {warning}", file=sys.stderr)
         print(
             f"batch {plan.batch_id} ({plan.source}): {plan.total_rows} rows, {len(plan.tasks)} to underwrite, "
             f"{plan.skipped} already decided, {len(plan.refused)} refused",
@@ -84,6 +87,23 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(describe(summary))
     return 0 if summary["status"] == "completed" and not summary["refused"] else 1
+
+
+def policy_warning(sessions) -> str | None:
+    """Why every row will be referred, when it will be: no rulebook is published (and perhaps no policy
+    document ingested to publish one against). None when a publication is in force, after the first-start
+    publication of our own rulebook a worker would make (`policy.publication.ensure_first_start`)."""
+    from policy.publication import ensure_first_start
+    from rag.ingest.service import corpus_stats
+
+    if ensure_first_start(sessions) is not None:
+        return None
+    with sessions() as session:
+        documents = corpus_stats(session=session)["documents"]
+    fix = "publish one (`python -m policy publish`, or the Policy page)"
+    if not documents:
+        fix = "ingest the policy guide (`python -m rag.ingest`) and " + fix
+    return f"no rulebook is published, so every row will be REFERRED to a person: {fix}, then rerun."
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:
