@@ -21,7 +21,7 @@ from dashboard.decision_figures import pdf_rows
 from dashboard.decision_notices import notice_sections
 from dashboard.money_lists import ASSET_COLUMNS, LIABILITY_COLUMNS, asset_rows, counted_rows, liability_rows
 from dashboard.pdf_fonts import SANS, SANS_BOLD, markup, register
-from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline
+from dashboard.run_summary import FinalDecision, finished, key_ratios, notice_deadline, utc_label
 
 MARGIN = 0.6 * inch
 _BASE = getSampleStyleSheet()
@@ -139,7 +139,7 @@ def _decision(events: list[RunEvent], final: FinalDecision | None) -> list:
         rows.append(
             (
                 "Final decision",
-                f"{final.decision.replace('_', ' ')} by {final.officer}, {final.decided_at[:16]}"
+                f"{final.decision.replace('_', ' ')} by {final.officer}, {utc_label(final.decided_at)}"
                 + (" (override)" if final.override else " (confirmed)"),
             )
         )

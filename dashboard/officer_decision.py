@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +21,7 @@ from agents.officer import DECISIONS, DecisionRefused, OnFile, StoredDecision, d
 from agents.events import summary_json
 from core.errors import LoanGraphError
 from dashboard.decision_pdf import decision_pdf
-from dashboard.run_summary import FinalDecision, finished
+from dashboard.run_summary import FinalDecision, finished, utc_label
 from dashboard.safe_text import plain
 from dashboard.underwriting import RunResult
 from dashboard.verdict_cards import badge
@@ -135,17 +135,10 @@ def _chosen(choice: str) -> str:
     return f" ({choice.replace('_', ' ')})" if choice else ""
 
 
-def _utc(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return iso
-
-
 def stored_decision(final: FinalDecision, target: DecisionTarget, *, refused: bool = False) -> None:
     """The decision on file; after a refused change it is shown as information, not as this officer's success."""
     kind = f"override of {target.recommendation.replace('_', ' ')}" if final.override else "recommendation confirmed"
-    text = f"{badge(final.decision)} ({kind}) by **{plain(final.officer)}** at {_utc(final.decided_at)}."
+    text = f"{badge(final.decision)} ({kind}) by **{plain(final.officer)}** at {utc_label(final.decided_at)}."
     if refused:
         st.info(f"Decision on file for {who(target)}: {text}", icon=":material/info:")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -113,6 +114,19 @@ def notice_deadline(events: list[RunEvent]) -> Finding | None:
     if event is None:
         return None
     return next((f for f in event.verdict.findings if f.rule_id == "fair_lending.notice_days"), None)
+
+
+def utc_label(when: datetime | str | None) -> str:
+    """A stored time as the desk shows it everywhere: "2026-12-07 13:20:05 UTC" (an ISO string that does
+    not parse is shown as stored; none is empty)."""
+    if when is None or when == "":
+        return ""
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return when
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @dataclass(frozen=True)

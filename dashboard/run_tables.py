@@ -14,6 +14,7 @@ from agents.runs import PAGE, RunRow, count_runs, get_run, list_runs
 from core.models import AgentTrace, Application, Run
 from dashboard.explorer import reading
 from dashboard.money_lists import export_columns
+from dashboard.run_summary import utc_label
 from dashboard.safe_text import csv_cell
 
 # who and what first; the run id (for support and search) last
@@ -97,7 +98,7 @@ def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
             r.recommendation or "",
             r.final_decision or "",
             r.decided_by or "",
-            _utc(r.decided_at),
+            utc_label(r.decided_at),
             r.decision_reason or "",
             age(r.started_at, now),
             r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -110,10 +111,6 @@ def runs_frame(rows: list[RunRow], now: datetime | None = None) -> pd.DataFrame:
         for r in rows
     ]
     return pd.DataFrame(data, columns=RUN_COLUMNS)
-
-
-def _utc(when: datetime | None) -> str:
-    return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def export_frame(factory: sessionmaker[Session], frame: pd.DataFrame) -> pd.DataFrame:

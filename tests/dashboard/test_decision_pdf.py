@@ -54,7 +54,7 @@ def test_an_approval_has_no_adverse_action_section_and_shows_the_officers_decisi
     final = FinalDecision(
         "APPROVE_WITH_CONDITIONS",
         "R. Alvarez",
-        "2026-11-25T10:15:00+00:00",
+        "2026-11-25T12:15:00+02:00",  # stored with an offset: printed in UTC, as the desk shows it
         True,
         "Verified mortgage insurance quote on file.",
     )
@@ -64,7 +64,7 @@ def test_an_approval_has_no_adverse_action_section_and_shows_the_officers_decisi
     assert pages == 1
     assert "Adverse action" not in text and "Notice deadline" not in text
     assert "Recommendation APPROVE" in text
-    assert "Final decision APPROVE WITH CONDITIONS by R. Alvarez, 2026-11-25T10:15 (override)" in text
+    assert "Final decision APPROVE WITH CONDITIONS by R. Alvarez, 2026-11-25 10:15:00 UTC (override)" in text
     assert "Officer's reason: Verified mortgage insurance quote on file." in text
     assert "Conditions - Private mortgage insurance required." in text
 
