@@ -49,9 +49,11 @@ def point_app_at(monkeypatch, settings, database: str, policy_dir=SEED_POLICIES)
 
 
 def clear_caches() -> None:
+    """Every cached resource a page uses (settings, engine, sessions, embedder, retriever, service), rebuilt
+    on next use."""
     from agents import service
     from core import db, settings as settings_mod
-    from dashboard import explorer, pdf_preview, resources, warmup
+    from dashboard import explorer, pdf_preview, resources, underwriting, warmup
     from rag import embeddings
     from rag.retrieval import pipeline
 
@@ -65,5 +67,11 @@ def clear_caches() -> None:
         pipeline.get_retriever,
     ):
         cached.cache_clear()
-    for st_cached in (resources.session_factory, resources.embedder, explorer.retriever, pdf_preview.cached_preview):
+    for st_cached in (
+        resources.session_factory,
+        resources.embedder,
+        explorer.retriever,
+        pdf_preview.cached_preview,
+        underwriting.underwriting_service,
+    ):
         st_cached.clear()

@@ -8,32 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
+from tests.pages.run_fixtures import clear_caches
 
 PAGE = str(PROJECT_ROOT / "pages" / "new_application.py")
 NEW_APPLICATION_DB = "lg_page_new_application"
 DECLINE_SAMPLE = "05_conventional_dti_4501_no_comp_decline"  # Lucinda Ferreira-Holt, DTI 45.01%, no comp factor
 APPROVE_SAMPLE = "01_conventional_clean_approve"  # Maribel Okafor
 TIMEOUT = 180  # first run loads the embedding model and builds the graph
-
-
-def clear_caches() -> None:
-    """Every cached resource the New application page uses, rebuilt on next use."""
-    from agents import service
-    from core import db, settings as settings_mod
-    from dashboard import resources, underwriting, warmup
-    from rag.retrieval import pipeline
-
-    warmup.reset()
-    for cached in (
-        settings_mod.get_settings,
-        db.get_engine,
-        db.get_sessionmaker,
-        pipeline.get_retriever,
-        service.get_service,
-    ):
-        cached.cache_clear()
-    resources.session_factory.clear()
-    underwriting.underwriting_service.clear()
 
 
 def point_at(mp: pytest.MonkeyPatch, settings, database: str) -> None:
