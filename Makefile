@@ -46,7 +46,7 @@ lint: setup-test
 # the long property-based fuzz (10,000 cases per property; figures in test-artifacts/fuzz-long.json)
 fuzz: setup-test
 	TORCH_THREADS=1 $(BIN)/python -m pytest -m fuzz --hypothesis-profile=long -q
-	cat test-artifacts/fuzz-long.json
+	cat test-artifacts/fuzz-long.json test-artifacts/fuzz-approvals-long.json
 
 # Debian's Chromium for the browser smoke test (never a test tool's own browser download). Never fails:
 # without network (or root) the browser test is skipped, with the reason printed here and by pytest.
