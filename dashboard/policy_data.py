@@ -179,11 +179,18 @@ def programs_frame(report: Any) -> pd.DataFrame:
 
 
 def publish_rulebook(
-    factory: sessionmaker[Session], rules: tuple[Rule, ...], *, approver: str, name: str, reason: str | None
+    factory: sessionmaker[Session],
+    rules: tuple[Rule, ...],
+    *,
+    approver: str,
+    name: str,
+    reason: str | None,
+    accepted: tuple[str, ...] = (),
 ) -> tuple[PublishedPolicy, CheckReport]:
-    """Publish (committed); raises PublishRefused or LoanGraphError, which the page shows as they are."""
+    """Publish (committed), accepting by name only the gaps the officer reviewed (`accepted`): one that
+    appears since is refused. Raises PublishRefused or LoanGraphError, which the page shows as they are."""
     with factory.begin() as session:
-        return publish(rules, session=session, approver=approver, name=name, accept_gaps=reason)
+        return publish(rules, session=session, approver=approver, name=name, accept_gaps=reason, accepted=accepted)
 
 
 def version_changes(factory: sessionmaker[Session]):

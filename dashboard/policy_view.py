@@ -71,7 +71,8 @@ def render_candidate(factory: sessionmaker[Session], current: PublishedPolicy | 
     else:
         st.warning(
             f"{len(report.gaps) + len(report.missing_sentences)} item(s) not verified: publishing "
-            "them needs a reason to accept the gaps."
+            "needs a reason to accept these gaps, and accepts only these (a gap that appears after this "
+            "check is refused)."
         )
         st.dataframe(data.gaps_frame(report), hide_index=True, width="stretch")
     _render_diffs(factory, current, candidate["rules"])
@@ -150,7 +151,12 @@ def render_publish(factory: sessionmaker[Session]) -> None:
         return
     try:
         published, _ = data.publish_rulebook(
-            factory, candidate["rules"], approver=approver, name=name or "rulebook", reason=reason
+            factory,
+            candidate["rules"],
+            approver=approver,
+            name=name or "rulebook",
+            reason=reason,
+            accepted=candidate["report"].gap_ids(),  # the gaps shown above, by name
         )
     except PublishRefused as exc:
         st.error(f"**Publish refused.** {exc}")

@@ -2,7 +2,7 @@
 
     python -m policy draft PDF_OR_DIR... [--out FILE] [--json]
     python -m policy check [RULEBOOK] [--json]
-    python -m policy publish RULEBOOK --approver NAME [--accept-gaps REASON] [--name NAME]
+    python -m policy publish RULEBOOK --approver NAME [--accept-gaps REASON [--accept ID ...]] [--name NAME]
     python -m policy impact [RULEBOOK] [--from FILE | --last N] [--json]
 
 Each command is a function taking its own arguments and returning the exit code.

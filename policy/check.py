@@ -47,6 +47,11 @@ class CheckReport:
     def passed(self) -> bool:
         return not self.gaps and not self.missing_sentences
 
+    def gap_ids(self) -> tuple[str, ...]:
+        """What a publication would have to accept: each unverified rule's id and each missing inventory
+        sentence's id ("conventional.min_credit_score", "conventional.016")."""
+        return tuple(c.rule_id for c in self.gaps) + tuple(s.id for s in self.missing_sentences)
+
     def counts(self) -> dict[str, int]:
         return dict(Counter(c.status for c in self.rules))
 

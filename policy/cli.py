@@ -101,8 +101,17 @@ def publish(argv: list[str]) -> int:
         metavar="REASON",
         help="publish although some items are not verified; those rules then refer every file they apply to",
     )
+    parser.add_argument(
+        "--accept",
+        metavar="ID",
+        action="append",
+        help="a rule or inventory sentence id accepted as a gap (repeat for each); with it, a gap not named is "
+        "refused (without it, --accept-gaps accepts every gap the check lists)",
+    )
     parser.add_argument("--name", help="a name for this rulebook (default: the file's own name field)")
     args = parser.parse_args(argv)
+    if args.accept and not args.accept_gaps:
+        parser.error("--accept needs --accept-gaps REASON: why these gaps are accepted")
     from policy.publication import PublishRefused
     from policy.publication import publish as do_publish
 
@@ -111,7 +120,12 @@ def publish(argv: list[str]) -> int:
     try:
         with _sessions().begin() as session:
             published, report = do_publish(
-                rules, session=session, approver=args.approver, name=name, accept_gaps=args.accept_gaps
+                rules,
+                session=session,
+                approver=args.approver,
+                name=name,
+                accept_gaps=args.accept_gaps,
+                accepted=args.accept,
             )
     except PublishRefused as exc:
         print(_table(exc.report, str(args.rulebook)), file=sys.stderr)

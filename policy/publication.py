@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, text
@@ -38,10 +39,17 @@ _FIRST_START_LOCK = 0x504F4C49  # "POLI": one process publishes the seed ruleboo
 
 
 class PublishRefused(LoanGraphError):
-    """The rulebook does not verify against the corpus and the approver accepted no gaps."""
+    """The rulebook does not verify against the corpus and the approver accepted no gaps, or not these."""
 
-    def __init__(self, report: CheckReport):
-        self.report = report
+    def __init__(self, report: CheckReport, *, not_accepted: tuple[str, ...] = ()):
+        self.report, self.not_accepted = report, not_accepted
+        if not_accepted:
+            super().__init__(
+                f"{len(not_accepted)} item(s) not verified that the approver did not accept "
+                f"({', '.join(not_accepted[:8])}{' ...' if len(not_accepted) > 8 else ''}): the corpus or the "
+                "rulebook changed since they were reviewed; check again and accept them by name, or fix the rulebook"
+            )
+            return
         gaps = [f"{c.rule_id}: {c.status}" for c in report.gaps]
         gaps += [f"inventory {s.id}: sentence missing" for s in report.missing_sentences]
         super().__init__(
@@ -136,10 +144,14 @@ def publish(
     approver: str,
     name: str,
     accept_gaps: str | None = None,
+    accepted: Collection[str] | None = None,
     how: str = "published",
 ) -> tuple[PublishedPolicy, CheckReport]:
-    """Make `rules` the rulebook decisions use, pinned to the current document versions. Raises
-    PublishRefused when the check finds gaps and `accept_gaps` gives no reason; the caller commits."""
+    """Make `rules` the rulebook decisions use, pinned to the current document versions; the caller commits.
+
+    Raises PublishRefused when the check finds gaps and `accept_gaps` gives no reason, or when `accepted`
+    (the rule and inventory ids the approver accepts by name, as reviewed) leaves out a gap this check finds:
+    a gap that appeared after the review is never published under a reason written for others."""
     approver = (approver or "").strip()
     if not approver:
         raise LoanGraphError("a publication needs the approver's name")
@@ -150,6 +162,13 @@ def publish(
     reason = (accept_gaps or "").strip() or None
     if not report.passed and reason is None:
         raise PublishRefused(report)
+    if accepted is not None:
+        unknown = sorted(set(accepted) - {r.id for r in rules} - {s.id for s in report.sentences})
+        if unknown:  # a typo would otherwise read as accepted; an id that verifies now is simply not needed
+            raise LoanGraphError(f"no rule or inventory sentence has the id: {', '.join(unknown)}")
+        not_accepted = tuple(g for g in report.gap_ids() if g not in set(accepted))
+        if not_accepted:
+            raise PublishRefused(report, not_accepted=not_accepted)
     corpus_version = corpus_version_of(corpus)
     book_hash = rulebook_hash(rules)
     gaps = [c.to_dict() for c in report.gaps] + [
