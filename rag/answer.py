@@ -84,14 +84,14 @@ def _sentence_citation(chunk: Chunk, start: int, end: int) -> Citation:
     page = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, start)
     last = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, end)
     return Citation(
-        chunk.id,
-        chunk.doc_name,
-        page,
-        last,
-        chunk.section,
-        chunk.subsection,
-        chunk.char_offset + start,
-        chunk.char_offset + end,
+        chunk_id=chunk.id,
+        doc_name=chunk.doc_name,
+        page_num=page,
+        page_end=last,
+        section=chunk.section,
+        subsection=chunk.subsection,
+        char_offset=chunk.char_offset + start,
+        char_end=chunk.char_offset + end,
     )
 
 
