@@ -5,10 +5,12 @@ strings (`policy.sentences`); the offline answerer quotes them verbatim (`rag.an
 Lines are first grouped into blocks (a numbered heading line, a bullet or a lettered/numbered item
 starts a new block; a blank line ends one unless the sentence before it is unfinished: a page break
 inside a sentence), each block is read as one run of text and cut at sentence ends that are not
-abbreviations ("U.S.", "e.g.", "12 U.S.C. 2601 et seq.", "§ 1002.9(a)(1)") or list numbers ("1.").
+abbreviations ("U.S.", "e.g.", "12 U.S.C. 2601 et seq.", "§ 1002.9(a)(1)", initials; but "Regulation Z."
+ends a sentence) or list numbers ("1.").
 Text after the last sentence end of a block that does not end like a sentence (table cells, a lead-in
 without a stop) gives one unit per line, so a table reads the same wherever the page breaks fall.
 A numbered heading ("2. Borrower Eligibility", "2.1 Eligible Borrowers") names a section and is no unit.
+The answerer also ends a block at a short line (`short_line`: a title line, a wrapped table row's end).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ _ABBREVIATIONS = frozenset(
 _NAMED_BY_LETTER = frozenset("regulation part subpart appendix schedule form exhibit table title".split())
 _END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9§])")
 _LIST_NUMBER = re.compile(r"\d{1,3}\.|[ivx]{1,5}\.|[A-Za-z]\.")  # "1. Definition ..." numbers an item
-_UNFINISHED = re.compile(r"[.?!:]$")  # a line that does not end so continues after a page break
+_LINE_ENDS_SENTENCE = re.compile(r"[.?!:]$")  # a line ending otherwise runs on over a page break
 _NO_STOP = re.compile(r"[.?!:;]$")
 
 
@@ -62,7 +64,7 @@ def _blocks(text: str, short_line: int | None) -> Iterator[list[Span]]:
     last = ""
     for start, end in _lines(text):
         line = normalise(text[start:end])
-        if not line and block and not _UNFINISHED.search(last):
+        if not line and block and not _LINE_ENDS_SENTENCE.search(last):
             continue  # a page break inside a sentence: the sentence goes on on the next page
         if not line or HEADING.match(line) or ITEM.match(line):
             if block:
