@@ -16,7 +16,7 @@ The answerer also ends a block at a short line (`short_line`: a title line, a wr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from core.text import normalise, normalise_with_offsets
 
@@ -34,6 +34,7 @@ _END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9§])")
 _LIST_NUMBER = re.compile(r"\d{1,3}\.|[ivx]{1,5}\.|[A-Za-z]\.")  # "1. Definition ..." numbers an item
 _LINE_ENDS_SENTENCE = re.compile(r"[.?!:]$")  # a line ending otherwise runs on over a page break
 _NO_STOP = re.compile(r"[.?!:;]$")
+_WIDE_SPACE = re.compile(r"\s\s|[^\S \n]")  # whitespace that normalising would shorten or replace
 
 
 def sentence_spans(text: str, *, short_line: int | None = None) -> list[Span]:
@@ -94,12 +95,12 @@ def _is_abbreviation(before: str) -> bool:
 def _block_sentences(text: str, lines: list[Span], *, per_line_tail: bool) -> list[Span]:
     """The sentences of one block: cut in its normalised text, mapped back to `text`."""
     base = lines[0][0]
-    block, offsets = normalise_with_offsets(text[base : lines[-1][1]])
+    block, at = _normalised(text[base : lines[-1][1]])
 
     def span(a: int, b: int) -> Span | None:  # block[a:b] stripped, in `text`'s coordinates
         piece = block[a:b]
         a, b = a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())
-        return (base + offsets[a], base + offsets[b - 1] + 1) if b > a else None
+        return (base + at(a), base + at(b - 1) + 1) if b > a else None
 
     out: list[Span | None] = []
     start = 0
@@ -111,11 +112,20 @@ def _block_sentences(text: str, lines: list[Span], *, per_line_tail: bool) -> li
         start = m.end()
     tail = block[start:].strip()
     if tail and not _NO_STOP.search(tail) and len(lines) > 1 and per_line_tail:
-        first = base + offsets[len(block) - len(block[start:].lstrip())]
+        first = base + at(len(block) - len(block[start:].lstrip()))
         out += [_trim(text, max(a, first), b) for a, b in lines if b > first]
     elif tail:
         out.append(span(start, len(block)))
     return [s for s in out if s is not None]
+
+
+def _normalised(region: str) -> tuple[str, Callable[[int], int]]:
+    """`region` whitespace-normalised, and where each of its characters is in `region`. Most blocks only
+    break lines with single newlines (no page break, no double space): then every character stays put."""
+    if not _WIDE_SPACE.search(region):
+        return region.replace("\n", " "), lambda i: i
+    norm, offsets = normalise_with_offsets(region)
+    return norm, offsets.__getitem__
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
