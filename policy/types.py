@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from core.citation import Citation
+
 FindingStatus = Literal["PASS", "INFO", "CONDITION", "WARN", "REVIEW", "FAIL", "UNVERIFIED"]
 
 
@@ -16,19 +18,11 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class CitedQuote(_Frozen):
-    """A verbatim quote from a retrieved chunk, with where it lives."""
+class CitedQuote(Citation):
+    """A verbatim quote from a retrieved chunk: where it lives (core.citation.Citation, whose label every
+    view shows) plus the quote."""
 
-    chunk_id: int
-    doc_name: str
-    page_num: int
-    section: str | None = None
-    subsection: str | None = None
     quote: str
-
-    def label(self) -> str:
-        where = self.subsection or self.section
-        return f"{self.doc_name}, p. {self.page_num}" + (f", {where}" if where else "")
 
 
 class Finding(_Frozen):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.sentences import sentence_spans
 from rag.embeddings import Embedder
 from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever, get_retriever
@@ -24,7 +25,6 @@ SHORT_LINE = 60  # characters; a line this short ends a paragraph, bullet or tab
 # program's limit, another deadline) and are left out even when above the threshold.
 ANSWER_MARGIN = 0.1
 
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z(\"$\d])")  # not after "U.S."
 _BULLET = re.compile(r"^[\u2013\u2014\u2022*\-]\s+")
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?\s")
 _MINOR_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
@@ -55,37 +55,16 @@ class Answer:
         return bool(self.sentences)
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Spans of paragraphs, bullets and table cells: a block ends at a short line or before a bullet.
-
-    Blank lines are page breaks (page text has none), and sentences run across them.
-    """
-    spans, start, pos = [], 0, 0
-    for line in text.splitlines(keepends=True):
-        end = pos + len(line)
-        stripped = line.strip()
-        if (stripped and len(stripped) < SHORT_LINE) or _BULLET.match(text[end:].lstrip("\n")):
-            spans.append((start, end))
-            start = end
-        pos = end
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences in `text`, trimmed of whitespace and bullet marks."""
+def answer_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the statements in `text` a quote may be: the one splitter's sentences
+    (core.sentences), trimmed of a bullet mark, without headings and fragments under
+    MIN_SENTENCE_WORDS words (table cells)."""
     spans = []
-    for block_start, block_end in _blocks(text):
-        block = text[block_start:block_end]
-        cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(block)), len(block)]
-        for a, b in zip(cuts, cuts[1:]):
-            piece = block[a:b]
-            lead = len(piece) - len(piece.lstrip())
-            bullet = _BULLET.match(piece[lead:])
-            lead += bullet.end() if bullet else 0
-            s, e = block_start + a + lead, block_start + a + len(piece.rstrip())
-            if e > s and len(text[s:e].split()) >= MIN_SENTENCE_WORDS and not _is_heading(text[s:e]):
-                spans.append((s, e))
+    for s, e in sentence_spans(text, short_line=SHORT_LINE):
+        bullet = _BULLET.match(text[s:e])
+        s += bullet.end() if bullet else 0
+        if len(text[s:e].split()) >= MIN_SENTENCE_WORDS and not _is_heading(text[s:e]):
+            spans.append((s, e))
     return spans
 
 
@@ -105,14 +84,14 @@ def _sentence_citation(chunk: Chunk, start: int, end: int) -> Citation:
     page = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, start)
     last = chunk.page_num + chunk.text.count(PAGE_SEPARATOR, 0, end)
     return Citation(
-        chunk.id,
-        chunk.doc_name,
-        page,
-        last,
-        chunk.section,
-        chunk.subsection,
-        chunk.char_offset + start,
-        chunk.char_offset + end,
+        chunk_id=chunk.id,
+        doc_name=chunk.doc_name,
+        page_num=page,
+        page_end=last,
+        section=chunk.section,
+        subsection=chunk.subsection,
+        char_offset=chunk.char_offset + start,
+        char_end=chunk.char_offset + end,
     )
 
 
@@ -157,7 +136,7 @@ def _spans(chunk: Chunk) -> list[tuple[int, int, str | None]]:
     rows = table_rows(chunk.text)
     return [
         (s, e, next((r.header for r in rows if r.start <= s and e <= r.end), None))
-        for s, e in split_sentences(chunk.text)
+        for s, e in answer_sentences(chunk.text)
     ]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import PROJECT_ROOT, Settings
-from rag.answer import Answer, answer, split_sentences
+from rag.answer import Answer, answer, answer_sentences
 from rag.evaluation import metrics as m
 from rag.evaluation import store
 from rag.evaluation.outcome import EvalOutcome, SampleResult  # noqa: F401  (SampleResult re-exported)
@@ -112,7 +112,7 @@ def citation_scores(q: EvalQuestion, a: Answer, k: int) -> dict[str, float]:
 
 def score_input(q: EvalQuestion, a: Answer) -> ScoreInput:
     texts = tuple(h.chunk.text for h in a.contexts)
-    sentences = tuple(" ".join(t[s:e].split()) for t in texts for s, e in split_sentences(t))
+    sentences = tuple(" ".join(t[s:e].split()) for t in texts for s, e in answer_sentences(t))
     return ScoreInput(
         q.question, a.text, a.sufficient, texts, sentences, q.ground_truth, tuple(r.context for r in q.references)
     )

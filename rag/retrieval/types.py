@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from core.citation import Citation
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -53,37 +55,6 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Citation:
-    """Where a passage lives: document, pages, section and character span in the document text."""
-
-    chunk_id: int
-    doc_name: str
-    page_num: int
-    page_end: int
-    section: str | None
-    subsection: str | None
-    char_offset: int
-    char_end: int
-
-    def label(self) -> str:
-        pages = f"p. {self.page_num}" if self.page_end == self.page_num else f"pp. {self.page_num}-{self.page_end}"
-        where = self.subsection or self.section
-        return f"{self.doc_name}, {pages}" + (f", {where}" if where else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "chunk_id": self.chunk_id,
-            "doc_name": self.doc_name,
-            "page_num": self.page_num,
-            "page_end": self.page_end,
-            "section": self.section,
-            "subsection": self.subsection,
-            "char_offset": self.char_offset,
-            "char_end": self.char_end,
-        }
-
-
-@dataclass(frozen=True)
 class Chunk:
     """A stored passage. `embedding` is the unit-length vector when loaded (needed by MMR)."""
 
@@ -103,14 +74,14 @@ class Chunk:
     @property
     def citation(self) -> Citation:
         return Citation(
-            self.id,
-            self.doc_name,
-            self.page_num,
-            self.page_end,
-            self.section,
-            self.subsection,
-            self.char_offset,
-            self.char_end,
+            chunk_id=self.id,
+            doc_name=self.doc_name,
+            page_num=self.page_num,
+            page_end=self.page_end,
+            section=self.section,
+            subsection=self.subsection,
+            char_offset=self.char_offset,
+            char_end=self.char_end,
         )
 
 

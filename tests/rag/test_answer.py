@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import INSUFFICIENT_CONTEXT, answer, answer_queries, compose_answer, split_sentences
+from rag.answer import INSUFFICIENT_CONTEXT, answer, answer_queries, answer_sentences, compose_answer
 from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
 from tests.rag.support import KeywordEmbedder
 
@@ -21,7 +21,7 @@ TEXT = (
 
 
 def spans_text(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]
+    return [text[s:e] for s, e in answer_sentences(text)]
 
 
 @pytest.mark.unit
