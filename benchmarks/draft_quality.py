@@ -4,10 +4,11 @@
 
 Corpora: another lender's guide written for this test (seed_data/lenders/keystone_valley, its
 ground_truth.json written by hand before the drafter ran), our own corpus (seed_data/policies against
-the values our rulebook holds, seed_data/rulebook.json), and the Reg X / Reg C development corpus (no ground truth: what it proposes is
-listed). A proposal is right when its slot is in the truth and every value equals the truth's; recall
-counts the truth's slots proposed right. Timing: one generated document of --pages pages (the ingest
-benchmark's generator, our corpus's own sentences), drafted end to end (PDF parse included).
+the values our rulebook holds, seed_data/rulebook.json), and the Reg X / Reg C development corpus (no
+ground truth: what it proposes is listed). A proposal is right when its slot is in the truth and every
+value equals the truth's; recall counts the truth's slots proposed right. Timing: one generated document
+of --pages pages (the ingest benchmark's generator, our corpus's own sentences), drafted end to end (PDF
+parse included).
 """
 
 from __future__ import annotations

@@ -96,4 +96,7 @@ def outage_message(exc: BaseException) -> str:
     reason = type(exc).__name__
     if isinstance(exc, DatabaseUnavailable):  # our own message says which server and why
         reason = (str(exc).splitlines() or [reason])[0][:300]
-    return f"The database is unavailable ({reason}); nothing was stored or changed. Run the same command again once it is back."
+    return (
+        f"The database is unavailable ({reason}); nothing was stored or changed. "
+        "Run the same command again once it is back."
+    )

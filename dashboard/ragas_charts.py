@@ -23,7 +23,9 @@ METRIC_HELP = {
     "citation_recall": "Share of the reference pages that the answer cites.",
     "citation_precision": "Share of the answer's citations that point to a reference page.",
     "abstention_accuracy": "1 when the answer correctly says the policy does not cover an unanswerable question.",
-    "non_llm_context_recall": "RAGAS, no LLM: share of reference contexts matched by a retrieved passage (string match).",
+    "non_llm_context_recall": (
+        "RAGAS, no LLM: share of reference contexts matched by a retrieved passage (string match)."
+    ),
     "non_llm_context_precision": "RAGAS, no LLM: share of retrieved passages that match a reference context.",
     "rouge_l": "Longest-common-subsequence overlap between the answer and the reference answer.",
     "string_similarity": "Character-level similarity between the answer and the reference answer.",

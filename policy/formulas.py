@@ -79,7 +79,8 @@ def front_end_dti(housing_payment: Number, monthly_income: Number) -> Decimal | 
 
 
 def back_end_dti(housing_payment: Number, monthly_debts: Number, monthly_income: Number) -> Decimal | None:
-    """Back-end DTI % = (housing payment + other monthly debts) / gross income * 100, ceiling 2 dp; None if no income."""
+    """Back-end DTI % = (housing payment + other monthly debts) / gross income * 100, ceiling 2 dp;
+    None if no income."""
     income = _d(monthly_income)
     return _pct_up(_d(housing_payment) + _d(monthly_debts), income) if income > 0 else None
 

@@ -109,7 +109,8 @@ def compose_answer(
 
 
 def _readable(sentence: AnswerSentence, context: str | None) -> str:
-    """A quoted sentence on one line; a table row after its caption and column header ("... Maximum LTV: Purchase 1 97%")."""
+    """A quoted sentence on one line; a table row after its caption and column header
+    ("... Maximum LTV: Purchase 1 97%")."""
     text = " ".join(sentence.text.split())
     return f"[{' / '.join(context.splitlines())}] {text}" if context else text
 

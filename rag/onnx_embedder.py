@@ -27,7 +27,8 @@ OPSET = 17
 
 
 def exported_model(model_path: str, cache_dir: Path) -> Path:
-    """The ONNX export of `model_path` under `cache_dir`, made once (both the ONNX and OpenVINO backends start from it)."""
+    """The ONNX export of `model_path` under `cache_dir`, made once (both the ONNX and OpenVINO backends
+    start from it)."""
     target = cache_dir / f"{Path(model_path).name or 'model'}-onnx-opset{OPSET}" / "model.onnx"
     if not target.is_file():
         export_onnx(model_path, target)

@@ -38,7 +38,9 @@ def conventional_min_score(score: int, out_dir: Path) -> Path:
     return render_revised(
         "conventional",
         {
-            "The minimum credit score for a conventional loan is 620.": f"The minimum credit score for a conventional loan is {score}.",
+            "The minimum credit score for a conventional loan is 620.": (
+                f"The minimum credit score for a conventional loan is {score}."
+            ),
             "| Minimum credit score | 620 |": f"| Minimum credit score | {score} |",
         },
         out_dir,

@@ -3,8 +3,8 @@
 Loaded once per process (under a lock) on first use, greedy decoding with a token cap and the
 call's time budget. Like every provider it writes only the narrative, and its reply passes the same
 guard as theirs (agents/narrative_guard.py: a number not in the engine's input, or a comparison its
-own figures contradict, keeps the engine's text and records why). A missing base model or a missing or corrupt adapter is
-an LLMProviderError naming what to run; the pipeline then keeps its offline narrative.
+own figures contradict, keeps the engine's text and records why). A missing base model or a missing or
+corrupt adapter is an LLMProviderError naming what to run; the pipeline then keeps its offline narrative.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ def result_to_json(result: RetrievalResult) -> dict[str, Any]:
 def _row(rank: int, hit: ScoredChunk) -> str:
     c = hit.chunk
     pages = str(c.page_num) if c.page_end == c.page_num else f"{c.page_num}-{c.page_end}"
-    return f"  {rank:>4}  {hit.score:>9.4f}  {c.id:>6}  {c.doc_name[:40]:<40}  {pages:>5}  {(c.subsection or c.section or '')[:40]}"
+    where = (c.subsection or c.section or "")[:40]
+    return f"  {rank:>4}  {hit.score:>9.4f}  {c.id:>6}  {c.doc_name[:40]:<40}  {pages:>5}  {where}"
 
 
 def _stage_table(stage: StageTrace, limit: int) -> list[str]:

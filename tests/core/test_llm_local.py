@@ -1,4 +1,5 @@
-"""The `local` provider: routing, the number checks its guard uses, and a clear fallback when its files are missing or bad.
+"""The `local` provider: routing, the number checks its guard uses, and a clear fallback when its files are
+missing or bad.
 
 The generation is injected here (no model load); tests/agents/test_distill_train.py loads the real one.
 """

@@ -113,7 +113,10 @@ def test_a_sentence_on_the_last_of_many_pages_is_found():
 
 def test_a_value_stated_only_in_a_table_row_verifies_with_its_header():
     base = rule("conventional.max_ltv_cash_out")
-    table = "Maximum LTV by transaction\nTransaction Maximum LTV\nPurchase 95%\nCash-out refinance 78%\nRate/term refinance 90%"
+    table = (
+        "Maximum LTV by transaction\nTransaction Maximum LTV\nPurchase 95%\nCash-out refinance 78%\n"
+        "Rate/term refinance 90%"
+    )
     moved = Rule(**{**base.__dict__, "values": {"value": Value(D(78), "percent")}})
     check = verify_rule(moved, doc("Intro.", table))
     assert check.status == "verified", check.detail

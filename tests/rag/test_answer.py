@@ -28,7 +28,8 @@ def spans_text(text: str) -> list[str]:
 def test_sentences_are_verbatim_spans_without_headings_or_bullets():
     assert spans_text(TEXT) == [
         "The maximum back-end DTI ratio for a conventional loan is 45%.",
-        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human underwriter review.",
+        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human "
+        "underwriter review.",
         "A\nback-end DTI ratio above 50% is ineligible.",
         "Overlay: the U.S. agencies accept ratios up to 50% without any further factor and without us.",
         "The following are ineligible under this guide:",
@@ -57,7 +58,8 @@ def test_best_sentences_are_quoted_with_page_and_span():
     ans = compose_answer("DTI", make_result(), embedder=KeywordEmbedder(), min_score=0.5, max_sentences=2)
     assert [s.text for s in ans.sentences] == [
         "The maximum back-end DTI ratio for a conventional loan is 45%.",
-        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human underwriter review.",
+        "A back-end DTI ratio above 45%\nand up to 50% is permitted only with compensating factors and human "
+        "underwriter review.",
     ]
     assert ans.text == (
         "The maximum back-end DTI ratio for a conventional loan is 45%. A back-end DTI ratio above 45% "

@@ -1,5 +1,7 @@
 """Writes ground_truth.json: the rulebook a careful reader takes from the Keystone Valley manuals, by hand
-(values below), each located on its 1-based PDF page. Run: PYTHONPATH=. python seed_data/lenders/keystone_valley/make_ground_truth.py"""
+(values below), each located on its 1-based PDF page.
+
+Run: PYTHONPATH=. python seed_data/lenders/keystone_valley/make_ground_truth.py"""
 
 import json
 from pathlib import Path
