@@ -80,7 +80,10 @@ def old_checkpoint(values: dict[str, Any], writes: list[tuple[str, str, Any]] | 
     return CheckpointTuple(config, checkpoint, {}, None, writes or [])  # type: ignore[arg-type]
 
 
-OLD_RATIO_FACTS = {name: "1.50" for name in RatioFigures.model_fields} | {"front_end_dti": "None", "back_end_dti": "None"}
+OLD_RATIO_FACTS = {name: "1.50" for name in RatioFigures.model_fields} | {
+    "front_end_dti": "None",
+    "back_end_dti": "None",
+}
 
 
 @pytest.mark.unit
@@ -96,8 +99,11 @@ def test_a_checkpoint_written_before_the_state_was_typed_reads_as_typed_state():
 @pytest.mark.unit
 def test_an_old_ratio_write_still_pending_gets_its_figures_and_todays_checkpoints_are_left_alone():
     ratio = AgentVerdict(agent="ratio", verdict="COMPUTED", summary="s", facts=OLD_RATIO_FACTS)
-    writes = upgraded(old_checkpoint({}, [("task-1", "ratio", ratio)])).pending_writes
-    assert [(t, c) for t, c, _ in writes] == [("task-1", "ratio"), ("task-1", "ratios")]
+    facts = application_facts(app())
+    writes = upgraded(old_checkpoint({}, [("start", "application", facts), ("task-1", "ratio", ratio)])).pending_writes
+    assert [(t, c) for t, c, _ in writes] == [("start", "application"), ("task-1", "ratio"), ("task-1", "ratios")]
+    assert isinstance(writes[0][2], LoanApplication) and writes[2][2].back_end_dti is None
+    writes = writes[1:]
     today = old_checkpoint({"application": redacted(app()), "ratio": ratio, "ratios": writes[1][2]})
     assert upgraded(today) is today
     failed = AgentVerdict(agent="ratio", verdict="ERROR", summary="s")  # no figures: later agents fail closed
