@@ -2,6 +2,8 @@
 
 The application is validated once, before the graph starts, and travels as that typed model with
 its SSN replaced by `core.schemas.REDACTED_SSN`: agents, prompts, logs and checkpoints never see it.
+(Reading a checkpoint back, at a run's end or on resume, LangGraph rebuilds each model through its
+constructor: data from the database is validated again, as it should be.)
 """
 
 from __future__ import annotations
