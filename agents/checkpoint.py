@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import CheckpointTuple
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 from sqlalchemy.engine import URL
 
+from agents.legacy_state import upgraded
 from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
 from core.settings import Settings, get_settings
 
@@ -15,20 +18,34 @@ from core.settings import Settings, get_settings
 # pool's default, 30 s, left an officer staring at a spinner for a minute during an outage).
 POOL_TIMEOUT_S = 5.0
 
-# Our state holds these pydantic models; the serializer restores only types it is told about.
+# Our state holds these pydantic models; the serializer restores only types it is told about. A model is
+# stored as its `model_dump()` (nested models as dicts) and restored by its constructor, so each top-level
+# type is named here; the application's (redacted) SSN is a SecretStr.
 STATE_TYPES = [
-    ("agents.verdicts", name)
-    for name in (
-        "AgentVerdict",
-        "Finding",
-        "CitedQuote",
-        "DecisionReport",
-        "PrincipalReason",
-        "AgentError",
-        "AgentUsage",
-        "AuditReport",
-    )
+    *(
+        ("agents.verdicts", name)
+        for name in (
+            "AgentVerdict",
+            "Finding",
+            "CitedQuote",
+            "DecisionReport",
+            "PrincipalReason",
+            "AgentError",
+            "AgentUsage",
+            "AuditReport",
+        )
+    ),
+    ("core.schemas", "LoanApplication"),
+    ("pydantic.types", "SecretStr"),
+    ("policy.figures", "RatioFigures"),
 ]
+
+
+class LoanStateSaver(PostgresSaver):
+    """The Postgres checkpointer, reading checkpoints of older runs in today's state types (agents.legacy_state)."""
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return upgraded(super().get_tuple(config))
 
 
 def libpq_url(url: URL) -> str:
@@ -50,7 +67,7 @@ def build_checkpointer(url: URL, settings: Settings | None = None) -> PostgresSa
     )
     # No setup(): its tables are created by the schema owner in core.db.migrate; the app role may
     # not create tables.
-    return PostgresSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
+    return LoanStateSaver(pool, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
 
 
 # After an outage the pool reconnects in the background with exponential backoff (1, 2, 4, 8 s...);

@@ -8,10 +8,10 @@ from agents.context import AgentContext
 from policy.findings import Evidences, finding, money, pct, unverified, worst
 from policy.checks.limits import apr_spread, computed_apr
 from agents.node import AgentOutput
-from policy.checks.program import Ratios
+from policy.figures import RatioFigures
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
-from core.schemas import LoanApplication, application_from_facts
+from core.schemas import LoanApplication
 
 PROHIBITED = ("interest_only", "negative_amortization", "balloon")
 
@@ -76,7 +76,7 @@ def points_and_fees(app: LoanApplication, ev: Evidences) -> list[Finding]:
     ]
 
 
-def atr_dti(r: Ratios, ev: Evidences) -> list[Finding]:
+def atr_dti(r: RatioFigures, ev: Evidences) -> list[Finding]:
     e = ev.get("atr_qm.dti_review_above")
     if not e.found:
         return [unverified(e)]
@@ -107,9 +107,9 @@ def fair_lending(ev: Evidences) -> list[Finding]:
 
 
 def compliance_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    app = application_from_facts(state["application"])
+    app = state["application"]
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
-    ratios = Ratios(state["ratio"].facts)
+    ratios = state["ratios"]
     findings = [
         *qm_product(app, ev),
         *qm_term(app, ev),

@@ -21,7 +21,6 @@ from agents.verdicts import (
     PrincipalReason,
     Recommendation,
 )
-from core.schemas import application_from_facts
 
 UPSTREAM = ("intake", "ratio", "compliance", "policy", "underwriting")
 # "most important first" (Reg B commentary): eligibility before capacity before collateral and credit
@@ -71,7 +70,7 @@ def principal_reasons(
 ) -> list[PrincipalReason]:
     """Reasons most important first: how far each rule is missed (fair lending policy 5.2). A credit score
     below the minimum gives the bureau's key factors; without them it gives none (a notice task instead)."""
-    app = application_from_facts(state["application"])
+    app = state["application"]
     rules = ctx.evidence.rules_of(state.get("policy_publication_id"))
     family = lambda f: rules[f.rule_id].reason_family if f.rule_id in rules else "program"  # noqa: E731
     reasons: list[PrincipalReason] = []
@@ -95,7 +94,7 @@ def _notices(
     outcome: Recommendation, drivers: list[Finding], state: LoanState, ev: Evidences, own: list[Finding], rules: dict
 ) -> dict:
     """The incompleteness notice, the FCRA disclosure and the notice tasks this outcome needs."""
-    app = application_from_facts(state["application"])
+    app = state["application"]
     out: dict = {}
     if outcome == "INCOMPLETE":
         deadline, within = ev.get("fair_lending.incomplete_notice_deadline"), ev.get("fair_lending.notice_days")

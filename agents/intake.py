@@ -7,7 +7,7 @@ from policy.credit_disclosure import credit_score_disclosure
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
-from core.schemas import LoanApplication, application_from_facts
+from core.schemas import LoanApplication
 
 INCOMPLETE = "Credit application incomplete"  # Reg B sample-notice wording
 
@@ -62,7 +62,7 @@ def check_application(app: LoanApplication) -> list[Finding]:
 
 
 def intake_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    app = application_from_facts(state["application"])
+    app = state["application"]
     issues = check_application(app)
     fails = [i for i in issues if i.status == "FAIL"]
     reviews = [i for i in issues if i.status == "REVIEW"]

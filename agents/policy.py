@@ -6,8 +6,6 @@ from agents.context import AgentContext, pinned_documents
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict
-from core.schemas import application_from_facts
-from policy.checks import program as checks
 from policy.engine import evaluate
 from policy.findings import Evidences, worst
 from policy.inventory import requirements
@@ -17,15 +15,15 @@ VERDICTS = {"FAIL": "INELIGIBLE", "REVIEW": "REVIEW", "UNVERIFIED": "UNVERIFIED"
 
 
 def policy_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    app = application_from_facts(state["application"])
+    app = state["application"]
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
-    findings = evaluate(app, checks.Ratios(state["ratio"].facts), ev, ev.rules)
+    findings = evaluate(app, state["ratios"], ev, ev.rules)
     locator = requirements.locator_for(
         ctx.session_factory, state.get("corpus_version", ""), pinned_documents(ctx, state)
     )
     covered = requirements.describes(locator)
     inventory = (
-        requirements.evaluate(app, state["ratio"].facts, locator) if covered else requirements.RequirementResult((), ())
+        requirements.evaluate(app, state["ratios"], locator) if covered else requirements.RequirementResult((), ())
     )
     # a guide no inventory covers yet: every obligation sentence of it is carried as a cited standard condition
     guide = (

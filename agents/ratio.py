@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from decimal import Decimal
 
 from policy import money
@@ -17,7 +17,8 @@ from policy.formulas import RatioResult, compute_ratios
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
-from core.schemas import LoanApplication, application_from_facts
+from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 
 
 def mi_rate(app: LoanApplication, loan_ltv: Decimal, ev: Evidences) -> tuple[Decimal, list[Finding]]:
@@ -82,53 +83,33 @@ def qualifying_rate(app: LoanApplication, ev: Evidences) -> tuple[Decimal | None
     return rate, [finding(add, "INFO", f"ARM qualified at {pct(rate)} (note rate plus {add.value()} points).")]
 
 
-def ratio_facts(r: RatioResult) -> dict[str, str]:
-    """The figures shown to the officer and used by later agents (as text: exact Decimals)."""
-    return {
-        name: str(getattr(r, name))
-        for name in (
-            "qualifying_rate_pct",
-            "mi_annual_rate_pct",
-            "principal_interest",
-            "property_tax",
-            "insurance",
-            "hoa",
-            "mortgage_insurance",
-            "piti",
-            "monthly_debts",
-            "total_obligations",
-            "monthly_income",
-            "front_end_dti",
-            "back_end_dti",
-            "ltv",
-            "cltv",
-            "reserves_months",
-        )
-    }
+# the RatioResult figures the Ratio agent reports (the note rate is the application's own)
+RATIO_NAMES = tuple(f.name for f in fields(RatioResult) if f.name in RatioFigures.model_fields)
 
 
-def money_facts(f: money.Funds, fee: Decimal, note: Decimal, residual: Decimal | None) -> dict[str, str]:
-    """Funds to close, reserves after closing and VA residual income, as exact text."""
-    return {
-        "down_payment": str(f.down_payment),
-        "closing_costs": str(f.closing_costs),
-        "prepaid_items": str(f.prepaid_items),
-        "upfront_fee": str(fee),
-        "upfront_fee_cash": str(f.upfront_fee_cash),
-        "note_amount": str(note),
-        "debt_payoffs": str(f.debt_payoffs),
-        "closing_credits": str(f.credits),
-        "funds_to_close": str(f.funds_to_close),
-        "own_funds": str(f.own_funds),
-        "gift_funds": str(f.gift_funds),
-        "funds_available": str(f.available),
-        "funds_shortfall": str(f.shortfall),
-        "reserves_after_closing": str(f.reserves_after_closing),
-        "residual_income": str(residual),
-    }
+def figures(r: RatioResult, f: money.Funds, fee: Decimal, note: Decimal, residual: Decimal | None) -> RatioFigures:
+    """The ratios, funds to close, reserves after closing and VA residual income, as typed Decimals."""
+    return RatioFigures(
+        **{name: getattr(r, name) for name in RATIO_NAMES},
+        down_payment=f.down_payment,
+        closing_costs=f.closing_costs,
+        prepaid_items=f.prepaid_items,
+        upfront_fee=fee,
+        upfront_fee_cash=f.upfront_fee_cash,
+        note_amount=note,
+        debt_payoffs=f.debt_payoffs,
+        closing_credits=f.credits,
+        funds_to_close=f.funds_to_close,
+        own_funds=f.own_funds,
+        gift_funds=f.gift_funds,
+        funds_available=f.available,
+        funds_shortfall=f.shortfall,
+        reserves_after_closing=f.reserves_after_closing,
+        residual_income=residual,
+    )
 
 
-def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[RatioResult, dict[str, str], list[Finding]]:
+def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[RatioFigures, list[Finding]]:
     """Ratios on the debts the policy counts and the note amount, then funds, reserves and residual income."""
     debts = money_checks.debts(app, ev)
     fee = money_checks.upfront_fee(app, ev)
@@ -147,19 +128,19 @@ def compute_all(app: LoanApplication, ev: Evidences, rules: dict) -> tuple[Ratio
         residual = money.residual_income(
             app, piti=r.piti, debts=debts.counted, maintenance_per_sqft=reference.va_maintenance_per_sqft().value
         )
-    facts = {**ratio_facts(r), **money_facts(f, fee, note, residual)}
     fee_info = money_checks.va_fee_finding(app, ev, fee)
-    return r, facts, q_findings + mi_findings + list(debts.findings) + fund_findings + fee_info
+    found = q_findings + mi_findings + list(debts.findings) + fund_findings + fee_info
+    return figures(r, f, fee, note, residual), found
 
 
 def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    app = application_from_facts(state["application"])
+    app = state["application"]
     ev = Evidences(ctx.evidence, state.get("policy_publication_id"))
-    r, facts, found = compute_all(app, ev, ev.rules)
+    r, found = compute_all(app, ev, ev.rules)
     findings = tuple(found)
     summary = (
         f"PITI ${r.piti:,.2f}; housing ratio {pct(r.front_end_dti)}, DTI {pct(r.back_end_dti)}, "
-        f"LTV {pct(r.ltv)}, funds to close ${Decimal(facts['funds_to_close']):,.2f}, "
+        f"LTV {pct(r.ltv)}, funds to close ${r.funds_to_close:,.2f}, "
         f"reserves after closing {r.reserves_months} months."
     )
     reasoning = (
@@ -169,6 +150,6 @@ def ratio_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
         f"against income ${r.monthly_income:,.2f}."
     )
     verdict = AgentVerdict(
-        agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning, facts=facts, findings=findings
+        agent="ratio", verdict="COMPUTED", summary=summary, reasoning=reasoning, facts=r.as_facts(), findings=findings
     )
-    return AgentOutput(verdict, ev.all())
+    return AgentOutput(verdict, ev.all(), extra={"ratios": r})

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents.context import AgentContext
+from agents.state import stored_start_state
 from core.errors import LoanGraphError
 from core.models import AgentTrace, Run
 from policy.evidence import EvidenceResolver
@@ -55,14 +56,14 @@ def _graph():
 
 def redecide(facts: dict[str, Any], *, context: AgentContext, publication: PublishedPolicy | None) -> Redecision:
     """The engine's decision on `facts` (an application without its SSN) under `publication`."""
-    state = {
-        "run_id": "redecide",
-        "application": facts,
-        "corpus_version": publication.corpus_version if publication else "",
-        "ruleset_version": publication.rulebook_hash if publication else "none",
-        "policy_publication_id": publication.id if publication else None,
-        "policy_version": publication.policy_version if publication else None,
-    }
+    state = stored_start_state(
+        "redecide",
+        facts,
+        corpus_version=publication.corpus_version if publication else "",
+        ruleset_version=publication.rulebook_hash if publication else "none",
+        policy_publication_id=publication.id if publication else None,
+        policy_version=publication.policy_version if publication else None,
+    )
     final = _graph().invoke(state, context=context)
     report = final["report"]
     every = [

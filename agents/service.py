@@ -25,13 +25,14 @@ from agents.context import AgentContext
 from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, RunStarted
 from agents.graph import AGENT_ORDER
 from agents.run_claim import claim_run
+from agents.state import LoanState, start_state, stored_start_state
 from policy.evidence import EvidenceResolver
 from policy.version import policy_version
 from agents.verdicts import AgentUsage
 from core.errors import DatabaseUnavailable, InvalidApplication, LoanGraphError
 from core.models import Run
 from core.pii import hash_key, ssn_hash
-from core.schemas import LoanApplication, application_facts
+from core.schemas import LoanApplication
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,14 +94,15 @@ class UnderwritingService:
             yield RunStarted(
                 run_id, application_id, pinned.corpus_version, pinned.ruleset_version, self.context.router.routes()
             )
-            state = {
-                "run_id": run_id,
-                "application": application_facts(app),
-                "corpus_version": pinned.corpus_version,
-                "ruleset_version": pinned.ruleset_version,
-                "policy_publication_id": pinned.publication_id,
-                "policy_version": pinned.policy_version,
-            }
+            state = start_state(
+                run_id,
+                app,
+                ssn_masked=app.ssn_masked,
+                corpus_version=pinned.corpus_version,
+                ruleset_version=pinned.ruleset_version,
+                policy_publication_id=pinned.publication_id,
+                policy_version=pinned.policy_version,
+            )
             yield from self._stream(run_id, state)
 
     def _store_new_run(self, app: LoanApplication, run_id: str, application_id: str) -> Pinned:
@@ -158,16 +160,16 @@ class UnderwritingService:
                 )
                 return
             snapshot = self.graph.get_state(self._config(run_id))
-            start: dict[str, Any] | None = None
+            start: LoanState | None = None
             if not snapshot.values:  # interrupted before the first checkpoint: start over
-                start = {
-                    "run_id": run_id,
-                    "application": run.application.data,
-                    "corpus_version": run.corpus_version,
-                    "ruleset_version": run.ruleset_version,
-                    "policy_publication_id": run.policy_publication_id,
-                    "policy_version": run.policy_version,
-                }
+                start = stored_start_state(
+                    run_id,
+                    run.application.data,
+                    corpus_version=run.corpus_version,
+                    ruleset_version=run.ruleset_version,
+                    policy_publication_id=run.policy_publication_id,
+                    policy_version=run.policy_version,
+                )
             run.status = "running"
             session.commit()
         yield from self._stream(run_id, start)
@@ -184,7 +186,7 @@ class UnderwritingService:
     def _config(self, run_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": run_id}}
 
-    def _stream(self, run_id: str, state: dict[str, Any] | None) -> Iterator[RunEvent]:
+    def _stream(self, run_id: str, state: LoanState | None) -> Iterator[RunEvent]:
         started = time.perf_counter()
         try:
             for chunk in self.graph.stream(

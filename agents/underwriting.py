@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from policy.checks.program import Ratios
+from policy.figures import RatioFigures
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict
-from core.schemas import LoanApplication, application_from_facts
+from core.schemas import LoanApplication
 
 # Grading bands: an internal credit-risk view for the officer, not a policy limit (no decision
 # depends on them; the Policy and Compliance agents apply the cited limits).
@@ -20,7 +20,7 @@ LOW_LTV, HIGH_LTV = Decimal(80), Decimal(90)
 GRADES = "ABCDE"
 
 
-def assess(app: LoanApplication, r: Ratios) -> tuple[list[str], list[str]]:
+def assess(app: LoanApplication, r: RatioFigures) -> tuple[list[str], list[str]]:
     """(strengths, risks) from the computed figures."""
     strengths, risks = [], []
     dti = r.back_end_dti
@@ -52,8 +52,8 @@ def grade(strengths: list[str], risks: list[str]) -> str:
 
 
 def underwriting_engine(state: LoanState, ctx: AgentContext) -> AgentOutput:
-    app = application_from_facts(state["application"])
-    r = Ratios(state["ratio"].facts)
+    app = state["application"]
+    r = state["ratios"]
     strengths, risks = assess(app, r)
     risk_grade = grade(strengths, risks)
     conditions = tuple(c for agent in ("policy", "compliance") if agent in state for c in state[agent].conditions)

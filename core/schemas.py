@@ -327,6 +327,11 @@ def _bound(value: Any) -> Decimal:
 REDACTED_SSN = "000-00-0000"
 
 
+def redacted(app: LoanApplication) -> LoanApplication:
+    """The same application with the SSN replaced by the placeholder (no second validation)."""
+    return app.model_copy(update={"ssn": SecretStr(REDACTED_SSN)})
+
+
 def application_facts(app: LoanApplication) -> dict[str, Any]:
     """The application as JSON-safe facts for the pipeline, without the SSN."""
     facts = app.model_dump(mode="json", exclude={"ssn"})

@@ -15,6 +15,7 @@ from policy.findings import Evidences, finding, money, not_given, pct, unverifie
 from policy.rules import rule_applies
 from policy.types import Finding
 from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 
 
 def eligibility(app: LoanApplication, e: Evidence) -> list[Finding]:
@@ -94,7 +95,7 @@ def _employment(app: LoanApplication, e: Evidence) -> list[Finding]:
     ]
 
 
-def conditions(app: LoanApplication, r: checks.Ratios, ev: Evidences) -> list[Finding]:
+def conditions(app: LoanApplication, r: RatioFigures, ev: Evidences) -> list[Finding]:
     """Approval conditions the program attaches: mortgage insurance, premiums, fees."""
     rule_id = {
         "conventional": "conventional.mi_required_above_ltv",
@@ -151,7 +152,7 @@ ELIGIBILITY_KINDS = {
 }
 
 
-def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict) -> list[Finding]:
+def evaluate(app: LoanApplication, r: RatioFigures, ev: Evidences, rules: dict) -> list[Finding]:
     """Every program rule that speaks to this application, in the order an underwriter reads them."""
     applicable = [rule for rule in rules.values() if rule_applies(rule, app)]
     by_kind = lambda *kinds: [rule.id for rule in applicable if rule.kind in kinds]  # noqa: E731
@@ -170,7 +171,7 @@ def evaluate(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict)
     return findings + money_findings(app, r, ev, rules) + conditions(app, r, ev)
 
 
-def money_findings(app: LoanApplication, r: checks.Ratios, ev: Evidences, rules: dict) -> list[Finding]:
+def money_findings(app: LoanApplication, r: RatioFigures, ev: Evidences, rules: dict) -> list[Finding]:
     """Gifts, funds to close, the FHA county limit and VA residual income (issue 9)."""
     funds = {name: getattr(r, name) for name in ("funds_to_close", "funds_available", "down_payment", "gift_funds")}
     out = money_checks.gifts(app, ev, rules)[1] + money_checks.shortfall(funds, ev)

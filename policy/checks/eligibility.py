@@ -10,7 +10,8 @@ from __future__ import annotations
 from policy.evidence import Evidence
 from policy.findings import Evidences, finding, pct, unverified
 from policy.formulas import extra_down_payment_to_reach_ltv
-from policy.checks.program import Ratios, ltv_limits
+from policy.checks.program import ltv_limits
+from policy.figures import RatioFigures
 from policy.rules import Rule
 from policy.types import Finding
 from core.schemas import LoanApplication
@@ -27,7 +28,7 @@ KINDS = (
 )
 
 
-def evaluate(app: LoanApplication, r: Ratios, ev: Evidences, applicable: list[Rule]) -> list[Finding]:
+def evaluate(app: LoanApplication, r: RatioFigures, ev: Evidences, applicable: list[Rule]) -> list[Finding]:
     """Findings of every applicable rule of the kinds above, plus CLTV against each applicable LTV limit."""
     out: list[Finding] = []
     for rule in applicable:
@@ -42,7 +43,7 @@ def evaluate(app: LoanApplication, r: Ratios, ev: Evidences, applicable: list[Ru
     return out
 
 
-def _check(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
+def _check(app: LoanApplication, r: RatioFigures, e: Evidence) -> list[Finding]:
     if not e.found:
         return [unverified(e)]
     kind = e.rule.kind
@@ -143,7 +144,7 @@ def _term_product(app: LoanApplication, e: Evidence) -> Finding:
     )
 
 
-def cltv(app: LoanApplication, r: Ratios, ev: Evidences, rule: Evidence, ltv_ids: list[str]) -> list[Finding]:
+def cltv(app: LoanApplication, r: RatioFigures, ev: Evidences, rule: Evidence, ltv_ids: list[str]) -> list[Finding]:
     """The program's LTV limits tested against CLTV (the sentence saying they apply to both is cited)."""
     if not rule.found:
         return [unverified(rule)]

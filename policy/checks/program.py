@@ -9,20 +9,10 @@ from policy.findings import Evidences, finding, money, pct, unverified
 from policy.formulas import debt_reduction_to_reach_dti, extra_down_payment_to_reach_ltv, income_needed_for_dti
 from policy.types import Finding
 from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 
 
-class Ratios:
-    """The Ratio agent's figures as Decimals (None where there is no income to divide by)."""
-
-    def __init__(self, facts: dict[str, str | None]):
-        self._facts = facts
-
-    def __getattr__(self, name: str) -> Decimal | None:
-        value = self._facts[name]
-        return None if value in (None, "None") else Decimal(value)
-
-
-def _dti_remedy(r: Ratios, target: Decimal) -> str:
+def _dti_remedy(r: RatioFigures, target: Decimal) -> str:
     cut = debt_reduction_to_reach_dti(r, target, r.monthly_income)  # reads total_obligations, monthly_debts
     if cut is not None:
         return f"Reduce monthly debts by ${cut:,.0f} to reach {pct(target)} DTI."
@@ -111,7 +101,7 @@ def _tier_note(app: LoanApplication, ev: Evidences, rule_ids: list[str]) -> list
     ]
 
 
-def ltv(app: LoanApplication, r: Ratios, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
+def ltv(app: LoanApplication, r: RatioFigures, ev: Evidences, rule_ids: list[str]) -> list[Finding]:
     out, limits = ltv_limits(app, ev, rule_ids)
     out += _tier_note(app, ev, rule_ids)
     for e, limit in limits:
@@ -140,7 +130,7 @@ def ltv(app: LoanApplication, r: Ratios, ev: Evidences, rule_ids: list[str]) -> 
     return out
 
 
-def dti(app: LoanApplication, r: Ratios, ev: Evidences, has_rule) -> list[Finding]:
+def dti(app: LoanApplication, r: RatioFigures, ev: Evidences, has_rule) -> list[Finding]:
     p = app.loan_type
     mx = ev.get(f"{p}.max_dti")
     if not mx.found:
@@ -203,7 +193,7 @@ def dti(app: LoanApplication, r: Ratios, ev: Evidences, has_rule) -> list[Findin
     ]
 
 
-def _compensating(app, r: Ratios, cf: Evidence, band: Evidence, value, remedy, shown) -> list[Finding]:
+def _compensating(app, r: RatioFigures, cf: Evidence, band: Evidence, value, remedy, shown) -> list[Finding]:
     if not cf.found:
         return [unverified(cf)]
     months, score = cf.value("reserves_months"), cf.value("credit_score")
@@ -230,7 +220,7 @@ def _compensating(app, r: Ratios, cf: Evidence, band: Evidence, value, remedy, s
     ]
 
 
-def front_end(app: LoanApplication, r: Ratios, ev: Evidences) -> list[Finding]:
+def front_end(app: LoanApplication, r: RatioFigures, ev: Evidences) -> list[Finding]:
     e = ev.get(f"{app.loan_type}.max_front_end")
     if not e.found:
         return [unverified(e)]
@@ -250,7 +240,7 @@ def front_end(app: LoanApplication, r: Ratios, ev: Evidences) -> list[Finding]:
     ]
 
 
-def reserves(app: LoanApplication, r: Ratios, e: Evidence) -> list[Finding]:
+def reserves(app: LoanApplication, r: RatioFigures, e: Evidence) -> list[Finding]:
     if not e.found:
         return [unverified(e)]
     months = e.value()

@@ -24,6 +24,7 @@ from core.text import normalise_with_offsets as _normalise_with_offsets
 from policy.types import CitedQuote, Finding
 from core.models import PolicyChunk, PolicyDocument
 from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 from rag.pdf import PAGE_SEPARATOR
 
 _COMPARE = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
@@ -118,14 +119,14 @@ def locator_for(
     return found
 
 
-def applies(req: Requirement, inv: Inventory, app: LoanApplication, ratios: dict[str, Any]) -> bool:
+def applies(req: Requirement, inv: Inventory, app: LoanApplication, ratios: RatioFigures) -> bool:
     """Whether the entry speaks to this file: its document's program and every `applies_when` test."""
     if inv.doc_programs[req.doc] not in ("all", app.loan_type):
         return False
     return _holds(req.applies_when, app, ratios)
 
 
-def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -> bool:
+def _holds(when: dict[str, Any], app: LoanApplication, ratios: RatioFigures) -> bool:
     """Every test holds; "any" holds when one of its alternatives does; a list of values holds when the
     field's value is one of them (for a field that is itself a list, when one of its items is)."""
     for name, cond in when.items():
@@ -133,14 +134,12 @@ def _holds(when: dict[str, Any], app: LoanApplication, ratios: dict[str, Any]) -
             if not any(_holds(alt, app, ratios) for alt in cond):
                 return False
             continue
-        value = ratios.get(name) if name in RATIO_FIELDS else getattr(app, name)
+        value = getattr(ratios if name in RATIO_FIELDS else app, name)
         if isinstance(cond, list):
             if not (_any_listed(value, cond) if isinstance(value, tuple) else value in cond):
                 return False
-        elif (
-            value is None
-            or value == "None"
-            or not all(_COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items())
+        elif value is None or not all(
+            _COMPARE[op](Decimal(str(value)), Decimal(str(limit))) for op, limit in cond.items()
         ):
             return False
     return True
@@ -159,7 +158,7 @@ def _any_listed(items: tuple[Any, ...], listed: list[Any]) -> bool:
 
 
 def evaluate(
-    app: LoanApplication, ratios: dict[str, Any], locator: Locator, inv: Inventory | None = None
+    app: LoanApplication, ratios: RatioFigures, locator: Locator, inv: Inventory | None = None
 ) -> RequirementResult:
     inv = inv or load_inventory()
     findings: list[Finding] = []

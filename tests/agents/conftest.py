@@ -13,10 +13,11 @@ from agents.context import AgentContext
 from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from core.llm import LLMRouter
-from core.schemas import LoanApplication, application_facts, validate_application
+from core.schemas import LoanApplication, validate_application
 from core.settings import PROJECT_ROOT
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
+from tests.agents.support import graph_state
 
 SAMPLES = sorted((PROJECT_ROOT / "seed_data" / "applications").glob("*.json"))
 
@@ -54,12 +55,6 @@ def underwrite(graph, agent_context):
     """Run the whole graph on an application; returns the final state."""
 
     def run(app: LoanApplication, context: AgentContext | None = None) -> dict[str, Any]:
-        state = {
-            "run_id": "test",
-            "application": application_facts(app),
-            "corpus_version": "test",
-            "ruleset_version": "test",
-        }
-        return graph.invoke(state, context=context or agent_context)
+        return graph.invoke(graph_state(app), context=context or agent_context)
 
     return run

@@ -14,7 +14,9 @@ from agents.context import AgentContext
 from agents.graph import build_graph
 from agents.service import UnderwritingService
 from core.llm import LLMRouter
+from agents.state import LoanState, start_state
 from core.schemas import LoanApplication, validate_application
+from policy.figures import RatioFigures
 from policy.evidence import EvidenceResolver
 from policy.rules import Value, load_rules
 from rag.retrieval import Retriever
@@ -88,3 +90,25 @@ def with_min_score(score: int):
         else r
         for r in rules
     )
+
+
+def graph_state(app: LoanApplication, **pins: Any) -> LoanState:
+    """A run's start state for `app` (validated), pinned to the test corpus unless `pins` say otherwise."""
+    return start_state(
+        str(pins.pop("run_id", "test")),
+        app,
+        ssn_masked=app.ssn_masked,
+        **{
+            "corpus_version": "test",
+            "ruleset_version": "test",
+            "policy_publication_id": None,
+            "policy_version": None,
+            **pins,
+        },
+    )
+
+
+def ratio_figures(**changes: Decimal | None) -> RatioFigures:
+    """Ratio agent figures for a check under test: 0 everywhere (no residual income) but `changes`."""
+    zero = {name: Decimal(0) for name in RatioFigures.model_fields}
+    return RatioFigures(**{**zero, "residual_income": None, **changes})

@@ -22,6 +22,7 @@ from policy.publication import PublishRefused, publish
 from policy.rules import rules_from_data
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
+from tests.agents.support import graph_state
 from tests.conftest import _fresh_database
 
 pytestmark = pytest.mark.integration
@@ -82,17 +83,15 @@ def test_its_changed_limit_is_the_one_applied_and_cited(published, context):
 
 def test_its_obligation_sentences_are_carried_as_cited_conditions(published, context):
     data = json.loads(APPLICANTS[0].read_text())
-    state_facts = application_facts(validate_application(data["application"]))
     from agents.graph import build_graph
 
     final = build_graph().invoke(
-        {
-            "run_id": "t",
-            "application": state_facts,
-            "corpus_version": published.corpus_version,
-            "ruleset_version": published.rulebook_hash,
-            "policy_publication_id": published.id,
-        },
+        graph_state(
+            validate_application(data["application"]),
+            corpus_version=published.corpus_version,
+            ruleset_version=published.rulebook_hash,
+            policy_publication_id=published.id,
+        ),
         context=context,
     )
     carried = final["report"].standard_conditions

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from agents import graph as graph_module
 from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
 from dashboard.decision_notices import standard_condition_groups
-from tests.agents.support import BASE
+from tests.agents.support import BASE, graph_state, ratio_figures
 
 pytestmark = pytest.mark.integration
 
@@ -143,7 +145,7 @@ def test_program_mismatch_says_which_program_fixes_it(underwrite):
 def test_a_requirement_whose_sentence_is_not_in_the_corpus_is_unverified_never_dropped():
     result = evaluate(
         app(employment_status="self_employed", loan_type="jumbo", loan_amount=900000, property_value=1500000),
-        {"ltv": "60.00"},
+        ratio_figures(ltv=Decimal("60.00")),
         Locator([]),
     )
     assert result.findings and {f.status for f in result.findings} == {"UNVERIFIED"}
@@ -156,10 +158,7 @@ def test_a_crash_of_the_decision_agent_still_stores_a_refer_report(monkeypatch, 
 
     monkeypatch.setattr(graph_module, "decision_engine", broken)
     graph = graph_module.build_graph()
-    from core.schemas import application_facts
-
-    state = {"run_id": "t", "application": application_facts(app()), "corpus_version": "test", "ruleset_version": "t"}
-    final = graph.invoke(state, context=agent_context)
+    final = graph.invoke(graph_state(app()), context=agent_context)
     assert final["report"].recommendation == "REFER" and "decision agent failed" in final["report"].summary
     assert final["decision"].verdict == "ERROR" and "audit_report" in final
     assert [e.agent for e in final["errors"]] == ["decision"]

@@ -10,20 +10,24 @@ import subprocess
 import sys
 
 import pytest
+from langgraph.checkpoint.postgres import PostgresSaver
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from agents import graph as graph_module
 from agents.events import AgentEvent, RunFinished, RunInterrupted
 from agents.graph import AGENT_ORDER
+from agents.ratio import ratio_engine
 from agents.service import UnderwritingService
 from core.audit import verify_chain
 from core.errors import LoanGraphError
 from core.models import AgentTrace, AuditRecord, Run
+from core.schemas import application_facts
 from core.settings import PROJECT_ROOT
 from tests.agents.conftest import SAMPLES, load_sample
-from tests.agents.support import CutAfter, app, make_service
+from tests.agents.support import CutAfter, app, graph_state, make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
@@ -190,4 +194,50 @@ def test_a_lost_trace_write_is_filled_in_on_resume(agent, service, resume_engine
     resumed = list(svc.resume(first[0].run_id))
     assert isinstance(resumed[-1], RunFinished)
     status, agents, verdict_records = stored(resume_engine, first[0].run_id)
+    assert status == "completed" and sorted(agents) == sorted(AGENT_ORDER) and verdict_records == 7
+
+
+def ratio_agent_before_issue_23(state, ctx):
+    """The Ratio agent as it was: its figures only as the verdict's text facts, no typed `ratios`."""
+    output = ratio_engine(state, ctx)
+    output.extra.clear()
+    return output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paused_before", [("ratio",), ("compliance", "policy")], ids=["after-intake", "after-ratio"])
+def test_a_run_checkpointed_before_the_state_was_typed_resumes_to_the_same_decision(
+    paused_before, monkeypatch, service, resume_engine
+):
+    """Until issue 23 a checkpoint held the application as a dict of strings and no typed ratio figures: a run
+    interrupted then is read through agents.legacy_state and decided as an uninterrupted run is today."""
+    application = app(loan_type="fha", monthly_debts=2200)
+    baseline = list(service.run(application))[-1]
+    started = service.run(application)
+    run_id = next(started).run_id
+    started.close()  # the run is stored; its graph has not started
+    with sessionmaker(bind=resume_engine)() as s:
+        run = s.get(Run, run_id)
+        pins = dict(
+            run_id=run_id,
+            corpus_version=run.corpus_version,
+            ruleset_version=run.ruleset_version,
+            policy_publication_id=run.policy_publication_id,
+            policy_version=run.policy_version,
+        )
+    monkeypatch.setattr(graph_module, "ratio_engine", ratio_agent_before_issue_23)
+    old_graph, config = graph_module.build_graph(service.graph.checkpointer), {"configurable": {"thread_id": run_id}}
+    list(
+        old_graph.stream(
+            graph_state(application, **pins), config, context=service.context, interrupt_before=list(paused_before)
+        )
+    )
+    last = "intake" if paused_before == ("ratio",) else "ratio"
+    old_graph.update_state(config, {"application": application_facts(application)}, as_node=last)
+    saved = PostgresSaver.get_tuple(service.graph.checkpointer, config).checkpoint["channel_values"]  # as stored
+    assert isinstance(saved["application"], dict) and "ratios" not in saved
+
+    resumed = list(service.resume(run_id))
+    assert isinstance(resumed[-1], RunFinished) and resumed[-1].report == baseline.report
+    status, agents, verdict_records = stored(resume_engine, run_id)
     assert status == "completed" and sorted(agents) == sorted(AGENT_ORDER) and verdict_records == 7

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.schemas import validate_application
 from policy.inventory.entries import Inventory, Requirement
 from policy.inventory.requirements import CorpusChunk, Locator, evaluate, standard_texts
-from tests.agents.support import BASE
+from tests.agents.support import BASE, ratio_figures
 
 pytestmark = pytest.mark.unit
 
@@ -49,7 +51,7 @@ def locator() -> Locator:
 
 def test_each_kind_gives_its_outcome():
     app = validate_application({**BASE, "employment_status": "self_employed"})
-    result = evaluate(app, {"ltv": "96.00"}, locator(), inventory())
+    result = evaluate(app, ratio_figures(ltv=Decimal("96.00")), locator(), inventory())
     assert {f.rule_id: f.status for f in result.findings} == {
         "requirement.k.002": "REVIEW",
         "requirement.k.003": "CONDITION",
@@ -62,13 +64,13 @@ def test_each_kind_gives_its_outcome():
 
 def test_review_and_file_condition_only_on_the_files_they_select():
     app = validate_application(BASE)
-    result = evaluate(app, {"ltv": "80.00"}, locator(), inventory())
+    result = evaluate(app, ratio_figures(ltv=Decimal("80.00")), locator(), inventory())
     assert result.findings == () and result.standard_ids == ("k.004",)
 
 
 def test_a_not_obligation_missing_from_the_corpus_is_not_a_finding():
     """Only what changes a decision must be found in the corpus; a preamble that is gone refers nothing."""
     bare = Locator([CorpusChunk(1, "conventional", "Conventional Guide", 4, None, None, "Unrelated text.")])
-    result = evaluate(validate_application(BASE), {"ltv": "80.00"}, bare, inventory())
+    result = evaluate(validate_application(BASE), ratio_figures(ltv=Decimal("80.00")), bare, inventory())
     assert {f.rule_id for f in result.findings} == {"requirement.k.004"}  # the standard condition is UNVERIFIED
     assert {f.status for f in result.findings} == {"UNVERIFIED"}
