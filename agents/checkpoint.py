@@ -8,9 +8,22 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+from pydantic import SecretStr
 from sqlalchemy.engine import URL
 
 from agents.legacy_state import upgraded
+from agents.verdicts import (
+    AgentError,
+    AgentUsage,
+    AgentVerdict,
+    AuditReport,
+    CitedQuote,
+    DecisionReport,
+    Finding,
+    PrincipalReason,
+)
+from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
 from core.settings import Settings, get_settings
 
@@ -22,22 +35,20 @@ POOL_TIMEOUT_S = 5.0
 # stored as its `model_dump()` (nested models as dicts) and restored by its constructor, so each top-level
 # type is named here; the application's (redacted) SSN is a SecretStr.
 STATE_TYPES = [
-    *(
-        ("agents.verdicts", name)
-        for name in (
-            "AgentVerdict",
-            "Finding",
-            "CitedQuote",
-            "DecisionReport",
-            "PrincipalReason",
-            "AgentError",
-            "AgentUsage",
-            "AuditReport",
-        )
-    ),
-    ("core.schemas", "LoanApplication"),
-    ("pydantic.types", "SecretStr"),
-    ("policy.figures", "RatioFigures"),
+    (cls.__module__, cls.__name__)  # where the class is defined, which is what the serializer records
+    for cls in (
+        AgentVerdict,
+        Finding,
+        CitedQuote,
+        DecisionReport,
+        PrincipalReason,
+        AgentError,
+        AgentUsage,
+        AuditReport,
+        LoanApplication,
+        SecretStr,
+        RatioFigures,
+    )
 ]
 
 
