@@ -3,7 +3,8 @@
     python benchmarks/pipeline.py [--rounds 3]
 
 Every sample application in seed_data/applications is run through the real service (graph,
-retrieval, Postgres checkpointer, persistence, audit chain) in its own benchmark database.
+retrieval, Postgres checkpointer, persistence, audit chain) in its own benchmark database, under our
+rulebook published as `make run` publishes it at first start (the last line counts the decisions).
 Round 1 starts with an empty evidence cache (each rule's passage is retrieved); later rounds
 reuse it, as a long-running dashboard process does. Memory is the process's resident set size.
 """
@@ -14,6 +15,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,6 +26,7 @@ from agents.checkpoint import build_checkpointer  # noqa: E402
 from agents.context import AgentContext  # noqa: E402
 from agents.events import AgentEvent, RunFinished  # noqa: E402
 from policy.evidence import EvidenceResolver  # noqa: E402
+from policy.publication import ensure_first_start  # noqa: E402
 from agents.graph import build_graph  # noqa: E402
 from agents.service import UnderwritingService  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, percentile, print_table  # noqa: E402
@@ -48,6 +51,10 @@ def build_service() -> UnderwritingService:
     engine = bench_engine("lg_bench_pipeline")
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     ingest_paths([settings.policy_dir], session_factory=sessions, embedder=get_embedder(), settings=settings)
+    # as `make run` does: our rulebook published (without it every run is a one-reason REFER, which is
+    # not the work a decision does)
+    if ensure_first_start(sessions) is None:
+        raise SystemExit("the seed rulebook did not verify against the ingested corpus: nothing to time")
     retriever = Retriever(
         session_factory=sessions, embedder=get_embedder(), reranker=build_reranker(settings), settings=settings
     )
@@ -79,13 +86,14 @@ def main() -> None:
         for p in sorted((PROJECT_ROOT / "seed_data" / "applications").glob("*.json"))
     ]
     service = build_service()
-    rows, peak = [], 0.0
+    rows, peak, mix = [], 0.0, Counter[str]()
     for round_no in range(1, args.rounds + 1):
         totals, firsts = [], []
         for app in apps:
             # an application ID belongs to one application: each round submits its own copy
             ref = f"{app.application_id}-R{round_no}" if app.application_id else None
-            total, first, _ = timed_run(service, app.model_copy(update={"application_id": ref}))
+            total, first, recommendation = timed_run(service, app.model_copy(update={"application_id": ref}))
+            mix[recommendation] += round_no == 1
             totals.append(total)
             firsts.append(first)
             peak = max(peak, rss_mb())
@@ -103,7 +111,7 @@ def main() -> None:
         )
     print(machine_line())
     print_table(["round", "runs", "p50 ms", "p95 ms", "first event p50 ms", "first event p95 ms", "RSS MB"], rows)
-    print(f"peak RSS: {peak:.0f} MB")
+    print(f"peak RSS: {peak:.0f} MB; decisions per round: {', '.join(f'{k} {v}' for k, v in sorted(mix.items()))}")
 
 
 if __name__ == "__main__":
