@@ -114,10 +114,19 @@ class Settings(BaseSettings):
     # bm25s: 0.7 ms median / 4.8 ms p95 per query at 100k chunks here. rank-bm25 (rescanning every
     # document per query: 24 ms at 20k chunks, too slow for 4 variants) is no longer offered.
     bm25_backend: Literal["bm25s"] = "bm25s"
+    bm25_k1: float = Field(1.5, gt=0, description="BM25 term-frequency saturation")
+    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation (0 = none, 1 = full)")
+    # > 0: BM25 scores a chunk by its best passage of this many words (rag/retrieval/bm25.py), so one
+    # paragraph's fact in a long chunk is not diluted by the rest of the chunk; 0 = the chunk whole.
+    bm25_passage_words: int = Field(0, ge=0, description="words per BM25 passage; 0 = score chunks whole")
+    bm25_passage_overlap: int = Field(0, ge=0, description="words shared by neighbouring BM25 passages")
+    bm25_passage_split: Literal["words", "paragraphs"] = "words"
+    bm25_whole_weight: float = Field(0.0, ge=0, description="with passages: weight of the whole chunk's BM25 score")
     hnsw_ef_search: int = Field(100, ge=1, description="pgvector HNSW search breadth; >= dense_candidates")
     # 60 is Cormack et al. (2009); on the development set 10-30 all gave recall@5 0.69 against 0.67
     # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.
     rrf_k: int = Field(20, ge=1, description="RRF damping constant")
+    rrf_bm25_weight: float = Field(1.0, gt=0, description="weight of each BM25 list in RRF (dense lists weigh 1)")
     fused_candidates: int = Field(40, ge=1, description="RRF list length handed to MMR")
     mmr_lambda: float = Field(1.0, ge=0.0, le=1.0, description="1.0 = pure relevance (MMR off), 0.7 = the classic mix")
     rerank_candidates: int = Field(20, ge=1, description="MMR picks handed to the reranker")
@@ -250,6 +259,8 @@ class Settings(BaseSettings):
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
         if self.dense_window_words and self.dense_window_overlap >= self.dense_window_words:
             raise ValueError("DENSE_WINDOW_OVERLAP must be smaller than DENSE_WINDOW_WORDS")
+        if self.bm25_passage_words and self.bm25_passage_overlap >= self.bm25_passage_words:
+            raise ValueError("BM25_PASSAGE_OVERLAP must be smaller than BM25_PASSAGE_WORDS")
         return self
 
     def provider_for(self, agent: str) -> Provider:
