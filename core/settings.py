@@ -126,7 +126,6 @@ class Settings(BaseSettings):
     # 60 is Cormack et al. (2009); on the development set 10-30 all gave recall@5 0.69 against 0.67
     # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.
     rrf_k: int = Field(20, ge=1, description="RRF damping constant")
-    rrf_bm25_weight: float = Field(1.0, gt=0, description="weight of each BM25 list in RRF (dense lists weigh 1)")
     fused_candidates: int = Field(40, ge=1, description="RRF list length handed to MMR")
     mmr_lambda: float = Field(1.0, ge=0.0, le=1.0, description="1.0 = pure relevance (MMR off), 0.7 = the classic mix")
     rerank_candidates: int = Field(20, ge=1, description="MMR picks handed to the reranker")

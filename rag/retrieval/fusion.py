@@ -11,14 +11,8 @@ from rag.retrieval.types import Chunk, ScoredChunk
 RRF_K = 60
 
 
-def rrf(
-    lists: Sequence[Sequence[ScoredChunk]],
-    k: int = RRF_K,
-    limit: int | None = None,
-    weights: Sequence[float] | None = None,
-) -> list[ScoredChunk]:
-    """Fuse ranked lists: score(d) = sum over lists of weight / (k + rank of d), ranks from 1 (weights
-    default to 1 each).
+def rrf(lists: Sequence[Sequence[ScoredChunk]], k: int = RRF_K, limit: int | None = None) -> list[ScoredChunk]:
+    """Fuse ranked lists: score(d) = sum over lists of 1 / (k + rank of d), ranks from 1.
 
     Input scores are ignored (only ranks count), so lists on different scales fuse fairly.
     A chunk repeated within one list counts once, at its best rank. Ties go to the lower
@@ -26,18 +20,16 @@ def rrf(
     """
     if k <= 0:
         raise ValueError("k must be positive")
-    if weights is not None and len(weights) != len(lists):
-        raise ValueError("one weight per list")
     scores: dict[int, float] = {}
     chunks: dict[int, Chunk] = {}
-    for ranked, weight in zip(lists, weights if weights is not None else [1.0] * len(lists)):
+    for ranked in lists:
         seen: set[int] = set()
         for rank, hit in enumerate(ranked, start=1):
             cid = hit.chunk.id
             if cid in seen:
                 continue
             seen.add(cid)
-            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
             if cid not in chunks or chunks[cid].embedding is None:
                 chunks[cid] = hit.chunk
     order = sorted(scores, key=lambda cid: (-scores[cid], cid))

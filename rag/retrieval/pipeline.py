@@ -73,8 +73,7 @@ class Retriever:
             stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
             lists = self._first_stage(session, variants, filters, stages)
         s = self.settings
-        weights = [1.0, s.rrf_bm25_weight] * (len(lists) // 2)  # lists come in (dense, BM25) pairs
-        fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates, weights=weights))
+        fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
         stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
         diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
         stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
