@@ -216,7 +216,9 @@ def report_misses(retriever: Retriever, questions: Sequence[Question]) -> None:
         if recall_at([c.chunk for c in result.chunks], q.targets, 5) < 1.0:
             rows.append([q.id, q.kind, stage_ranks(result.trace, q.targets)])
     print(f"\nmisses at 5 (default configuration): {len(rows)}")
-    print_table(["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"], rows)
+    if rows:
+        headers = ["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"]
+        print_table(headers, rows)
 
 
 def unanswerable_questions(path: Path) -> list[str]:

@@ -66,7 +66,6 @@ class Bm25Params:
     passage_words: int = 0
     passage_overlap: int = 0
     by_paragraph: bool = False  # passages are numbered paragraphs joined up to passage_words, not word windows
-    whole_weight: float = 0.0  # with passages: the whole chunk's score, times this, is added to its best passage's
 
 
 def bm25_params(settings: Settings) -> Bm25Params:
@@ -75,7 +74,6 @@ def bm25_params(settings: Settings) -> Bm25Params:
         b=settings.bm25_b,
         passage_words=settings.bm25_passage_words,
         passage_overlap=settings.bm25_passage_overlap,
-        whole_weight=settings.bm25_whole_weight,
         by_paragraph=settings.bm25_passage_split == "paragraphs",
     )
 
@@ -95,17 +93,12 @@ class _Bm25sScorer:
 class _PassageScorer:
     """Scores chunks by their best passage: `starts[i]` is chunk i's first passage in the passage corpus."""
 
-    def __init__(
-        self, passages: list[list[str]], starts: np.ndarray, params: Bm25Params, whole: _Bm25sScorer | None = None
-    ):
+    def __init__(self, passages: list[list[str]], starts: np.ndarray, params: Bm25Params):
         self._inner = _Bm25sScorer(passages, params)
         self._starts = starts
-        self._whole = whole
-        self._mix = params.whole_weight
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        best = np.maximum.reduceat(self._inner.scores(tokens), self._starts)
-        return best + self._mix * self._whole.scores(tokens) if self._whole is not None else best
+        return np.maximum.reduceat(self._inner.scores(tokens), self._starts)
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,16 +162,9 @@ class BM25Index:
                 for _, text, _, _ in rows
             ]
             starts = np.cumsum([0] + [len(p) for p in split[:-1]])
-            whole = (
-                _Bm25sScorer([tokenize(text) or [""] for _, text, _, _ in rows], params)
-                if params.whole_weight
-                else None
-            )
-            scorer = _PassageScorer([tokenize(p) or [""] for ps in split for p in ps], starts, params, whole)
-        elif rows:
-            scorer = _Bm25sScorer(
-                [tokenize(text) or [""] for _, text, _, _ in rows], params
-            )  # bm25s rejects empty documents
+            scorer = _PassageScorer([tokenize(p) or [""] for ps in split for p in ps], starts, params)
+        elif rows:  # bm25s rejects empty documents: [""] stands for one
+            scorer = _Bm25sScorer([tokenize(text) or [""] for _, text, _, _ in rows], params)
         doc_vocab: dict[str, int] = {}
         doc_codes = np.array([doc_vocab.setdefault(r[2], len(doc_vocab)) for r in rows], dtype=np.int32)
         programs = sorted({p for r in rows for p in (r[3] or ())})
