@@ -76,3 +76,16 @@ def test_the_fact_paragraph_is_found_by_paragraph_passages_too():
         ROWS, backend="bm25s", params=Bm25Params(passage_words=60, passage_overlap=0, by_paragraph=True)
     )
     assert _rank(by_paragraph, 1) == 1
+
+
+def test_settings_choose_the_passages_and_refuse_an_overlap_as_long_as_the_passage():
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+    from rag.retrieval.bm25 import bm25_params
+
+    params = bm25_params(Settings(_env_file=None))
+    assert (params.passage_words, params.by_paragraph, params.k1, params.b) == (60, True, 1.5, 0.75)
+    assert bm25_params(Settings(_env_file=None, bm25_passage_words=0)).passage_words == 0
+    with pytest.raises(ValidationError, match="BM25_PASSAGE_OVERLAP"):
+        Settings(_env_file=None, bm25_passage_split="words", bm25_passage_words=60, bm25_passage_overlap=60)
