@@ -1,14 +1,15 @@
 """Retrieval quality on the development set and the held-out set, side by side: recall@5, MRR@10 and
 nDCG@10 per pipeline configuration, recall@5 per question kind (paraphrase included), and abstention.
 
-    python benchmarks/retrieval_quality.py [--misses] [--sets dev,heldout] [--configs all|default]
+    python benchmarks/retrieval_quality.py [--misses] [--sets dev,heldout] [--configs all|default] [--reuse]
 
 dev = seed_data/regulations/dev_questions.json over the rendered regulations (choose defaults here);
 held-out = seed_data/loan_eval_dataset.json over seed_data/policies (report only); blind =
 seed_data/regulations/blind_questions.json, everyday-words questions over the dev corpus written before
 any result (report only; `--sets dev,heldout,blind`). Each set runs in
 its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`, `lg_bench_rq_blind`), freshly ingested; the app's data is
-untouched. Retrieval metrics count answerable questions; abstention = share of unanswerable
+untouched; `--reuse` queries the databases a previous run left (for query-time ablations: pass it only
+when nothing that ingestion reads has changed). Retrieval metrics count answerable questions; abstention = share of unanswerable
 questions the offline answerer declines (rag.answer), shown next to the share of answerable ones it answers.
 
 A hit is a retrieved chunk from the reference document whose page span (page_num..page_end)
@@ -36,14 +37,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
+from core.db import resolve_database_url  # noqa: E402
 from core.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
 from rag.embeddings import Embedder, build_ingest_embedder, get_embedder, ingest_backend  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
 from rag.retrieval import Chunk, Retriever, RetrievalTrace  # noqa: E402
-from rag.retrieval.bm25 import BM25Cache, bm25_search  # noqa: E402
+from rag.retrieval.bm25 import BM25Cache, bm25_params, bm25_search  # noqa: E402
 from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
 from rag.retrieval.verifier import build_verifier  # noqa: E402
@@ -115,7 +120,7 @@ def single_retriever(
     kind: str, *, session_factory: sessionmaker[Session], embedder: Embedder, settings: Settings
 ) -> Search:
     """One retriever on the original query, no fusion: the dense-only and BM25-only rows."""
-    cache = BM25Cache(settings.bm25_backend)
+    cache = BM25Cache(settings.bm25_backend, bm25_params(settings))
 
     def search(question: str) -> list[Chunk]:
         with session_factory() as session:
@@ -211,7 +216,9 @@ def report_misses(retriever: Retriever, questions: Sequence[Question]) -> None:
         if recall_at([c.chunk for c in result.chunks], q.targets, 5) < 1.0:
             rows.append([q.id, q.kind, stage_ranks(result.trace, q.targets)])
     print(f"\nmisses at 5 (default configuration): {len(rows)}")
-    print_table(["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"], rows)
+    if rows:
+        headers = ["question", "kind", "first-hit rank per stage (dense/bm25 per variant, then rrf, mmr, rerank)"]
+        print_table(headers, rows)
 
 
 def unanswerable_questions(path: Path) -> list[str]:
@@ -249,20 +256,26 @@ def run_set(
     only_default: bool,
     misses: bool,
     ingest_embedder: Embedder | None = None,
+    reuse: bool = False,
 ) -> SetResult:
-    """`ingest_embedder` embeds the corpus (default: the query `embedder`), as `python -m rag.ingest` would."""
+    """`ingest_embedder` embeds the corpus (default: the query `embedder`), as `python -m rag.ingest` would;
+    `reuse` queries the set's database as a previous run left it (no ingestion)."""
     label, corpus, path = SETS[key]
-    engine = bench_engine(f"lg_bench_rq_{key}")
+    name = f"lg_bench_rq_{key}"
+    engine = _existing_engine(settings, name) if reuse else bench_engine(name)
     session_factory = sessionmaker(bind=engine)
-    reports = ingest_paths(
-        [corpus or settings.policy_dir],
-        session_factory=session_factory,
-        embedder=ingest_embedder or embedder,
-        settings=settings,
-    )
-    failed = [r.line() for r in reports if r.status == "failed"]
-    if failed:
-        raise SystemExit("ingest failed: " + "; ".join(failed))
+    chunks = _chunk_count(engine)
+    if not reuse:
+        reports = ingest_paths(
+            [corpus or settings.policy_dir],
+            session_factory=session_factory,
+            embedder=ingest_embedder or embedder,
+            settings=settings,
+        )
+        failed = [r.line() for r in reports if r.status == "failed"]
+        if failed:
+            raise SystemExit("ingest failed: " + "; ".join(failed))
+        chunks = sum(r.chunks for r in reports)
     questions = load_questions(path)
     scores: dict[str, list[float] | str] = {}
     by_kind: dict[str, dict[str, list[float]]] = {}
@@ -295,7 +308,25 @@ def run_set(
         print(f"\n{label}")
         report_misses(default, questions)
     engine.dispose()
-    return SetResult(label, questions, sum(r.chunks for r in reports), scores, by_kind, abstain)
+    return SetResult(label, questions, chunks, scores, by_kind, abstain)
+
+
+def _existing_engine(settings: Settings, name: str) -> Engine:
+    """An engine on benchmark database `name` as a previous run left it; exits when it holds no chunks."""
+    url = make_url(resolve_database_url(settings)).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    try:
+        chunks = _chunk_count(engine)
+    except OperationalError as exc:
+        raise SystemExit(f"--reuse: no database {name} (run once without --reuse): {exc.orig}") from exc
+    if not chunks:
+        raise SystemExit(f"--reuse: database {name} holds no chunks (run once without --reuse)")
+    return engine
+
+
+def _chunk_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM policy_chunks")).scalar_one())
 
 
 def _cell(value: list[float] | str | None, i: int) -> str:
@@ -336,6 +367,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="also list the default configuration's misses")
     parser.add_argument("--sets", default="dev,heldout", help="comma-separated: dev, heldout")
     parser.add_argument("--configs", choices=["all", "default"], default="all")
+    parser.add_argument("--reuse", action="store_true", help="query the databases a previous run left; no ingestion")
     args = parser.parse_args()
     settings = get_settings()
     embedder, documents = get_embedder(), build_ingest_embedder(settings)
@@ -349,6 +381,7 @@ def main() -> None:
             only_default=args.configs == "default",
             misses=args.misses,
             ingest_embedder=documents,
+            reuse=args.reuse,
         )
         for key in args.sets.split(",")
     ]

@@ -114,6 +114,17 @@ class Settings(BaseSettings):
     # bm25s: 0.7 ms median / 4.8 ms p95 per query at 100k chunks here. rank-bm25 (rescanning every
     # document per query: 24 ms at 20k chunks, too slow for 4 variants) is no longer offered.
     bm25_backend: Literal["bm25s"] = "bm25s"
+    # Dev set: k1 1.2 and b 0.5 / 0.9 each lost BM25-only or hybrid questions against bm25s's 1.5 / 0.75.
+    bm25_k1: float = Field(1.5, gt=0, description="BM25 term-frequency saturation")
+    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation (0 = none, 1 = full)")
+    # > 0: BM25 scores a chunk by its best passage (rag/retrieval/passages.py), so a fact stated in one
+    # paragraph of a long chunk is not diluted by the rest of it; 0 = the chunk whole. "paragraphs": the
+    # chunk's numbered paragraphs ("(a)", "(1)", "1.", "i.") joined up to this many words; "words": word
+    # windows sharing the overlap. Dev set (docs/benchmarks/retrieval-quality.md): paragraphs of 60 gained
+    # a question (hybrid recall@5 0.833 -> 0.857) with MRR and nDCG up; 100 the same; 150 none.
+    bm25_passage_words: int = Field(60, ge=0, description="words per BM25 passage; 0 = score chunks whole")
+    bm25_passage_overlap: int = Field(0, ge=0, description="words shared by neighbouring word-window passages")
+    bm25_passage_split: Literal["words", "paragraphs"] = "paragraphs"
     hnsw_ef_search: int = Field(100, ge=1, description="pgvector HNSW search breadth; >= dense_candidates")
     # 60 is Cormack et al. (2009); on the development set 10-30 all gave recall@5 0.69 against 0.67
     # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.
@@ -250,6 +261,8 @@ class Settings(BaseSettings):
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
         if self.dense_window_words and self.dense_window_overlap >= self.dense_window_words:
             raise ValueError("DENSE_WINDOW_OVERLAP must be smaller than DENSE_WINDOW_WORDS")
+        if self.bm25_passage_words and self.bm25_passage_overlap >= self.bm25_passage_words:
+            raise ValueError("BM25_PASSAGE_OVERLAP must be smaller than BM25_PASSAGE_WORDS")
         return self
 
     def provider_for(self, agent: str) -> Provider:

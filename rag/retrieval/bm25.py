@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk
+from core.settings import Settings
 from rag.chunking import contextual_text
+from rag.retrieval.passages import passages
 from rag.retrieval.store import Fingerprint, corpus_fingerprint, load_chunks
 from rag.retrieval.types import Filters, ScoredChunk
 
@@ -52,16 +54,51 @@ class _Scorer(Protocol):
     def scores(self, tokens: list[str]) -> np.ndarray: ...
 
 
+@dataclass(frozen=True)
+class Bm25Params:
+    """BM25's term-saturation `k1` and length normalisation `b`, and the passages a chunk is scored by:
+    `passage_words` > 0 indexes each chunk as overlapping passages of that many words (each under the
+    chunk's heading line) and scores a chunk by its best passage, so a fact stated in one paragraph of a
+    long chunk is not diluted by the rest of it; 0 = one document per chunk."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    passage_words: int = 0
+    passage_overlap: int = 0
+    by_paragraph: bool = False  # passages are numbered paragraphs joined up to passage_words, not word windows
+
+
+def bm25_params(settings: Settings) -> Bm25Params:
+    return Bm25Params(
+        k1=settings.bm25_k1,
+        b=settings.bm25_b,
+        passage_words=settings.bm25_passage_words,
+        passage_overlap=settings.bm25_passage_overlap,
+        by_paragraph=settings.bm25_passage_split == "paragraphs",
+    )
+
+
 class _Bm25sScorer:
-    def __init__(self, corpus: list[list[str]]):
+    def __init__(self, corpus: list[list[str]], params: Bm25Params = Bm25Params()):
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
-        self._model = bm25s.BM25()
+        self._model = bm25s.BM25(k1=params.k1, b=params.b)
         self._model.index(corpus, show_progress=False)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         return np.asarray(self._model.get_scores(tokens), dtype=np.float64)
+
+
+class _PassageScorer:
+    """Scores chunks by their best passage: `starts[i]` is chunk i's first passage in the passage corpus."""
+
+    def __init__(self, passages: list[list[str]], starts: np.ndarray, params: Bm25Params):
+        self._inner = _Bm25sScorer(passages, params)
+        self._starts = starts
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        return np.maximum.reduceat(self._inner.scores(tokens), self._starts)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,12 +152,19 @@ class BM25Index:
         backend: Backend,
         fingerprint: Fingerprint = "",
         lifetimes: ChunkLifetimes | None = None,
+        params: Bm25Params = Bm25Params(),
     ) -> BM25Index:
         """Index (id, text, doc_name, programs) rows; `lifetimes` gives their versions, in the same order."""
-        corpus = [tokenize(text) or [""] for _, text, _, _ in rows]  # bm25s rejects empty documents
         scorer: _Scorer | None = None
-        if rows:
-            scorer = _Bm25sScorer(corpus)
+        if rows and params.passage_words > 0:
+            split = [
+                passages(text, params.passage_words, params.passage_overlap, params.by_paragraph)
+                for _, text, _, _ in rows
+            ]
+            starts = np.cumsum([0] + [len(p) for p in split[:-1]])
+            scorer = _PassageScorer([tokenize(p) or [""] for ps in split for p in ps], starts, params)
+        elif rows:  # bm25s rejects empty documents: [""] stands for one
+            scorer = _Bm25sScorer([tokenize(text) or [""] for _, text, _, _ in rows], params)
         doc_vocab: dict[str, int] = {}
         doc_codes = np.array([doc_vocab.setdefault(r[2], len(doc_vocab)) for r in rows], dtype=np.int32)
         programs = sorted({p for r in rows for p in (r[3] or ())})
@@ -174,8 +218,9 @@ class BM25Index:
 class BM25Cache:
     """Holds the current index; rebuilds it (once, under a lock) when the corpus fingerprint changes."""
 
-    def __init__(self, backend: Backend):
+    def __init__(self, backend: Backend, params: Bm25Params = Bm25Params()):
         self.backend = backend
+        self.params = params
         self._index: BM25Index | None = None
         self._lock = threading.Lock()
 
@@ -210,7 +255,11 @@ class BM25Cache:
             )
             lives.append((r.version, r.valid_from, r.superseded_at))
         index = BM25Index.build(
-            rows, backend=self.backend, fingerprint=fingerprint, lifetimes=ChunkLifetimes.from_rows(lives)
+            rows,
+            backend=self.backend,
+            fingerprint=fingerprint,
+            lifetimes=ChunkLifetimes.from_rows(lives),
+            params=self.params,
         )
         log.info(
             "BM25 index (%s) over %d chunks built in %.2fs", self.backend, len(index), time.perf_counter() - started

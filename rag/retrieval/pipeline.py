@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings, get_settings
 from rag.embeddings import Embedder
-from rag.retrieval.bm25 import BM25Cache, bm25_search
+from rag.retrieval.bm25 import BM25Cache, bm25_params, bm25_search
 from rag.retrieval.definitions import GlossaryCache
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.fusion import rrf
@@ -54,7 +54,7 @@ class Retriever:
         self.rewriter = rewriter or GlossaryRewriter(Glossary.load(), settings.rewrite_max_variants)
         self.lay_terms = LayTerms.load() if settings.lay_term_expansion else None
         self._glossary = Glossary.load() if settings.lay_term_expansion and settings.lay_term_acronyms else None
-        self.bm25 = BM25Cache(settings.bm25_backend)
+        self.bm25 = BM25Cache(settings.bm25_backend, bm25_params(settings))
         self.definitions = GlossaryCache(embedder) if settings.definition_expansion else None
         self.verifier = verifier
 
