@@ -79,3 +79,26 @@ def test_a_second_run_loads_no_model_and_retrieves_the_same(tmp_path, settings, 
         assert warm[key] == cold[key], key
     cold_traces, warm_traces = traces(startup_engine, cold["run_id"]), traces(startup_engine, warm["run_id"])
     assert cold_traces and warm_traces == cold_traces
+
+
+def test_the_cli_prints_everything_and_stops_the_server_it_started(tmp_path):
+    """The CLI ends without the interpreter's teardown (agents.run.__main__.exit_without_teardown): its whole
+    output still arrives and its exit handlers still run, so the embedded server it started is stopped."""
+    data = json.loads(next(p for p in SAMPLES if "clean_approve" in p.name).read_text())
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps(data))
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "", "TORCH_THREADS": "1"}
+    env.pop("PYTHONUNBUFFERED", None)  # stdout to a pipe is block-buffered, as it is for a caller
+    done = subprocess.run(
+        [sys.executable, "-m", "agents.run", str(path), "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)  # the whole object: nothing lost in a buffer
+    assert summary["decision"] == "REFER" and len(summary["agents"]) == 7  # a new database: no published rulebook
+    pg = tmp_path / "data" / "pg"
+    assert (pg / "PG_VERSION").exists() and not (pg / "postmaster.pid").exists()
