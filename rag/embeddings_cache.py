@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Longer lists are an ingestion's (documents embedded once, stored in the database): never cached here.
 MAX_CACHED_TEXTS = 256
+# A folder stops growing at this size (a long-lived dashboard asking new questions): 64 MiB is ~38,000 queries.
+MAX_CACHE_BYTES = 64 * 2**20
 _LIBRARIES = ("torch", "transformers", "sentence-transformers", "onnxruntime", "openvino", "nncf")
 
 
@@ -77,8 +79,10 @@ class VectorCache:
     """Arrays of vectors in files under `directory`, one per (kind, texts); safe across processes
     (an entry is written to a temporary file and renamed into place)."""
 
-    def __init__(self, directory: Path, dim: int):
-        self.directory, self.dim = directory, dim
+    def __init__(self, directory: Path, dim: int, max_bytes: int = MAX_CACHE_BYTES):
+        self.directory, self.dim, self.max_bytes = directory, dim, max_bytes
+        self._used: int | None = None  # bytes in the folder, counted at the first write
+        self._lock = threading.Lock()
 
     def _path(self, kind: str, texts: Sequence[str]) -> Path:
         digest = hashlib.sha256(json.dumps([kind, list(texts)], ensure_ascii=False).encode()).hexdigest()
@@ -96,13 +100,22 @@ class VectorCache:
         return vectors
 
     def put(self, kind: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep `vectors` for `texts`, unless the folder is full (then they are only computed, as before)."""
         path = self._path(kind, texts)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                np.save(out, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-            os.replace(tmp, path)
+            with self._lock:
+                if self._used is None:
+                    self._used = (
+                        sum(e.stat().st_size for e in os.scandir(self.directory)) if self.directory.is_dir() else 0
+                    )
+                if self._used >= self.max_bytes:
+                    return
+                self.directory.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+                with os.fdopen(fd, "wb") as out:
+                    np.save(out, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+                    self._used += out.tell()
+                os.replace(tmp, path)
         except OSError as exc:  # a read-only or full disk costs speed, never a result
             log.warning("could not cache vectors in %s: %s", self.directory, exc)
 

@@ -145,3 +145,14 @@ def test_ingest_gets_the_model_not_its_wrappers(tmp_path):
     assert with_workers(cached, 1) is model
     view.embed_documents(["dti"] * 300)
     assert not list(tmp_path.iterdir())  # nothing an ingest embeds goes through the cache
+
+
+@pytest.mark.unit
+def test_a_full_cache_folder_stops_growing_and_still_answers(tmp_path):
+    inner = Counting()
+    cached = CachedEmbedder(inner, VectorCache(tmp_path, 3, max_bytes=300))
+    for word in ("dti", "borrowers", "ineligible", "dti borrowers"):
+        cached.embed_query(word)
+    written = list(tmp_path.glob("*.npy"))
+    assert 1 <= len(written) < 4 and sum(p.stat().st_size for p in written) < 300 + 200
+    assert np.array_equal(cached.embed_query("dti borrowers"), Counting().embed_query("dti borrowers"))
