@@ -6,9 +6,10 @@
 Each round runs the command once per variant (alternating, so a busy machine slows all alike) on a
 copy of FILE with a fresh application_id, then once more under `python -X importtime` for the time
 spent importing (the sum of the top-level imports). Run the command once beforehand so the data folder
-is set up and ingested (`python -m rag.ingest`); the first run after that fills the vector cache
-(rag/embeddings_cache.py) and is reported apart. To compare two checkouts on one corpus, make the
-other checkout's `.data` a symlink to this one's.
+is set up and ingested (`python -m rag.ingest`). The first run of each variant is reported apart; with
+`--clear-cache` the vector cache (rag/embeddings_cache.py) is emptied before it, so that run loads the
+model as a first run after an ingest or a new rulebook does. To compare two checkouts on one corpus,
+make the other checkout's `.data` a symlink to this one's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import median, print_table  # noqa: E402
-from core.settings import PROJECT_ROOT  # noqa: E402
+from core.settings import PROJECT_ROOT, get_settings  # noqa: E402
 
 DEFAULT_FILE = PROJECT_ROOT / "seed_data" / "applications" / "01_conventional_clean_approve.json"
 _IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")
@@ -99,6 +101,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--variant", action="append", default=[], metavar="LABEL=CHECKOUT")
+    parser.add_argument("--clear-cache", action="store_true", help="empty the vector cache before each first run")
     args = parser.parse_args()
     variants = [tuple(v.split("=", 1)) for v in args.variant] or [("this checkout", str(PROJECT_ROOT))]
     checkouts = {label: Path(path).resolve() for label, path in variants}
@@ -107,9 +110,11 @@ def main() -> None:
     loads = [load_average()]
     with tempfile.TemporaryDirectory(prefix="lg-startup-") as tmp:
         folder = Path(tmp)
-        first_runs = {
-            label: timed_command(path, application_copy(args.file, folder)) for label, path in checkouts.items()
-        }
+        first_runs = {}
+        for label, path in checkouts.items():
+            if args.clear_cache:
+                shutil.rmtree(get_settings().embedding_cache_dir, ignore_errors=True)
+            first_runs[label] = timed_command(path, application_copy(args.file, folder))
         for _ in range(args.rounds):
             for label, path in checkouts.items():
                 samples[label].append(timed_command(path, application_copy(args.file, folder)))
@@ -128,7 +133,9 @@ def main() -> None:
         ]
         for label in checkouts
     ]
-    print(f"`python -m agents.run {args.file.name}`, {args.rounds} rounds; load average per round: {' / '.join(loads)}")
+    cache = "emptied before each first run" if args.clear_cache else "as found"
+    print(f"`python -m agents.run {args.file.name}`, {args.rounds} rounds, vector cache {cache}")
+    print(f"load average before and after each round: {' / '.join(loads)}")
     headers = ["variant", "runs", "first run s", "wall p50 s", "wall min s", "imports p50 s"]
     print_table([*headers, "first event p50 s", "decision p50 s"], rows)
 
