@@ -51,7 +51,7 @@ def point_app_at(monkeypatch, settings, database: str, policy_dir=SEED_POLICIES)
 def clear_caches() -> None:
     from agents import service
     from core import db, settings as settings_mod
-    from dashboard import explorer, pdf_preview, resources, warmup
+    from dashboard import explorer, pdf_preview, resources, underwriting, warmup
     from rag import embeddings
     from rag.retrieval import pipeline
 
@@ -65,5 +65,7 @@ def clear_caches() -> None:
         pipeline.get_retriever,
     ):
         cached.cache_clear()
-    for st_cached in (resources.session_factory, resources.embedder, explorer.retriever, pdf_preview.cached_preview):
+    caches = (resources.session_factory, resources.embedder, explorer.retriever, pdf_preview.cached_preview)
+    # the pages' service too: the one it holds was just closed (its pool would refuse the next test's runs)
+    for st_cached in (*caches, underwriting.underwriting_service):
         st_cached.clear()
