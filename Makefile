@@ -87,6 +87,7 @@ bench: setup-test
 	$(BIN)/python benchmarks/retrieval_quality.py
 	$(BIN)/python benchmarks/retrieval_latency.py
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

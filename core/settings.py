@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 32
     torch_threads: int = Field(1, ge=1, description="torch intra-op threads; 1 avoids thrashing on 2 cores")
     allow_model_downloads: bool = False
+    # Query and definition vectors kept under DATA_DIR/cache/vectors (rag/embeddings_cache.py): a later
+    # process asking for the same texts (every run's rule queries) loads no model. Only hashes name them.
+    embedding_cache: bool = True
     embedding_backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
         "torch-bf16",
         description="torch-bf16: torch with bfloat16 matrix products where the CPU has them "
@@ -280,6 +283,10 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "vectors"
 
     @property
     def document_archive_dir(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import logging
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from rag.embedding_base import (  # noqa: F401 - re-exported: the names callers 
     length_batches,
     vector_family,
 )
+from rag.embeddings_cache import CachedEmbedder, LazyEmbedder, VectorCache, cache_identity, unwrap
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +187,7 @@ def with_workers(embedder: Embedder, workers: int) -> Embedder:
     """The same loaded model (weights, tokenizer lock and query cache shared) embedding documents on
     `workers` threads: the dashboard's first-start ingest uses its query embedder this way instead of
     loading a second copy. An embedder without workers (a test double) is returned as it is."""
+    embedder = unwrap(embedder)  # the model itself, never a lazy or caching wrapper
     if getattr(embedder, "_workers", workers) == workers:
         return embedder
     if hasattr(embedder, "for_workers"):  # OpenVINO compiles the number of parallel requests in
@@ -220,7 +223,49 @@ def build_ingest_embedder(settings: Settings) -> Embedder:
     )
 
 
+def lazy_embedder(settings: Settings) -> LazyEmbedder:
+    """The configured embedder, built on its first vector. A model that is not there, or whose
+    vectors do not fit the schema, is refused now, from its files (no model is loaded)."""
+    check_model_files(settings)
+    return LazyEmbedder(
+        settings.embedding_model,
+        settings.embedding_dim,
+        backend_family(settings.embedding_backend),
+        lambda: build_embedder(settings),
+    )
+
+
+def check_model_files(settings: Settings) -> None:
+    """ModelUnavailable for a model that is not available locally or whose pooling config names
+    another dimension than the schema's (what build_embedder would find after loading it)."""
+    path = resolve_model_path(settings.embedding_model, allow_download=settings.allow_model_downloads)
+    pooling = Path(path) / "1_Pooling" / "config.json"
+    if pooling.is_file():
+        dim = json.loads(pooling.read_text()).get("word_embedding_dimension")
+        if dim is not None and dim != settings.embedding_dim:
+            raise ModelUnavailable(
+                f"{settings.embedding_model} gives {dim}-d vectors but the schema stores "
+                f"{settings.embedding_dim}-d; a different embedder needs its own migration"
+            )
+
+
+def with_vector_cache(embedder: Embedder, settings: Settings) -> Embedder:
+    """`embedder` with its vectors kept under DATA_DIR/cache/vectors (rag.embeddings_cache), so that
+    a later process asking for the same texts loads no model. Off with EMBEDDING_CACHE=false."""
+    if not settings.embedding_cache:
+        return embedder
+    identity = cache_identity(
+        model=settings.embedding_model,
+        model_path=resolve_model_path(settings.embedding_model, allow_download=settings.allow_model_downloads),
+        backend=settings.embedding_backend,
+        family=backend_family(settings.embedding_backend),
+        threads=settings.torch_threads,
+        batch_size=settings.embedding_batch_size,
+    )
+    return CachedEmbedder(embedder, VectorCache(settings.embedding_cache_dir / identity, settings.embedding_dim))
+
+
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use."""
-    return build_embedder(get_settings())
+    """The process-wide embedder; its model loads on the first vector asked of it."""
+    return lazy_embedder(get_settings())

@@ -25,8 +25,10 @@ from sqlalchemy.pool import NullPool
 from core.db import migrate, recreate_database, start_embedded_server
 from core.db_roles import app_url
 from core.settings import PROJECT_ROOT, Settings, prepare_process_env
+from tests.ordering import parse_order, reorder
 
 SEED_POLICIES = PROJECT_ROOT / "seed_data" / "policies"
+_ORDER = pytest.StashKey[tuple[str, int | None]]()
 
 # Hypothesis profiles: "fast" in every `make test` (derandomized: the same cases every run, so CI
 # never depends on luck), "thorough" (150) for the property tests, "long" (10,000 cases) via `make fuzz`
@@ -55,6 +57,29 @@ def pytest_configure(config: pytest.Config) -> None:
     # what `make distill-base` fetched lives in the checkout's data folder: tests only read it
     os.environ["LG_CHECKOUT_MODELS"] = str(Settings(_env_file=None).model_cache_dir)
     os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="lg-test-data-")
+    try:
+        config.stash[_ORDER] = parse_order(config.getoption("--test-order"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--test-order",
+        default="given",
+        help="given (default), reverse, shuffle or shuffle:SEED: modules as wholes, tests within them (tests/ordering.py)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    kind, seed = config.stash[_ORDER]
+    return None if kind == "given" else f"test order: {kind}" + (f":{seed}" if seed is not None else "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kind, seed = config.stash[_ORDER]
+    modules = {id(item): item.nodeid.partition("::")[0] for item in items}
+    items[:] = reorder(items, modules, kind, seed)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -143,13 +143,13 @@ class Retriever:
 def get_retriever() -> Retriever:
     """The process-wide retriever (database, embedder and reranker loaded on first use)."""
     from core.db import get_sessionmaker
-    from rag.embeddings import get_embedder
+    from rag.embeddings import get_embedder, with_vector_cache
     from rag.retrieval.rerank import build_reranker
 
     settings = get_settings()
     return Retriever(
         session_factory=get_sessionmaker(),
-        embedder=get_embedder(),
+        embedder=with_vector_cache(get_embedder(), settings),  # the model loads only for texts not seen before
         reranker=build_reranker(settings),
         settings=settings,
         verifier=build_verifier(settings),

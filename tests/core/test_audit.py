@@ -70,7 +70,7 @@ def test_the_app_role_cannot_rewrite_the_audit_log(empty_db, statement, refusal)
 @pytest.mark.parametrize(
     "statement", ["UPDATE audit_log SET event = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"]
 )
-def test_the_database_refuses_changes_even_to_the_owner(owner_engine, statement):
+def test_the_database_refuses_changes_even_to_the_owner(owner_engine, empty_engine, statement):
     with sessionmaker(bind=owner_engine("lg_empty"))() as s:
         append(s, event="a", payload={}, key=KEY)
         with pytest.raises(DBAPIError, match="append-only"):
@@ -79,7 +79,7 @@ def test_the_database_refuses_changes_even_to_the_owner(owner_engine, statement)
         s.rollback()
 
 
-def test_tampering_by_the_owner_is_detected(owner_engine):
+def test_tampering_by_the_owner_is_detected(owner_engine, empty_engine):  # empty_engine creates lg_empty
     with sessionmaker(bind=owner_engine("lg_empty"))() as s:
         append(s, event="a", payload={"x": 1}, key=KEY)
         target = append(s, event="b", payload={"decision": "DECLINE"}, key=KEY)

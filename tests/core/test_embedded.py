@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -156,9 +157,13 @@ PSQL = Path(__import__("pgserver").__file__).parent / "pginstall" / "bin" / "psq
 
 
 @pytest.fixture
-def long_data_dir(initialised, tmp_path) -> Path:
+def long_data_dir(initialised, tmp_path, monkeypatch) -> Path:
     """A data directory whose path is too long for a socket name: pgserver puts its socket in a shared
-    runtime directory opened to every user (chmod 777), as a deployment with a deep DATA_DIR gets it."""
+    runtime directory opened to every user (chmod 777), as a deployment with a deep DATA_DIR gets it.
+    This test's own runtime directory: pgserver also opens every folder above the socket to all users, and
+    the session's runtime directory left at 0755 makes platformdirs warn on stderr in the tests after it."""
+    runtime = tempfile.mkdtemp(prefix="lg-run-")  # 0700, and short: the socket's path must fit in 107 bytes
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
     pg = tmp_path / ("d" * 90) / "pg"
     shutil.copytree(initialised, pg, symlinks=True)
     owner = pwd.getpwnam("pgserver") if os.geteuid() == 0 else None
@@ -168,6 +173,7 @@ def long_data_dir(initialised, tmp_path) -> Path:
     yield pg
     for pid in find_our_postmasters(pg):
         _stop_verified(pid, pg)
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def as_nobody(socket_dir: str) -> subprocess.CompletedProcess:

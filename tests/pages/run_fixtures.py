@@ -67,6 +67,7 @@ def clear_caches() -> None:
         pipeline.get_retriever,
     ):
         cached.cache_clear()
+    # the pages' service too: the one it holds was just closed (its pool would refuse the next test's runs)
     for st_cached in (
         resources.session_factory,
         resources.embedder,

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "decisions.py")
 DB = "lg_pages_decisions"
 DECIDING_DB = "lg_pages_decisions_deciding"
+REDECIDING_DB = "lg_pages_decisions_redeciding"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,15 @@ def deciding_run_ids(clone_seeded, embedder, settings):
     """The same sample runs in a database of their own, for the tests that record decisions: the runs in DB,
     which the other tests read, stay undecided whatever order the tests run in."""
     engine = clone_seeded(DECIDING_DB)
+    yield underwrite_samples(engine, embedder, settings)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def redeciding_run_ids(clone_seeded, embedder, settings):
+    """The sample runs once more, for the tests that change a decision on file (Maribel Okafor's, undecided;
+    Lucinda Ferreira-Holt's, overridden to REFER), apart from the work-queue tests' runs."""
+    engine = clone_seeded(REDECIDING_DB)
     yield underwrite_samples(engine, embedder, settings)
     engine.dispose()
 
@@ -275,20 +285,18 @@ def _redecision_widgets(at: AppTest):
     return box, officer, reason
 
 
-def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, run_ids):
+def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, redeciding_run_ids):
     """Bug: after a decision with a reason, "Change this decision" came prefilled with the old choice and reason,
     and recording it stored the old reason again (issue 21, point 1)."""
-    use_db(DB)
-    run_id, why = run_ids["Maribel Okafor"], "Pay stubs are missing from the file."
+    use_db(REDECIDING_DB)
+    run_id, why = redeciding_run_ids["Maribel Okafor"], "Pay stubs are missing from the file."
     at = open_page(selected_run_id=run_id)
-    if at.success:  # decided by the work-queue test above: change it here, in this session, with a reason
-        box, officer, reason = _redecision_widgets(at)
-    else:
-        box, officer, reason = (
-            at.selectbox(key=f"od_decision_{run_id}"),
-            at.text_input(key=f"od_officer_{run_id}"),
-            at.text_area(key=f"od_reason_{run_id}"),
-        )
+    assert not at.success  # undecided: the first decision, then its change
+    box, officer, reason = (
+        at.selectbox(key=f"od_decision_{run_id}"),
+        at.text_input(key=f"od_officer_{run_id}"),
+        at.text_area(key=f"od_reason_{run_id}"),
+    )
     box.set_value("REFER")
     officer.input("Jordan Reyes")
     reason.input(why)
@@ -308,12 +316,12 @@ def test_a_redecision_form_starts_empty_and_refuses_the_previous_reason(use_db, 
     assert resources_factory()().get(Run, run_id).final_decision == "REFER"
 
 
-def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_file(use_db, run_ids):
+def test_a_redecision_on_a_stale_view_is_refused_in_red_with_the_decision_on_file(use_db, redeciding_run_ids):
     """Bug: tab B, still showing the earlier decision, re-decided five seconds after tab A and silently
     overwrote it; a refusal then looked like success (green box, refusal in a collapsed expander, B's choice
     prefilled) (issue 21, points 2 and 3)."""
-    use_db(DB)
-    run_id = run_ids["Lucinda Ferreira-Holt"]
+    use_db(REDECIDING_DB)
+    run_id = redeciding_run_ids["Lucinda Ferreira-Holt"]
     tab_b = open_page(selected_run_id=run_id)
     seen = resources_factory()().get(Run, run_id).decided_at
     decide(

@@ -57,11 +57,12 @@ def test_running_the_hmda_sample_shows_mix_ratios_fairness_and_a_run(use_db, por
 
 def test_the_same_sample_again_is_resumed_not_repeated(use_db, portfolio_db):
     use_db(portfolio_db)
-    at = AppTest.from_file(PAGE, default_timeout=300).run()
-    at.number_input[0].set_value(12)
-    at.button[0].click().run()
-    assert not at.exception
-    assert "0 decided" in at.success[0].value and "already decided" in at.success[0].value
+    for _ in range(2):  # the second run of the sample (the first may be this test's or an earlier test's)
+        at = AppTest.from_file(PAGE, default_timeout=300).run()
+        at.number_input[0].set_value(12)
+        at.button[0].click().run()
+        assert not at.exception
+    assert at.success[0].value.startswith("Batch completed: 0 decided, 10 already decided, 2 refused")
 
 
 def test_a_file_that_cannot_run_leaves_only_the_error_not_the_reading_bar(use_db, portfolio_db, tmp_path, monkeypatch):
