@@ -18,8 +18,11 @@ def session_factory() -> sessionmaker[Session]:
 @st.cache_resource(show_spinner="Loading the embedding model...")
 def embedder():
     from rag.embeddings import get_embedder
+    from rag.embeddings_cache import unwrap
 
-    return get_embedder()
+    embedder = get_embedder()
+    unwrap(embedder)  # the model loads here, under the spinner, not on the first search
+    return embedder
 
 
 def settings() -> Settings:

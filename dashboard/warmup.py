@@ -32,9 +32,14 @@ class WarmupState:
 def _warm() -> None:
     global _ended, _error
     from agents.service import get_service
+    from rag.embeddings import get_embedder
+    from rag.embeddings_cache import unwrap
 
     try:
         get_service()
+        # the embedder loads on its first vector; a dashboard loads it here, in the background, so the first
+        # question that is not in the vector cache (a citation search, a new rule query) does not wait for it
+        unwrap(get_embedder())
         log.info("underwriting pipeline loaded in the background")
     except Exception as exc:  # noqa: BLE001 - the first submission builds it again and reports the error
         log.warning("background load of the underwriting pipeline failed: %s", exc)

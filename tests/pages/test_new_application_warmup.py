@@ -7,7 +7,7 @@ import pytest
 
 from dashboard import warmup
 from dashboard.warmup_status import HINT, POLL_S
-from tests.pages.support import APPROVE_SAMPLE, markdown, open_page
+from tests.pages.support import APPROVE_SAMPLE, clear_caches, markdown, open_page
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +64,15 @@ def test_once_loaded_there_is_no_notice(page_db, forced):
     forced(polls=0)
     at = open_page()
     assert not at.exception and not at.status
+
+
+def test_the_background_warm_up_loads_the_embedding_model_too(page_db):
+    """The embedder is lazy (a one-file CLI run may never need the model); a dashboard loads it while the
+    Overview renders, not on the first question that is not in the vector cache."""
+    from rag.embeddings import get_embedder
+
+    clear_caches()
+    assert not get_embedder().is_loaded
+    warmup.start()
+    assert warmup.wait(timeout=600) and warmup.state().status == "ready"
+    assert get_embedder().is_loaded
