@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from core.text import normalise
-from policy.rules import quote_in_text
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, AuditReport
+from core.text import normalise
+from policy.rules import quote_in_text
 
 AUDITED = ("intake", "ratio", "compliance", "policy", "underwriting", "decision")
 FUZZY_MIN = 90.0  # partial_ratio: tolerates punctuation and spacing, not a changed number

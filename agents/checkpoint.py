@@ -22,10 +22,10 @@ from agents.verdicts import (
     Finding,
     PrincipalReason,
 )
-from core.schemas import LoanApplication
-from policy.figures import RatioFigures
 from core.db_deadlines import connect_kwargs, deadline_connection_class, reply_timeout_s
+from core.schemas import LoanApplication
 from core.settings import Settings, get_settings
+from policy.figures import RatioFigures
 
 # How long a checkpoint write waits for a connection before the run is reported interrupted (the
 # pool's default, 30 s, left an officer staring at a spinner for a minute during an outage).

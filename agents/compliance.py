@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from agents.context import AgentContext
-from policy.findings import Evidences, finding, money, pct, unverified, worst
-from policy.checks.limits import apr_spread, computed_apr
 from agents.node import AgentOutput
-from policy.figures import RatioFigures
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
 from core.schemas import LoanApplication
+from policy.checks.limits import apr_spread, computed_apr
+from policy.figures import RatioFigures
+from policy.findings import Evidences, finding, money, pct, unverified, worst
 
 PROHIBITED = ("interest_only", "negative_amortization", "balloon")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from policy.evidence import EvidenceResolver
 from core.llm import LLMRouter
+from policy.evidence import EvidenceResolver
 
 
 @dataclass(frozen=True)

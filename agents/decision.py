@@ -7,12 +7,8 @@ a rule that could not be verified sends the file to a person, never to an approv
 from __future__ import annotations
 
 from agents.context import AgentContext, pinned_documents
-from policy.findings import Evidences, finding, unverified
-from policy.publication import NO_RULEBOOK
 from agents.node import AgentOutput
 from agents.state import LoanState
-from policy.inventory import requirements
-from policy.outcomes import credit_disclosure, importance, missing_items, required_agents
 from agents.verdicts import (
     AgentVerdict,
     DecisionReport,
@@ -21,6 +17,10 @@ from agents.verdicts import (
     PrincipalReason,
     Recommendation,
 )
+from policy.findings import Evidences, finding, unverified
+from policy.inventory import requirements
+from policy.outcomes import credit_disclosure, importance, missing_items, required_agents
+from policy.publication import NO_RULEBOOK
 
 UPSTREAM = ("intake", "ratio", "compliance", "policy", "underwriting")
 # "most important first" (Reg B commentary): eligibility before capacity before collateral and credit

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from agents.context import AgentContext
-from policy.credit_disclosure import credit_score_disclosure
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
 from core.schemas import LoanApplication
+from policy.credit_disclosure import credit_score_disclosure
 
 INCOMPLETE = "Credit application incomplete"  # Reg B sample-notice wording
 

@@ -21,12 +21,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 
 from agents.context import AgentContext
-from policy.evidence import Evidence
 from agents.narrative_guard import contradicts, invented_figures
 from agents.state import LoanState
 from agents.verdicts import AgentError, AgentUsage, AgentVerdict
 from core.errors import DatabaseUnavailable
 from core.llm import narrate
+from policy.evidence import Evidence
 
 log = logging.getLogger(__name__)
 

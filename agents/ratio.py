@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from decimal import Decimal
 
-from policy import money
-
-from policy.checks import money as money_checks
-
-from policy import reference
 from agents.context import AgentContext
-from policy.evidence import Evidence
-from policy.findings import Evidences, finding, money as fmt, pct, unverified
-from policy.formulas import RatioResult, compute_ratios
 from agents.node import AgentOutput
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict, Finding
 from core.schemas import LoanApplication
+from policy import money, reference
+from policy.checks import money as money_checks
+from policy.evidence import Evidence
 from policy.figures import RatioFigures
+from policy.findings import Evidences, finding, pct, unverified
+from policy.findings import money as fmt
+from policy.formulas import RatioResult, compute_ratios
 
 
 def mi_rate(app: LoanApplication, loan_ltv: Decimal, ev: Evidences) -> tuple[Decimal, list[Finding]]:

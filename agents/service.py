@@ -26,14 +26,14 @@ from agents.events import AgentEvent, RunEvent, RunFinished, RunInterrupted, Run
 from agents.graph import AGENT_ORDER
 from agents.run_claim import claim_run
 from agents.state import LoanState, start_state, stored_start_state
-from policy.evidence import EvidenceResolver
-from policy.version import policy_version
 from agents.verdicts import AgentUsage
 from core.errors import DatabaseUnavailable, InvalidApplication, LoanGraphError
 from core.models import Run
 from core.pii import hash_key, ssn_hash
 from core.schemas import LoanApplication
 from core.settings import Settings
+from policy.evidence import EvidenceResolver
+from policy.version import policy_version
 
 log = logging.getLogger(__name__)
 
@@ -301,11 +301,11 @@ def get_service() -> UnderwritingService:
     """The process-wide service: database, retriever, LLM router, checkpointer and graph, built once."""
     from agents.checkpoint import build_checkpointer
     from agents.graph import build_graph
-    from policy.publication import ensure_first_start
     from core.db import get_engine, get_sessionmaker
     from core.keys import require_production_keys
     from core.llm import build_router
     from core.settings import get_settings
+    from policy.publication import ensure_first_start
     from rag.retrieval.pipeline import get_retriever
 
     settings = get_settings()

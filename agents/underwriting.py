@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from agents.context import AgentContext
 from agents.node import AgentOutput
-from policy.figures import RatioFigures
 from agents.state import LoanState
 from agents.verdicts import AgentVerdict
 from core.schemas import LoanApplication
+from policy.figures import RatioFigures
 
 # Grading bands: an internal credit-risk view for the officer, not a policy limit (no decision
 # depends on them; the Policy and Compliance agents apply the cited limits).

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from agents.batch.engines import DaskEngine, LocalEngine  # noqa: E402
-from agents.batch.worker import Outcome  # noqa: E402
 from agents.batch.hmda import Unmappable, to_application  # noqa: E402
 from agents.batch.runner import execute, plan_batch  # noqa: E402
+from agents.batch.worker import Outcome  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
 from core.settings import PROJECT_ROOT, get_settings  # noqa: E402
 from rag.embeddings import get_embedder  # noqa: E402

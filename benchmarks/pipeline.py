@@ -25,14 +25,14 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 from agents.checkpoint import build_checkpointer  # noqa: E402
 from agents.context import AgentContext  # noqa: E402
 from agents.events import AgentEvent, RunFinished  # noqa: E402
-from policy.evidence import EvidenceResolver  # noqa: E402
-from policy.publication import ensure_first_start  # noqa: E402
 from agents.graph import build_graph  # noqa: E402
 from agents.service import UnderwritingService  # noqa: E402
 from benchmarks.common import bench_engine, machine_line, percentile, print_table  # noqa: E402
 from core.llm import build_router  # noqa: E402
 from core.schemas import validate_application  # noqa: E402
 from core.settings import PROJECT_ROOT, get_settings  # noqa: E402
+from policy.evidence import EvidenceResolver  # noqa: E402
+from policy.publication import ensure_first_start  # noqa: E402
 from rag.embeddings import get_embedder  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
 from rag.retrieval import Retriever  # noqa: E402

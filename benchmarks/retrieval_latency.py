@@ -42,7 +42,7 @@ from core.models import PolicyChunk, PolicyDocument  # noqa: E402
 from core.settings import Settings, get_settings  # noqa: E402
 from rag.embeddings import build_embedder  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
-from rag.retrieval import Retriever, RetrievalTrace  # noqa: E402
+from rag.retrieval import RetrievalTrace, Retriever  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
 
 DB_NAME = "lg_bench_retrieval_latency"

@@ -9,8 +9,9 @@ seed_data/regulations/blind_questions.json, everyday-words questions over the de
 any result (report only; `--sets dev,heldout,blind`). Each set runs in
 its own database (`lg_bench_rq_dev`, `lg_bench_rq_heldout`, `lg_bench_rq_blind`), freshly ingested; the app's data is
 untouched; `--reuse` queries the databases a previous run left (for query-time ablations: pass it only
-when nothing that ingestion reads has changed). Retrieval metrics count answerable questions; abstention = share of unanswerable
-questions the offline answerer declines (rag.answer), shown next to the share of answerable ones it answers.
+when nothing that ingestion reads has changed). Retrieval metrics count answerable questions; abstention =
+share of unanswerable questions the offline answerer declines (rag.answer), shown next to the share of
+answerable ones it answers.
 
 A hit is a retrieved chunk from the reference document whose page span (page_num..page_end)
 includes the reference page. A question's targets are its distinct (document, page) references.
@@ -47,7 +48,7 @@ from core.db import resolve_database_url  # noqa: E402
 from core.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
 from rag.embeddings import Embedder, build_ingest_embedder, get_embedder, ingest_backend  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
-from rag.retrieval import Chunk, Retriever, RetrievalTrace  # noqa: E402
+from rag.retrieval import Chunk, RetrievalTrace, Retriever  # noqa: E402
 from rag.retrieval.bm25 import BM25Cache, bm25_params, bm25_search  # noqa: E402
 from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402

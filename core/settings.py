@@ -93,8 +93,8 @@ class Settings(BaseSettings):
 
     # Retrieval (rag/retrieval): rewrite -> dense + BM25 per variant -> RRF -> MMR -> rerank.
     # Pool sizes trade recall for latency; the targets are in issue 3 (p95 < 150 ms at 100k chunks).
-    # Defaults chosen by benchmarks/retrieval_quality.py (docs/benchmarks/retrieval-quality.md): on the held-out set, glossary
-    # rewriting and MMR each cost recall@5 (paraphrases), so both are off unless switched on.
+    # Defaults chosen by benchmarks/retrieval_quality.py (docs/benchmarks/retrieval-quality.md): on the held-out
+    # set, glossary rewriting and MMR each cost recall@5 (paraphrases), so both are off unless switched on.
     query_rewrite: bool = False  # on: also retrieve with up to 3 glossary variants
     # on: a query in everyday words ("stops paying") is also searched with the documents' terms
     # ("delinquency"), from seed_data/lay_terms.json (rag/retrieval/paraphrase.py)

@@ -13,7 +13,6 @@ from agents.runs import application_ref_owner
 from core.errors import InvalidApplication, LoanGraphError
 from core.schemas import validate_application
 from dashboard import resources, run_links
-from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.application_fields import (
     FIELD_BY_NAME,
     SECTIONS,
@@ -25,6 +24,7 @@ from dashboard.application_fields import (
     load_sample,
     state_from_application,
 )
+from dashboard.application_lists import VERSION, form_1003_state, form_1003_values, form_1003_widgets
 from dashboard.safe_text import plain
 from dashboard.underwriting import RESULT
 

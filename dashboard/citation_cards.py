@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from policy.rules import quote_in_text
 from dashboard.pdf_preview import PreviewUnavailable, highlight_band, page_preview
+from policy.rules import quote_in_text
 from rag.retrieval.store import ChunkDetail
 
 log = logging.getLogger(__name__)

@@ -4,12 +4,13 @@ residual income, and the FCRA credit score disclosure. Pure reads first, Streaml
 from __future__ import annotations
 
 from decimal import Decimal
+
 import streamlit as st
 
-from policy.credit_disclosure import CreditScoreDisclosure, disclosure_from_facts
 from agents.events import RunEvent
 from dashboard.run_summary import agent_event, decimal_or_none, finished, ratio_facts
 from dashboard.verdict_cards import md
+from policy.credit_disclosure import CreditScoreDisclosure, disclosure_from_facts
 
 # (fact key in the Ratio verdict, label, unit)
 MONEY_FACTS = (

@@ -17,8 +17,8 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.officer import DECISIONS, DecisionRefused, OnFile, StoredDecision, decide
 from agents.events import summary_json
+from agents.officer import DECISIONS, DecisionRefused, OnFile, StoredDecision, decide
 from core.errors import LoanGraphError
 from dashboard.decision_pdf import decision_pdf
 from dashboard.run_summary import FinalDecision, finished, utc_label

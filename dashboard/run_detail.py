@@ -6,11 +6,11 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import AgentTrace
+from dashboard.explorer_link import open_in_explorer
 from dashboard.officer_decision import DecisionTarget, officer_panel
 from dashboard.run_pdf import pdf_download
 from dashboard.run_policy import render_run_policy
 from dashboard.run_summary import FinalDecision
-from dashboard.explorer_link import open_in_explorer
 from dashboard.run_tables import RunDetail, agents_frame, models_used
 from dashboard.safe_text import plain
 

@@ -6,8 +6,8 @@ from agents.runs import DECISIONS, PAGE
 from core.errors import LoanGraphError
 from dashboard import explorer, resources, run_links, run_tables
 from dashboard.decisions_view import AWAITING, SHOWN, VIEWS, count_caption, open_run_options, run_table, unknown_run
-from dashboard.safe_text import plain
 from dashboard.run_detail import render_run_detail
+from dashboard.safe_text import plain
 from rag.types import PROGRAMS
 
 ALL = "All"

@@ -7,13 +7,11 @@ import streamlit as st
 
 from core.errors import LoanGraphError
 from core.settings import PROJECT_ROOT
-from dashboard import distill_view
-from dashboard.explorer_link import EXPLORER_PAGE
+from dashboard import distill_view, ragas_data, resources
 from dashboard import ragas_charts as charts
-from dashboard import ragas_data, resources
+from dashboard.explorer_link import EXPLORER_PAGE
 from rag.evaluation import store
 from rag.evaluation.dataset import DEFAULT_DATASET, dataset_in_project
-
 
 settings = resources.settings()
 st.title("RAGAS")

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.text import normalise
 from policy.corpus import PolicyText
 from policy.inventory.entries import Inventory
 from policy.rules import Rule, load_rules
-from core.text import normalise
 from policy.verify import RuleCheck, verify_rule
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk, PolicyDocument, PolicyPage
-from policy.sentences import split_sentences
 from core.text import normalise, normalise_with_offsets
+from policy.sentences import split_sentences
 from policy.types import CitedQuote
 
 PAGE_BREAK = "\n\n"

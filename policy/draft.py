@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from policy import draft_kinds as dk
-from policy.draft_statements import best_statements
 from policy.draft_read import Document, Passage, read_document
+from policy.draft_statements import best_statements
 from policy.grammar import QUANTITY, Quantity, canonical_words, comparator, quantities, similarity, speaks_of
 from policy.sentences import is_obligation
 from policy.slots import Slot, load_slots

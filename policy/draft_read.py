@@ -10,10 +10,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.text import normalise, normalise_with_offsets
+from policy.sentences import split_sentences
 from rag.pdf import parse_pdf
 from rag.types import Heading, ParsedDocument
-from policy.sentences import split_sentences
-from core.text import normalise, normalise_with_offsets
 
 _CAPTION = re.compile(r"^(?:Table|Exhibit|Figure|Matrix|Schedule)\s+[\w.\-]+\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.?!:;]$")

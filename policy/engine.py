@@ -6,16 +6,16 @@ reads them, and returns the findings; the Policy agent adds the requirement inve
 
 from __future__ import annotations
 
+from core.schemas import LoanApplication
 from policy.checks import eligibility as eligibility_checks
 from policy.checks import limits as money_limits
 from policy.checks import money as money_checks
 from policy.checks import program as checks
 from policy.evidence import Evidence
+from policy.figures import RatioFigures
 from policy.findings import Evidences, finding, money, not_given, pct, unverified
 from policy.rules import rule_applies
 from policy.types import Finding
-from core.schemas import LoanApplication
-from policy.figures import RatioFigures
 
 
 def eligibility(app: LoanApplication, e: Evidence) -> list[Finding]:

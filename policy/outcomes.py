@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from policy.types import CreditScoreDisclosure, Finding
 from core.schemas import RANGES, LoanApplication
+from policy.types import CreditScoreDisclosure, Finding
 
 TO_COMPLETE = "to be completed before the notice is sent"
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")

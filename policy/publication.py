@@ -11,10 +11,10 @@ passes (`ensure_first_start`), recorded as such.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, text

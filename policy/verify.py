@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from core.text import normalise
 from policy.corpus import PolicyText, Unit
 from policy.grammar import Quantity, canonical_words, comparator, same_quantity, similarity, speaks_of
 from policy.grammar import quantities as _quantities
 from policy.rules import Rule
-from core.text import normalise
 from policy.types import CitedQuote
 
 Status = Literal["verified", "value_changed", "conflicting", "missing", "not_stated"]

@@ -67,7 +67,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--test-order",
         default="given",
-        help="given (default), reverse, shuffle or shuffle:SEED: modules as wholes, tests within them (tests/ordering.py)",
+        help="given (default), reverse, shuffle or shuffle:SEED: modules as wholes, tests within them "
+        "(tests/ordering.py)",
     )
 
 
@@ -210,7 +211,8 @@ def tiny_pdf(tmp_path: Path):
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dummy AWS credentials for boto3 against a fake server, and no shared config or instance metadata to wander into."""
+    """Dummy AWS credentials for boto3 against a fake server, and no shared config or instance metadata to
+    wander into."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)

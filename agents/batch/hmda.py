@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from core.input_types import number_from_text, number_size_problem
-from policy.formulas import monthly_principal_interest
 from core.settings import PROJECT_ROOT
+from policy.formulas import monthly_principal_interest
 
 MAPPING_PATH = PROJECT_ROOT / "seed_data" / "hmda" / "mapping.json"
 HMDA_COLUMNS = frozenset(

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agents.batch import store
 from agents.batch.engines import Engine
-from agents.batch.worker import Outcome, Task
 from agents.batch.hmda import HMDA_COLUMNS, Unmappable, is_hmda_header, load_mapping, to_application
 from agents.batch.reader import RawRow, csv_header, file_format, read_rows
 from agents.batch.refusals import KEEP, Refusals
 from agents.batch.rows import clean_monitoring, coerce_csv, required_columns, split_monitoring
+from agents.batch.worker import Outcome, Task
 from core.errors import InvalidApplication
 from core.schemas import validate_application
 

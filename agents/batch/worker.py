@@ -97,10 +97,10 @@ def init_worker(database_url: str | None = None, service: Any = None) -> None:
     """Build this process's pipeline once (a process-pool initializer, a Dask worker plugin)."""
     global _SERVICE
     if service is None:
+        import signal
+
         from agents.service import get_service
         from core.settings import use_database
-
-        import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the batch process stops handing out rows,
         # and this worker finishes the run it is on instead of leaving it half-done

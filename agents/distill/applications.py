@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from agents.distill.programs import LIMITS, Limits, limit_lines, mi_rate, outcome
-from policy.formulas import compute_ratios, ltv as ltv_pct
 from core.schemas import LoanApplication
+from policy.formulas import compute_ratios
+from policy.formulas import ltv as ltv_pct
 
 # Every (program, outcome) the limits allow: jumbo has no review band, VA no DTI failure.
 PAIRS = tuple((p, o) for p in LIMITS for o in ("PASS", "REVIEW", "FAIL") if not (p == "jumbo" and o == "REVIEW"))

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import Connection, select, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor

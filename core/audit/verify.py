@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session

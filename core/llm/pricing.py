@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from core.settings import PROJECT_ROOT
 

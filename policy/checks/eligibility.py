@@ -1,20 +1,21 @@
 """Program rules on existing application fields that the policy states and the engine once skipped.
 
-Each threshold is the rulebook's, verified against the cited sentence (seed_data/rulebook.json), never written here:
-fixed rate above an LTV, one-unit-only transactions, a required term and product, CLTV against the LTV limits, the FHA score band
-that goes to a human underwriter, and the conventional human-review triggers (LTV, self-employment).
+Each threshold is the rulebook's, verified against the cited sentence (seed_data/rulebook.json), never written
+here: fixed rate above an LTV, one-unit-only transactions, a required term and product, CLTV against the LTV
+limits, the FHA score band that goes to a human underwriter, and the conventional human-review triggers (LTV,
+self-employment).
 """
 
 from __future__ import annotations
 
+from core.schemas import LoanApplication
+from policy.checks.program import ltv_limits
 from policy.evidence import Evidence
+from policy.figures import RatioFigures
 from policy.findings import Evidences, finding, pct, unverified
 from policy.formulas import extra_down_payment_to_reach_ltv
-from policy.checks.program import ltv_limits
-from policy.figures import RatioFigures
 from policy.rules import Rule
 from policy.types import Finding
-from core.schemas import LoanApplication
 
 KINDS = (
     "fixed_rate_above_ltv",

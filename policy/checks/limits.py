@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from policy import reference
-from policy.formulas import apr_actuarial
-from policy.evidence import Evidence
-from policy.findings import Evidences, finding, money as fmt, not_given, pct, unverified
-from policy.types import Finding
 from core.schemas import LoanApplication
+from policy import reference
+from policy.evidence import Evidence
+from policy.findings import Evidences, finding, not_given, pct, unverified
+from policy.findings import money as fmt
+from policy.formulas import apr_actuarial
+from policy.types import Finding
 
 SPECIAL_EXCEPTION_STATES = frozenset({"AK", "HI", "GU", "VI"})  # FHA limits above the ceiling there
 MILLI = Decimal("0.001")  # APRs and spreads shown and compared to a thousandth of a point, like the rates stated

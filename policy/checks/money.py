@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from policy import money
-
-from policy import reference
+from core.schemas import LoanApplication
+from policy import money, reference
 from policy.evidence import Evidence
-from policy.findings import Evidences, finding, money as fmt, pct, unverified
+from policy.findings import Evidences, finding, pct, unverified
+from policy.findings import money as fmt
 from policy.rules import Rule, rule_applies
 from policy.types import Finding
-from core.schemas import LoanApplication
 
 GIFT_KINDS = ("gift_donors", "gift_ineligible_occupancy", "gift_min_contribution")
 # donor -> the words a program guide uses for it; a donor is acceptable when its words are in the quote

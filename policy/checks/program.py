@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
+from core.schemas import LoanApplication
 from policy.evidence import Evidence
+from policy.figures import RatioFigures
 from policy.findings import Evidences, finding, money, pct, unverified
 from policy.formulas import debt_reduction_to_reach_dti, extra_down_payment_to_reach_ltv, income_needed_for_dti
 from policy.types import Finding
-from core.schemas import LoanApplication
-from policy.figures import RatioFigures
 
 
 def _dti_remedy(r: RatioFigures, target: Decimal) -> str:
     cut = debt_reduction_to_reach_dti(r, target, r.monthly_income)  # reads total_obligations, monthly_debts
     if cut is not None:
         return f"Reduce monthly debts by ${cut:,.0f} to reach {pct(target)} DTI."
-    return f"A gross monthly income of ${income_needed_for_dti(r.total_obligations, target):,.0f} reaches {pct(target)} DTI."
+    income = income_needed_for_dti(r.total_obligations, target)
+    return f"A gross monthly income of ${income:,.0f} reaches {pct(target)} DTI."
 
 
 def credit(app: LoanApplication, ev: Evidences) -> list[Finding]:

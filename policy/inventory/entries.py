@@ -28,11 +28,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policy.rules import load_rules
-from policy.sentences import obligation_sentences
 from core.errors import ConfigurationError
 from core.schemas import LoanApplication
 from core.settings import PROJECT_ROOT
+from policy.rules import load_rules
+from policy.sentences import obligation_sentences
 
 DEFAULT_INVENTORY_PATH = PROJECT_ROOT / "seed_data" / "requirements.json"
 KINDS = ("rule", "review", "file_condition", "standard_condition", "not_obligation")

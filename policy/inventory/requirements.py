@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from policy.inventory.entries import RATIO_FIELDS, Inventory, Requirement, load_inventory
-from core.text import normalise_with_offsets as _normalise_with_offsets
-from policy.types import CitedQuote, Finding
 from core.models import PolicyChunk, PolicyDocument
 from core.schemas import LoanApplication
+from core.text import normalise_with_offsets as _normalise_with_offsets
 from policy.figures import RatioFigures
+from policy.inventory.entries import RATIO_FIELDS, Inventory, Requirement, load_inventory
+from policy.types import CitedQuote, Finding
 from rag.pdf import PAGE_SEPARATOR
 
 _COMPARE = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}

@@ -23,10 +23,10 @@ from core.settings import PROJECT_ROOT, Settings
 from rag.answer import Answer, answer, answer_sentences
 from rag.evaluation import metrics as m
 from rag.evaluation import store
-from rag.evaluation.outcome import EvalOutcome, SampleResult  # noqa: F401  (SampleResult re-exported)
 from rag.evaluation.dataset import DEFAULT_DATASET, EvalQuestion, load_dataset
 from rag.evaluation.judge import Judge
 from rag.evaluation.metrics import CITATION_METRICS, JUDGED_METRICS, OFFLINE_RAGAS_METRICS
+from rag.evaluation.outcome import EvalOutcome, SampleResult  # noqa: F401  (SampleResult re-exported)
 from rag.evaluation.ragas_adapter import (
     JudgedScorer,
     MiniLMRagasEmbeddings,

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from agents.context import AgentContext
-from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from core.llm import LLMRouter
 from core.schemas import LoanApplication, validate_application
 from core.settings import PROJECT_ROOT
+from policy.evidence import EvidenceResolver
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
 from tests.agents.support import graph_state

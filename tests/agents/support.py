@@ -13,11 +13,11 @@ from agents.checkpoint import build_checkpointer
 from agents.context import AgentContext
 from agents.graph import build_graph
 from agents.service import UnderwritingService
-from core.llm import LLMRouter
 from agents.state import LoanState, start_state
+from core.llm import LLMRouter
 from core.schemas import LoanApplication, validate_application
-from policy.figures import RatioFigures
 from policy.evidence import EvidenceResolver
+from policy.figures import RatioFigures
 from policy.rules import Value, load_rules
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker

@@ -9,8 +9,8 @@ import pytest
 
 from agents.distill.applications import PAIRS, make_case
 from agents.distill.data import prompt_of, write_data
-from agents.distill.narrator import narrate_offline
 from agents.distill.metrics import limit_coverage, number_faithful, verdict_agrees
+from agents.distill.narrator import narrate_offline
 from core.errors import LLMProviderError
 from core.llm.types import LLMResult, LLMUsage
 

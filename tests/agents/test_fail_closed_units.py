@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from policy.evidence import EvidenceResolver
 from agents.narrative_guard import contradicts
+from agents.verdicts import Finding
+from policy.evidence import EvidenceResolver
 from policy.outcomes import importance, shortfall
 from policy.publication import NO_RULEBOOK, PublishedPolicy
 from policy.rules import load_rules
-from agents.verdicts import Finding
 from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace
 
 pytestmark = pytest.mark.unit

@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from agents.checkpoint import build_checkpointer
 from agents.context import AgentContext
 from agents.events import RunFinished, RunInterrupted
-from policy.evidence import EvidenceResolver
 from agents.graph import build_graph
 from core.db import make_engine
 from core.db_deadlines import REPLY_MARGIN_S
 from core.llm import LLMRouter
 from core.settings import Settings
+from policy.evidence import EvidenceResolver
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
 from tests.agents.support import CutAfter, app

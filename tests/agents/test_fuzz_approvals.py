@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from agents.context import AgentContext
-from policy.evidence import EvidenceResolver
-from core.text import normalise
-from policy.rules import quote_in_text
 from core.llm import LLMRouter, build_clients
 from core.models import PolicyChunk
-from tests.core.llm_helpers import llm_settings
+from core.text import normalise
+from policy.evidence import EvidenceResolver
+from policy.rules import quote_in_text
 from tests.agents.support import app
+from tests.core.llm_helpers import llm_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from agents import graph as graph_module
-from policy.inventory.requirements import Locator, evaluate
 from core.schemas import validate_application
 from dashboard.decision_notices import standard_condition_groups
+from policy.inventory.requirements import Locator, evaluate
 from tests.agents.support import BASE, graph_state, ratio_figures
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,8 @@ from sqlalchemy.orm import sessionmaker
 
 from agents.events import RunFinished, RunStarted
 from agents.redecide import candidate, pinned_context, redecide, replay
-from core.models import PolicyPublication, Run
 from core.audit import verify_chain
+from core.models import PolicyPublication, Run
 from policy.publication import NO_RULEBOOK, PublishRefused, latest, publish
 from policy.rules import load_rules
 from tests.agents.conftest import SAMPLES, load_sample

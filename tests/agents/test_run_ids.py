@@ -19,8 +19,7 @@ from core.errors import InvalidApplication, RunBusy
 from core.models import Application, Run
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
-from tests.agents.support import BASE, app
-from tests.agents.support import make_service
+from tests.agents.support import BASE, app, make_service
 from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from decimal import Decimal
+
+import pytest
 
 from tests.agents.conftest import SAMPLES, load_sample
 from tests.agents.hand_figures import figures

@@ -12,10 +12,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from agents.events import AgentEvent, RunFinished, RunInterrupted, RunStarted
-from policy.evidence import EvidenceResolver
 from core.audit import verify_chain
 from core.models import AgentTrace, Application, RetrievalTraceRecord, Run
 from core.settings import PROJECT_ROOT
+from policy.evidence import EvidenceResolver
 from tests.agents.conftest import SAMPLES, load_sample
 from tests.agents.support import app, make_service
 from tests.conftest import seeded_clone

@@ -3,7 +3,6 @@ and publishes it; the new publication is listed with them as its approver."""
 
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import text
 

@@ -43,7 +43,8 @@ def open_run(browser, url: str, run_id: str):
 def choose(page, panel, box: str, option: str) -> None:
     """Pick `option` in the select box, opening it again if a rerun still streaming the page (the previous
     submission's) redrew it closed before the option could be clicked; then check it is chosen."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
 
     name = re.compile(rf"^{option}( \(recommended\))?$")
     deadline = time.monotonic() + WAIT_MS / 1000

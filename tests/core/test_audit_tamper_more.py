@@ -12,7 +12,8 @@ from agents.officer import decide
 from core.audit import default_anchor_dir, default_key
 from core.audit.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from core.db_roles import app_url
-from tests.core.support import AUDIT_TAMPER_DB as DB, report_for
+from tests.core.support import AUDIT_TAMPER_DB as DB
+from tests.core.support import report_for
 
 pytestmark = pytest.mark.integration
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from policy.credit_disclosure import credit_score_disclosure
 from agents.events import AgentEvent, RunFinished, RunStarted
 from agents.verdicts import AgentVerdict, DecisionReport
 from core.schemas import application_from_facts
 from dashboard.decision_figures import disclosure, money_rows
 from dashboard.decision_pdf import decision_pdf
+from policy.credit_disclosure import credit_score_disclosure
 from tests.dashboard.support import RUN, application, text_of
 
 pytestmark = pytest.mark.unit

@@ -52,7 +52,8 @@ def clear_caches() -> None:
     """Every cached resource a page uses (settings, engine, sessions, embedder, retriever, service), rebuilt
     on next use."""
     from agents import service
-    from core import db, settings as settings_mod
+    from core import db
+    from core import settings as settings_mod
     from dashboard import explorer, pdf_preview, resources, underwriting, warmup
     from rag import embeddings
     from rag.retrieval import pipeline

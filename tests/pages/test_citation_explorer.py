@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.settings import PROJECT_ROOT
-from tests.pages.run_fixtures import clear_caches
 from dashboard.retrieval_trace import HIT_COLUMNS
+from tests.pages.run_fixtures import clear_caches
 
 pytestmark = pytest.mark.integration
 PAGE = str(PROJECT_ROOT / "pages" / "citation_explorer.py")

@@ -12,8 +12,8 @@ from agents.officer import decide
 from agents.runs import RunRow
 from core.models import AuditRecord, Run
 from core.settings import PROJECT_ROOT
-from tests.pages.run_fixtures import clear_caches, underwrite_samples
 from dashboard.run_tables import RUN_COLUMNS, age, frame_csv, runs_frame
+from tests.pages.run_fixtures import clear_caches, underwrite_samples
 
 
 def resources_factory():

@@ -3,7 +3,6 @@ retrieval uses the current version by default, and the version picker reaches th
 
 from __future__ import annotations
 
-
 import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import sessionmaker

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def app_env(monkeypatch, settings, tmp_path):
     """Point the app's settings at the test server with a fresh database for each test."""
-    from core import db, settings as settings_mod
+    from core import db
+    from core import settings as settings_mod
     from rag import embeddings
 
     def use(database: str, policy_dir=None):

@@ -24,7 +24,8 @@ JUDGE = "openai:gpt-4o-mini"
 def app_env(monkeypatch, settings):
     """Point the app's settings at a database on the test server; clear every cached resource."""
     from agents import service
-    from core import db, settings as settings_mod
+    from core import db
+    from core import settings as settings_mod
     from dashboard import resources
     from rag import embeddings
     from rag.retrieval import pipeline

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.schemas import validate_application
 from policy.formulas import (
     RatioResult,
     back_end_dti,
@@ -21,7 +22,6 @@ from policy.formulas import (
     piti,
     reserves_months,
 )
-from core.schemas import validate_application
 
 pytestmark = pytest.mark.unit
 

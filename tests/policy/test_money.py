@@ -7,11 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from policy import money
-
-from policy import reference
-from policy.checks.limits import spread_margin
 from core.schemas import validate_application
+from policy import money, reference
+from policy.checks.limits import spread_margin
 from tests.agents.hand_figures import figures
 from tests.core.support import application
 

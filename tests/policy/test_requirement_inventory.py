@@ -15,6 +15,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import ConfigurationError
+from core.models import PolicyChunk, PolicyDocument
+from core.settings import PROJECT_ROOT
 from policy.inventory.entries import (
     DEFAULT_INVENTORY_PATH,
     KINDS,
@@ -27,9 +30,6 @@ from policy.inventory.entries import (
 )
 from policy.rules import load_rules
 from policy.sentences import is_obligation, obligation_sentences, split_sentences
-from core.errors import ConfigurationError
-from core.models import PolicyChunk, PolicyDocument
-from core.settings import PROJECT_ROOT
 from rag.chunking import chunk_document
 from rag.pdf import parse_pdf
 from seed_data.regulations.render import REALDOCS

@@ -8,7 +8,10 @@ import re
 
 import pytest
 
+from core.errors import ConfigurationError
+from core.settings import PROJECT_ROOT
 from policy.corpus import PolicyText
+from policy.grammar import same_quantity
 from policy.rules import (
     DEFAULT_RULES_PATH,
     Rule,
@@ -18,11 +21,7 @@ from policy.rules import (
     rule_applies,
     rulebook_hash,
 )
-from policy.grammar import same_quantity
 from policy.verify import quantities, verify_rule
-from core.errors import ConfigurationError
-from core.settings import PROJECT_ROOT
-
 from tests.policy.rule_sentences import SENTENCES  # rule id -> (the corpus sentence, the numbers it states)
 
 pytestmark = pytest.mark.unit

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.text import normalise
 from policy.corpus import ChunkRef, PolicyText
 from policy.rules import Rule, RuleCitation, Value, load_rules
-from core.text import normalise
 from policy.verify import verify_rule
 
 pytestmark = pytest.mark.unit

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.text import normalise
 from core.models import PolicyChunk, PolicyDocument
+from core.text import normalise
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,7 @@ Not collected by `make test`: `docs/history/issue10_fail_before/run.sh` copies i
 from __future__ import annotations
 
 import pytest
+
 from core.models import Run
 from tests.pages.test_new_application import (  # noqa: F401 - page_db is a fixture
     APPROVE_SAMPLE,

@@ -8,7 +8,8 @@ Run: PYTHONPATH=. python seed_data/lenders/keystone_valley/make_applications.py
 from __future__ import annotations
 
 import json
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
+from decimal import Decimal as D
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -5,8 +5,9 @@ Run: PYTHONPATH=. python seed_data/lenders/keystone_valley/make_ground_truth.py"
 
 import json
 from pathlib import Path
-from rag.pdf import parse_pdf
+
 from core.text import normalise
+from rag.pdf import parse_pdf
 
 D = Path("seed_data/lenders/keystone_valley")
 M, G, U = "member_mortgage_manual", "government_loans", "underwriting_and_compliance"

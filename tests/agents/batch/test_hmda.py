@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from agents.batch.hmda import Unmappable, load_mapping, to_application
 from agents.batch.runner import parse_rows
-from policy.formulas import monthly_principal_interest
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
+from policy.formulas import monthly_principal_interest
 
 pytestmark = pytest.mark.unit
 
