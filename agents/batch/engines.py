@@ -8,6 +8,7 @@ connect to its URI. A task names its run id before it starts, so a row is never 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
@@ -45,7 +46,10 @@ class LocalEngine:
     def __init__(self, workers: int, database_url: str):
         self.workers = workers
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=init_worker, initargs=(database_url,)
+            max_workers=workers,
+            mp_context=get_context("spawn"),
+            initializer=init_worker,
+            initargs=(database_url, None, os.getpid()),
         )
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:

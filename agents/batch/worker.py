@@ -77,12 +77,15 @@ _SERVICE: Any = None
 PARENT_POLL_S = 1.0  # how often a worker checks that its batch process is still alive
 
 
-def watch_parent(poll_s: float = PARENT_POLL_S) -> None:
-    """Exit this worker process once its parent is gone (re-parented to init or a subreaper).
+def watch_parent(poll_s: float = PARENT_POLL_S, parent: int | None = None) -> None:
+    """Exit this worker process once its parent (`parent`, the batch process's pid) is gone: re-parented
+    to init or a subreaper.
 
     The pool's own queue does not notice a parent killed with -9: its workers keep deciding the rows
-    already queued and then wait forever. A run cut here stays resumable, as after any kill."""
-    parent = os.getppid()
+    already queued and then wait forever. A run cut here stays resumable, as after any kill. The parent's
+    pid is given by the parent: a worker still starting when the batch process died would otherwise take
+    its new parent (init) for the one to watch, and live on."""
+    parent = os.getppid() if parent is None else parent
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -93,8 +96,9 @@ def watch_parent(poll_s: float = PARENT_POLL_S) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def init_worker(database_url: str | None = None, service: Any = None) -> None:
-    """Build this process's pipeline once (a process-pool initializer, a Dask worker plugin)."""
+def init_worker(database_url: str | None = None, service: Any = None, parent: int | None = None) -> None:
+    """Build this process's pipeline once (a process-pool initializer, with the batch process's pid as
+    `parent`; a Dask worker plugin, watching the process that started it)."""
     global _SERVICE
     if service is None:
         import signal
@@ -104,7 +108,7 @@ def init_worker(database_url: str | None = None, service: Any = None) -> None:
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the batch process stops handing out rows,
         # and this worker finishes the run it is on instead of leaving it half-done
-        watch_parent()  # a worker whose batch process died (kill -9) exits instead of deciding on alone
+        watch_parent(parent=parent)  # a worker whose batch process died (kill -9) exits, not decides on alone
         if database_url:
             use_database(database_url)
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

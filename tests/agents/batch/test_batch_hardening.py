@@ -110,9 +110,11 @@ import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from agents.batch.worker import watch_parent
-pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=watch_parent, initargs=(0.2,))
-pids = {f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}
-print(" ".join(map(str, pids)), flush=True)
+from multiprocessing import active_children
+pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=watch_parent, initargs=(0.2, os.getpid()))
+[f.result() for f in [pool.submit(os.getpid) for _ in range(8)]]
+# every worker started, including one still starting (the pool may not have needed it yet)
+print(" ".join(str(p.pid) for p in active_children()), flush=True)
 pool.submit(time.sleep, 600)
 time.sleep(600)
 """
@@ -135,6 +137,20 @@ def test_workers_exit_when_the_batch_process_is_killed():
         for pid in workers if "workers" in locals() else []:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.unit
+def test_a_worker_that_starts_after_its_batch_process_died_exits():
+    """The race the pool leaves: a worker still importing when the batch process is killed is re-parented
+    before its initializer runs; it must still see that the process it serves is gone."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that is no longer any process's (this test's child, reaped)
+    code = f"from agents.batch.worker import watch_parent; import time; watch_parent(0.05, {gone.pid}); time.sleep(60)"
+    worker = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT)
+    try:
+        assert worker.wait(30) == 3  # the watchdog's exit, not the sleep's end
+    finally:
+        worker.kill()
 
 
 def _alive(pid: int) -> bool:
