@@ -6,14 +6,28 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
 from core.errors import LoanGraphError
 from policy import cli
 from policy.publication import PublishRefused, latest, publish
 from policy.rules import rule_to_data
 from tests.agents.support import with_min_score
+from tests.conftest import seeded_clone
 
 pytestmark = pytest.mark.integration
+
+# a copy of the seeded database: a publication rolled back still advances the id sequence, and every later
+# copy of the template would start from there
+accepts_engine = seeded_clone("lg_policy_accepts")
+
+
+@pytest.fixture
+def seeded_db(accepts_engine):
+    """Sessions on the copy (what a test publishes there stays for the module's later tests, which do not
+    depend on it: each checks against the corpus, not against earlier publications)."""
+    return sessionmaker(bind=accepts_engine, expire_on_commit=False)
+
 
 CHANGED = "conventional.min_credit_score"  # the rulebook says 660, the policy text 620: a gap
 
