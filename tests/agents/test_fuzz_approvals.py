@@ -61,8 +61,11 @@ def numbers(prefix: str, unit: str) -> list[Decimal]:
     return [n for rule, values in RULES.items() if rule.startswith(prefix) for n, u in values if u == unit]
 
 
+SEED_FILES = {name: json.loads((SAMPLES / f"{name}.json").read_text())["application"] for name in SEEDS}
+
+
 def _seed(name: str) -> dict[str, Any]:
-    return json.loads((SAMPLES / f"{name}.json").read_text())["application"]
+    return dict(SEED_FILES[name])  # a copy: a draw changes its own
 
 
 def scaled(value: Any, factor: Decimal) -> Decimal:
@@ -81,7 +84,7 @@ def factors(low: str, high: str, near: str = "0.08") -> st.SearchStrategy[Decima
 def pushed_files(draw) -> dict[str, Any]:
     """An approvable seed with its credit score, income, debts, loan amount and value moved, often across
     a line (a small push as often as a large one)."""
-    data = dict(_seed(draw(st.sampled_from(SEEDS))))
+    data = _seed(draw(st.sampled_from(SEEDS)))
     score = data["credit_score"]
     data["credit_score"] = draw(st.integers(max(300, score - 40), score) | st.integers(max(300, score - 260), 850))
     data["monthly_income"] = scaled(data["monthly_income"], draw(factors("0.5", "1.6")))

@@ -22,36 +22,14 @@ from policy.formulas import (
     piti,
     reserves_months,
 )
+from tests.core.support import application as raw_application
 
 pytestmark = pytest.mark.unit
 
 
 def application(**overrides):
-    base = dict(
-        applicant_name="Dana Whitfield",
-        ssn="123-45-6789",
-        credit_score=712,
-        employment_status="employed",
-        employment_years=6,
-        monthly_income=8000,
-        monthly_debts=500,
-        liquid_assets=20000,
-        loan_type="conventional",
-        loan_purpose="purchase",
-        loan_amount=300000,
-        property_value=375000,
-        interest_rate=D("6.5"),
-        term_months=360,
-        product="fixed",
-        occupancy="primary",
-        property_units=1,
-        property_state="CO",
-        annual_property_tax=3600,
-        annual_insurance=1200,
-        monthly_hoa=50,
-    )
-    base.update(overrides)
-    return validate_application(base)
+    """The shared raw application (tests.core.support) with a $50 HOA, validated."""
+    return validate_application(raw_application(**{"monthly_hoa": 50, **overrides}))
 
 
 @pytest.mark.parametrize(
