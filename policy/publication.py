@@ -163,7 +163,8 @@ def publish(
     if not report.passed and reason is None:
         raise PublishRefused(report)
     if accepted is not None:
-        unknown = sorted(set(accepted) - {r.id for r in rules} - {s.id for s in report.sentences})
+        known = {r.id for r in rules} | {s.id for s in report.sentences} | set(report.gap_ids())
+        unknown = sorted(set(accepted) - known)  # gap_ids: an engine slot the rulebook states no rule for
         if unknown:  # a typo would otherwise read as accepted; an id that verifies now is simply not needed
             raise LoanGraphError(f"no rule or inventory sentence has the id: {', '.join(unknown)}")
         not_accepted = tuple(g for g in report.gap_ids() if g not in set(accepted))

@@ -103,7 +103,10 @@ def policy_warning(sessions) -> str | None:
     fix = "publish one (`python -m policy publish`, or the Policy page)"
     if not documents:
         fix = "ingest the policy guide (`python -m rag.ingest`) and " + fix
-    return f"no rulebook is published, so every row will be REFERRED to a person: {fix}, then rerun."
+    return (
+        f"no rulebook is published, so every row will be REFERRED to a person, and a rerun of this file skips "
+        f"the rows decided now: stop (Ctrl-C) and {fix} first."
+    )
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:

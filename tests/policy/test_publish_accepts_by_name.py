@@ -92,3 +92,19 @@ def test_the_cli_wants_a_reason_with_named_gaps(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.publish([str(_rulebook(tmp_path)), "--approver", "Dana Policy", "--accept", CHANGED])
     assert exit_.value.code == 2 and "--accept needs --accept-gaps REASON" in capsys.readouterr().err
+
+
+def test_a_slot_the_rulebook_does_not_state_is_accepted_by_its_id(seeded_db):
+    """A lender's drafted rulebook leaves out what its guide does not state: the gap is the engine's slot."""
+    rules = tuple(r for r in with_min_score(660) if r.id != "conventional.max_dti")
+    with seeded_db.begin() as s:
+        published, report = publish(
+            rules,
+            session=s,
+            approver="Dana Policy",
+            name="lean",
+            accept_gaps="not ours",
+            accepted=[CHANGED, "conventional.max_dti"],
+        )
+    assert set(report.gap_ids()) == {CHANGED, "conventional.max_dti"}
+    assert {g["rule_id"] for g in published.accepted_gaps} == {CHANGED, "conventional.max_dti"}
