@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.
     rrf_k: int = Field(20, ge=1, description="RRF damping constant")
     fused_candidates: int = Field(40, ge=1, description="RRF list length handed to MMR")
+    # An official interpretation ("Paragraph 3(c)(9)") among the first `rule_links` fused hits brings the
+    # rule paragraph it interprets right after it (rag/retrieval/links.py); 0 = off.
+    rule_links: int = Field(1, ge=0, description="fused ranks whose interpretations bring their rule paragraph")
     mmr_lambda: float = Field(1.0, ge=0.0, le=1.0, description="1.0 = pure relevance (MMR off), 0.7 = the classic mix")
     rerank_candidates: int = Field(20, ge=1, description="MMR picks handed to the reranker")
     # "" = no reranker. A local CrossEncoder directory, or a hub name with ALLOW_MODEL_DOWNLOADS=true;

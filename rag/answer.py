@@ -16,6 +16,7 @@ from rag.pdf import PAGE_SEPARATOR
 from rag.retrieval.pipeline import Retriever, get_retriever
 from rag.retrieval.rewrite import dedupe
 from rag.retrieval.types import Chunk, Citation, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.scope import named_documents
 from rag.tables import table_rows
 
 INSUFFICIENT_CONTEXT = "Insufficient context: no passage in the policy library answers this question closely enough."
@@ -96,15 +97,32 @@ def _sentence_citation(chunk: Chunk, start: int, end: int) -> Citation:
 
 
 def compose_answer(
-    question: str, result: RetrievalResult, *, embedder: Embedder, min_score: float, max_sentences: int
+    question: str,
+    result: RetrievalResult,
+    *,
+    embedder: Embedder,
+    min_score: float,
+    max_sentences: int,
+    documents: Sequence[str] = (),
 ) -> Answer:
-    """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`)."""
+    """Quote the sentences of `result`'s chunks most similar to `question` (at least `min_score`).
+
+    `documents` are the corpus's document names: when the question names some of them ("under RESPA"),
+    only their passages may be quoted (rag.scope), and none of theirs retrieved means no answer."""
     if result.answerable is False:  # the configured verifier judged that no candidate states the answer
         return Answer(question, INSUFFICIENT_CONTEXT, (), result.chunks, result.trace)
-    candidates = _candidates(result.chunks)
-    chosen = _select(_score(answer_queries(question, result), candidates, embedder), min_score, max_sentences)
+    queries = answer_queries(question, result)
+    named = named_documents(queries, documents)
+    quotable = tuple(h for h in result.chunks if h.chunk.doc_name in named) if named else result.chunks
+    candidates = _candidates(quotable)
+    chosen = _select(_score(queries, candidates, embedder), min_score, max_sentences)
     contexts = {c.id: c.context for c, _, _, _ in candidates if c.context}
-    text = " ".join(_readable(s, contexts.get(s.chunk_id)) for s in chosen) if chosen else INSUFFICIENT_CONTEXT
+    if chosen:
+        text = " ".join(_readable(s, contexts.get(s.chunk_id)) for s in chosen)
+    elif named:
+        text = f"Insufficient context: no passage of {' or '.join(sorted(named))} answers this question closely enough."
+    else:
+        text = INSUFFICIENT_CONTEXT
     return Answer(question, text, tuple(chosen), result.chunks, result.trace)
 
 
@@ -189,4 +207,5 @@ def answer(question: str, *, retriever: Retriever | None = None, filters: Filter
         embedder=retriever.embedder,
         min_score=s.answer_min_score,
         max_sentences=s.answer_max_sentences,
+        documents=retriever.document_names(),
     )

@@ -16,10 +16,12 @@ from rag.retrieval.bm25 import BM25Cache, bm25_params, bm25_search
 from rag.retrieval.definitions import GlossaryCache
 from rag.retrieval.dense import dense_search, set_ef_search
 from rag.retrieval.fusion import rrf
+from rag.retrieval.links import with_rules
 from rag.retrieval.mmr import mmr
 from rag.retrieval.paraphrase import LayTerms
 from rag.retrieval.rerank import Reranker
 from rag.retrieval.rewrite import Glossary, GlossaryRewriter, Rewriter, dedupe
+from rag.retrieval.store import current_document_names
 from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
 from rag.retrieval.verifier import LLMVerifier, build_verifier
 
@@ -72,9 +74,12 @@ class Retriever:
             variants, ms = _timed(lambda: self._variants(query, session))
             stages.append(StageTrace("rewrite", ms, variants=tuple(variants)))
             lists = self._first_stage(session, variants, filters, stages)
-        s = self.settings
-        fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
-        stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
+            s = self.settings
+            fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
+            stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
+            if s.rule_links:
+                fused, ms = _timed(lambda: with_rules(session, fused, s.rule_links, filters))
+                stages.append(StageTrace("link", ms, hits=tuple(fused)))
         diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
         stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
         wanted = max(k, self.verifier.candidates) if self.verifier is not None else k
@@ -89,6 +94,11 @@ class Retriever:
         trace = RetrievalTrace(query, filters, k, tuple(stages), tuple(final), total)
         log.debug("retrieved %d chunks for %r in %.1f ms", len(final), query, total)
         return RetrievalResult(query, tuple(final), trace, answerable)
+
+    def document_names(self) -> list[str]:
+        """The names of the documents in the corpus now (current versions)."""
+        with self._session_factory() as session:
+            return current_document_names(session=session)
 
     def _variants(self, query: str, session: Session) -> list[str]:
         """The original query (or, in replace mode, its expansion by lay terms and mined definitions),

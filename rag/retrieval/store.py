@@ -158,6 +158,17 @@ class DocumentVersion:
         return f"{self.doc_name} — version {self.version or '?'}{short} ({state})"
 
 
+def current_document_names(*, session: Session) -> list[str]:
+    """The names of the documents whose current version is stored, sorted."""
+    rows = session.execute(
+        select(PolicyDocument.doc_name)
+        .where(PolicyDocument.superseded_at.is_(None))
+        .distinct()
+        .order_by(PolicyDocument.doc_name)
+    )
+    return [name for (name,) in rows]
+
+
 def document_versions(*, session: Session) -> list[DocumentVersion]:
     """Every stored version of every document, by document name then newest first."""
     rows = session.execute(
