@@ -1,4 +1,5 @@
-"""A retrieval trace (`RetrievalTrace.to_dict()`) shown stage by stage: rewrites, dense, BM25, RRF, MMR, rerank."""
+"""A retrieval trace (`RetrievalTrace.to_dict()`) shown stage by stage: rewrites, dense, BM25, RRF, links, MMR,
+rerank."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ HIT_COLUMNS = ["Rank", "Score", "Document", "Page", "Section", "Chunk", "Text"]
 FIRST_STAGE = {"dense": "Dense (pgvector cosine)", "bm25": "BM25 (keywords)"}
 LATER_STAGES = {
     "rrf": "Fused (reciprocal rank fusion)",
+    "link": "Linked (an interpretation's rule paragraph placed after it)",
     "mmr": "Diversified (MMR)",
     "rerank": "Reranked (final)",
     "verify": "Verified by the configured LLM (replaces the reranked list)",

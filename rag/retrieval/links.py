@@ -173,10 +173,23 @@ def _depth(token: str, path: Sequence[str]) -> int:
 Rules = dict[tuple[str, Reference], Sequence[Chunk]]  # (document name, paragraph) -> its section's rule chunks
 
 
-def link_rules(hits: Sequence[ScoredChunk], rules: Rules, depth: int) -> list[ScoredChunk]:
+@dataclass(frozen=True)
+class Linked:
+    """A ranked list after linking, and each (interpretation, rule chunk placed after it)."""
+
+    hits: list[ScoredChunk]
+    pairs: list[tuple[Chunk, Chunk]]
+
+    def note(self) -> str:
+        """'Paragraph 3(c)(9) -> § 1003.3(c)(8)' for the trace."""
+        return "; ".join(f"{c.subsection} -> {r.subsection or r.section}" for c, r in self.pairs)
+
+
+def link_rules(hits: Sequence[ScoredChunk], rules: Rules, depth: int) -> Linked:
     """`hits` with the rule paragraph of each interpretation among the first `depth` placed right after it
     (moved up when it is lower in the list, added when absent), scored as the interpretation. Pure."""
     out: list[ScoredChunk] = []
+    pairs: list[tuple[Chunk, Chunk]] = []
     placed: set[int] = set()
     for rank, hit in enumerate(hits):
         if hit.chunk.id in placed:
@@ -188,17 +201,18 @@ def link_rules(hits: Sequence[ScoredChunk], rules: Rules, depth: int) -> list[Sc
         if rule is not None and rule.id not in placed:
             out.append(ScoredChunk(rule, hit.score))
             placed.add(rule.id)
-    return out
+            pairs.append((hit.chunk, rule))
+    return Linked(out, pairs)
 
 
-def with_rules(session: Session, hits: Sequence[ScoredChunk], depth: int, filters: Filters | None) -> list[ScoredChunk]:
+def with_rules(session: Session, hits: Sequence[ScoredChunk], depth: int, filters: Filters | None) -> Linked:
     """`hits` with their interpretations' rule paragraphs linked (link_rules), the rules read in one query
     under the same `filters` (the same document versions as the hits)."""
     wanted = {
         (hit.chunk.doc_name, ref) for hit in hits[:depth] if (ref := interpreted_reference(hit.chunk)) is not None
     }
     if not wanted:
-        return list(hits)
+        return Linked(list(hits), [])
     return link_rules(hits, fetch_rules(session, sorted(wanted, key=repr), filters), depth)
 
 

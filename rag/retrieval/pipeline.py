@@ -78,8 +78,10 @@ class Retriever:
             fused, ms = _timed(lambda: rrf(lists, k=s.rrf_k, limit=s.fused_candidates))
             stages.append(StageTrace("rrf", ms, hits=tuple(fused)))
             if s.rule_links:
-                fused, ms = _timed(lambda: with_rules(session, fused, s.rule_links, filters))
-                stages.append(StageTrace("link", ms, hits=tuple(fused)))
+                linked, ms = _timed(lambda: with_rules(session, fused, s.rule_links, filters))
+                if linked.pairs:  # traced only where it placed a rule, with the pairs it linked
+                    fused = linked.hits
+                    stages.append(StageTrace("link", ms, hits=tuple(fused), note=linked.note()))
         diverse, ms = _timed(lambda: mmr(fused, lambda_=s.mmr_lambda, k=max(k, s.rerank_candidates)))
         stages.append(StageTrace("mmr", ms, hits=tuple(diverse)))
         wanted = max(k, self.verifier.candidates) if self.verifier is not None else k

@@ -136,20 +136,21 @@ def test_an_interpretation_near_the_top_brings_its_rule_right_after_it():
     rules = {(REG_C, Reference("1003", "3", ("c", "9"))): RULES, (REG_C, Reference("1003", "3", ("c", "3"))): RULES}
     other = chunk(20, "An unrelated passage.", "§ 1003.5 Disclosure and reporting.", "§ 1003.5(a)(1)")
     hits = scored(COMMENT_9, other, RULES[0], RULES[2])
-    linked = link_rules(hits, rules, depth=1)
+    linked = link_rules(hits, rules, depth=1).hits
     assert [h.chunk.id for h in linked] == [10, 3, 20, 1]  # moved up from rank 4, not repeated
     assert linked[1].score == linked[0].score
+    assert link_rules(hits, rules, depth=1).note() == "Paragraph 3(c)(9) -> § 1003.3(c)(9)"
     # outside the depth, or already above: the order stands
-    assert [h.chunk.id for h in link_rules(scored(other, COMMENT_9, RULES[1]), rules, depth=1)] == [20, 10, 2]
-    assert [h.chunk.id for h in link_rules(scored(RULES[2], COMMENT_9), rules, depth=2)] == [3, 10]
+    assert [h.chunk.id for h in link_rules(scored(other, COMMENT_9, RULES[1]), rules, depth=1).hits] == [20, 10, 2]
+    assert [h.chunk.id for h in link_rules(scored(RULES[2], COMMENT_9), rules, depth=2).hits] == [3, 10]
     # an absent rule is added; the list grows by one
-    assert [h.chunk.id for h in link_rules(scored(COMMENT_3, other), rules, depth=1)] == [11, 2, 20]
+    assert [h.chunk.id for h in link_rules(scored(COMMENT_3, other), rules, depth=1).hits] == [11, 2, 20]
 
 
 @pytest.mark.unit
 def test_a_guide_numbered_another_way_is_left_in_its_order():
     guide = [chunk(i, f"4.{i} Reserves text", "4 Reserves", f"4.{i} Reserves", doc="Guide") for i in range(1, 5)]
-    assert [h.chunk.id for h in link_rules(scored(*guide), {}, depth=3)] == [1, 2, 3, 4]
+    assert [h.chunk.id for h in link_rules(scored(*guide), {}, depth=3).hits] == [1, 2, 3, 4]
 
 
 # -- the real Regulation C, rendered from the CFPB's RegML (seed_data/regulations) --------------------------
@@ -176,7 +177,7 @@ def test_every_numbered_interpretation_of_regulation_c_links_to_the_chunk_openin
         interpretations = [(c, ref) for c in chunks if (ref := interpreted_reference(c)) is not None]
         assert len(interpretations) >= 100  # Supplement I's paragraph comments
         for comment, ref in interpretations:
-            linked = with_rules(session, [ScoredChunk(comment, 1.0)], 1, None)
+            linked = with_rules(session, [ScoredChunk(comment, 1.0)], 1, None).hits
             assert len(linked) == 2, comment.subsection
             rule = linked[1].chunk
             assert rule.doc_name == REG_C and rule_label(rule).section == ref.section
@@ -198,7 +199,8 @@ def test_a_question_answered_by_the_commentary_also_retrieves_the_rule_it_interp
     first = subsections.index("Paragraph 3(c)(9)")
     rule = result.chunks[first + 1].chunk
     assert "(9) A closed-end mortgage loan or open-end line of credit" in rule.text and rule.page_num == 6
-    assert result.trace.stage("link")
+    (link,) = result.trace.stage("link")
+    assert link.note == f"Paragraph 3(c)(9) -> {rule.subsection}"
     unlinked = Retriever(
         session_factory=sessionmaker(bind=reg_c),
         embedder=embedder,
