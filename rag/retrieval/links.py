@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from core.models import PolicyChunk
+from core.models import PolicyChunk, PolicyDocument
 from rag.retrieval.store import CHUNK_COLUMNS, chunk_from_row, filter_clause
 from rag.retrieval.types import Chunk, Filters, ScoredChunk
 
@@ -230,9 +230,10 @@ def fetch_rules(session: Session, references: Sequence[tuple[str, Reference]], f
             for doc, ref in references
         )
     )
+    documents = select(PolicyDocument.id).where(PolicyDocument.doc_name.in_(sorted({doc for doc, _ in references})))
     stmt = (
         select(*CHUNK_COLUMNS, PolicyChunk.embedding)
-        .where(matches, filter_clause(filters))
+        .where(PolicyChunk.document_id.in_(documents), matches, filter_clause(filters))  # the document_id index
         .order_by(PolicyChunk.document_id, PolicyChunk.chunk_index)
     )
     chunks = [chunk_from_row(row, row.embedding) for row in session.execute(stmt)]
