@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from typing import Protocol
 
 from core.schemas import LoanApplication
 
@@ -155,7 +156,17 @@ def compute_ratios(
     )
 
 
-def debt_reduction_to_reach_dti(app_ratios: RatioResult, target_pct: Number, income: Number) -> Decimal | None:
+class Obligations(Protocol):
+    """What a debt-reduction remedy reads: RatioResult here, policy.figures.RatioFigures in the checks."""
+
+    @property
+    def total_obligations(self) -> Decimal: ...
+
+    @property
+    def monthly_debts(self) -> Decimal: ...
+
+
+def debt_reduction_to_reach_dti(app_ratios: Obligations, target_pct: Number, income: Number) -> Decimal | None:
     """Monthly debt to pay off so back-end DTI <= target: ceil(PITI + debts - target% * income), whole dollars.
 
     0 when already at or under the target; None when paying off every non-housing debt is not enough.

@@ -13,7 +13,7 @@ from policy.types import Finding
 
 
 def _dti_remedy(r: RatioFigures, target: Decimal) -> str:
-    cut = debt_reduction_to_reach_dti(r, target, r.monthly_income)  # reads total_obligations, monthly_debts
+    cut = debt_reduction_to_reach_dti(r, target, r.monthly_income)
     if cut is not None:
         return f"Reduce monthly debts by ${cut:,.0f} to reach {pct(target)} DTI."
     income = income_needed_for_dti(r.total_obligations, target)
