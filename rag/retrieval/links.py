@@ -132,7 +132,8 @@ def paragraph_starts(rules: Sequence[Chunk]) -> list[tuple[tuple[str, ...], Chun
     order): a line opening with paragraph numbers ("(b) Application", "(1)(i) By March 1 ...") after a
     line that ends a statement or is a numbered heading ("(b) Application"), not a reference wrapped onto
     a new line ("... as described under paragraph\n(c)(2) of this section"). Levels follow the CFR: (a),
-    (1), (i), (A)."""
+    (1), (i), (A). rag.structure.find_cfr reads the same numbering for ingestion's labels, more strictly (each
+    number must continue the one before it); the two should become one reader."""
     out: list[tuple[tuple[str, ...], Chunk]] = []
     path: list[str] = []
     for chunk in rules:

@@ -4,6 +4,8 @@ given database, a service that cuts the database after a chosen agent, and a rul
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +18,7 @@ from agents.service import UnderwritingService
 from agents.state import LoanState, start_state
 from core.llm import LLMRouter
 from core.schemas import LoanApplication, validate_application
+from core.settings import PROJECT_ROOT
 from policy.evidence import EvidenceResolver
 from policy.figures import RatioFigures
 from policy.rules import Value, load_rules
@@ -112,3 +115,11 @@ def ratio_figures(**changes: Decimal | None) -> RatioFigures:
     """Ratio agent figures for a check under test: 0 everywhere (no residual income) but `changes`."""
     zero = {name: Decimal(0) for name in RatioFigures.model_fields}
     return RatioFigures(**{**zero, "residual_income": None, **changes})
+
+
+def write_fuzz_figures(request: Any, figures: Mapping[str, Any], name: str, **extra: Any) -> None:
+    """A fuzz module's counters as test-artifacts/<name>-<hypothesis profile>.json (`make fuzz` prints them)."""
+    profile = request.config.getoption("hypothesis_profile", None) or "fast"
+    out = PROJECT_ROOT / "test-artifacts" / f"{name}-{profile}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"profile": profile, **figures, **extra}, indent=2, sort_keys=True))

@@ -22,7 +22,7 @@ from core.errors import InvalidApplication
 from core.input_types import BOUNDS
 from core.json_input import loads
 from core.schemas import LoanApplication, validate_application
-from core.settings import PROJECT_ROOT
+from tests.agents.support import write_fuzz_figures
 from tests.core.support import application
 
 pytestmark = [pytest.mark.integration, pytest.mark.fuzz]
@@ -128,10 +128,7 @@ def store(empty_engine):
 def figures(request):
     FIGURES.clear()
     yield FIGURES
-    profile = request.config.getoption("hypothesis_profile", None) or "fast"
-    out = PROJECT_ROOT / "test-artifacts" / f"fuzz-{profile}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"profile": profile, **FIGURES, "crashes": 0}, indent=2, sort_keys=True))
+    write_fuzz_figures(request, FIGURES, "fuzz", crashes=0)
 
 
 @given(data=applications())

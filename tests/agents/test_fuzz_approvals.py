@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from core.schemas import validate_application
 from core.settings import PROJECT_ROOT
+from tests.agents.support import write_fuzz_figures
 
 pytestmark = [pytest.mark.integration, pytest.mark.fuzz]
 
@@ -117,10 +118,7 @@ def blocking_findings(state: dict[str, Any]) -> list[str]:
 def figures(request):
     FIGURES.clear()
     yield FIGURES
-    profile = request.config.getoption("hypothesis_profile", None) or "fast"
-    out = PROJECT_ROOT / "test-artifacts" / f"fuzz-approvals-{profile}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"profile": profile, **FIGURES}, indent=2, sort_keys=True))
+    write_fuzz_figures(request, FIGURES, "fuzz-approvals")
 
 
 @given(data=pushed_files())

@@ -12,8 +12,7 @@ from agents.checkpoint import STATE_TYPES
 from agents.verdicts import AgentVerdict, CitedQuote, DecisionReport
 from core.citation import Citation
 from rag.answer import compose_answer
-from rag.retrieval import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
-from tests.rag.support import KeywordEmbedder
+from tests.rag.support import KeywordEmbedder, guide_chunk, retrieval_result
 
 # A finding's citation as stored before the one type: no page range, no character span.
 OLD_QUOTE = {
@@ -71,19 +70,8 @@ def test_a_checkpoint_of_the_old_shape_loads_through_the_checkpointer_serializer
 def test_a_finding_quote_and_an_answer_sentence_are_one_citation_type_with_one_label():
     """The same passage cited by the rule engine and by the answerer reads the same in every view."""
     text = "The maximum back-end DTI ratio for a conventional loan is 45%."
-    chunk = Chunk(
-        id=12,
-        text=text,
-        doc_name="Conventional Guide",
-        page_num=4,
-        page_end=4,
-        section="5. Qualifying Ratios",
-        subsection="5.2 Debt-to-Income Limits",
-        char_offset=1000,
-        char_end=1000 + len(text),
-    )
-    hits = (ScoredChunk(chunk, 0.9),)
-    result = RetrievalResult("DTI", hits, RetrievalTrace("DTI", Filters(), 1, (), hits, 1.0))
+    chunk = guide_chunk(text, cid=12, page_end=4)
+    result = retrieval_result(chunk, query="DTI", score=0.9)
     sentence = compose_answer("DTI", result, embedder=KeywordEmbedder(), min_score=0.5, max_sentences=1).sentences[0]
     quote = CitedQuote.model_validate(OLD_QUOTE)
     assert isinstance(sentence.citation, Citation) and isinstance(quote, Citation)

@@ -1,9 +1,11 @@
-"""Helpers shared by the embedding and answer tests: a few policy-like texts of different lengths, and an embedder
-whose 3-d vectors are set by keywords."""
+"""Helpers shared by the embedding and answer tests: a few policy-like texts of different lengths, an embedder
+whose 3-d vectors are set by keywords, and retrieval results made by hand for the answerer."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
 
 TEXTS = [
     "Conventional Guide / 5. Qualifying Ratios\nThe maximum back-end DTI ratio for a conventional loan is 45%.",
@@ -26,3 +28,24 @@ class KeywordEmbedder:
 
     def embed_query(self, text):
         return self.embed_documents([text])[0]
+
+
+def guide_chunk(text: str, *, cid: int = 7, page_end: int = 5) -> Chunk:
+    """`text` as a chunk of the Conventional Guide's section 5.2, from page 4, at character 1000."""
+    return Chunk(
+        id=cid,
+        text=text,
+        doc_name="Conventional Guide",
+        page_num=4,
+        page_end=page_end,
+        section="5. Qualifying Ratios",
+        subsection="5.2 Debt-to-Income Limits",
+        char_offset=1000,
+        char_end=1000 + len(text),
+    )
+
+
+def retrieval_result(*chunks: Chunk, query: str = "q", score: float = 0.7) -> RetrievalResult:
+    """`chunks` as a retrieval's final list (each scored `score`), with a trace of no stages."""
+    hits = tuple(ScoredChunk(c, score) for c in chunks)
+    return RetrievalResult(query, hits, RetrievalTrace(query, Filters(), len(hits), (), hits, 1.0))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import INSUFFICIENT_CONTEXT, answer, answer_queries, answer_sentences, compose_answer
-from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk, StageTrace
-from tests.rag.support import KeywordEmbedder
+from rag.retrieval.types import Filters, RetrievalResult, RetrievalTrace, StageTrace
+from tests.rag.support import KeywordEmbedder, guide_chunk, retrieval_result
 
 TEXT = (
     "5.2 Debt-to-Income Limits\n"
@@ -38,19 +38,7 @@ def test_sentences_are_verbatim_spans_without_headings_or_bullets():
 
 
 def make_result(text: str = TEXT) -> RetrievalResult:
-    chunk = Chunk(
-        id=7,
-        text=text,
-        doc_name="Conventional Guide",
-        page_num=4,
-        page_end=5,
-        section="5. Qualifying Ratios",
-        subsection="5.2 Debt-to-Income Limits",
-        char_offset=1000,
-        char_end=1000 + len(text),
-    )
-    hits = (ScoredChunk(chunk, 0.7),)
-    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), 1, (), hits, 1.0))
+    return retrieval_result(guide_chunk(text))
 
 
 @pytest.mark.unit

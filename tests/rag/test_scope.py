@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import INSUFFICIENT_CONTEXT, answer, compose_answer
-from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.retrieval.types import Chunk
 from rag.scope import document_aliases, named_documents
-from tests.rag.support import KeywordEmbedder
+from tests.rag.support import KeywordEmbedder, retrieval_result
 
 REG_X = "Regulation X - Real Estate Settlement Procedures Act (12 CFR Part 1024)"
 REG_C = "Regulation C - Home Mortgage Disclosure (12 CFR Part 1003)"
@@ -38,11 +38,6 @@ def test_a_program_word_or_a_part_of_a_word_names_no_document():
     assert named_documents(["under RESPA"], []) == set()
 
 
-def result_of(*chunks: Chunk) -> RetrievalResult:
-    hits = tuple(ScoredChunk(c, 0.7) for c in chunks)
-    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), len(hits), (), hits, 1.0))
-
-
 def chunk(cid: int, doc: str, text: str) -> Chunk:
     return Chunk(id=cid, text=text, doc_name=doc, page_num=cid, page_end=cid, char_end=len(text))
 
@@ -54,15 +49,15 @@ ESCROW = chunk(2, REG_X, "The servicer shall not charge borrowers a fee for a cr
 @pytest.mark.unit
 def test_an_answer_to_a_question_naming_a_document_is_quoted_from_that_document_only():
     ask = dict(embedder=KeywordEmbedder(), min_score=0.1, max_sentences=3, documents=LIBRARY)
-    scoped = compose_answer("borrowers under RESPA", result_of(REPORTING, ESCROW), **ask)
+    scoped = compose_answer("borrowers under RESPA", retrieval_result(REPORTING, ESCROW), **ask)
     assert [s.chunk_id for s in scoped.sentences] == [2]
     # nothing of the named document retrieved: no answer, and the reply says which document was searched
-    none = compose_answer("borrowers under RESPA", result_of(REPORTING), **ask)
+    none = compose_answer("borrowers under RESPA", retrieval_result(REPORTING), **ask)
     assert not none.sufficient and REG_X in none.text and none.text != INSUFFICIENT_CONTEXT
     # a question naming no document is answered from any
-    assert compose_answer("borrowers", result_of(REPORTING), **ask).sufficient
+    assert compose_answer("borrowers", retrieval_result(REPORTING), **ask).sufficient
     # without the library's names (a caller that passes none) nothing is scoped
-    assert compose_answer("borrowers under RESPA", result_of(REPORTING), **{**ask, "documents": ()}).sufficient
+    assert compose_answer("borrowers under RESPA", retrieval_result(REPORTING), **{**ask, "documents": ()}).sufficient
 
 
 @pytest.mark.integration

@@ -11,10 +11,10 @@ from rag.answer import answer, compose_answer
 from rag.ingest import ingest_paths
 from rag.retrieval import Retriever
 from rag.retrieval.rerank import NoOpReranker
-from rag.retrieval.types import Chunk, Filters, RetrievalResult, RetrievalTrace, ScoredChunk
+from rag.retrieval.types import Chunk, RetrievalResult
 from rag.tables import table_rows
 from tests.pdf_factory import write_table_pdf
-from tests.rag.support import KeywordEmbedder
+from tests.rag.support import KeywordEmbedder, retrieval_result
 
 HEADER = "Transaction Units Maximum LTV Minimum credit score Maximum DTI"
 CAPTION = "Table 3: Maximum LTV and minimum credit score by transaction"
@@ -74,8 +74,7 @@ def test_prose_headings_and_labels_are_not_tables():
 
 
 def _result(*chunks: Chunk) -> RetrievalResult:
-    hits = tuple(ScoredChunk(c, 0.5) for c in chunks)
-    return RetrievalResult("q", hits, RetrievalTrace("q", Filters(), len(hits), (), hits, 1.0))
+    return retrieval_result(*chunks, score=0.5)
 
 
 @pytest.mark.unit
