@@ -63,6 +63,65 @@ def test_a_wrapped_criterion_stays_one_row_and_a_continued_table_keeps_its_heade
 
 
 @pytest.mark.unit
+def test_a_cell_wrapped_after_its_figure_stays_with_its_row():
+    # the summary table of a guide as text extraction gives it: cells wrap after the row's first figure
+    text = (
+        "Requirement Limit\n"
+        "Total DTI ratio above 43% to 50% Compensating factors and human underwriter review\n(Overlay)\n"
+        "Conforming loan limit, one unit $832,750 for 2026 ($806,500 in 2025); above it, use the\nJumbo program\n"
+        "Annual premium, term over 15 years, base\nloan at or below $726,200\n0.55% above 95% LTV\n"
+        "Chapter 7 bankruptcy / foreclosure waiting\nperiod\n2 years / 3 years\n"
+        "Funding fee, subsequent use, under 5%\ndown\n3.30%\n"
+        "Back-end DTI ratio ($2,800.17 + $650.00) /\n$9,500.00\n36.32%\n"
+        "Reserves, second home 2 months of PITI"
+    )
+    assert [t for t, _ in _texts(text)] == [
+        "Total DTI ratio above 43% to 50% Compensating factors and human underwriter review\n(Overlay)",
+        "Conforming loan limit, one unit $832,750 for 2026 ($806,500 in 2025); above it, use the\nJumbo program",
+        "Annual premium, term over 15 years, base\nloan at or below $726,200\n0.55% above 95% LTV",
+        "Chapter 7 bankruptcy / foreclosure waiting\nperiod\n2 years / 3 years",
+        "Funding fee, subsequent use, under 5%\ndown\n3.30%",
+        "Back-end DTI ratio ($2,800.17 + $650.00) /\n$9,500.00\n36.32%",
+        "Reserves, second home 2 months of PITI",
+    ]
+
+
+@pytest.mark.unit
+def test_rows_without_a_figure_count_inside_a_table_but_not_after_it():
+    text = (
+        "Requirement Limit\nMinimum credit score 700\nInvestment property Ineligible\n"
+        "Cash-out refinance Not offered\nOccupancy Primary residence only\n"
+        "Upfront mortgage insurance premium 1.75% of the base loan amount\nMonthly mortgage insurance None\n"
+        "Exceptions and Human Review\nA senior underwriter may approve an exception to one of our overlays with a "
+        "documented rationale."
+    )
+    assert [t for t, _ in _texts(text)] == [
+        "Minimum credit score 700",
+        "Investment property Ineligible",
+        "Cash-out refinance Not offered",
+        "Occupancy Primary residence only",
+        "Upfront mortgage insurance premium 1.75% of the base loan amount",
+    ]
+    # only figure-less lines under a header: no table
+    assert table_rows("Requirement Limit\nInvestment property Ineligible\nCash-out refinance Not offered\n") == []
+
+
+@pytest.mark.unit
+def test_a_line_naming_the_table_is_its_caption_not_a_row_nor_a_header():
+    text = (
+        "III.B Jumbo Limits\nTable 3-1 Jumbo eligibility limits\nCriterion Requirement\n"
+        "Lowest qualifying credit score 720\nHighest debt-to-income ratio 40%\n"
+        "No exception is available to the limits in Table 3-1.\n"
+        "Table of Contents\nMS-3(A)—Model Form for Force-Placed Insurance Notice\n1024.37(c)(2)\n"
+        "MS-3(B)—Model Form for Force-Placed Insurance Notice\n1024.37(d)(2)(i)\n"
+    )
+    assert _texts(text) == [
+        ("Lowest qualifying credit score 720", "Table 3-1 Jumbo eligibility limits\nCriterion Requirement"),
+        ("Highest debt-to-income ratio 40%", "Table 3-1 Jumbo eligibility limits\nCriterion Requirement"),
+    ]
+
+
+@pytest.mark.unit
 def test_prose_headings_and_labels_are_not_tables():
     prose = (
         "4.2 Maximum LTV\nThe maximum LTV for a one-unit primary residence purchase or rate/term refinance is 97% for\n"
