@@ -23,6 +23,7 @@ from core.models import PolicyChunk
 from core.settings import Settings
 from rag.chunking import contextual_text
 from rag.retrieval.passages import passages
+from rag.retrieval.rows import rows_per_table as rows_per_table_kept
 from rag.retrieval.store import Fingerprint, corpus_fingerprint, load_chunks
 from rag.retrieval.types import Filters, ScoredChunk
 
@@ -268,9 +269,17 @@ class BM25Cache:
 
 
 def bm25_search(
-    *, session: Session, index: BM25Index, query: str, k: int, filters: Filters | None = None
+    *,
+    session: Session,
+    index: BM25Index,
+    query: str,
+    k: int,
+    filters: Filters | None = None,
+    rows_per_table: int = 0,
 ) -> list[ScoredChunk]:
-    """The `k` best BM25 matches for `query`, loaded from the database, best first."""
-    hits = index.search(query, k=k, filters=filters)
+    """The `k` best BM25 matches for `query`, loaded from the database, best first; `rows_per_table` > 0
+    keeps at most that many rows of one table (rag.retrieval.rows; 0: every row)."""
+    hits = index.search(query, k=2 * k if rows_per_table > 0 else k, filters=filters)
     chunks = load_chunks(session=session, ids=[cid for cid, _ in hits])
-    return [ScoredChunk(chunks[cid], score) for cid, score in hits if cid in chunks]
+    scored = (ScoredChunk(chunks[cid], score) for cid, score in hits if cid in chunks)
+    return rows_per_table_kept(scored, k=k, per_table=rows_per_table)

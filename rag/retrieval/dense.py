@@ -2,7 +2,9 @@
 
 A chunk longer than the encoder reads has more vectors than its own (`policy_chunk_windows`, one
 per later window of its words); a chunk scores by its best vector (max-sim), so a fact in the
-second half of a long chunk is found as well as one in its first lines.
+second half of a long chunk is found as well as one in its first lines. A table row (a chunk of its
+own, rag.tables) concedes the same margin as a window, and a table gives the list at most
+`rows_per_table` of its rows (rag.retrieval.rows).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import PolicyChunk, PolicyChunkWindow
+from rag.retrieval.rows import rows_per_table as keep_rows_per_table
 from rag.retrieval.store import CHUNK_COLUMNS, chunk_from_row, filter_clause, load_chunks
 from rag.retrieval.types import Chunk, Filters, ScoredChunk
 
@@ -26,22 +29,34 @@ def set_ef_search(*, session: Session, ef_search: int) -> None:
 
 
 def dense_search(
-    *, session: Session, query_vec: np.ndarray, k: int, filters: Filters | None = None, window_margin: float = 0.0
+    *,
+    session: Session,
+    query_vec: np.ndarray,
+    k: int,
+    filters: Filters | None = None,
+    window_margin: float = 0.0,
+    rows_per_table: int = 0,
 ) -> list[ScoredChunk]:
     """The `k` chunks nearest to `query_vec` by the cosine of their best vector, best first;
     score = that cosine similarity (ties keep the order of the chunks' own vectors). A later window
     counts `window_margin` less than the chunk's own vector: a long chunk has more vectors, so more
-    chances to come near any query, and the margin keeps those chances from crowding out short chunks."""
+    chances to come near any query, and the margin keeps those chances from crowding out short chunks.
+    A table row's vector concedes the same margin: the row's words are also in its section's chunk.
+    `rows_per_table` > 0 keeps at most that many rows of one table (0: every row)."""
     vec = np.asarray(query_vec, dtype=np.float32)
+    wanted = 2 * k if rows_per_table > 0 else k  # room for the rows a table gives up
     chunks: dict[int, Chunk] = {}
     best: dict[int, float] = {}
-    for chunk, score in _chunk_vectors(session, vec, k, filters):
-        chunks[chunk.id], best[chunk.id] = chunk, score
-    for chunk_id, score in _window_vectors(session, vec, k, filters):
+    for chunk, score in _chunk_vectors(session, vec, wanted, filters):
+        # a table row's vector is one more vector for words its section's chunk holds: like a window, it
+        # concedes the margin (a short row shares its headings with every row of its table)
+        chunks[chunk.id], best[chunk.id] = chunk, score - (window_margin if chunk.context else 0.0)
+    for chunk_id, score in _window_vectors(session, vec, wanted, filters):
         best[chunk_id] = max(score - window_margin, best.get(chunk_id, -2.0))
     chunks |= load_chunks(session=session, ids=[cid for cid in best if cid not in chunks])
     ranked = sorted((cid for cid in best if cid in chunks), key=lambda cid: -best[cid])  # stable
-    return [ScoredChunk(chunks[cid], best[cid]) for cid in ranked[:k]]
+    hits = (ScoredChunk(chunks[cid], best[cid]) for cid in ranked)
+    return keep_rows_per_table(hits, k=k, per_table=rows_per_table)
 
 
 def _chunk_vectors(session: Session, vec: np.ndarray, k: int, filters: Filters | None) -> list[tuple[Chunk, float]]:
