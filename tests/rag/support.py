@@ -14,6 +14,14 @@ TEXTS = [
 ]
 
 
+def unit_vector(*xs: float, dim: int = 384) -> np.ndarray:
+    """A stored-size vector whose first components point along `xs`, normalised: chunks and questions made
+    to a given cosine with each other (the database column holds 384 dimensions)."""
+    out = np.zeros(dim, dtype=np.float32)
+    out[: len(xs)] = xs
+    return out / np.linalg.norm(out)
+
+
 class KeywordEmbedder:
     """3-d vectors: a text's direction is set by which of three keywords it contains."""
 

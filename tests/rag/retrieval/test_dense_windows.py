@@ -11,6 +11,7 @@ from rag.chunking import dense_windows
 from rag.ingest import ingest_paths
 from rag.retrieval.dense import dense_search
 from tests.pdf_factory import write_policy_pdf
+from tests.rag.support import unit_vector
 
 ESCROW = [
     "The servicer must analyze each escrow account at the end of the computation year.",
@@ -115,12 +116,6 @@ def test_windows_follow_their_chunk_through_filters(tmp_path, empty_db, embedder
         assert dense_search(session=session, query_vec=embedder.embed_query(QUESTION), k=3) == []
 
 
-def _vec(*xs: float) -> np.ndarray:
-    out = np.zeros(384, dtype=np.float32)
-    out[: len(xs)] = xs
-    return out / np.linalg.norm(out)
-
-
 @pytest.mark.integration
 def test_a_window_counts_its_margin_less_than_a_chunks_own_vector(empty_db):
     """Chunk A's own vector scores 0.8 against the query; chunk B's later window scores 0.85: B wins
@@ -138,7 +133,7 @@ def test_a_window_counts_its_margin_less_than_a_chunks_own_vector(empty_db):
             char_offset=0,
             char_end=1,
             programs=[],
-            embedding=_vec(0.8, 0.6),
+            embedding=unit_vector(0.8, 0.6),
         )
         b = PolicyChunk(
             chunk_index=1,
@@ -149,13 +144,13 @@ def test_a_window_counts_its_margin_less_than_a_chunks_own_vector(empty_db):
             char_offset=2,
             char_end=3,
             programs=[],
-            embedding=_vec(0.0, 1.0),
+            embedding=unit_vector(0.0, 1.0),
         )
-        b.windows = [PolicyChunkWindow(window_index=1, embedding=_vec(0.85, np.sqrt(1 - 0.85**2)))]
+        b.windows = [PolicyChunkWindow(window_index=1, embedding=unit_vector(0.85, np.sqrt(1 - 0.85**2)))]
         doc.chunks = [a, b]
         session.add(doc)
         session.flush()
-        query = _vec(1.0)
+        query = unit_vector(1.0)
         plain = dense_search(session=session, query_vec=query, k=2)
         margin = dense_search(session=session, query_vec=query, k=2, window_margin=0.1)
     assert [h.chunk.text for h in plain] == ["b", "a"] and plain[0].score == pytest.approx(0.85, abs=1e-5)

@@ -12,7 +12,7 @@ from core.models import PolicyChunk, PolicyDocument
 from rag.retrieval.dense import dense_search
 from rag.retrieval.rows import rows_per_table
 from rag.retrieval.types import ScoredChunk
-from tests.rag.support import guide_chunk
+from tests.rag.support import guide_chunk, unit_vector
 
 SUMMARY = "FHA Insured Loan Program Guide / 11. Summary of Limits\nRequirement Limit"
 
@@ -46,12 +46,6 @@ def test_a_table_keeps_its_best_row_and_the_next_sources_move_up():
     assert rows_per_table(hits, k=10, per_table=0) == hits  # 0: every row
 
 
-def _vec(*xs: float) -> np.ndarray:
-    out = np.zeros(384, dtype=np.float32)
-    out[: len(xs)] = xs
-    return out / np.linalg.norm(out)
-
-
 @pytest.mark.integration
 def test_dense_search_gives_a_table_one_slot_and_its_rows_the_window_margin(empty_db):
     """Three rows of one table score 0.9, 0.89 and 0.87 against the question, the guide's rule 0.85 and an
@@ -73,7 +67,7 @@ def test_dense_search_gives_a_table_one_slot_and_its_rows_the_window_margin(empt
                 char_end=10 * i + 5,
                 programs=[],
                 context=context,
-                embedding=_vec(cosine, np.sqrt(1 - cosine**2)),
+                embedding=unit_vector(cosine, np.sqrt(1 - cosine**2)),
             )
 
         doc.chunks = [
@@ -85,7 +79,7 @@ def test_dense_search_gives_a_table_one_slot_and_its_rows_the_window_margin(empt
         ]
         session.add(doc)
         session.flush()
-        query = _vec(1.0)
+        query = unit_vector(1.0)
         every_row = dense_search(session=session, query_vec=query, k=3)
         one_slot = dense_search(session=session, query_vec=query, k=3, window_margin=0.07, rows_per_table=1)
     assert [h.chunk.text for h in every_row] == ["row a", "row b", "row c"]
