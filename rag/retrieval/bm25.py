@@ -1,5 +1,11 @@
 """BM25 over `policy_chunks`: an in-memory index built from the database, rebuilt when the corpus changes.
 
+A limits table's rows (chunks of their own, rag.tables) are not indexed here: their words are already in the
+chunk of the section that holds the table, and a second document for the same words would count them twice in
+BM25's document frequencies, moving the scores of chunks that have nothing to do with the table (on the
+held-out guides it moved fused ranks of unrelated questions). Dense search finds a row on its own; BM25 finds
+the table in its section's chunk, whose table lines the answerer reads under their header.
+
 Scored by bm25s (precomputed sparse scores, 0.7 ms median / 4.8 ms p95 a query at 100k chunks). rank-bm25,
 the other backend once offered, rescanned every document per query (24 ms at 20k chunks) and was dropped.
 """
@@ -23,7 +29,6 @@ from core.models import PolicyChunk
 from core.settings import Settings
 from rag.chunking import contextual_text
 from rag.retrieval.passages import passages
-from rag.retrieval.rows import rows_per_table as rows_per_table_kept
 from rag.retrieval.store import Fingerprint, corpus_fingerprint, load_chunks
 from rag.retrieval.types import Filters, ScoredChunk
 
@@ -251,6 +256,8 @@ class BM25Cache:
         )
         rows, lives = [], []
         for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000)):
+            if r.context:  # a table row: its words are indexed once, in its section's chunk (see the module)
+                continue
             rows.append(
                 (r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection, r.context), r.doc_name, r.programs)
             )
@@ -269,17 +276,9 @@ class BM25Cache:
 
 
 def bm25_search(
-    *,
-    session: Session,
-    index: BM25Index,
-    query: str,
-    k: int,
-    filters: Filters | None = None,
-    rows_per_table: int = 0,
+    *, session: Session, index: BM25Index, query: str, k: int, filters: Filters | None = None
 ) -> list[ScoredChunk]:
-    """The `k` best BM25 matches for `query`, loaded from the database, best first; `rows_per_table` > 0
-    keeps at most that many rows of one table (rag.retrieval.rows; 0: every row)."""
-    hits = index.search(query, k=2 * k if rows_per_table > 0 else k, filters=filters)
+    """The `k` best BM25 matches for `query`, loaded from the database, best first."""
+    hits = index.search(query, k=k, filters=filters)
     chunks = load_chunks(session=session, ids=[cid for cid, _ in hits])
-    scored = (ScoredChunk(chunks[cid], score) for cid, score in hits if cid in chunks)
-    return rows_per_table_kept(scored, k=k, per_table=rows_per_table)
+    return [ScoredChunk(chunks[cid], score) for cid, score in hits if cid in chunks]

@@ -144,14 +144,7 @@ class Retriever:
             stages.append(StageTrace("dense", ms, query=variant, hits=tuple(hits)))
             lists.append(hits)
             hits, ms = _timed(
-                lambda: bm25_search(
-                    session=session,
-                    index=index,
-                    query=variant,
-                    k=s.bm25_candidates,
-                    filters=filters,
-                    rows_per_table=s.rows_per_table,
-                )
+                lambda: bm25_search(session=session, index=index, query=variant, k=s.bm25_candidates, filters=filters)
             )
             stages.append(StageTrace("bm25", ms + build_ms, query=variant, hits=tuple(hits), note=index.backend))
             build_ms = 0.0  # an index (re)build or freshness check is charged to the first BM25 list

@@ -10,6 +10,7 @@ from core.models import PolicyChunk
 from rag.answer import answer, compose_answer
 from rag.ingest import ingest_paths
 from rag.retrieval import Retriever
+from rag.retrieval.bm25 import BM25Cache, bm25_params, bm25_search
 from rag.retrieval.rerank import NoOpReranker
 from rag.retrieval.types import Chunk, RetrievalResult
 from rag.tables import table_rows
@@ -181,16 +182,35 @@ def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(
     assert report.status == "ingested"
     retriever = Retriever(session_factory=empty_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)
     question = "What is the minimum credit score for a cash-out refinance?"
-    top = retriever.retrieve(question, k=3).chunks[0].chunk
+    hits = [h.chunk for h in retriever.retrieve(question, k=3).chunks]
     with empty_db() as session:
         rows = session.scalars(select(PolicyChunk).where(PolicyChunk.context.is_not(None))).all()
     if not tables:  # the same guide without row chunks: the answer is buried in the section's one chunk
-        assert rows == [] and top.context is None and len(top.text.split()) > 100
+        assert rows == [] and hits[0].context is None and len(hits[0].text.split()) > 100
         return
     assert len(rows) == 4
-    assert top.text == "Cash-out refinance 1 80% 660 40%"
-    assert top.context == f"{CAPTION}\n{HEADER}" and top.page_num == top.page_end == 2
+    # the row is retrieved on its own (dense search finds it; its section's chunk, which BM25 reads, holds it too)
+    row = next(c for c in hits if c.context)
+    assert row.text == "Cash-out refinance 1 80% 660 40%"
+    assert row.context == f"{CAPTION}\n{HEADER}" and row.page_num == row.page_end == 2
     reply = answer(question, retriever=retriever, k=3)
     assert reply.sentences[0].text == "Cash-out refinance 1 80% 660 40%"
     assert reply.sentences[0].citation.page_num == 2
     assert HEADER in reply.text and "Cash-out refinance 1 80% 660 40%" in reply.text
+
+
+@pytest.mark.integration
+def test_bm25_reads_a_table_in_its_sections_chunk_not_as_row_documents(limits_guide, empty_db, embedder, settings):
+    """A row's words are already in its section's chunk: BM25 indexes them once (a second document would count
+    them twice in its document frequencies). Dense search still lists the row on its own."""
+    settings = settings.model_copy(update={"table_rows": True})
+    ingest_paths([limits_guide], session_factory=empty_db, embedder=embedder, settings=settings)
+    with empty_db() as session:
+        row_ids = set(session.scalars(select(PolicyChunk.id).where(PolicyChunk.context.is_not(None))).all())
+        index = BM25Cache(settings.bm25_backend, bm25_params(settings)).get(session=session)
+        hits = bm25_search(session=session, index=index, query="cash-out refinance minimum credit score", k=3)
+    assert len(row_ids) == 4 and not row_ids & {int(i) for i in index.ids}
+    assert "Cash-out refinance 1 80% 660 40%" in hits[0].chunk.text and hits[0].chunk.context is None
+    retriever = Retriever(session_factory=empty_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)
+    dense = next(s for s in retriever.retrieve("cash-out refinance", k=3).trace.stages if s.stage == "dense")
+    assert any(h.chunk.id in row_ids for h in dense.hits)
