@@ -116,9 +116,9 @@ def compose_answer(
     quotable = tuple(h for h in result.chunks if h.chunk.doc_name in named) if named else result.chunks
     candidates = _candidates(quotable)
     chosen = _select(_score(queries, candidates, embedder), min_score, max_sentences)
-    contexts = {c.id: c.context for c, _, _, _ in candidates if c.context}
+    contexts = {(c.id, start): context for c, start, _, context in candidates if context}
     if chosen:
-        text = " ".join(_readable(s, contexts.get(s.chunk_id)) for s in chosen)
+        text = " ".join(_readable(s, contexts.get((s.chunk_id, s.start))) for s in chosen)
     elif named:
         text = f"Insufficient context: no passage of {' or '.join(sorted(named))} answers this question closely enough."
     else:
@@ -128,14 +128,14 @@ def compose_answer(
 
 def _readable(sentence: AnswerSentence, context: str | None) -> str:
     """A quoted sentence on one line; a table row after its caption and column header
-    ("... Maximum LTV: Purchase 1 97%")."""
+    ("[... Maximum LTV] Purchase 1 97%"), whether it is quoted from its row chunk or from the section's."""
     text = " ".join(sentence.text.split())
     return f"[{' / '.join(context.splitlines())}] {text}" if context else text
 
 
 def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int, str | None]]:
-    """Sentences of the chunks, each once, with the column header a table row is read under (else
-    None); a table row (a chunk with context) is one candidate whole."""
+    """Sentences of the chunks, each once, with the caption and column header a table row is read
+    under (else None); a table row (a chunk with context) is one candidate whole."""
     seen: set[str] = set()
     out = []
     for hit in chunks:
@@ -148,13 +148,13 @@ def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int, 
 
 
 def _spans(chunk: Chunk) -> list[tuple[int, int, str | None]]:
-    """A row chunk whole under its header; else the chunk's sentences, a line of a table in it under
-    that table's header (the same line read the same way whichever chunk carries it)."""
+    """A row chunk whole under its caption and header; else the chunk's sentences, a line of a table
+    in it under that table's (the same line read the same way whichever chunk carries it)."""
     if chunk.context:
-        return [(0, len(chunk.text), chunk.context.splitlines()[-1])]
+        return [(0, len(chunk.text), chunk.context)]
     rows = table_rows(chunk.text)
     return [
-        (s, e, next((r.header for r in rows if r.start <= s and e <= r.end), None))
+        (s, e, next((r.context for r in rows if r.start <= s and e <= r.end), None))
         for s, e in answer_sentences(chunk.text)
     ]
 
@@ -175,10 +175,10 @@ def _score(
 ) -> list[AnswerSentence]:
     if not candidates:
         return []
-    # a table row is scored as it is read: under its column header (a row chunk's context's last
-    # line; a caption adds words the question may not share)
+    # a table row is scored as it is read: under its column header (its context's last line; a
+    # caption adds words the question may not share)
     vectors = embedder.embed_documents(
-        [f"{header}\n{c.text[s:e]}" if header else c.text[s:e] for c, s, e, header in candidates]
+        [f"{context.splitlines()[-1]}\n{c.text[s:e]}" if context else c.text[s:e] for c, s, e, context in candidates]
     )
     # both unit length: dot product is cosine; each sentence keeps its best over the queries
     scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
