@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     bm25_passage_words: int = Field(60, ge=0, description="words per BM25 passage; 0 = score chunks whole")
     bm25_passage_overlap: int = Field(0, ge=0, description="words shared by neighbouring word-window passages")
     bm25_passage_split: Literal["words", "paragraphs"] = "paragraphs"
+    # Table rows as BM25 documents of their own (issue 24's first three rounds). Off: BM25 reads a table
+    # in its section's chunk, and a row's words are not counted twice in the document frequencies, which
+    # moved unrelated questions' ranks on the held-out set (docs/benchmarks/retrieval-quality.md). On:
+    # a question aimed at one row ("... Chapter 7 waiting period for a USDA loan?") ranks the row higher.
+    bm25_table_rows: bool = False
     hnsw_ef_search: int = Field(100, ge=1, description="pgvector HNSW search breadth; >= dense_candidates")
     # 60 is Cormack et al. (2009); on the development set 10-30 all gave recall@5 0.69 against 0.67
     # at 60 (the top of each list counts for more), 20 was kept as the middle of that plateau.

@@ -4,7 +4,8 @@ A limits table's rows (chunks of their own, rag.tables) are not indexed here: th
 chunk of the section that holds the table, and a second document for the same words would count them twice in
 BM25's document frequencies, moving the scores of chunks that have nothing to do with the table (on the
 held-out guides it moved fused ranks of unrelated questions). Dense search finds a row on its own; BM25 finds
-the table in its section's chunk, whose table lines the answerer reads under their header.
+the table in its section's chunk, whose table lines the answerer reads under their header. `BM25_TABLE_ROWS=true`
+indexes rows as documents again.
 
 Scored by bm25s (precomputed sparse scores, 0.7 ms median / 4.8 ms p95 a query at 100k chunks). rank-bm25,
 the other backend once offered, rescanned every document per query (24 ms at 20k chunks) and was dropped.
@@ -72,6 +73,7 @@ class Bm25Params:
     passage_words: int = 0
     passage_overlap: int = 0
     by_paragraph: bool = False  # passages are numbered paragraphs joined up to passage_words, not word windows
+    table_rows: bool = False  # index table rows as documents of their own (BM25_TABLE_ROWS; see the module)
 
 
 def bm25_params(settings: Settings) -> Bm25Params:
@@ -81,6 +83,7 @@ def bm25_params(settings: Settings) -> Bm25Params:
         passage_words=settings.bm25_passage_words,
         passage_overlap=settings.bm25_passage_overlap,
         by_paragraph=settings.bm25_passage_split == "paragraphs",
+        table_rows=settings.bm25_table_rows,
     )
 
 
@@ -256,7 +259,7 @@ class BM25Cache:
         )
         rows, lives = [], []
         for r in session.execute(stmt.order_by(PolicyChunk.id).execution_options(yield_per=5000)):
-            if r.context:  # a table row: its words are indexed once, in its section's chunk (see the module)
+            if r.context and not self.params.table_rows:  # a table row: its words are indexed in its section's chunk
                 continue
             rows.append(
                 (r.id, contextual_text(r.text, r.doc_name, r.section, r.subsection, r.context), r.doc_name, r.programs)

@@ -202,15 +202,20 @@ def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(
 @pytest.mark.integration
 def test_bm25_reads_a_table_in_its_sections_chunk_not_as_row_documents(limits_guide, empty_db, embedder, settings):
     """A row's words are already in its section's chunk: BM25 indexes them once (a second document would count
-    them twice in its document frequencies). Dense search still lists the row on its own."""
+    them twice in its document frequencies), unless BM25_TABLE_ROWS asks for rows. Dense search still lists the
+    row on its own."""
     settings = settings.model_copy(update={"table_rows": True})
     ingest_paths([limits_guide], session_factory=empty_db, embedder=embedder, settings=settings)
+    query = "cash-out refinance minimum credit score"
     with empty_db() as session:
         row_ids = set(session.scalars(select(PolicyChunk.id).where(PolicyChunk.context.is_not(None))).all())
         index = BM25Cache(settings.bm25_backend, bm25_params(settings)).get(session=session)
-        hits = bm25_search(session=session, index=index, query="cash-out refinance minimum credit score", k=3)
+        hits = bm25_search(session=session, index=index, query=query, k=3)
+        rows_on = settings.model_copy(update={"bm25_table_rows": True})
+        with_rows = BM25Cache(rows_on.bm25_backend, bm25_params(rows_on)).get(session=session)
     assert len(row_ids) == 4 and not row_ids & {int(i) for i in index.ids}
     assert "Cash-out refinance 1 80% 660 40%" in hits[0].chunk.text and hits[0].chunk.context is None
+    assert row_ids <= {int(i) for i in with_rows.ids}
     retriever = Retriever(session_factory=empty_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)
     dense = next(s for s in retriever.retrieve("cash-out refinance", k=3).trace.stages if s.stage == "dense")
     assert any(h.chunk.id in row_ids for h in dense.hits)
