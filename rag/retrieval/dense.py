@@ -44,10 +44,16 @@ def dense_search(
     A table row's vector concedes the same margin: the row's words are also in its section's chunk.
     `rows_per_table` > 0 keeps at most that many rows of one table (0: every row)."""
     vec = np.asarray(query_vec, dtype=np.float32)
-    wanted = 2 * k if rows_per_table > 0 else k  # room for the rows a table gives up
+    # rows among the nearest concede the margin and give up places: then look twice as deep (a corpus
+    # without tables, or a question far from them, costs one query as before)
+    wanted = k
+    own = _chunk_vectors(session, vec, wanted, filters)
+    if any(chunk.context for chunk, _ in own):
+        wanted = 2 * k
+        own = _chunk_vectors(session, vec, wanted, filters)
     chunks: dict[int, Chunk] = {}
     best: dict[int, float] = {}
-    for chunk, score in _chunk_vectors(session, vec, wanted, filters):
+    for chunk, score in own:
         # a table row's vector is one more vector for words its section's chunk holds: like a window, it
         # concedes the margin (a short row shares its headings with every row of its table)
         chunks[chunk.id], best[chunk.id] = chunk, score - (window_margin if chunk.context else 0.0)
