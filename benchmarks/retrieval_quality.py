@@ -13,15 +13,10 @@ when nothing that ingestion reads has changed). Retrieval metrics count answerab
 share of unanswerable questions the offline answerer declines (rag.answer), shown next to the share of
 answerable ones it answers.
 
-A hit is a retrieved chunk from the reference document whose page span (page_num..page_end)
-includes the reference page. A question's targets are its distinct (document, page) references.
-A reference may also list other pages of its document that state its whole fact verbatim
-(`also_stated`: the held-out guides restate their limits in a summary table); the tables are printed
-as the references are written, then, for a set with such pages, once more counting a hit on any page
-that states the reference ("audited"). recall@5 = share of targets hit in the top 5; MRR@10 = 1 / rank
-of the first hit in the top 10 (0 if none); nDCG@10 = binary gain at the first chunk that hits each
-target (later chunks on an already-hit page add nothing), divided by the ideal of every target at the
-top ranks.
+A hit, and recall@5, MRR@10 and nDCG@10, are defined in benchmarks/retrieval_targets.py. A reference may
+list other pages of its document that state its whole fact (`also_stated`: the held-out guides restate
+their limits in a summary table); the tables are printed as the references are written, then, for a set
+with such pages, once more counting those pages ("audited").
 
 Configurations are cumulative: dense only and BM25 only (the original query, one retriever each),
 hybrid RRF (both, fused; MMR lambda 1.0 keeps the fused order), +MMR, +rerank (only with a real
@@ -34,12 +29,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -49,6 +42,17 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from benchmarks.common import bench_engine, machine_line, print_table  # noqa: E402
+from benchmarks.retrieval_targets import (  # noqa: E402
+    DEPTH,
+    EVAL_PATH,
+    Question,
+    Targets,
+    first_hit_rank,
+    load_questions,
+    ndcg_at,
+    recall_at,
+    reciprocal_rank,
+)
 from core.db import resolve_database_url  # noqa: E402
 from core.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
 from rag.embeddings import Embedder, build_ingest_embedder, get_embedder, ingest_backend  # noqa: E402
@@ -59,7 +63,6 @@ from rag.retrieval.dense import dense_search, set_ef_search  # noqa: E402
 from rag.retrieval.rerank import NoOpReranker, Reranker, build_reranker  # noqa: E402
 from rag.retrieval.verifier import build_verifier  # noqa: E402
 
-EVAL_PATH = PROJECT_ROOT / "seed_data" / "loan_eval_dataset.json"
 DEV_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "dev_questions.json"
 BLIND_PATH = PROJECT_ROOT / "seed_data" / "regulations" / "blind_questions.json"
 SETS = {
@@ -69,82 +72,8 @@ SETS = {
     "blind": ("blind (regulations, everyday words)", PROJECT_ROOT / "seed_data" / "regulations", BLIND_PATH),
 }
 KINDS = ("exact_figure", "paraphrase", "acronym", "full_term", "procedural")
-DEPTH = 10  # MRR and nDCG cut-off; recall is read from the first 5 of the same list
 
-# (document name, 1-based page, quotes): a chunk on the page hits; with quotes (an `also_stated` page), only
-# a chunk on the page that holds one of them (a summary table's other rows state other facts)
-Target = tuple[str, int, tuple[str, ...]]
-Targets = frozenset[frozenset[Target]]  # one entry per reference: the pages any of which states it
 Search = Callable[[str], list[Chunk]]  # question -> the top DEPTH chunks, best first
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    kind: str
-    text: str
-    targets: Targets  # the references as written: one page each
-    audited: Targets  # each reference with the other pages that state it (`also_stated`)
-
-
-def load_questions(path: Path = EVAL_PATH) -> list[Question]:  # noqa: D103
-    """The answerable questions of the eval set."""
-    data = json.loads(path.read_text(encoding="utf-8"))["questions"]
-    return [
-        Question(
-            q["id"],
-            q["kind"],
-            q["question"],
-            frozenset(frozenset({(r["doc_name"], r["page_num"], ())}) for r in q["references"]),
-            frozenset(frozenset(_pages(r)) for r in q["references"]),
-        )
-        for q in data
-        if q["answerable"] and q["references"]
-    ]
-
-
-def _pages(reference: dict[str, Any]) -> set[Target]:
-    """The reference's page, and the pages that also state it with their quotes."""
-    doc = reference["doc_name"]
-    also = {(doc, o["page_num"], tuple(_words(q) for q in o["quotes"])) for o in reference.get("also_stated", ())}
-    return {(doc, reference["page_num"], ()), *also}
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def targets_hit(chunk: Chunk, targets: Targets) -> set[frozenset[Target]]:
-    def states(doc: str, page: int, quotes: tuple[str, ...]) -> bool:
-        on_page = chunk.doc_name == doc and chunk.page_num <= page <= chunk.page_end
-        return on_page and (not quotes or any(q in _words(chunk.text) for q in quotes))
-
-    return {pages for pages in targets if any(states(*target) for target in pages)}
-
-
-def recall_at(chunks: Sequence[Chunk], targets: Targets, k: int) -> float:
-    found = set().union(*(targets_hit(c, targets) for c in chunks[:k]))
-    return len(found) / len(targets)
-
-
-def reciprocal_rank(chunks: Sequence[Chunk], targets: Targets, k: int = DEPTH) -> float:
-    return next((1.0 / rank for rank, c in enumerate(chunks[:k], start=1) if targets_hit(c, targets)), 0.0)
-
-
-def ndcg_at(chunks: Sequence[Chunk], targets: Targets, k: int = DEPTH) -> float:
-    seen: set[frozenset[Target]] = set()
-    dcg = 0.0
-    for rank, chunk in enumerate(chunks[:k], start=1):
-        new = targets_hit(chunk, targets) - seen
-        if new:
-            seen |= new
-            dcg += 1.0 / math.log2(rank + 1)
-    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(targets), k) + 1))
-    return dcg / ideal
-
-
-def first_hit_rank(chunks: Sequence[Chunk], targets: Targets) -> int | None:
-    return next((rank for rank, c in enumerate(chunks, start=1) if targets_hit(c, targets)), None)
 
 
 def single_retriever(
