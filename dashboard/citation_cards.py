@@ -46,13 +46,16 @@ def citation_card(
     detail: ChunkDetail | None,
     policy_dir: Path,
     archive_dir: Path | None = None,
+    table: str | None = None,
 ) -> None:
-    """Render one citation; the page preview says plainly when the quote could not be highlighted."""
+    """Render one citation; the page preview says plainly when the quote could not be highlighted. `table`: the
+    caption and column header a quoted table line is read under (a row chunk's own context otherwise)."""
     with st.container(border=True):
         st.markdown(citation_heading(doc_name, page_num, section))
         st.markdown("> " + " ".join(quote.split()))
-        if detail is not None and detail.context:  # a table row: the caption and column header it is read under
-            st.caption("Table: " + " / ".join(detail.context.splitlines()))
+        table = table or (detail.context if detail is not None else None)
+        if table:  # a table line: the caption and column header it is read under
+            st.caption("Table: " + " / ".join(table.splitlines()))
         if detail is None:
             st.warning(
                 "The cited chunk is no longer in the knowledge base (the policy was re-ingested), "

@@ -130,6 +130,7 @@ def show_question(factory) -> None:
             detail=chunks.get(sentence.chunk_id),
             policy_dir=settings.policy_dir,
             archive_dir=settings.document_archive_dir,
+            table=sentence.table,
         )
     if result.trace is not None:
         st.subheader("Retrieval trace")

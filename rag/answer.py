@@ -41,6 +41,7 @@ class AnswerSentence:
     start: int
     end: int
     citation: Citation
+    table: str | None = None  # a table line's caption and column header, wherever it is quoted from
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,8 @@ def compose_answer(
     quotable = tuple(h for h in result.chunks if h.chunk.doc_name in named) if named else result.chunks
     candidates = _candidates(quotable)
     chosen = _select(_score(queries, candidates, embedder), min_score, max_sentences)
-    contexts = {(c.id, start): context for c, start, _, context in candidates if context}
     if chosen:
-        text = " ".join(_readable(s, contexts.get((s.chunk_id, s.start))) for s in chosen)
+        text = " ".join(_readable(s) for s in chosen)
     elif named:
         text = f"Insufficient context: no passage of {' or '.join(sorted(named))} answers this question closely enough."
     else:
@@ -126,11 +126,11 @@ def compose_answer(
     return Answer(question, text, tuple(chosen), result.chunks, result.trace)
 
 
-def _readable(sentence: AnswerSentence, context: str | None) -> str:
+def _readable(sentence: AnswerSentence) -> str:
     """A quoted sentence on one line; a table row after its caption and column header
     ("[... Maximum LTV] Purchase 1 97%"), whether it is quoted from its row chunk or from the section's."""
     text = " ".join(sentence.text.split())
-    return f"[{' / '.join(context.splitlines())}] {text}" if context else text
+    return f"[{' / '.join(sentence.table.splitlines())}] {text}" if sentence.table else text
 
 
 def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int, str | None]]:
@@ -183,8 +183,8 @@ def _score(
     # both unit length: dot product is cosine; each sentence keeps its best over the queries
     scores = np.max(np.stack([vectors @ embedder.embed_query(q) for q in queries]), axis=0)
     return [
-        AnswerSentence(chunk.text[s:e], float(score), chunk.id, s, e, _sentence_citation(chunk, s, e))
-        for (chunk, s, e, _), score in zip(candidates, np.asarray(scores))
+        AnswerSentence(chunk.text[s:e], float(score), chunk.id, s, e, _sentence_citation(chunk, s, e), context)
+        for (chunk, s, e, context), score in zip(candidates, np.asarray(scores))
     ]
 
 

@@ -197,6 +197,7 @@ def test_a_table_row_is_retrieved_and_quoted_with_its_header_and_page(
     assert reply.sentences[0].text == "Cash-out refinance 1 80% 660 40%"
     assert reply.sentences[0].citation.page_num == 2
     assert HEADER in reply.text and "Cash-out refinance 1 80% 660 40%" in reply.text
+    assert reply.sentences[0].table == f"{CAPTION}\n{HEADER}"  # what the explorer's citation card shows
 
 
 @pytest.mark.integration
