@@ -148,15 +148,20 @@ def _candidates(chunks: tuple[ScoredChunk, ...]) -> list[tuple[Chunk, int, int, 
 
 
 def _spans(chunk: Chunk) -> list[tuple[int, int, str | None]]:
-    """A row chunk whole under its caption and header; else the chunk's sentences, a line of a table
-    in it under that table's (the same line read the same way whichever chunk carries it)."""
+    """A row chunk whole under its caption and header; else the chunk's sentences, a row of a table in
+    it whole under that table's (the same row read the same way whichever chunk carries it: a row whose
+    cells wrap is not quoted a line at a time)."""
     if chunk.context:
         return [(0, len(chunk.text), chunk.context)]
     rows = table_rows(chunk.text)
-    return [
-        (s, e, next((r.context for r in rows if r.start <= s and e <= r.end), None))
-        for s, e in answer_sentences(chunk.text)
-    ]
+    spans: list[tuple[int, int, str | None]] = []
+    for s, e in answer_sentences(chunk.text):
+        row = next((r for r in rows if r.start <= s and e <= r.end), None)
+        if row is None:
+            spans.append((s, e, None))
+        elif (row.start, row.end, row.context) not in spans:  # a wrapped row's lines: the row whole, once
+            spans.append((row.start, row.end, row.context))
+    return spans
 
 
 def answer_queries(question: str, result: RetrievalResult) -> list[str]:

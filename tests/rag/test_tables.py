@@ -220,3 +220,19 @@ def test_bm25_reads_a_table_in_its_sections_chunk_not_as_row_documents(limits_gu
     retriever = Retriever(session_factory=empty_db, embedder=embedder, reranker=NoOpReranker(), settings=settings)
     dense = next(s for s in retriever.retrieve("cash-out refinance", k=3).trace.stages if s.stage == "dense")
     assert any(h.chunk.id in row_ids for h in dense.hits)
+
+
+@pytest.mark.unit
+def test_a_wrapped_row_inside_a_longer_chunk_is_quoted_whole_under_its_header():
+    from rag.answer import _spans
+    from tests.rag.support import guide_chunk
+
+    text = (
+        "11. Summary of Limits\nThe table restates the main limits.\nRequirement Limit\nTotal DTI guideline 41%\n"
+        "Funding fee, subsequent use, under 5%\ndown\n3.30%\nMonthly mortgage insurance None\n"
+        "Chapter 7 bankruptcy / foreclosure waiting\nperiod\n2 years / 2 years"
+    )
+    chunk = guide_chunk(text)
+    quoted = [(text[s:e], context) for s, e, context in _spans(chunk)]
+    assert ("Funding fee, subsequent use, under 5%\ndown\n3.30%", "Requirement Limit") in quoted
+    assert not any(t in {"down", "3.30%", "period"} for t, _ in quoted)
